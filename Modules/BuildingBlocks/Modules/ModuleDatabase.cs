@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Storefront.BuildingBlocks.Outbox;
+
+namespace Storefront.BuildingBlocks.Modules;
+
+/// <summary>A module's database, as the host sees it: something that can be migrated.</summary>
+public interface IModuleDatabase
+{
+    string Module { get; }
+    Task MigrateAsync(CancellationToken cancellationToken);
+}
+
+internal sealed class ModuleDatabase<TContext>(string module, IServiceScopeFactory scopes) : IModuleDatabase
+    where TContext : DbContext
+{
+    public string Module => module;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}
+
+public static class ModuleRegistration
+{
+    public const string ConnectionStringName = "Postgres";
+
+    /// <summary>
+    /// Registers a module's DbContext on the shared PostgreSQL database, with its migrations history
+    /// table in the module's own schema, its outbox dispatcher and its migration entry point.
+    /// The connection string is read when the context is first created, never at registration.
+    /// </summary>
+    public static IServiceCollection AddModuleDbContext<TContext>(this IServiceCollection services, string schema, bool withOutbox = true)
+        where TContext : DbContext
+    {
+        services.AddDbContextPool<TContext>((sp, options) =>
+        {
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not configured.");
+            options.UseNpgsql(connectionString, npgsql =>
+                {
+                    npgsql.MigrationsHistoryTable("__ef_migrations_history", schema);
+                    npgsql.MigrationsAssembly(typeof(TContext).Assembly.GetName().Name);
+                })
+                .UseSnakeCaseNamingConvention();
+        });
+        services.AddSingleton<IModuleDatabase>(sp => new ModuleDatabase<TContext>(schema, sp.GetRequiredService<IServiceScopeFactory>()));
+        services.TryAddSingleton(TimeProvider.System);
+        if (!withOutbox) return services;
+        services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+        services.AddSingleton<OutboxDispatcher<TContext>>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
+        return services;
+    }
+}

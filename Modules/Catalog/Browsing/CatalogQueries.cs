@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Storefront.BuildingBlocks;
+using Storefront.Catalog.Categories;
+using Storefront.Catalog.Contracts;
+using Storefront.Catalog.Data;
+
+namespace Storefront.Catalog.Browsing;
+
+internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, CategoryBrowser browser, IMemoryCache cache) : ICatalogQueries
+{
+    public async Task<IReadOnlyList<CategoryNode>> GetCategoryTreeAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await tree.GetAsync(cancellationToken);
+        return Build(null);
+
+        IReadOnlyList<CategoryNode> Build(int? parentId) =>
+            snapshot.ChildrenOf(parentId).Select(c => new CategoryNode(c.Id, c.ParentId, c.Name, c.Slug, c.Depth, Build(c.Id))).ToList();
+    }
+
+    public Task<CategoryBrowseResult?> BrowseCategoryAsync(CategoryBrowseRequest request, CancellationToken cancellationToken) =>
+        browser.BrowseAsync(request, cancellationToken);
+
+    public async Task<ProductDetails?> GetProductAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(slug) || slug.Length > 200) return null;
+        var product = await db.Products.AsNoTracking()
+            .Include(p => p.Images.OrderBy(i => i.Position))
+            .FirstOrDefaultAsync(p => p.Slug == slug && p.IsPublished, cancellationToken);
+        if (product is null) return null;
+
+        var snapshot = await tree.GetAsync(cancellationToken);
+        var crumbs = snapshot.ById.TryGetValue(product.CategoryId, out var category) ? snapshot.Crumbs(category) : [];
+        var definitions = category is null ? [] : snapshot.EffectiveAttributes(category);
+        var values = JsonSerializer.Deserialize<Dictionary<string, string>>(product.Attributes) ?? [];
+        var attributes = definitions.Where(d => values.ContainsKey(d.Key))
+            .Select(d => new ProductAttribute(d.Key, d.Label, values[d.Key]))
+            .Concat(values.Where(v => definitions.All(d => d.Key != v.Key)).Select(v => new ProductAttribute(v.Key, v.Key, v.Value)))
+            .ToList();
+
+        var histogram = new int[5];
+        var counts = await db.Reviews.AsNoTracking()
+            .Where(r => r.ProductId == product.Id && !r.IsHidden)
+            .GroupBy(r => r.Rating)
+            .Select(g => new { Rating = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        foreach (var c in counts) histogram[c.Rating - 1] = c.Count;
+
+        return new ProductDetails(product.Id, product.Sku, product.Slug, product.Title, product.Description, product.Brand,
+            crumbs, product.Images.Select(i => new ProductImage(i.Url, i.AltText)).ToList(), attributes,
+            product.AverageRating, product.ReviewCount, histogram, product.CreatedAt);
+    }
+
+    public async Task<Paged<ReviewView>> GetReviewsAsync(Guid productId, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        pageSize = Math.Clamp(pageSize, 1, 50);
+        page = Math.Clamp(page, 1, 10_000);
+        var query = db.Reviews.AsNoTracking().Where(r => r.ProductId == productId && !r.IsHidden);
+        var total = await query.LongCountAsync(cancellationToken);
+        var items = await query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(r => new ReviewView(r.Id, r.Rating, r.Title, r.Body, r.Author, r.CreatedAt, r.IsHidden))
+            .ToListAsync(cancellationToken);
+        return new Paged<ReviewView>(items, page, pageSize, total);
+    }
+
+    public Task<IReadOnlyList<ProductSummary>> GetFeaturedAsync(int take, CancellationToken cancellationToken) =>
+        ShelfAsync(featured: true, take, cancellationToken);
+
+    public Task<IReadOnlyList<ProductSummary>> GetNewestAsync(int take, CancellationToken cancellationToken) =>
+        ShelfAsync(featured: false, take, cancellationToken);
+
+    /// <summary>Home page shelves: the same for every shopper, so they are cached for a minute.</summary>
+    private async Task<IReadOnlyList<ProductSummary>> ShelfAsync(bool featured, int take, CancellationToken cancellationToken)
+    {
+        var key = $"catalog:shelf:{featured}:{take}";
+        if (cache.TryGetValue(key, out IReadOnlyList<ProductSummary>? cached) && cached is not null) return cached;
+        var query = from p in db.Products.AsNoTracking()
+                    join l in db.ListingPrices.AsNoTracking() on p.Sku equals l.Sku
+                    where p.IsPublished
+                    select new { P = p, L = l };
+        query = featured
+            ? query.Where(x => x.P.ReviewCount >= 3)
+                .OrderByDescending(x => x.P.AverageRating).ThenByDescending(x => x.P.ReviewCount).ThenByDescending(x => x.P.Id)
+            : query.OrderByDescending(x => x.P.CreatedAt).ThenByDescending(x => x.P.Id);
+        var result = await query.Take(Math.Clamp(take, 1, 48))
+            .Select(x => new
+            {
+                x.P.Id, x.P.Sku, x.P.Slug, x.P.Title, x.P.Brand, x.P.AverageRating, x.P.ReviewCount,
+                x.L.Price, x.L.Currency, x.L.Available,
+                Image = x.P.Images.OrderBy(i => i.Position).Select(i => new { i.Url, i.AltText }).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        IReadOnlyList<ProductSummary> summaries = result.Select(r => new ProductSummary(r.Id, r.Sku, r.Slug, r.Title, r.Brand,
+            r.Image is null ? null : new ProductImage(r.Image.Url, r.Image.AltText), new Money(r.Price, r.Currency),
+            r.Available, r.AverageRating, r.ReviewCount)).ToList();
+        cache.Set(key, summaries, TimeSpan.FromMinutes(1));
+        return summaries;
+    }
+}

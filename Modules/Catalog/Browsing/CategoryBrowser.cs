@@ -1,0 +1,238 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
+using NpgsqlTypes;
+using Storefront.BuildingBlocks;
+using Storefront.Catalog.Categories;
+using Storefront.Catalog.Contracts;
+using Storefront.Catalog.Data;
+
+namespace Storefront.Catalog.Browsing;
+
+/// <summary>
+/// Category pages: the whole subtree, filtered, sorted and keyset-paged in one SQL statement.
+/// Written as SQL because the seek predicate is a row comparison that must match an index order.
+/// </summary>
+internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IMemoryCache cache)
+{
+    public const int MaxPageSize = 96;
+    private const int CountCap = 10_000;
+
+    private sealed record SortSpec(string[] Columns, bool Descending);
+
+    private static SortSpec Spec(ProductSort sort) => sort switch
+    {
+        ProductSort.PriceLowHigh => new(["lp.price", "p.id"], false),
+        ProductSort.PriceHighLow => new(["lp.price", "p.id"], true),
+        ProductSort.Rating => new(["p.average_rating", "p.review_count", "p.id"], true),
+        _ => new(["p.created_at", "p.id"], true),
+    };
+
+    public async Task<CategoryBrowseResult?> BrowseAsync(CategoryBrowseRequest request, CancellationToken ct)
+    {
+        var snapshot = await tree.GetAsync(ct);
+        if (!snapshot.BySlug.TryGetValue(request.CategorySlug, out var category)) return null;
+        var attributes = snapshot.EffectiveAttributes(category);
+        var details = new CategoryDetails(
+            category.Id, category.Name, category.Slug, snapshot.Crumbs(category),
+            snapshot.ChildrenOf(category.Id).Select(c => new CategoryCrumb(c.Id, c.Name, c.Slug)).ToList(),
+            attributes);
+
+        var pageSize = Math.Clamp(request.PageSize, 1, MaxPageSize);
+        var spec = Spec(request.Sort);
+        var after = BrowseCursor.TryDecode(request.After);
+        var before = after is null ? BrowseCursor.TryDecode(request.Before) : null;
+        var knownKeys = attributes.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
+        var attributeFilter = request.Attributes?
+            .Where(kv => knownKeys.Contains(kv.Key) && !string.IsNullOrWhiteSpace(kv.Value))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(ct);
+
+        var where = new StringBuilder("p.is_published AND p.category_path LIKE @path");
+        var parameters = new List<NpgsqlParameter> { new("path", category.Path + "%") };
+        if (request.Brands is { Count: > 0 })
+        {
+            where.Append(" AND p.brand = ANY(@brands)");
+            parameters.Add(new("brands", request.Brands.ToArray()));
+        }
+        if (request.MinPrice is { } min)
+        {
+            where.Append(" AND lp.price >= @min");
+            parameters.Add(new("min", min));
+        }
+        if (request.MaxPrice is { } max)
+        {
+            where.Append(" AND lp.price <= @max");
+            parameters.Add(new("max", max));
+        }
+        if (attributeFilter is { Count: > 0 })
+        {
+            where.Append(" AND p.attributes @> @attrs");
+            parameters.Add(new("attrs", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(attributeFilter) });
+        }
+        var filterWhere = where.ToString();
+        var filterParameters = parameters.ToList();
+
+        var cursor = after ?? before;
+        var seekDescending = before is null ? spec.Descending : !spec.Descending;
+        if (cursor is not null && TryCursorParameters(request.Sort, cursor, out var cursorParams))
+        {
+            var op = seekDescending ? "<" : ">";
+            where.Append(CultureInfo.InvariantCulture, $" AND ({string.Join(", ", spec.Columns)}) {op} ({string.Join(", ", cursorParams.Select(c => "@" + c.ParameterName))})");
+            parameters.AddRange(cursorParams);
+        }
+        else
+        {
+            cursor = null;
+        }
+        var direction = seekDescending ? "DESC" : "ASC";
+        var orderBy = string.Join(", ", spec.Columns.Select(c => $"{c} {direction}"));
+
+        var sql = $"""
+            SELECT p.id, p.sku, p.slug, p.title, p.brand, p.average_rating, p.review_count, p.created_at,
+                   lp.price, lp.currency, lp.available, img.url, img.alt_text
+            FROM catalog.products p
+            JOIN catalog.listing_prices lp ON lp.sku = p.sku
+            LEFT JOIN LATERAL (
+                SELECT i.url, i.alt_text FROM catalog.product_images i
+                WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) img ON true
+            WHERE {where}
+            ORDER BY {orderBy}
+            LIMIT {pageSize + 1}
+            """;
+        var rows = new List<(ProductSummary Summary, DateTimeOffset CreatedAt)>();
+        await using (var command = new NpgsqlCommand(sql, connection))
+        {
+            foreach (var p in parameters) command.Parameters.Add(p.Clone());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) rows.Add(ReadSummary(reader));
+        }
+
+        var hasMore = rows.Count > pageSize;
+        if (hasMore) rows.RemoveAt(rows.Count - 1);
+        if (before is not null) rows.Reverse();
+
+        var page = cursor is null ? 1 : before is not null ? Math.Max(1, cursor.Page - 1) : cursor.Page + 1;
+        string? next = null, previous = null;
+        if (rows.Count > 0)
+        {
+            var moreForward = before is not null || hasMore;
+            var moreBackward = before is not null ? hasMore : cursor is not null;
+            if (moreForward) next = CursorFor(request.Sort, rows[^1], page).Encode();
+            if (moreBackward && page > 1) previous = CursorFor(request.Sort, rows[0], page).Encode();
+        }
+
+        var (total, estimate) = await CountAsync(connection, filterWhere, filterParameters, ct);
+        var facets = await FacetsAsync(connection, category, attributes, ct);
+
+        return new CategoryBrowseResult(details, rows.Select(r => r.Summary).ToList(), total, estimate, next, previous,
+            facets.Brands, facets.Attributes);
+    }
+
+    private static (ProductSummary, DateTimeOffset) ReadSummary(DbDataReader r)
+    {
+        var image = r.IsDBNull(11) ? null : new ProductImage(r.GetString(11), r.GetString(12));
+        var summary = new ProductSummary(
+            r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), image,
+            new Money(r.GetDecimal(8), r.GetString(9)), r.GetInt32(10), r.GetDecimal(5), r.GetInt32(6));
+        return (summary, r.GetFieldValue<DateTimeOffset>(7));
+    }
+
+    private static BrowseCursor CursorFor(ProductSort sort, (ProductSummary S, DateTimeOffset CreatedAt) row, int page) => sort switch
+    {
+        ProductSort.PriceLowHigh or ProductSort.PriceHighLow =>
+            new(row.S.Price!.Value.Amount.ToString(CultureInfo.InvariantCulture), null, row.S.Id, page),
+        ProductSort.Rating => new(row.S.AverageRating.ToString(CultureInfo.InvariantCulture),
+            row.S.ReviewCount.ToString(CultureInfo.InvariantCulture), row.S.Id, page),
+        _ => new(row.CreatedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), null, row.S.Id, page),
+    };
+
+    private static bool TryCursorParameters(ProductSort sort, BrowseCursor cursor, out List<NpgsqlParameter> result)
+    {
+        result = [];
+        var inv = CultureInfo.InvariantCulture;
+        switch (sort)
+        {
+            case ProductSort.PriceLowHigh or ProductSort.PriceHighLow:
+                if (!decimal.TryParse(cursor.Primary, NumberStyles.Number, inv, out var price)) return false;
+                result.Add(new("c1", price));
+                break;
+            case ProductSort.Rating:
+                if (!decimal.TryParse(cursor.Primary, NumberStyles.Number, inv, out var rating)
+                    || !int.TryParse(cursor.Secondary, NumberStyles.Integer, inv, out var count)) return false;
+                result.Add(new("c1", rating));
+                result.Add(new("c2", count));
+                break;
+            default:
+                if (!long.TryParse(cursor.Primary, NumberStyles.Integer, inv, out var ticks)
+                    || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks) return false;
+                result.Add(new("c1", new DateTimeOffset(ticks, TimeSpan.Zero)));
+                break;
+        }
+        result.Add(new("c9", cursor.Id));
+        return true;
+    }
+
+    /// <summary>Counts matches up to a cap: "10,000+ products" is as useful as an exact count and far cheaper.</summary>
+    private static async Task<(long, bool)> CountAsync(NpgsqlConnection connection, string where, List<NpgsqlParameter> parameters, CancellationToken ct)
+    {
+        var sql = $"""
+            SELECT count(*) FROM (
+                SELECT 1 FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
+                WHERE {where} LIMIT {CountCap + 1}) t
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var p in parameters) command.Parameters.Add(p.Clone());
+        var count = (long)(await command.ExecuteScalarAsync(ct))!;
+        return count > CountCap ? (CountCap, true) : (count, false);
+    }
+
+    private sealed record Facets(IReadOnlyList<FacetValue> Brands, IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Attributes);
+
+    /// <summary>Brand and attribute counts of the whole category, cached briefly: they change slowly.</summary>
+    private async Task<Facets> FacetsAsync(NpgsqlConnection connection, Category category,
+        IReadOnlyList<AttributeDefinition> attributes, CancellationToken ct)
+    {
+        var key = $"catalog:facets:{category.Id}:{category.Path}";
+        if (cache.TryGetValue(key, out Facets? cached) && cached is not null) return cached;
+
+        var brands = new List<FacetValue>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT brand, count(*) FROM catalog.products
+            WHERE is_published AND category_path LIKE @path
+            GROUP BY brand ORDER BY count(*) DESC, brand LIMIT 40
+            """, connection))
+        {
+            command.Parameters.Add(new("path", category.Path + "%"));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) brands.Add(new FacetValue(reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        var byAttribute = new Dictionary<string, IReadOnlyList<FacetValue>>(StringComparer.Ordinal);
+        foreach (var definition in attributes.Where(a => a.Kind == AttributeKind.Choice))
+        {
+            var values = new List<FacetValue>();
+            await using var command = new NpgsqlCommand("""
+                SELECT attributes ->> @key AS v, count(*) FROM catalog.products
+                WHERE is_published AND category_path LIKE @path AND attributes ? @key
+                GROUP BY v ORDER BY count(*) DESC LIMIT 40
+                """, connection);
+            command.Parameters.Add(new("key", definition.Key));
+            command.Parameters.Add(new("path", category.Path + "%"));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) values.Add(new FacetValue(reader.GetString(0), reader.GetInt64(1)));
+            var order = definition.Options.Select((o, i) => (o, i)).ToDictionary(x => x.o, x => x.i, StringComparer.Ordinal);
+            byAttribute[definition.Key] = values.OrderBy(v => order.GetValueOrDefault(v.Value, int.MaxValue)).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
+        }
+
+        var facets = new Facets(brands, byAttribute);
+        cache.Set(key, facets, TimeSpan.FromMinutes(2));
+        return facets;
+    }
+}

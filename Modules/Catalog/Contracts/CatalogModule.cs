@@ -1,0 +1,36 @@
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Storefront.BuildingBlocks.Modules;
+using Storefront.BuildingBlocks.Outbox;
+using Storefront.Catalog.Browsing;
+using Storefront.Catalog.Categories;
+using Storefront.Catalog.Contracts;
+using Storefront.Catalog.Data;
+using Storefront.Catalog.Images;
+using Storefront.Catalog.Listing;
+using Storefront.Catalog.Products;
+using Storefront.Catalog.Seeding;
+using Storefront.Inventory.Contracts;
+
+namespace Storefront.Catalog;
+
+public static class CatalogModule
+{
+    public static IServiceCollection AddCatalogModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<CatalogDbContext>(CatalogDbContext.Schema);
+        services.AddMemoryCache();
+        services.AddOptions<ImageStoreOptions>().BindConfiguration("Storefront:Images");
+        services.AddScoped<CategoryTree>();
+        services.AddScoped<CategoryBrowser>();
+        services.AddScoped<ICatalogQueries, CatalogQueries>();
+        services.AddScoped<ICatalogAdmin, CatalogAdmin>();
+        services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();
+        services.AddScoped<IValidator<ProductInput>, ProductInputValidator>();
+        services.AddSingleton<IImageStore, LocalDiskImageStore>();
+        services.AddScoped<IIntegrationEventHandler<PriceChangedEvent>, ListingPriceHandlers>();
+        services.AddScoped<IIntegrationEventHandler<StockChangedEvent>, ListingPriceHandlers>();
+        return services;
+    }
+}

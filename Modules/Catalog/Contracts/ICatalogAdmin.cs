@@ -1,0 +1,68 @@
+namespace Storefront.Catalog.Contracts;
+
+/// <summary>Field-level problems with a merchant's input; nothing was saved when this is not empty.</summary>
+public sealed record CommandResult<T>(T? Value, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+
+    public static CommandResult<T> Ok(T value) => new(value, new Dictionary<string, string[]>());
+
+    public static CommandResult<T> Fail(string field, string message) =>
+        new(default, new Dictionary<string, string[]> { [field] = [message] });
+}
+
+public sealed record ProductInput(
+    string Sku,
+    string Title,
+    string Slug,
+    string Description,
+    string Brand,
+    int CategoryId,
+    IReadOnlyDictionary<string, string> Attributes,
+    bool Published);
+
+public sealed record ProductForEdit(Guid Id, ProductInput Input, IReadOnlyList<ProductImage> Images, DateTimeOffset CreatedAt);
+
+public sealed record AdminProductRow(Guid Id, string Sku, string Title, string Brand, string Category, bool Published, DateTimeOffset CreatedAt);
+
+public sealed record AdminProductQuery(string? Search = null, int? CategoryId = null, bool? Published = null, int Page = 1, int PageSize = 25);
+
+public sealed record AdminCategoryRow(int Id, int? ParentId, string Name, string Slug, int Depth, string PathName);
+
+public sealed record AdminReviewRow(Guid Id, Guid ProductId, string ProductTitle, int Rating, string Title, string Author, DateTimeOffset CreatedAt, bool Hidden);
+
+public sealed record ReviewInput(int Rating, string Title, string Body, string Author);
+
+/// <summary>What the merchant area changes in the catalog.</summary>
+public interface ICatalogAdmin
+{
+    Task<Paged<AdminProductRow>> ListProductsAsync(AdminProductQuery query, CancellationToken cancellationToken);
+
+    Task<ProductForEdit?> GetProductForEditAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<CommandResult<Guid>> CreateProductAsync(ProductInput input, CancellationToken cancellationToken);
+
+    Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken cancellationToken);
+
+    Task<bool> SetPublishedAsync(Guid id, bool published, CancellationToken cancellationToken);
+
+    Task<bool> AddImageAsync(Guid id, ProductImage image, CancellationToken cancellationToken);
+
+    Task<bool> RemoveImageAsync(Guid id, string url, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AdminCategoryRow>> ListCategoriesAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AttributeDefinition>> GetCategoryAttributesAsync(int categoryId, CancellationToken cancellationToken);
+
+    Task<CommandResult<int>> CreateCategoryAsync(string name, int? parentId, CancellationToken cancellationToken);
+
+    Task<CommandResult<int>> RenameCategoryAsync(int id, string name, CancellationToken cancellationToken);
+
+    Task<CommandResult<int>> MoveCategoryAsync(int id, int? newParentId, CancellationToken cancellationToken);
+
+    Task<Paged<AdminReviewRow>> ListReviewsAsync(bool? hidden, int page, int pageSize, CancellationToken cancellationToken);
+
+    Task<CommandResult<Guid>> AddReviewAsync(Guid productId, ReviewInput input, CancellationToken cancellationToken);
+
+    Task<bool> SetReviewHiddenAsync(Guid reviewId, bool hidden, CancellationToken cancellationToken);
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using Storefront.Catalog.Contracts;
+
+namespace Storefront.Catalog.Images;
+
+public sealed class ImageStoreOptions
+{
+    /// <summary>Folder of the data volume where uploads are kept.</summary>
+    public string Path { get; set; } = "";
+    public string UrlPrefix { get; set; } = "/media/uploads/";
+}
+
+/// <summary>
+/// Keeps uploads on the local data volume under random names. The type is decided by the file's
+/// first bytes, never by its name or the browser's claim; SVG is refused because it can carry script.
+/// </summary>
+internal sealed class LocalDiskImageStore(IOptions<ImageStoreOptions> options) : IImageStore
+{
+    private static readonly (string Ext, string ContentType, byte[] Magic)[] Known =
+    [
+        (".png", "image/png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+        (".jpg", "image/jpeg", [0xFF, 0xD8, 0xFF]),
+        (".gif", "image/gif", "GIF8"u8.ToArray()),
+    ];
+
+    public async Task<ImageUploadResult> SaveAsync(Stream content, long length, string fileName, CancellationToken cancellationToken)
+    {
+        if (length <= 0) return new(null, "The file is empty.");
+        if (length > IImageStore.MaxBytes) return new(null, $"The image is {length / 1024 / 1024.0:0.#} MB; the limit is 5 MB.");
+        var header = new byte[12];
+        var read = await content.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+        var type = Detect(header.AsSpan(0, read));
+        if (type is null) return new(null, "Only PNG, JPEG, GIF or WebP images can be uploaded.");
+        var folder = Folder();
+        Directory.CreateDirectory(folder);
+        var name = $"{Guid.NewGuid():N}{type.Value.Ext}";
+        var path = System.IO.Path.Combine(folder, name);
+        await using (var file = File.Create(path))
+        {
+            await file.WriteAsync(header.AsMemory(0, read), cancellationToken);
+            await content.CopyToAsync(file, cancellationToken);
+            if (file.Length > IImageStore.MaxBytes)
+            {
+                file.Close();
+                File.Delete(path);
+                return new(null, "The image is larger than 5 MB.");
+            }
+        }
+        return new(new StoredImage(options.Value.UrlPrefix + name), null);
+    }
+
+    public (Stream Content, string ContentType)? Open(string fileName)
+    {
+        if (fileName.Length is 0 or > 64 || fileName.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '.')) return null;
+        var path = System.IO.Path.Combine(Folder(), fileName);
+        if (!File.Exists(path)) return null;
+        var ext = System.IO.Path.GetExtension(fileName);
+        var contentType = ext == ".webp" ? "image/webp" : Known.FirstOrDefault(k => k.Ext == ext).ContentType;
+        return contentType is null ? null : (File.OpenRead(path), contentType);
+    }
+
+    private string Folder() => System.IO.Path.GetFullPath(options.Value.Path.Length > 0 ? options.Value.Path : System.IO.Path.Combine(".data", "images"));
+
+    private static (string Ext, string ContentType)? Detect(ReadOnlySpan<byte> header)
+    {
+        foreach (var (ext, contentType, magic) in Known)
+            if (header.StartsWith(magic)) return (ext, contentType);
+        if (header.Length >= 12 && header[..4].SequenceEqual("RIFF"u8) && header[8..12].SequenceEqual("WEBP"u8))
+            return (".webp", "image/webp");
+        return null;
+    }
+}

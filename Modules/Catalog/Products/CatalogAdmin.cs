@@ -1,0 +1,354 @@
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Storefront.BuildingBlocks.Outbox;
+using Storefront.Catalog.Categories;
+using Storefront.Catalog.Contracts;
+using Storefront.Catalog.Data;
+using Storefront.Catalog.Reviews;
+
+namespace Storefront.Catalog.Products;
+
+internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IValidator<ProductInput> validator, TimeProvider clock) : ICatalogAdmin
+{
+    public const int MaxImages = 12;
+
+    public async Task<Paged<AdminProductRow>> ListProductsAsync(AdminProductQuery query, CancellationToken cancellationToken)
+    {
+        var pageSize = Math.Clamp(query.PageSize, 1, 100);
+        var page = Math.Clamp(query.Page, 1, 100_000);
+        var products = db.Products.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim();
+            var pattern = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            products = products.Where(p => EF.Functions.ILike(p.Title, pattern) || p.Sku == term);
+        }
+        var snapshot = await tree.GetAsync(cancellationToken);
+        if (query.CategoryId is { } categoryId && snapshot.ById.TryGetValue(categoryId, out var category))
+        {
+            var path = category.Path;
+            products = products.Where(p => p.CategoryPath.StartsWith(path));
+        }
+        if (query.Published is { } published) products = products.Where(p => p.IsPublished == published);
+
+        var total = await products.Take(100_001).LongCountAsync(cancellationToken);
+        var rows = await products.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(p => new { p.Id, p.Sku, p.Title, p.Brand, p.CategoryId, p.IsPublished, p.CreatedAt })
+            .ToListAsync(cancellationToken);
+        var items = rows.Select(r => new AdminProductRow(r.Id, r.Sku, r.Title, r.Brand,
+            snapshot.ById.TryGetValue(r.CategoryId, out var c) ? snapshot.PathName(c) : "?", r.IsPublished, r.CreatedAt)).ToList();
+        return new Paged<AdminProductRow>(items, page, pageSize, total);
+    }
+
+    public async Task<ProductForEdit?> GetProductForEditAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var p = await db.Products.AsNoTracking().Include(x => x.Images.OrderBy(i => i.Position))
+            .FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (p is null) return null;
+        var attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(p.Attributes) ?? [];
+        return new ProductForEdit(p.Id,
+            new ProductInput(p.Sku, p.Title, p.Slug, p.Description, p.Brand, p.CategoryId, attributes, p.IsPublished),
+            p.Images.Select(i => new ProductImage(i.Url, i.AltText)).ToList(), p.CreatedAt);
+    }
+
+    public async Task<CommandResult<Guid>> CreateProductAsync(ProductInput input, CancellationToken cancellationToken)
+    {
+        var errors = await ValidateAsync(null, input, cancellationToken);
+        if (errors.Count > 0) return new(default, errors);
+        var snapshot = await tree.GetAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var product = new Product
+        {
+            Id = Guid.CreateVersion7(now),
+            CreatedAt = now,
+        };
+        Apply(product, input, snapshot.ById[input.CategoryId], now);
+        db.Products.Add(product);
+        db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
+        return await SaveAsync(product.Id, cancellationToken);
+    }
+
+    public async Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken cancellationToken)
+    {
+        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (product is null) return CommandResult<Guid>.Fail("", "This product no longer exists.");
+        var errors = await ValidateAsync(id, input, cancellationToken);
+        if (errors.Count > 0) return new(default, errors);
+        var snapshot = await tree.GetAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        Apply(product, input, snapshot.ById[input.CategoryId], now);
+        db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
+        return await SaveAsync(product.Id, cancellationToken);
+    }
+
+    private static void Apply(Product product, ProductInput input, Category category, DateTimeOffset now)
+    {
+        product.Sku = input.Sku.Trim();
+        product.Title = input.Title.Trim();
+        product.Slug = input.Slug.Trim();
+        product.Description = input.Description.Trim();
+        product.Brand = input.Brand.Trim();
+        product.CategoryId = category.Id;
+        product.CategoryPath = category.Path;
+        product.Attributes = JsonSerializer.Serialize(input.Attributes
+            .Where(kv => !string.IsNullOrWhiteSpace(kv.Value))
+            .ToDictionary(kv => kv.Key, kv => kv.Value.Trim()));
+        product.IsPublished = input.Published;
+        product.UpdatedAt = now;
+    }
+
+    private async Task<Dictionary<string, string[]>> ValidateAsync(Guid? id, ProductInput input, CancellationToken ct)
+    {
+        var result = await validator.ValidateAsync(input, ct);
+        var errors = result.Errors.GroupBy(e => e.PropertyName.Split('[')[0])
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+        var snapshot = await tree.GetAsync(ct);
+        snapshot.ById.TryGetValue(input.CategoryId, out var category);
+        if (input.CategoryId > 0 && category is null)
+        {
+            errors[nameof(ProductInput.CategoryId)] = ["Choose a category that exists."];
+        }
+        else if (category is not null)
+        {
+            var definitions = snapshot.EffectiveAttributes(category);
+            foreach (var (key, value) in input.Attributes.Where(kv => !string.IsNullOrWhiteSpace(kv.Value)))
+            {
+                var definition = definitions.FirstOrDefault(d => d.Key == key);
+                if (definition is null)
+                    errors[$"Attributes.{key}"] = [$"'{key}' is not an attribute of this category."];
+                else if (definition.Kind == AttributeKind.Choice && !definition.Options.Contains(value.Trim()))
+                    errors[$"Attributes.{key}"] = [$"Choose one of: {string.Join(", ", definition.Options)}."];
+                else if (definition.Kind == AttributeKind.Number && !decimal.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _))
+                    errors[$"Attributes.{key}"] = [$"{definition.Label} must be a number."];
+            }
+        }
+        if (!errors.ContainsKey(nameof(ProductInput.Sku)) && await db.Products.AnyAsync(p => p.Sku == input.Sku.Trim() && p.Id != id, ct))
+            errors[nameof(ProductInput.Sku)] = ["Another product already uses this SKU."];
+        if (!errors.ContainsKey(nameof(ProductInput.Slug)) && await db.Products.AnyAsync(p => p.Slug == input.Slug.Trim() && p.Id != id, ct))
+            errors[nameof(ProductInput.Slug)] = ["Another product already uses this slug."];
+        return errors;
+    }
+
+    /// <summary>Saves, turning a unique-index race (two merchants, same SKU) into a field error.</summary>
+    private async Task<CommandResult<Guid>> SaveAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return CommandResult<Guid>.Ok(id);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
+        {
+            db.ChangeTracker.Clear();
+            var field = pg.ConstraintName?.Contains("slug", StringComparison.Ordinal) == true ? nameof(ProductInput.Slug) : nameof(ProductInput.Sku);
+            return CommandResult<Guid>.Fail(field, $"Another product already uses this {field.ToLowerInvariant()}.");
+        }
+    }
+
+    public async Task<bool> SetPublishedAsync(Guid id, bool published, CancellationToken cancellationToken)
+    {
+        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (product is null) return false;
+        if (product.IsPublished == published) return true;
+        var now = clock.GetUtcNow();
+        product.IsPublished = published;
+        product.UpdatedAt = now;
+        db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, published), now);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> AddImageAsync(Guid id, ProductImage image, CancellationToken cancellationToken)
+    {
+        var product = await db.Products.Include(p => p.Images).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        if (product is null || product.Images.Count >= MaxImages) return false;
+        var now = clock.GetUtcNow();
+        product.Images.Add(new ProductImageRow
+        {
+            ProductId = id,
+            Position = product.Images.Count == 0 ? 0 : product.Images.Max(i => i.Position) + 1,
+            Url = image.Url,
+            AltText = image.AltText.Length > 300 ? image.AltText[..300] : image.AltText,
+        });
+        product.UpdatedAt = now;
+        db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> RemoveImageAsync(Guid id, string url, CancellationToken cancellationToken)
+    {
+        var deleted = await db.ProductImages.Where(i => i.ProductId == id && i.Url == url).ExecuteDeleteAsync(cancellationToken);
+        return deleted > 0;
+    }
+
+    public async Task<IReadOnlyList<AdminCategoryRow>> ListCategoriesAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await tree.GetAsync(cancellationToken);
+        var rows = new List<AdminCategoryRow>();
+        Walk(null);
+        return rows;
+
+        void Walk(int? parentId)
+        {
+            foreach (var c in snapshot.ChildrenOf(parentId))
+            {
+                rows.Add(new AdminCategoryRow(c.Id, c.ParentId, c.Name, c.Slug, c.Depth, snapshot.PathName(c)));
+                Walk(c.Id);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<AttributeDefinition>> GetCategoryAttributesAsync(int categoryId, CancellationToken cancellationToken)
+    {
+        var snapshot = await tree.GetAsync(cancellationToken);
+        return snapshot.ById.TryGetValue(categoryId, out var c) ? snapshot.EffectiveAttributes(c) : [];
+    }
+
+    public async Task<CommandResult<int>> CreateCategoryAsync(string name, int? parentId, CancellationToken cancellationToken)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > 100) return CommandResult<int>.Fail("Name", "Enter a name of 1 to 100 characters.");
+        var snapshot = await tree.GetAsync(cancellationToken);
+        Category? parent = null;
+        if (parentId is { } pid && !snapshot.ById.TryGetValue(pid, out parent))
+            return CommandResult<int>.Fail("ParentId", "Choose a parent category that exists.");
+        var slug = UniqueSlug(snapshot, parent is null ? Slugs.From(name) : $"{parent.Slug}-{Slugs.From(name)}");
+        if (slug.Length == 0) return CommandResult<int>.Fail("Name", "The name needs at least one letter or digit.");
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var category = new Category { Name = name, Slug = slug, ParentId = parent?.Id, Depth = (parent?.Depth ?? -1) + 1, Path = "/" };
+        db.Categories.Add(category);
+        await db.SaveChangesAsync(cancellationToken);
+        category.Path = $"{parent?.Path ?? "/"}{category.Id}/";
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        tree.Invalidate();
+        return CommandResult<int>.Ok(category.Id);
+    }
+
+    private static string UniqueSlug(CategoryTree.Snapshot snapshot, string slug)
+    {
+        if (slug.Length > 110) slug = slug[..110].TrimEnd('-');
+        var candidate = slug;
+        for (var i = 2; snapshot.BySlug.ContainsKey(candidate); i++) candidate = $"{slug}-{i}";
+        return candidate;
+    }
+
+    public async Task<CommandResult<int>> RenameCategoryAsync(int id, string name, CancellationToken cancellationToken)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > 100) return CommandResult<int>.Fail("Name", "Enter a name of 1 to 100 characters.");
+        var category = await db.Categories.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (category is null) return CommandResult<int>.Fail("", "This category no longer exists.");
+        category.Name = name;
+        await db.SaveChangesAsync(cancellationToken);
+        tree.Invalidate();
+        return CommandResult<int>.Ok(id);
+    }
+
+    /// <summary>
+    /// Moves a category with its whole subtree: one statement rewrites the paths of the categories
+    /// and one the copies on their products, in a single transaction.
+    /// </summary>
+    public async Task<CommandResult<int>> MoveCategoryAsync(int id, int? newParentId, CancellationToken cancellationToken)
+    {
+        tree.Invalidate();
+        var snapshot = await tree.GetAsync(cancellationToken);
+        if (!snapshot.ById.TryGetValue(id, out var category)) return CommandResult<int>.Fail("", "This category no longer exists.");
+        Category? parent = null;
+        if (newParentId is { } pid)
+        {
+            if (!snapshot.ById.TryGetValue(pid, out parent)) return CommandResult<int>.Fail("ParentId", "Choose a parent category that exists.");
+            if (parent.Path.StartsWith(category.Path, StringComparison.Ordinal))
+                return CommandResult<int>.Fail("ParentId", "A category cannot move under itself or one of its own subcategories.");
+        }
+        if (category.ParentId == newParentId) return CommandResult<int>.Ok(id);
+        var oldPath = category.Path;
+        var newPath = $"{parent?.Path ?? "/"}{category.Id}/";
+        var depthShift = (parent?.Depth ?? -1) + 1 - category.Depth;
+        var like = oldPath + "%";
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE catalog.categories SET parent_id = {newParentId} WHERE id = {id}", cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE catalog.categories SET path = {newPath} || substr(path, {oldPath.Length + 1}), depth = depth + {depthShift}
+            WHERE path LIKE {like}
+            """, cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE catalog.products SET category_path = {newPath} || substr(category_path, {oldPath.Length + 1})
+            WHERE category_path LIKE {like}
+            """, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        tree.Invalidate();
+        return CommandResult<int>.Ok(id);
+    }
+
+    public async Task<Paged<AdminReviewRow>> ListReviewsAsync(bool? hidden, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        pageSize = Math.Clamp(pageSize, 1, 100);
+        page = Math.Clamp(page, 1, 100_000);
+        var reviews = db.Reviews.AsNoTracking();
+        if (hidden is { } h) reviews = reviews.Where(r => r.IsHidden == h);
+        var total = await reviews.LongCountAsync(cancellationToken);
+        var rows = await (from r in reviews
+                          join p in db.Products on r.ProductId equals p.Id
+                          orderby r.CreatedAt descending, r.Id
+                          select new AdminReviewRow(r.Id, r.ProductId, p.Title, r.Rating, r.Title, r.Author, r.CreatedAt, r.IsHidden))
+            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new Paged<AdminReviewRow>(rows, page, pageSize, total);
+    }
+
+    public async Task<CommandResult<Guid>> AddReviewAsync(Guid productId, ReviewInput input, CancellationToken cancellationToken)
+    {
+        if (input.Rating is < 1 or > 5) return CommandResult<Guid>.Fail(nameof(input.Rating), "Choose a rating from 1 to 5 stars.");
+        if (string.IsNullOrWhiteSpace(input.Author) || input.Author.Length > 100) return CommandResult<Guid>.Fail(nameof(input.Author), "Enter a name of up to 100 characters.");
+        if (input.Title.Length > 200 || input.Body.Length > 5000) return CommandResult<Guid>.Fail(nameof(input.Body), "The review is too long.");
+        if (!await db.Products.AnyAsync(p => p.Id == productId, cancellationToken)) return CommandResult<Guid>.Fail("", "This product no longer exists.");
+        var now = clock.GetUtcNow();
+        var review = new Review
+        {
+            Id = Guid.CreateVersion7(now), ProductId = productId, Rating = input.Rating, Title = input.Title.Trim(),
+            Body = input.Body.Trim(), Author = input.Author.Trim(), CreatedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Reviews.Add(review);
+        await db.SaveChangesAsync(cancellationToken);
+        await RefreshRatingAsync(productId, now, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return CommandResult<Guid>.Ok(review.Id);
+    }
+
+    public async Task<bool> SetReviewHiddenAsync(Guid reviewId, bool hidden, CancellationToken cancellationToken)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var review = await db.Reviews.FirstOrDefaultAsync(r => r.Id == reviewId, cancellationToken);
+        if (review is null) return false;
+        review.IsHidden = hidden;
+        await db.SaveChangesAsync(cancellationToken);
+        await RefreshRatingAsync(review.ProductId, clock.GetUtcNow(), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Recomputes the product's average and count from its visible reviews inside the caller's
+    /// transaction; the row lock of the UPDATE serializes concurrent reviews of one product.
+    /// </summary>
+    private async Task RefreshRatingAsync(Guid productId, DateTimeOffset now, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE catalog.products p SET
+                review_count = s.n, average_rating = s.avg
+            FROM (SELECT count(*)::int AS n, coalesce(round(avg(rating)::numeric, 2), 0) AS avg
+                  FROM catalog.reviews WHERE product_id = {productId} AND NOT is_hidden) s
+            WHERE p.id = {productId}
+            """, ct);
+        var stats = await db.Products.AsNoTracking().Where(p => p.Id == productId)
+            .Select(p => new { p.AverageRating, p.ReviewCount }).FirstAsync(ct);
+        db.AddIntegrationEvent(new ReviewsChangedEvent(productId, stats.AverageRating, stats.ReviewCount), now);
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,47 @@
+using Storefront.BuildingBlocks;
+
+namespace Storefront.Inventory.Contracts;
+
+/// <summary>Price and on-hand stock of one SKU, kept apart from the product it belongs to.</summary>
+public sealed record SkuStock(string Sku, Money Price, int OnHand, int Reserved)
+{
+    public int Available => OnHand - Reserved;
+}
+
+public sealed record SkuSeed(string Sku, decimal Price, string Currency, int OnHand);
+
+public enum StockChangeOutcome { Changed, Unchanged, UnknownSku, Invalid }
+
+public sealed record StockChangeResult(StockChangeOutcome Outcome, string? Message = null)
+{
+    public bool Succeeded => Outcome is StockChangeOutcome.Changed or StockChangeOutcome.Unchanged;
+}
+
+/// <summary>The read and write side of prices and on-hand stock.</summary>
+public interface IPricesAndStock
+{
+    Task<SkuStock?> GetAsync(string sku, CancellationToken cancellationToken);
+
+    /// <summary>Prices and stock of many SKUs in one round trip; unknown SKUs are left out.</summary>
+    Task<IReadOnlyDictionary<string, SkuStock>> GetManyAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken);
+
+    /// <summary>Creates the SKU with a price and stock, or does nothing when it already exists.</summary>
+    Task EnsureSkuAsync(SkuSeed seed, CancellationToken cancellationToken);
+
+    Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken);
+
+    Task<StockChangeResult> SetOnHandAsync(string sku, int onHand, CancellationToken cancellationToken);
+
+    /// <summary>SKUs whose available stock is at or below the threshold, lowest first.</summary>
+    Task<IReadOnlyList<SkuStock>> LowStockAsync(int threshold, int take, CancellationToken cancellationToken);
+}
+
+/// <summary>Loads many SKUs at once for demo and benchmark catalogs (PostgreSQL COPY).</summary>
+public interface IStockBulkLoader
+{
+    Task<long> LoadAsync(IEnumerable<SkuSeed> rows, CancellationToken cancellationToken);
+}
+
+public sealed record PriceChangedEvent(string Sku, decimal Amount, string Currency);
+
+public sealed record StockChangedEvent(string Sku, int OnHand, int Available);

@@ -1,0 +1,113 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outbox;
+using Storefront.Inventory.Contracts;
+using Storefront.Inventory.Data;
+
+namespace Storefront.Inventory.Stock;
+
+internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock) : IPricesAndStock, IStockBulkLoader
+{
+    public const int MaxOnHand = 1_000_000_000;
+    public const decimal MaxPrice = 9_999_999_999.99m;
+
+    public async Task<SkuStock?> GetAsync(string sku, CancellationToken cancellationToken) =>
+        await db.StockItems.AsNoTracking()
+            .Where(s => s.Sku == sku)
+            .Select(s => new SkuStock(s.Sku, new Money(s.Price, s.Currency), s.OnHand, s.Reserved))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, SkuStock>> GetManyAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    {
+        if (skus.Count == 0) return new Dictionary<string, SkuStock>();
+        var list = skus.Distinct().ToList();
+        return await db.StockItems.AsNoTracking()
+            .Where(s => list.Contains(s.Sku))
+            .Select(s => new SkuStock(s.Sku, new Money(s.Price, s.Currency), s.OnHand, s.Reserved))
+            .ToDictionaryAsync(s => s.Sku, cancellationToken);
+    }
+
+    public async Task EnsureSkuAsync(SkuSeed seed, CancellationToken cancellationToken)
+    {
+        if (await db.StockItems.AnyAsync(s => s.Sku == seed.Sku, cancellationToken)) return;
+        var now = clock.GetUtcNow();
+        db.StockItems.Add(new StockItem
+        {
+            Sku = seed.Sku, Price = seed.Price, Currency = seed.Currency, OnHand = seed.OnHand, UpdatedAt = now,
+        });
+        db.AddIntegrationEvent(new PriceChangedEvent(seed.Sku, seed.Price, seed.Currency), now);
+        db.AddIntegrationEvent(new StockChangedEvent(seed.Sku, seed.OnHand, seed.OnHand), now);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken)
+    {
+        if (amount < 0 || amount > MaxPrice || decimal.Round(amount, 2) != amount)
+            return new(StockChangeOutcome.Invalid, "Enter a price between 0 and 9,999,999,999.99 with at most two decimals.");
+        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+            return new(StockChangeOutcome.Invalid, "Currency must be a three-letter ISO code such as USD.");
+        var item = await db.StockItems.FirstOrDefaultAsync(s => s.Sku == sku, cancellationToken);
+        if (item is null) return new(StockChangeOutcome.UnknownSku, $"No SKU '{sku}' exists.");
+        if (item.Price == amount && item.Currency == currency) return new(StockChangeOutcome.Unchanged);
+        item.Price = amount;
+        item.Currency = currency;
+        item.UpdatedAt = clock.GetUtcNow();
+        db.AddIntegrationEvent(new PriceChangedEvent(sku, amount, currency), item.UpdatedAt);
+        await db.SaveChangesAsync(cancellationToken);
+        return new(StockChangeOutcome.Changed);
+    }
+
+    public async Task<StockChangeResult> SetOnHandAsync(string sku, int onHand, CancellationToken cancellationToken)
+    {
+        if (onHand is < 0 or > MaxOnHand)
+            return new(StockChangeOutcome.Invalid, "Stock must be a whole number between 0 and 1,000,000,000.");
+        var item = await db.StockItems.FirstOrDefaultAsync(s => s.Sku == sku, cancellationToken);
+        if (item is null) return new(StockChangeOutcome.UnknownSku, $"No SKU '{sku}' exists.");
+        if (onHand < item.Reserved)
+            return new(StockChangeOutcome.Invalid, $"{item.Reserved} units are held in carts; stock cannot go below that.");
+        if (item.OnHand == onHand) return new(StockChangeOutcome.Unchanged);
+        item.OnHand = onHand;
+        item.UpdatedAt = clock.GetUtcNow();
+        db.AddIntegrationEvent(new StockChangedEvent(sku, onHand, onHand - item.Reserved), item.UpdatedAt);
+        await db.SaveChangesAsync(cancellationToken);
+        return new(StockChangeOutcome.Changed);
+    }
+
+    public async Task<IReadOnlyList<SkuStock>> LowStockAsync(int threshold, int take, CancellationToken cancellationToken) =>
+        await db.StockItems.AsNoTracking()
+            .Where(s => s.OnHand - s.Reserved <= threshold)
+            .OrderBy(s => s.OnHand - s.Reserved).ThenBy(s => s.Sku)
+            .Take(take)
+            .Select(s => new SkuStock(s.Sku, new Money(s.Price, s.Currency), s.OnHand, s.Reserved))
+            .ToListAsync(cancellationToken);
+
+    public async Task<long> LoadAsync(IEnumerable<SkuSeed> rows, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var now = clock.GetUtcNow();
+            await using var writer = await connection.BeginBinaryImportAsync(
+                "COPY inventory.stock_items (sku, price, currency, on_hand, reserved, updated_at) FROM STDIN (FORMAT BINARY)",
+                cancellationToken);
+            foreach (var row in rows)
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(row.Sku, NpgsqlDbType.Varchar, cancellationToken);
+                await writer.WriteAsync(row.Price, NpgsqlDbType.Numeric, cancellationToken);
+                await writer.WriteAsync(row.Currency, NpgsqlDbType.Char, cancellationToken);
+                await writer.WriteAsync(row.OnHand, NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(0, NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+            return (long)await writer.CompleteAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

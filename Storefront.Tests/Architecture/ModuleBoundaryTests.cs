@@ -1,0 +1,96 @@
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using NetArchTest.Rules;
+
+namespace Storefront.Tests.Architecture;
+
+public sealed class ModuleBoundaryTests
+{
+    private static readonly Assembly Web = typeof(Storefront.Web.Identity.Roles).Assembly;
+    private static readonly Assembly[] Modules =
+    [
+        typeof(Storefront.Catalog.CatalogModule).Assembly,
+        typeof(Storefront.Inventory.InventoryModule).Assembly,
+    ];
+
+    private static string ModuleName(Assembly a) => a.GetName().Name!.Split('.')[1];
+
+    [Fact]
+    public void Pages_and_components_never_use_a_DbContext()
+    {
+        var result = Types.InAssembly(Web)
+            .That().ResideInNamespace("Storefront.Web.Pages").Or().ResideInNamespace("Storefront.Web.Areas").Or().ResideInNamespace("Storefront.Web.Components")
+            .ShouldNot().HaveDependencyOnAny("Microsoft.EntityFrameworkCore", "Storefront.Catalog.Data", "Storefront.Inventory.Data", "Npgsql")
+            .GetResult();
+        Assert.True(result.IsSuccessful, "Pages using a DbContext: " + string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
+    public void Modules_use_only_the_contracts_of_other_modules()
+    {
+        foreach (var module in Modules)
+        {
+            foreach (var other in Modules.Where(m => m != module))
+            {
+                var name = ModuleName(other);
+                var internals = other.GetTypes().Select(t => t.Namespace).OfType<string>().Distinct()
+                    .Where(ns => ns != $"Storefront.{name}.Contracts" && ns != $"Storefront.{name}").ToArray();
+                var result = Types.InAssembly(module).ShouldNot().HaveDependencyOnAny(internals).GetResult();
+                Assert.True(result.IsSuccessful, $"{ModuleName(module)} reaches into {name}: " + string.Join(", ", result.FailingTypeNames ?? []));
+            }
+        }
+    }
+
+    [Fact]
+    public void The_host_uses_modules_only_through_their_contracts()
+    {
+        foreach (var module in Modules)
+        {
+            var name = ModuleName(module);
+            var internals = module.GetTypes().Select(t => t.Namespace).OfType<string>().Distinct()
+                .Where(ns => ns != $"Storefront.{name}.Contracts" && ns != $"Storefront.{name}").ToArray();
+            var result = Types.InAssembly(Web).ShouldNot().HaveDependencyOnAny(internals).GetResult();
+            Assert.True(result.IsSuccessful, $"The host reaches into {name}: " + string.Join(", ", result.FailingTypeNames ?? []));
+        }
+    }
+
+    [Fact]
+    public void Each_module_DbContext_maps_only_its_own_schema()
+    {
+        foreach (var module in Modules)
+        {
+            var contextType = module.GetTypes().Single(t => t.IsSubclassOf(typeof(DbContext)));
+            var options = BuildOptions(contextType);
+            using var context = (DbContext)Activator.CreateInstance(contextType, options)!;
+            var schema = ModuleName(module).ToLowerInvariant();
+            Assert.All(context.Model.GetEntityTypes(), e => Assert.Equal(schema, e.GetSchema()));
+        }
+    }
+
+    private static DbContextOptions BuildOptions(Type contextType)
+    {
+        var builder = (DbContextOptionsBuilder)Activator.CreateInstance(typeof(DbContextOptionsBuilder<>).MakeGenericType(contextType))!;
+        builder.UseNpgsql("Host=unused").UseSnakeCaseNamingConvention();
+        return builder.Options;
+    }
+
+    [Fact]
+    public void Module_references_have_no_cycles()
+    {
+        var graph = Modules.ToDictionary(ModuleName, m => m.GetReferencedAssemblies()
+            .Select(r => r.Name!).Where(n => n.StartsWith("Storefront.", StringComparison.Ordinal))
+            .Select(n => n.Split('.')[1]).Where(n => n != "BuildingBlocks").ToList());
+        var visiting = new HashSet<string>();
+        var done = new HashSet<string>();
+        foreach (var node in graph.Keys) Visit(node, []);
+
+        void Visit(string node, List<string> path)
+        {
+            if (done.Contains(node) || !graph.TryGetValue(node, out var edges)) return;
+            Assert.True(visiting.Add(node), "Module cycle: " + string.Join(" → ", path.Append(node)));
+            foreach (var next in edges) Visit(next, [.. path, node]);
+            visiting.Remove(node);
+            done.Add(node);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Storefront.Catalog.Contracts;
+using Storefront.Catalog.Data;
+using Storefront.Inventory.Contracts;
+using Storefront.Tests.Fixtures;
+
+namespace Storefront.Tests.Catalog;
+
+public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreFixture>, IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await store.ResetAsync();
+        await store.SeedDemoAsync(48);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<T> With<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        using var scope = store.Services.CreateScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    private async Task<int> CategoryIdAsync(string slug) =>
+        await With(async sp => (await sp.GetRequiredService<ICatalogAdmin>().ListCategoriesAsync(default)).Single(c => c.Slug == slug).Id);
+
+    private static ProductInput Valid(int categoryId, string sku = "TEST-1") => new(sku, "Trail Runner 2 Running Shoe", "trail-runner-2-" + sku.ToLowerInvariant(),
+        "Light and grippy.", "Stride", categoryId, new Dictionary<string, string> { ["shoe_size"] = "10", ["color"] = "Blue" }, true);
+
+    [Fact]
+    public async Task Creating_a_product_with_invalid_fields_reports_each_field_and_saves_nothing()
+    {
+        var shoes = await CategoryIdAsync("men-shoes");
+        var before = await With(sp => sp.GetRequiredService<CatalogDbContext>().Products.CountAsync());
+        var result = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(
+            Valid(shoes) with { Sku = "bad sku!", Title = "", Slug = "Not A Slug", Attributes = new Dictionary<string, string> { ["shoe_size"] = "99", ["ram"] = "8 GB" } }, default));
+        Assert.False(result.Succeeded);
+        Assert.Contains("Sku", result.Errors.Keys);
+        Assert.Contains("Title", result.Errors.Keys);
+        Assert.Contains("Slug", result.Errors.Keys);
+        Assert.Contains("Attributes.shoe_size", result.Errors.Keys);
+        Assert.Contains("Attributes.ram", result.Errors.Keys);
+        Assert.Equal(before, await With(sp => sp.GetRequiredService<CatalogDbContext>().Products.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_second_product_with_the_same_sku_is_refused()
+    {
+        var shoes = await CategoryIdAsync("men-shoes");
+        var first = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "DUP-1"), default));
+        Assert.True(first.Succeeded);
+        var second = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "DUP-1") with { Slug = "other-slug" }, default));
+        Assert.Equal(["Another product already uses this SKU."], second.Errors["Sku"]);
+    }
+
+    [Fact]
+    public async Task Moving_a_category_moves_its_products_into_the_new_subtree()
+    {
+        var audio = await CategoryIdAsync("audio");
+        var books = await CategoryIdAsync("books");
+        var moved = await With(sp => sp.GetRequiredService<ICatalogAdmin>().MoveCategoryAsync(audio, books, default));
+        Assert.True(moved.Succeeded);
+        var page = await With(sp => sp.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("books", PageSize: 96), default));
+        // 48 demo products over 24 leaves: 2 per leaf; books has 2 leaves, audio brings 2 more.
+        Assert.Equal(8, page!.TotalMatching);
+        var headphones = await With(sp => sp.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("headphones"), default));
+        Assert.Equal(["Books", "Audio", "Headphones"], headphones!.Category.Breadcrumbs.Select(c => c.Name));
+        var electronics = await With(sp => sp.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("electronics", PageSize: 96), default));
+        Assert.Equal(12, electronics!.TotalMatching);
+
+        var intoItself = await With(sp => sp.GetRequiredService<ICatalogAdmin>().MoveCategoryAsync(books, audio, default));
+        Assert.Contains("ParentId", intoItself.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task Reviews_keep_the_average_and_count_and_hidden_ones_do_not_count()
+    {
+        var shoes = await CategoryIdAsync("men-shoes");
+        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "REV-1"), default))).Value;
+        var admin = (Func<IServiceProvider, ICatalogAdmin>)(sp => sp.GetRequiredService<ICatalogAdmin>());
+        await With(sp => admin(sp).AddReviewAsync(id, new ReviewInput(5, "Great", "Love them", "Ann"), default));
+        var two = await With(sp => admin(sp).AddReviewAsync(id, new ReviewInput(2, "Meh", "Rubbed", "Bo"), default));
+        var bad = await With(sp => admin(sp).AddReviewAsync(id, new ReviewInput(6, "x", "y", "z"), default));
+        Assert.False(bad.Succeeded);
+
+        var details = await With(sp => sp.GetRequiredService<ICatalogQueries>().GetProductAsync("trail-runner-2-rev-1", default));
+        Assert.Equal((3.5m, 2), (details!.AverageRating, details.ReviewCount));
+
+        await With(sp => admin(sp).SetReviewHiddenAsync(two.Value, true, default));
+        details = await With(sp => sp.GetRequiredService<ICatalogQueries>().GetProductAsync("trail-runner-2-rev-1", default));
+        Assert.Equal((5m, 1), (details!.AverageRating, details.ReviewCount));
+        var reviews = await With(sp => sp.GetRequiredService<ICatalogQueries>().GetReviewsAsync(id, 1, 10, default));
+        Assert.Equal(["Great"], reviews.Items.Select(r => r.Title));
+    }
+
+    [Fact]
+    public async Task A_price_change_reaches_category_pages_through_the_outbox_without_touching_the_product()
+    {
+        var first = await With(sp => sp.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("smartphones"), default));
+        var product = first!.Products[0];
+        var updatedBefore = await With(sp => sp.GetRequiredService<CatalogDbContext>().Products.Where(p => p.Id == product.Id).Select(p => p.UpdatedAt).SingleAsync());
+
+        var result = await With(sp => sp.GetRequiredService<IPricesAndStock>().SetPriceAsync(product.Sku, 1.23m, "USD", default));
+        Assert.Equal(StockChangeOutcome.Changed, result.Outcome);
+        await store.DrainOutboxAsync();
+
+        var cheapest = await With(sp => sp.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("smartphones", ProductSort.PriceLowHigh), default));
+        Assert.Equal((product.Id, 1.23m), (cheapest!.Products[0].Id, cheapest.Products[0].Price!.Value.Amount));
+        var updatedAfter = await With(sp => sp.GetRequiredService<CatalogDbContext>().Products.Where(p => p.Id == product.Id).Select(p => p.UpdatedAt).SingleAsync());
+        Assert.Equal(updatedBefore, updatedAfter);
+    }
+
+    [Fact]
+    public async Task Stock_and_price_edits_reject_bad_values_and_unknown_skus()
+    {
+        var sku = (await With(sp => sp.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("laptops"), default)))!.Products[0].Sku;
+        var stock = (Func<IServiceProvider, IPricesAndStock>)(sp => sp.GetRequiredService<IPricesAndStock>());
+        Assert.Equal(StockChangeOutcome.Invalid, (await With(sp => stock(sp).SetOnHandAsync(sku, -1, default))).Outcome);
+        Assert.Equal(StockChangeOutcome.Invalid, (await With(sp => stock(sp).SetPriceAsync(sku, -5m, "USD", default))).Outcome);
+        Assert.Equal(StockChangeOutcome.Invalid, (await With(sp => stock(sp).SetPriceAsync(sku, 1.234m, "USD", default))).Outcome);
+        Assert.Equal(StockChangeOutcome.Invalid, (await With(sp => stock(sp).SetPriceAsync(sku, 10m, "usd", default))).Outcome);
+        Assert.Equal(StockChangeOutcome.UnknownSku, (await With(sp => stock(sp).SetOnHandAsync("NOPE", 3, default))).Outcome);
+        Assert.Equal(StockChangeOutcome.Changed, (await With(sp => stock(sp).SetOnHandAsync(sku, 3, default))).Outcome);
+        Assert.Equal(3, (await With(sp => stock(sp).GetAsync(sku, default)))!.Available);
+    }
+}

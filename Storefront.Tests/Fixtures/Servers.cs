@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Storefront.Tests.Fixtures;
+
+/// <summary>
+/// A private PostgreSQL server for the test run, started from the machine's binaries in a temporary
+/// folder on a free port, or the server named by STOREFRONT_TEST_POSTGRES (a superuser connection string).
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private readonly string? _dataDir;
+    private readonly string? _binDir;
+    private readonly bool _asPostgresUser;
+
+    public string AdminConnectionString { get; }
+
+    private PostgresServer(string adminConnectionString, string? dataDir, string? binDir, bool asPostgresUser)
+    {
+        AdminConnectionString = adminConnectionString;
+        _dataDir = dataDir;
+        _binDir = binDir;
+        _asPostgresUser = asPostgresUser;
+    }
+
+    public string ConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, MaxPoolSize = 40 }.ConnectionString;
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("STOREFRONT_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(external)) return new PostgresServer(external, null, null, false);
+
+        var binDir = Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture))
+            .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            ?? throw new InvalidOperationException("PostgreSQL binaries not found: run ./storefront test, which installs them.");
+        var root = Path.Combine(Path.GetTempPath(), "sf-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        var data = Path.Combine(root, "data");
+        Directory.CreateDirectory(root);
+        var asPostgres = Environment.UserName == "root";
+        var user = asPostgres ? "postgres" : Environment.UserName;
+        if (asPostgres) await RunAsync("chown", ["postgres", root]);
+        var port = FreePort();
+        await RunAsync(Path.Combine(binDir, "initdb"), ["-D", data, "-U", user, "--auth=trust", "--no-sync", "-E", "UTF8"], asPostgres);
+        await RunAsync(Path.Combine(binDir, "pg_ctl"),
+            ["-D", data, "-w", "-l", Path.Combine(root, "log"), "-o",
+             $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB",
+             "start"], asPostgres);
+        var cs = $"Host=127.0.0.1;Port={port};Username={user};Database=postgres;Include Error Detail=true";
+        return new PostgresServer(cs, data, binDir, asPostgres);
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataDir is null || _binDir is null) return;
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await RunAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", _dataDir, "-m", "immediate", "stop"], _asPostgresUser);
+            Directory.Delete(Path.GetDirectoryName(_dataDir)!, recursive: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // The run is ending; a server that is already gone is fine.
+        }
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    internal static async Task RunAsync(string file, string[] args, bool asPostgres = false)
+    {
+        var start = new ProcessStartInfo(asPostgres ? "runuser" : file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asPostgres)
+        {
+            foreach (var a in new[] { "-u", "postgres", "--", file }) start.ArgumentList.Add(a);
+        }
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr} {await stdout}");
+    }
+}
+
+/// <summary>A private redis-server for the test run, or the one named by STOREFRONT_TEST_REDIS.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly Process? _process;
+
+    public string ConnectionString { get; }
+
+    private RedisServer(string connectionString, Process? process)
+    {
+        ConnectionString = connectionString;
+        _process = process;
+    }
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("STOREFRONT_TEST_REDIS");
+        if (!string.IsNullOrWhiteSpace(external)) return new RedisServer(external, null);
+        var port = PostgresServer.FreePort();
+        var start = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+            start.ArgumentList.Add(a);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start: run ./storefront test, which installs it.");
+        _ = process.StandardOutput.ReadToEndAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        return new RedisServer($"127.0.0.1:{port}", process);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
+        _process?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

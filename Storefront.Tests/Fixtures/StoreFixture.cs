@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Storefront.BuildingBlocks.Outbox;
+using Storefront.Catalog.Data;
+using Storefront.Inventory.Data;
+using Storefront.Web.Identity;
+using Storefront.Web.Seeding;
+
+namespace Storefront.Tests.Fixtures;
+
+/// <summary>
+/// One database and one host per test class. <see cref="ResetAsync"/> empties the module tables
+/// (accounts and migrations stay) so a test can start from a clean store.
+/// </summary>
+public class StoreFixture : IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = "";
+    public StorefrontFactory Factory { get; private set; } = default!;
+    public IServiceProvider Services => Factory.Services;
+
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public virtual async Task InitializeAsync()
+    {
+        var servers = await TestInfrastructure.GetAsync();
+        ConnectionString = await TestInfrastructure.CreateDatabaseAsync();
+        Factory = new StorefrontFactory(ConnectionString, servers.Redis.ConnectionString, Settings);
+        _ = Factory.Server;
+    }
+
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+
+    public HttpClient Client(bool followRedirects = true) =>
+        Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true });
+
+    public async Task ResetAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            DO $$ DECLARE r record; BEGIN
+              FOR r IN SELECT schemaname, tablename FROM pg_tables
+                       WHERE schemaname IN ('catalog', 'inventory') AND tablename NOT LIKE '\_\_%' LOOP
+                EXECUTE format('TRUNCATE %I.%I RESTART IDENTITY CASCADE', r.schemaname, r.tablename);
+              END LOOP;
+            END $$;
+            """, connection);
+        await command.ExecuteNonQueryAsync();
+        // Category trees and facets are cached in memory; a reset store must not see old ones.
+        if (Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>() is Microsoft.Extensions.Caching.Memory.MemoryCache cache)
+            cache.Compact(1.0);
+    }
+
+    /// <summary>Loads the demo catalog generator's first <paramref name="products"/> products.</summary>
+    public async Task SeedDemoAsync(int products)
+    {
+        using var scope = Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<CatalogSeeder>().SeedIfEmptyAsync(products, default);
+    }
+
+    /// <summary>Delivers every pending outbox message now instead of waiting for the poller.</summary>
+    public async Task DrainOutboxAsync()
+    {
+        var inventory = Services.GetRequiredService<OutboxDispatcher<InventoryDbContext>>();
+        var catalog = Services.GetRequiredService<OutboxDispatcher<CatalogDbContext>>();
+        while (await inventory.DispatchOnceAsync(default) + await catalog.DispatchOnceAsync(default) > 0)
+        {
+        }
+    }
+
+    /// <summary>An HTTP client signed in as the development admin.</summary>
+    public async Task<HttpClient> AdminClientAsync()
+    {
+        var client = Client();
+        await SignInAsync(client, AdminBootstrapper.DemoEmail, AdminBootstrapper.DemoPassword);
+        return client;
+    }
+
+    public static async Task SignInAsync(HttpClient client, string email, string password)
+    {
+        var page = await client.GetStringAsync("/account/login");
+        var token = Html.AntiforgeryToken(page);
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = email, ["Input.Password"] = password, ["__RequestVerificationToken"] = token,
+        }));
+        if (response.StatusCode != HttpStatusCode.OK || response.RequestMessage?.RequestUri?.AbsolutePath != "/")
+            throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode} {response.RequestMessage?.RequestUri}");
+    }
+}

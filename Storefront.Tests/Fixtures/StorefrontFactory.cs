@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Storefront.Tests.Fixtures;
+
+/// <summary>The real host, pointed at a test database and the test Redis.</summary>
+public sealed class StorefrontFactory(string postgres, string redis, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Program>
+{
+    public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "sf-data-" + Guid.NewGuid().ToString("N")[..8]);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Postgres", postgres);
+        builder.UseSetting("ConnectionStrings:Redis", redis);
+        builder.UseSetting("Storefront:SeedDemoCatalogOnStartup", "false");
+        builder.UseSetting("Storefront:DataPath", DataPath);
+        builder.UseSetting("Storefront:Images:Path", Path.Combine(DataPath, "images"));
+        builder.UseSetting("Hangfire:ServerEnabled", "false");
+        builder.UseSetting("Outbox:PollInterval", "00:00:00.050");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(DataPath)) Directory.Delete(DataPath, recursive: true);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using AngleSharp.Dom;
+using Storefront.Tests.Fixtures;
+
+namespace Storefront.Tests.Web;
+
+public sealed class DemoStoreFixture : StoreFixture
+{
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await SeedDemoAsync(480);
+    }
+}
+
+public sealed class CatalogPagesTests(DemoStoreFixture store) : IClassFixture<DemoStoreFixture>
+{
+    private static decimal PriceOf(IElement card) =>
+        decimal.Parse(card.QuerySelector(".price")!.TextContent.TrimStart('$'), NumberStyles.Currency, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Home_page_shows_categories_featured_and_new_products()
+    {
+        var doc = await store.Client().GetDocumentAsync("/");
+        Assert.Contains(doc.QuerySelectorAll("nav.categories a"), a => a.TextContent == "Electronics");
+        Assert.Equal(8, doc.QuerySelectorAll("#featured ~ .product-grid .product-card, section[aria-labelledby=featured] .product-card").Length);
+        Assert.Equal(8, doc.QuerySelectorAll("section[aria-labelledby=newest] .product-card").Length);
+        Assert.All(doc.QuerySelectorAll(".product-card img"), img => Assert.False(string.IsNullOrWhiteSpace(img.GetAttribute("alt"))));
+    }
+
+    [Fact]
+    public async Task A_top_category_lists_products_of_its_whole_subtree_with_breadcrumbs()
+    {
+        var doc = await store.Client().GetDocumentAsync("/c/electronics");
+        Assert.Equal("Electronics", doc.QuerySelector("h1")!.TextContent);
+        var titles = doc.QuerySelectorAll(".product-title").Select(t => t.TextContent).ToList();
+        Assert.Equal(24, titles.Count);
+        // Demo products cycle through 24 leaves, 8 of them under Electronics: 480 / 24 * 8 = 160.
+        Assert.Equal("160 products", doc.QuerySelector("#result-count")!.TextContent);
+
+        var leaf = await store.Client().GetDocumentAsync("/c/headphones");
+        Assert.Equal(["Home", "Electronics", "Audio", "Headphones"], leaf.QuerySelectorAll(".breadcrumbs li").Select(l => l.TextContent.Trim()).ToArray());
+    }
+
+    [Fact]
+    public async Task Paging_through_a_category_by_price_visits_every_product_once_in_order()
+    {
+        var client = store.Client();
+        var url = "/c/electronics?sort=price-asc";
+        var seen = new List<(string Link, decimal Price)>();
+        var pages = 0;
+        string? firstPageUrl = null;
+        while (url is not null)
+        {
+            var doc = await client.GetDocumentAsync(url);
+            firstPageUrl ??= url;
+            seen.AddRange(doc.QuerySelectorAll(".product-card").Select(c => (c.QuerySelector("a")!.GetAttribute("href")!, PriceOf(c))));
+            url = doc.QuerySelector("a[rel=next]")?.GetAttribute("href");
+            pages++;
+            if (pages == 3)
+            {
+                // Previous goes back to exactly the page before.
+                var back = await client.GetDocumentAsync(doc.QuerySelector("a[rel=prev]")!.GetAttribute("href")!);
+                var backTitles = back.QuerySelectorAll(".product-card a").Select(a => a.GetAttribute("href")!).ToList();
+                Assert.Equal(seen.Skip(24).Take(24).Select(s => s.Link), backTitles);
+            }
+        }
+        Assert.Equal(7, pages);
+        Assert.Equal(160, seen.Count);
+        Assert.Equal(160, seen.Select(s => s.Link).Distinct().Count());
+        Assert.Equal(seen.Select(s => s.Price).Order(), seen.Select(s => s.Price));
+    }
+
+    [Fact]
+    public async Task Filters_by_attribute_brand_and_price_show_only_matching_products()
+    {
+        var doc = await store.Client().GetDocumentAsync("/c/headphones?attr.connectivity=Bluetooth&min=20&max=300");
+        var cards = doc.QuerySelectorAll(".product-card");
+        Assert.NotEmpty(cards);
+        Assert.All(cards, c =>
+        {
+            Assert.EndsWith("Bluetooth", c.QuerySelector(".product-title")!.TextContent);
+            Assert.InRange(PriceOf(c), 20m, 300m);
+        });
+        Assert.Equal("checked", doc.QuerySelector("input[name='attr.connectivity'][value=Bluetooth]")!.GetAttribute("checked") ?? "checked");
+
+        var brand = doc.QuerySelector("input[name=brand]")!.GetAttribute("value")!;
+        var byBrand = await store.Client().GetDocumentAsync($"/c/headphones?brand={Uri.EscapeDataString(brand)}");
+        Assert.All(byBrand.QuerySelectorAll(".product-card .brand"), b => Assert.Equal(brand, b.TextContent));
+    }
+
+    [Fact]
+    public async Task Bad_filter_values_and_tampered_cursors_get_a_message_or_the_first_page_never_an_error()
+    {
+        var client = store.Client();
+        var response = await client.GetAsync("/c/headphones?min=abc&max=-5");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var doc = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+        Assert.Contains("Prices must be numbers", doc.QuerySelector("[role=alert]")!.TextContent);
+
+        foreach (var query in new[] { "after=not-a-cursor", "before=%00%01", "after=" + new string('A', 500), "sort=drop%20table", "attr.unknown=x", "brand=" + new string('x', 300) })
+        {
+            var r = await client.GetAsync("/c/headphones?" + query);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        }
+        var inverted = await client.GetDocumentAsync("/c/headphones?min=500&max=10");
+        Assert.Contains("lowest price is above", inverted.QuerySelector("[role=alert]")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Product_page_shows_price_availability_attributes_and_paged_reviews()
+    {
+        var client = store.Client();
+        var category = await client.GetDocumentAsync("/c/smartphones");
+        var link = category.QuerySelector(".product-card a")!.GetAttribute("href")!;
+        var doc = await client.GetDocumentAsync(link);
+        Assert.NotNull(doc.QuerySelector(".buy-box .price"));
+        Assert.Matches("^(In stock|Only [1-5] left|Out of stock)$", doc.QuerySelector("#availability")!.TextContent.Trim());
+        var labels = doc.QuerySelectorAll("table.attributes th").Select(t => t.TextContent).ToList();
+        Assert.Equal(["RAM", "Storage", "Colour"], labels);
+        Assert.Equal("Smartphones", doc.QuerySelectorAll(".breadcrumbs a")[^1].TextContent);
+        Assert.NotEmpty(doc.QuerySelectorAll(".gallery img"));
+    }
+
+    [Theory]
+    [InlineData("/p/no-such-product")]
+    [InlineData("/c/no-such-category")]
+    [InlineData("/definitely/not/here")]
+    public async Task Unknown_products_and_categories_get_a_404_page(string url)
+    {
+        var response = await store.Client().GetAsync(url);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var doc = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Page not found", doc.QuerySelector("h1")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_report_live_and_ready()
+    {
+        var client = store.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Demo_images_are_generated_svg_and_bad_paths_are_not_found()
+    {
+        var client = store.Client();
+        var svg = await client.GetAsync("/media/demo/headphones/200/1.svg");
+        Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("<svg", await svg.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/media/demo/..%2f..%2fetc/1/1.svg")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/media/uploads/..%2fappsettings.json")).StatusCode);
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks.Modules;
+using Storefront.Web.Infrastructure;
+
+namespace Storefront.Web.Identity;
+
+internal static class IdentitySetup
+{
+    public static IServiceCollection AddStorefrontIdentity(this IServiceCollection services)
+    {
+        services.AddModuleDbContext<AppIdentityDbContext>(AppIdentityDbContext.Schema, withOutbox: false);
+        services.AddIdentity<StoreUser, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<AppIdentityDbContext>()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/access-denied";
+            o.Cookie.Name = "storefront.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+        });
+        services.AddAuthorizationBuilder().AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
+        services.AddScoped<AdminBootstrapper>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Creates the first merchant account from configuration. Outside Development nothing is created
+/// unless an e-mail and password are configured; in Development a demo admin is made and logged.
+/// </summary>
+internal sealed class AdminBootstrapper(
+    UserManager<StoreUser> users,
+    RoleManager<IdentityRole> roles,
+    IOptions<StorefrontOptions> options,
+    IHostEnvironment environment,
+    ILogger<AdminBootstrapper> logger)
+{
+    public const string DemoEmail = "admin@storefront.test";
+    public const string DemoPassword = "Demo-Admin-2024";
+
+    public async Task EnsureAdminAsync()
+    {
+        if (!await roles.RoleExistsAsync(Roles.Admin)) await roles.CreateAsync(new IdentityRole(Roles.Admin));
+        var (email, password) = (options.Value.Admin.Email, options.Value.Admin.Password);
+        var demo = false;
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(password))
+        {
+            if (!environment.IsDevelopment())
+            {
+                if (!(await users.GetUsersInRoleAsync(Roles.Admin)).Any())
+                    logger.LogWarning("No admin account exists. Set Storefront__Admin__Email and Storefront__Admin__Password to create one.");
+                return;
+            }
+            (email, password, demo) = (DemoEmail, DemoPassword, true);
+        }
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            user = new StoreUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Store admin" };
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+                throw new InvalidOperationException("The configured admin account could not be created: " +
+                    string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+        if (!await users.IsInRoleAsync(user, Roles.Admin)) await users.AddToRoleAsync(user, Roles.Admin);
+        if (demo) logger.LogWarning("Development demo admin: {Email} / {Password} (configure Storefront:Admin for a real one)", email, password);
+    }
+}

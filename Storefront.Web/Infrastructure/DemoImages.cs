@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Net;
+using Storefront.Catalog.Contracts;
+
+namespace Storefront.Web.Infrastructure;
+
+/// <summary>
+/// Product pictures for the demo catalog, drawn as SVG on request: a tinted card with a simple
+/// shape and the category's name. Real uploads are served from the image store.
+/// </summary>
+internal static class DemoImages
+{
+    public static WebApplication MapMedia(this WebApplication app)
+    {
+        app.MapGet("/media/demo/{kind}/{hue:int}/{view:int}.svg", (string kind, int hue, int view, HttpContext http) =>
+        {
+            if (kind.Length > 40 || !kind.All(c => char.IsAsciiLetterLower(c) || c == '-') || hue is < 0 or > 359 || view is < 1 or > 6)
+                return Results.NotFound();
+            http.Response.Headers.CacheControl = "public, max-age=604800, immutable";
+            return Results.Text(Draw(kind, hue, view), "image/svg+xml");
+        });
+        app.MapGet("/media/uploads/{file}", (string file, IImageStore store, HttpContext http) =>
+        {
+            var opened = store.Open(file);
+            if (opened is null) return Results.NotFound();
+            http.Response.Headers.CacheControl = "public, max-age=604800, immutable";
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Stream(opened.Value.Content, opened.Value.ContentType);
+        });
+        return app;
+    }
+
+    internal static string Draw(string kind, int hue, int view)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var label = WebUtility.HtmlEncode(string.Join(' ', kind.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])));
+        var h2 = ((hue + 40 * view) % 360).ToString(inv);
+        var h = hue.ToString(inv);
+        var shape = view switch
+        {
+            1 => $"<circle cx=\"200\" cy=\"170\" r=\"90\" fill=\"hsl({h2},55%,55%)\"/>",
+            2 => $"<rect x=\"110\" y=\"80\" width=\"180\" height=\"180\" rx=\"28\" fill=\"hsl({h2},55%,55%)\"/>",
+            _ => $"<polygon points=\"200,70 300,260 100,260\" fill=\"hsl({h2},55%,55%)\"/>",
+        };
+        return $"""
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" height="400" role="img">
+            <rect width="400" height="400" fill="hsl({h},40%,92%)"/>
+            {shape}
+            <text x="200" y="330" text-anchor="middle" font-family="system-ui,sans-serif" font-size="26" fill="hsl({h},30%,30%)">{label}</text>
+            </svg>
+            """;
+    }
+}

@@ -1,0 +1,80 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+using Storefront.BuildingBlocks.Modules;
+
+namespace Storefront.Web.Infrastructure;
+
+internal static class InfrastructureExtensions
+{
+    /// <summary>Redis, Hangfire and health checks. Nothing here connects until first used.</summary>
+    public static IServiceCollection AddStorefrontInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorefrontOptions>().BindConfiguration("Storefront")
+            .Validate(o => o.DemoProducts is >= 0 and <= 100_000, "Storefront:DemoProducts must be between 0 and 100000.")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        // One multiplexer for the whole process, as StackExchange.Redis intends.
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var cs = sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis");
+            if (string.IsNullOrWhiteSpace(cs)) throw new InvalidOperationException("ConnectionStrings:Redis is not configured.");
+            var options = ConfigurationOptions.Parse(cs);
+            options.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(options);
+        });
+
+        services.AddHangfire((sp, config) =>
+        {
+            var cs = sp.GetRequiredService<IConfiguration>().GetConnectionString(ModuleRegistration.ConnectionStringName);
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(cs), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                });
+        });
+        if (configuration.GetValue("Hangfire:ServerEnabled", true))
+        {
+            services.AddHangfireServer((sp, o) =>
+            {
+                o.WorkerCount = sp.GetRequiredService<IConfiguration>().GetValue("Hangfire:WorkerCount", 2);
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+            });
+        }
+
+        services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+            .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        return services;
+    }
+
+    public static WebApplication MapStorefrontInfrastructure(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+        });
+        app.MapHangfireDashboard("/admin/jobs", new DashboardOptions
+        {
+            Authorization = [new AdminOnlyDashboardFilter()],
+            DashboardTitle = "Storefront jobs",
+            AppPath = "/admin",
+        }).RequireAuthorization(Identity.Roles.AdminPolicy);
+        return app;
+    }
+
+    private sealed class AdminOnlyDashboardFilter : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Identity.Roles.Admin);
+    }
+}

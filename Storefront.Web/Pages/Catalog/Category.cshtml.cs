@@ -1,0 +1,68 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Catalog.Contracts;
+
+namespace Storefront.Web.Pages.Catalog;
+
+public sealed class CategoryModel(ICatalogQueries catalog) : PageModel
+{
+    public CategoryBrowseResult Result { get; private set; } = default!;
+    public ProductSort Sort { get; private set; }
+    public IReadOnlyList<string> SelectedBrands { get; private set; } = [];
+    public IReadOnlyDictionary<string, string> SelectedAttributes { get; private set; } = new Dictionary<string, string>();
+    public decimal? MinPrice { get; private set; }
+    public decimal? MaxPrice { get; private set; }
+    public string? PriceError { get; private set; }
+
+    public static readonly IReadOnlyList<(ProductSort Sort, string Value, string Label)> SortOptions =
+    [
+        (ProductSort.Newest, "newest", "Newest"),
+        (ProductSort.PriceLowHigh, "price-asc", "Price: low to high"),
+        (ProductSort.PriceHighLow, "price-desc", "Price: high to low"),
+        (ProductSort.Rating, "rating", "Customer rating"),
+    ];
+
+    public async Task<IActionResult> OnGetAsync(string slug, string? sort, string[]? brand, string? min, string? max,
+        string? after, string? before, CancellationToken cancellationToken)
+    {
+        Sort = SortOptions.FirstOrDefault(o => o.Value == sort).Sort;
+        SelectedBrands = (brand ?? []).Where(b => !string.IsNullOrWhiteSpace(b) && b.Length <= 100).Distinct().Take(20).ToList();
+        MinPrice = ParsePrice(min);
+        MaxPrice = ParsePrice(max);
+        if ((min is { Length: > 0 } && MinPrice is null) || (max is { Length: > 0 } && MaxPrice is null))
+            PriceError = "Prices must be numbers such as 25 or 99.99.";
+        else if (MinPrice > MaxPrice)
+            PriceError = "The lowest price is above the highest one.";
+        if (PriceError is not null) (MinPrice, MaxPrice) = (null, null);
+        SelectedAttributes = Request.Query
+            .Where(q => q.Key.StartsWith("attr.", StringComparison.Ordinal) && q.Key.Length < 60)
+            .Select(q => (Key: q.Key[5..], Value: q.Value.ToString()))
+            .Where(q => q.Value.Length is > 0 and <= 100)
+            .ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal);
+
+        var result = await catalog.BrowseCategoryAsync(new CategoryBrowseRequest(slug, Sort, SelectedBrands, MinPrice, MaxPrice,
+            SelectedAttributes, after, before), cancellationToken);
+        if (result is null) return NotFound();
+        Result = result;
+        return Page();
+    }
+
+    private static decimal? ParsePrice(string? text) =>
+        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) && value is >= 0 and < 10_000_000_000m
+            ? value : null;
+
+    /// <summary>The current filters as query values, with one cursor replaced.</summary>
+    public string Link(string? after = null, string? before = null)
+    {
+        var query = new List<KeyValuePair<string, string?>>();
+        if (Sort != ProductSort.Newest) query.Add(new("sort", SortOptions.First(o => o.Sort == Sort).Value));
+        query.AddRange(SelectedBrands.Select(b => new KeyValuePair<string, string?>("brand", b)));
+        if (MinPrice is { } mn) query.Add(new("min", mn.ToString(CultureInfo.InvariantCulture)));
+        if (MaxPrice is { } mx) query.Add(new("max", mx.ToString(CultureInfo.InvariantCulture)));
+        query.AddRange(SelectedAttributes.Select(a => new KeyValuePair<string, string?>("attr." + a.Key, a.Value)));
+        if (after is not null) query.Add(new("after", after));
+        if (before is not null) query.Add(new("before", before));
+        return $"/c/{Result.Category.Slug}" + Microsoft.AspNetCore.Http.QueryString.Create(query);
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Catalog.Contracts;
+using Storefront.Inventory.Contracts;
+
+namespace Storefront.Web.Pages.Catalog;
+
+public sealed class ProductModel(ICatalogQueries catalog, IPricesAndStock stock) : PageModel
+{
+    public const int ReviewsPerPage = 5;
+
+    public ProductDetails Product { get; private set; } = default!;
+    public SkuStock? Stock { get; private set; }
+    public Paged<ReviewView> Reviews { get; private set; } = default!;
+
+    public async Task<IActionResult> OnGetAsync(string slug, int? reviews, CancellationToken cancellationToken)
+    {
+        var product = await catalog.GetProductAsync(slug, cancellationToken);
+        if (product is null) return NotFound();
+        Product = product;
+        // The live price and stock come from Inventory, not from the catalog's listing copy.
+        Stock = await stock.GetAsync(product.Sku, cancellationToken);
+        Reviews = await catalog.GetReviewsAsync(product.Id, Math.Max(1, reviews ?? 1), ReviewsPerPage, cancellationToken);
+        return Page();
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Storefront.Web.Pages;
+
+[IgnoreAntiforgeryToken]
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class ErrorModel : PageModel
+{
+    public string Heading { get; private set; } = "Something went wrong";
+    public string Message { get; private set; } = "We could not complete that request. Please try again in a moment.";
+
+    public void OnGet(int? code) => Describe(code);
+
+    public void OnPost(int? code) => Describe(code);
+
+    private void Describe(int? code)
+    {
+        // Keep the original status: a missing product stays a 404 for browsers and crawlers.
+        var status = code ?? 500;
+        Response.StatusCode = status is >= 400 and < 600 ? status : 500;
+        (Heading, Message) = status switch
+        {
+            404 => ("Page not found", "We could not find that page. The product or category may have moved or been removed."),
+            400 => ("That request did not look right", "Please go back and try again."),
+            403 => ("Not allowed", "Your account cannot open this page."),
+            _ => (Heading, Message),
+        };
+    }
+}

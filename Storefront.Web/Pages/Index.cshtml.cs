@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Catalog.Contracts;
+
+namespace Storefront.Web.Pages;
+
+public sealed class IndexModel(ICatalogQueries catalog) : PageModel
+{
+    public IReadOnlyList<CategoryNode> Categories { get; private set; } = [];
+    public IReadOnlyList<ProductSummary> Featured { get; private set; } = [];
+    public IReadOnlyList<ProductSummary> Newest { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Categories = await catalog.GetCategoryTreeAsync(cancellationToken);
+        Featured = await catalog.GetFeaturedAsync(8, cancellationToken);
+        Newest = await catalog.GetNewestAsync(8, cancellationToken);
+    }
+}
