@@ -22,12 +22,29 @@ public class StoreFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Browser tests need the app on a real port instead of the in-memory test server.</summary>
+    protected virtual bool RealPort => false;
+
+    /// <summary>Where a browser reaches the app (only with <see cref="RealPort"/>).</summary>
+    public Uri BaseAddress { get; private set; } = new("http://localhost");
+
     public virtual async Task InitializeAsync()
     {
         var servers = await TestInfrastructure.GetAsync();
         ConnectionString = await TestInfrastructure.CreateDatabaseAsync();
         Factory = new StorefrontFactory(ConnectionString, servers.Redis.ConnectionString, Settings);
-        _ = Factory.Server;
+        if (RealPort)
+        {
+            Factory.UseKestrel(0);
+            Factory.StartServer();
+            var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        }
+        else
+        {
+            _ = Factory.Server;
+        }
     }
 
     public async Task DisposeAsync() => await Factory.DisposeAsync();
@@ -60,14 +77,28 @@ public class StoreFixture : IAsyncLifetime
         await scope.ServiceProvider.GetRequiredService<CatalogSeeder>().SeedIfEmptyAsync(products, default);
     }
 
-    /// <summary>Delivers every pending outbox message now instead of waiting for the poller.</summary>
+    /// <summary>
+    /// Delivers every pending outbox message now, and waits for any batch the background dispatcher
+    /// has already claimed, so the next assertion sees every consumer's work.
+    /// </summary>
     public async Task DrainOutboxAsync()
     {
         var inventory = Services.GetRequiredService<OutboxDispatcher<InventoryDbContext>>();
         var catalog = Services.GetRequiredService<OutboxDispatcher<CatalogDbContext>>();
-        while (await inventory.DispatchOnceAsync(default) + await catalog.DispatchOnceAsync(default) > 0)
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
         {
+            await inventory.DispatchOnceAsync(default);
+            await catalog.DispatchOnceAsync(default);
+            await using var command = new NpgsqlCommand(
+                "SELECT (SELECT count(*) FROM inventory.outbox_messages WHERE processed_at IS NULL)"
+                + " + (SELECT count(*) FROM catalog.outbox_messages WHERE processed_at IS NULL)", connection);
+            if ((long)(await command.ExecuteScalarAsync())! == 0) return;
+            await Task.Delay(20);
         }
+        throw new TimeoutException("Outbox messages were still undelivered after 20 s.");
     }
 
     /// <summary>An HTTP client signed in as the development admin.</summary>

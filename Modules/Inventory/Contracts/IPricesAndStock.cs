@@ -12,7 +12,8 @@ public sealed record SkuSeed(string Sku, decimal Price, string Currency, int OnH
 
 public enum StockChangeOutcome { Changed, Unchanged, UnknownSku, Invalid }
 
-public sealed record StockChangeResult(StockChangeOutcome Outcome, string? Message = null)
+/// <summary>Field names the problem when there is one: Price, Currency or OnHand.</summary>
+public sealed record StockChangeResult(StockChangeOutcome Outcome, string? Message = null, string? Field = null)
 {
     public bool Succeeded => Outcome is StockChangeOutcome.Changed or StockChangeOutcome.Unchanged;
 }
@@ -31,6 +32,9 @@ public interface IPricesAndStock
     Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken);
 
     Task<StockChangeResult> SetOnHandAsync(string sku, int onHand, CancellationToken cancellationToken);
+
+    /// <summary>Changes price and on-hand stock together: both are checked first, and a problem changes neither.</summary>
+    Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, CancellationToken cancellationToken);
 
     /// <summary>SKUs whose available stock is at or below the threshold, lowest first.</summary>
     Task<IReadOnlyList<SkuStock>> LowStockAsync(int threshold, int take, CancellationToken cancellationToken);

@@ -42,36 +42,46 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock) 
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken)
-    {
-        if (amount < 0 || amount > MaxPrice || decimal.Round(amount, 2) != amount)
-            return new(StockChangeOutcome.Invalid, "Enter a price between 0 and 9,999,999,999.99 with at most two decimals.");
-        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
-            return new(StockChangeOutcome.Invalid, "Currency must be a three-letter ISO code such as USD.");
-        var item = await db.StockItems.FirstOrDefaultAsync(s => s.Sku == sku, cancellationToken);
-        if (item is null) return new(StockChangeOutcome.UnknownSku, $"No SKU '{sku}' exists.");
-        if (item.Price == amount && item.Currency == currency) return new(StockChangeOutcome.Unchanged);
-        item.Price = amount;
-        item.Currency = currency;
-        item.UpdatedAt = clock.GetUtcNow();
-        db.AddIntegrationEvent(new PriceChangedEvent(sku, amount, currency), item.UpdatedAt);
-        await db.SaveChangesAsync(cancellationToken);
-        return new(StockChangeOutcome.Changed);
-    }
+    public Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken) =>
+        ChangeAsync(sku, (amount, currency), null, cancellationToken);
 
-    public async Task<StockChangeResult> SetOnHandAsync(string sku, int onHand, CancellationToken cancellationToken)
+    public Task<StockChangeResult> SetOnHandAsync(string sku, int onHand, CancellationToken cancellationToken) =>
+        ChangeAsync(sku, null, onHand, cancellationToken);
+
+    public Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, CancellationToken cancellationToken) =>
+        ChangeAsync(sku, (amount, currency), onHand, cancellationToken);
+
+    private async Task<StockChangeResult> ChangeAsync(string sku, (decimal Amount, string Currency)? price, int? onHand, CancellationToken ct)
     {
+        if (price is { } p && (p.Amount < 0 || p.Amount > MaxPrice || decimal.Round(p.Amount, 2) != p.Amount))
+            return new(StockChangeOutcome.Invalid, "Enter a price between 0 and 9,999,999,999.99 with at most two decimals.", "Price");
+        if (price is { } c && (c.Currency.Length != 3 || !c.Currency.All(char.IsAsciiLetterUpper)))
+            return new(StockChangeOutcome.Invalid, "Currency must be a three-letter ISO code such as USD.", "Currency");
         if (onHand is < 0 or > MaxOnHand)
-            return new(StockChangeOutcome.Invalid, "Stock must be a whole number between 0 and 1,000,000,000.");
-        var item = await db.StockItems.FirstOrDefaultAsync(s => s.Sku == sku, cancellationToken);
+            return new(StockChangeOutcome.Invalid, "Stock must be a whole number between 0 and 1,000,000,000.", "OnHand");
+        var item = await db.StockItems.FirstOrDefaultAsync(s => s.Sku == sku, ct);
         if (item is null) return new(StockChangeOutcome.UnknownSku, $"No SKU '{sku}' exists.");
         if (onHand < item.Reserved)
-            return new(StockChangeOutcome.Invalid, $"{item.Reserved} units are held in carts; stock cannot go below that.");
-        if (item.OnHand == onHand) return new(StockChangeOutcome.Unchanged);
-        item.OnHand = onHand;
-        item.UpdatedAt = clock.GetUtcNow();
-        db.AddIntegrationEvent(new StockChangedEvent(sku, onHand, onHand - item.Reserved), item.UpdatedAt);
-        await db.SaveChangesAsync(cancellationToken);
+            return new(StockChangeOutcome.Invalid, $"{item.Reserved} units are held in carts; stock cannot go below that.", "OnHand");
+
+        var now = clock.GetUtcNow();
+        var changed = false;
+        if (price is { } np && (item.Price != np.Amount || item.Currency != np.Currency))
+        {
+            (item.Price, item.Currency) = (np.Amount, np.Currency);
+            db.AddIntegrationEvent(new PriceChangedEvent(sku, np.Amount, np.Currency), now);
+            changed = true;
+        }
+        if (onHand is { } units && item.OnHand != units)
+        {
+            item.OnHand = units;
+            db.AddIntegrationEvent(new StockChangedEvent(sku, units, units - item.Reserved), now);
+            changed = true;
+        }
+        if (!changed) return new(StockChangeOutcome.Unchanged);
+        item.UpdatedAt = now;
+        // One SaveChanges: the row and its events commit together or not at all.
+        await db.SaveChangesAsync(ct);
         return new(StockChangeOutcome.Changed);
     }
 

@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Storefront.Tests.Fixtures;
+using Storefront.Web.Identity;
+using static Microsoft.Playwright.Assertions;
+
+namespace Storefront.Tests.Browser;
+
+public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Shopper_browses_a_category_filters_it_and_opens_a_product()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Categories" }).GetByRole(AriaRole.Link, new() { Name = "Electronics" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Electronics", Level = 1 })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.List, new() { Name = "Subcategories" }).GetByRole(AriaRole.Link, new() { Name = "Audio" }).ClickAsync();
+        await page.GetByRole(AriaRole.List, new() { Name = "Subcategories" }).GetByRole(AriaRole.Link, new() { Name = "Headphones" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Headphones");
+
+        await page.Locator("fieldset", new() { Has = page.GetByText("Connectivity", new() { Exact = true }) })
+            .GetByRole(AriaRole.Radio, new() { NameRegex = new Regex("^Bluetooth") }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("attr.connectivity=Bluetooth"));
+        var titles = await page.Locator(".product-title").AllTextContentsAsync();
+        Assert.NotEmpty(titles);
+        Assert.All(titles, t => Assert.EndsWith("Bluetooth", t));
+
+        await page.GetByLabel("Sort by").SelectOptionAsync("price-asc");
+        await Expect(page).ToHaveURLAsync(new Regex("sort=price-asc"));
+        await BrowserFixture.ScreenshotAsync(page, "category-headphones");
+
+        var first = titles.Count > 0 ? (await page.Locator(".product-title").First.TextContentAsync())! : "";
+        await page.Locator(".product-card a").First.ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync(first);
+        await Expect(page.Locator(".buy-box .price")).ToBeVisibleAsync();
+        await Expect(page.Locator("#availability")).ToHaveTextAsync(new Regex("In stock|Only \\d left|Out of stock"));
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Breadcrumb" })).ToContainTextAsync("Headphones");
+        await BrowserFixture.ScreenshotAsync(page, "product");
+    }
+
+    [Fact]
+    public async Task Merchant_signs_in_and_edits_a_product_with_errors_shown_beside_the_fields()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/admin/products");
+        await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+        await page.GetByLabel("E-mail").FillAsync(AdminBootstrapper.DemoEmail);
+        await page.GetByLabel("Password").FillAsync(AdminBootstrapper.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/products$"));
+
+        await page.GetByLabel("Search title or SKU").FillAsync("Laptop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await page.Locator("table.data tbody a").First.ClickAsync();
+        var slug = await page.GetByLabel("URL slug").InputValueAsync();
+
+        // A blank title is refused beside the field, and nothing changes in the store.
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("#Input_Title_error")).ToHaveTextAsync("Enter a title.");
+        await BrowserFixture.ScreenshotAsync(page, "admin-edit-error");
+
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync("Corvex Book Ultra Laptop, 32 GB RAM");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Product saved.");
+        await BrowserFixture.ScreenshotAsync(page, "admin-edit-saved");
+
+        await page.GotoAsync($"/p/{slug}");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Corvex Book Ultra Laptop, 32 GB RAM");
+    }
+}

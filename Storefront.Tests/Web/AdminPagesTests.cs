@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Storefront.Catalog.Contracts;
+using Storefront.Inventory.Contracts;
+using Storefront.Tests.Fixtures;
+
+namespace Storefront.Tests.Web;
+
+public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<DemoStoreFixture>
+{
+    private static readonly byte[] TinyPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    [Theory]
+    [InlineData("/admin")]
+    [InlineData("/admin/products")]
+    [InlineData("/admin/stock")]
+    [InlineData("/admin/jobs")]
+    public async Task The_admin_area_sends_anonymous_visitors_to_sign_in(string url)
+    {
+        var response = await store.Client(followRedirects: false).GetAsync(url);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_with_a_message()
+    {
+        var client = store.Client();
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/account/login"));
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = "admin@storefront.test", ["Input.Password"] = "wrong-password-1", ["__RequestVerificationToken"] = token,
+        }));
+        var doc = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+        Assert.Equal("That e-mail and password do not match an account.", doc.QuerySelector("[role=alert]")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Admins_see_the_pages_and_the_jobs_dashboard()
+    {
+        var client = await store.AdminClientAsync();
+        foreach (var url in new[] { "/admin", "/admin/products?q=laptop", "/admin/categories", "/admin/stock?sku=SF-0000001", "/admin/reviews", "/admin/products/new", "/admin/jobs" })
+        {
+            var response = await client.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
+        }
+        var list = await client.GetDocumentAsync("/admin/products?q=laptop");
+        Assert.All(list.QuerySelectorAll("table.data tbody tr td:nth-child(2)"), td => Assert.Contains("Laptop", td.TextContent, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Creating_a_product_with_a_bad_price_saves_nothing_and_a_good_one_creates_product_and_stock()
+    {
+        var client = await store.AdminClientAsync();
+        var form = await client.GetStringAsync("/admin/products/new");
+        var category = (await store.Services.CreateScope().ServiceProvider.GetRequiredService<ICatalogAdmin>().ListCategoriesAsync(default)).Single(c => c.Slug == "tents");
+        Dictionary<string, string> Fields(string price) => new()
+        {
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(form),
+            ["Input.Title"] = "Summit Ridge 2 Backpacking Tent", ["Input.Sku"] = "TENT-NEW-1", ["Input.Slug"] = "summit-ridge-2-backpacking-tent",
+            ["Input.Brand"] = "Summit", ["Input.CategoryId"] = category.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Input.Attributes[capacity]"] = "2 people", ["Input.Attributes[season]"] = "3-season",
+            ["Input.Description"] = "Light.", ["Input.Price"] = price, ["Input.OnHand"] = "7", ["Input.Published"] = "true",
+        };
+        var bad = await client.PostAsync("/admin/products/new", new FormUrlEncodedContent(Fields("12.345")));
+        var badDoc = await Html.ParseAsync(await bad.Content.ReadAsStringAsync());
+        Assert.Equal("Enter a price such as 19.99.", badDoc.QuerySelector("#Input_Price_error")!.TextContent);
+        using (var scope = store.Services.CreateScope())
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync("TENT-NEW-1", default));
+
+        var good = await client.PostAsync("/admin/products/new", new FormUrlEncodedContent(Fields("249.00")));
+        Assert.Matches("/admin/products/[0-9a-f-]{36}$", good.RequestMessage!.RequestUri!.AbsolutePath);
+        using (var scope = store.Services.CreateScope())
+        {
+            var stock = await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync("TENT-NEW-1", default);
+            Assert.Equal((249.00m, 7), (stock!.Price.Amount, stock.Available));
+        }
+        await store.DrainOutboxAsync();
+        var product = await store.Client().GetDocumentAsync("/p/summit-ridge-2-backpacking-tent");
+        Assert.Equal("$249.00", product.QuerySelector(".buy-box .price")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Image_uploads_check_the_content_type_and_store_real_images()
+    {
+        var client = await store.AdminClientAsync();
+        var list = await client.GetDocumentAsync("/admin/products?q=tent");
+        var editUrl = list.QuerySelector("table.data tbody a")!.GetAttribute("href")!;
+        var edit = await client.GetStringAsync(editUrl);
+
+        async Task<HttpResponseMessage> Upload(byte[] bytes, string name, string type)
+        {
+            using var content = new MultipartFormDataContent();
+            var file = new ByteArrayContent(bytes);
+            file.Headers.ContentType = new MediaTypeHeaderValue(type);
+            content.Add(file, "image", name);
+            content.Add(new StringContent("Tent pitched in a meadow"), "altText");
+            content.Add(new StringContent(Html.AntiforgeryToken(edit)), "__RequestVerificationToken");
+            return await client.PostAsync(editUrl + "?handler=Upload", content);
+        }
+
+        var disguised = await Upload("<script>alert(1)</script>"u8.ToArray(), "evil.png", "image/png");
+        var disguisedDoc = await Html.ParseAsync(await disguised.Content.ReadAsStringAsync());
+        Assert.Equal("Only PNG, JPEG, GIF or WebP images can be uploaded.", disguisedDoc.QuerySelector(".notice.error")!.TextContent);
+
+        var huge = await Upload([.. TinyPng, .. new byte[6 * 1024 * 1024]], "big.png", "image/png");
+        Assert.Contains("the limit is 5 MB", (await Html.ParseAsync(await huge.Content.ReadAsStringAsync())).QuerySelector(".notice.error")!.TextContent);
+
+        var ok = await Upload(TinyPng, "tent.png", "image/png");
+        var okDoc = await Html.ParseAsync(await ok.Content.ReadAsStringAsync());
+        Assert.Equal("Image added.", okDoc.QuerySelector("[role=status]")!.TextContent);
+        var img = okDoc.QuerySelectorAll(".thumbs img")[^1];
+        Assert.Equal("Tent pitched in a meadow", img.GetAttribute("alt"));
+        var served = await client.GetAsync(img.GetAttribute("src"));
+        Assert.Equal("image/png", served.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(TinyPng, await served.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Stock_form_rejects_bad_values_without_changing_anything()
+    {
+        var client = await store.AdminClientAsync();
+        var page = await client.GetStringAsync("/admin/stock?sku=SF-0000002");
+        var before = await store.Services.CreateScope().ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync("SF-0000002", default);
+        var response = await client.PostAsync("/admin/stock", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(page), ["sku"] = "SF-0000002",
+            ["price"] = "5.00", ["currency"] = "USD", ["onHand"] = "-3",
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var doc = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+        Assert.Contains("whole number between 0", doc.QuerySelector(".field-error")!.TextContent);
+        var after = await store.Services.CreateScope().ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync("SF-0000002", default);
+        Assert.Equal(before, after);
+    }
+}

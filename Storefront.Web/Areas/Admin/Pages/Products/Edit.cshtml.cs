@@ -1,0 +1,156 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Catalog.Contracts;
+using Storefront.Inventory.Contracts;
+
+namespace Storefront.Web.Areas.Admin.Pages.Products;
+
+public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IImageStore images) : PageModel
+{
+    public sealed class ProductForm
+    {
+        public string Sku { get; set; } = "";
+        public string Title { get; set; } = "";
+        public string Slug { get; set; } = "";
+        public string Brand { get; set; } = "";
+        public int CategoryId { get; set; }
+        public string Description { get; set; } = "";
+        public bool Published { get; set; }
+        public Dictionary<string, string> Attributes { get; set; } = [];
+        public string? Price { get; set; }
+        public string? OnHand { get; set; }
+    }
+
+    [BindProperty] public ProductForm Input { get; set; } = new();
+    public Guid? ProductId { get; private set; }
+    public IReadOnlyList<AdminCategoryRow> Categories { get; private set; } = [];
+    public IReadOnlyList<AttributeDefinition> AttributeDefinitions { get; private set; } = [];
+    public IReadOnlyList<ProductImage> Images { get; private set; } = [];
+    public SkuStock? Stock { get; private set; }
+
+    /// <summary>The saved title, for the heading, whatever the form currently holds.</summary>
+    public string Heading { get; private set; } = "New product";
+    public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
+
+    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var e) ? string.Join(" ", e) : null;
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
+    {
+        if (id == "new")
+        {
+            Input.Published = true;
+            Input.Price = "0.00";
+            Input.OnHand = "0";
+            await LoadAsync(null, ct);
+            return Page();
+        }
+        if (!Guid.TryParse(id, out var productId)) return NotFound();
+        var product = await catalog.GetProductForEditAsync(productId, ct);
+        if (product is null) return NotFound();
+        var i = product.Input;
+        Input = new ProductForm
+        {
+            Sku = i.Sku, Title = i.Title, Slug = i.Slug, Brand = i.Brand, CategoryId = i.CategoryId,
+            Description = i.Description, Published = i.Published, Attributes = i.Attributes.ToDictionary(),
+        };
+        await LoadAsync(productId, ct);
+        return Page();
+    }
+
+    /// <summary>Re-renders the form for another category so its attributes can be filled in.</summary>
+    public async Task<IActionResult> OnPostRefreshAsync(string id, CancellationToken ct)
+    {
+        await LoadAsync(Guid.TryParse(id, out var g) ? g : null, ct);
+        ModelState.Clear();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string id, CancellationToken ct)
+    {
+        Guid? productId = Guid.TryParse(id, out var g) ? g : null;
+        if (id != "new" && productId is null) return NotFound();
+        var input = new ProductInput(Input.Sku ?? "", Input.Title ?? "", Input.Slug ?? "", Input.Description ?? "", Input.Brand ?? "",
+            Input.CategoryId, Input.Attributes.Where(a => a.Key.Length <= 60).ToDictionary(a => a.Key, a => a.Value ?? ""), Input.Published);
+
+        decimal price = 0;
+        int onHand = 0;
+        if (productId is null)
+        {
+            // A new product gets its price and stock in Inventory; check them before saving anything.
+            if (!decimal.TryParse(Input.Price, NumberStyles.Number, CultureInfo.InvariantCulture, out price) || price < 0 || decimal.Round(price, 2) != price)
+                Errors["Price"] = ["Enter a price such as 19.99."];
+            if (!int.TryParse(Input.OnHand, NumberStyles.Integer, CultureInfo.InvariantCulture, out onHand) || onHand is < 0 or > 1_000_000_000)
+                Errors["OnHand"] = ["Enter the units on hand as a whole number, 0 or more."];
+            if (Errors.Count > 0)
+            {
+                await LoadAsync(productId, ct);
+                return Page();
+            }
+        }
+
+        var result = productId is null
+            ? await catalog.CreateProductAsync(input, ct)
+            : await catalog.UpdateProductAsync(productId.Value, input, ct);
+        if (!result.Succeeded)
+        {
+            foreach (var (key, messages) in result.Errors) Errors[key] = messages;
+            await LoadAsync(productId, ct);
+            return Page();
+        }
+        if (productId is null) await stock.EnsureSkuAsync(new SkuSeed(input.Sku.Trim(), price, "USD", onHand), ct);
+        TempData["Notice"] = productId is null ? "Product created." : "Product saved.";
+        return Redirect($"/admin/products/{result.Value}");
+    }
+
+    public async Task<IActionResult> OnPostPublishAsync(Guid id, bool publish, CancellationToken ct)
+    {
+        if (!await catalog.SetPublishedAsync(id, publish, ct)) return NotFound();
+        TempData["Notice"] = publish ? "Product published: shoppers can see it." : "Product unpublished: shoppers no longer see it.";
+        return Redirect($"/admin/products/{id}");
+    }
+
+    public async Task<IActionResult> OnPostUploadAsync(Guid id, IFormFile? image, string? altText, CancellationToken ct)
+    {
+        if (await catalog.GetProductForEditAsync(id, ct) is not { } product) return NotFound();
+        if (image is null || image.Length == 0)
+        {
+            TempData["Problem"] = "Choose an image file to upload.";
+            return Redirect($"/admin/products/{id}");
+        }
+        await using var content = image.OpenReadStream();
+        var saved = await images.SaveAsync(content, image.Length, image.FileName, ct);
+        if (saved.Image is null)
+        {
+            TempData["Problem"] = saved.Error;
+            return Redirect($"/admin/products/{id}");
+        }
+        var alt = string.IsNullOrWhiteSpace(altText) ? product.Input.Title : altText.Trim();
+        if (!await catalog.AddImageAsync(id, new ProductImage(saved.Image.Url, alt), ct))
+            TempData["Problem"] = "A product can have at most 12 images.";
+        else
+            TempData["Notice"] = "Image added.";
+        return Redirect($"/admin/products/{id}");
+    }
+
+    public async Task<IActionResult> OnPostRemoveImageAsync(Guid id, string url, CancellationToken ct)
+    {
+        TempData[await catalog.RemoveImageAsync(id, url ?? "", ct) ? "Notice" : "Problem"] =
+            "Image removed.";
+        return Redirect($"/admin/products/{id}");
+    }
+
+    private async Task LoadAsync(Guid? productId, CancellationToken ct)
+    {
+        ProductId = productId;
+        Categories = await catalog.ListCategoriesAsync(ct);
+        AttributeDefinitions = Input.CategoryId > 0 ? await catalog.GetCategoryAttributesAsync(Input.CategoryId, ct) : [];
+        if (productId is { } pid)
+        {
+            var product = await catalog.GetProductForEditAsync(pid, ct);
+            Images = product?.Images ?? [];
+            Heading = product?.Input.Title ?? Heading;
+            Stock = product is null ? null : await stock.GetAsync(product.Input.Sku, ct);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Catalog.Contracts;
+
+namespace Storefront.Web.Areas.Admin.Pages.Products;
+
+public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
+{
+    public Paged<AdminProductRow> Products { get; private set; } = default!;
+    public IReadOnlyList<AdminCategoryRow> Categories { get; private set; } = [];
+    public string? Search { get; private set; }
+    public int? CategoryId { get; private set; }
+    public string? Status { get; private set; }
+
+    public async Task OnGetAsync(string? q, int? category, string? status, int? page, CancellationToken cancellationToken)
+    {
+        Search = q?.Length > 200 ? q[..200] : q;
+        CategoryId = category;
+        Status = status is "published" or "draft" ? status : null;
+        Categories = await catalog.ListCategoriesAsync(cancellationToken);
+        Products = await catalog.ListProductsAsync(new AdminProductQuery(Search, category,
+            Status is null ? null : Status == "published", page ?? 1), cancellationToken);
+    }
+
+    public string PageLink(int page) =>
+        "/admin/products" + Microsoft.AspNetCore.Http.QueryString.Create(new Dictionary<string, string?>
+        {
+            ["q"] = Search, ["category"] = CategoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["status"] = Status, ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }.Where(kv => !string.IsNullOrEmpty(kv.Value)));
+}

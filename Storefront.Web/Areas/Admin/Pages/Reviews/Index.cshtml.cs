@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Catalog.Contracts;
+
+namespace Storefront.Web.Areas.Admin.Pages.Reviews;
+
+public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
+{
+    public Paged<AdminReviewRow> Reviews { get; private set; } = default!;
+    public string? Show { get; private set; }
+
+    public async Task OnGetAsync(string? show, int? page, CancellationToken ct)
+    {
+        Show = show is "hidden" or "visible" ? show : null;
+        Reviews = await catalog.ListReviewsAsync(Show is null ? null : Show == "hidden", page ?? 1, 25, ct);
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, bool hide, string? show, int? page, CancellationToken ct)
+    {
+        TempData[await catalog.SetReviewHiddenAsync(id, hide, ct) ? "Notice" : "Problem"] =
+            hide ? "Review hidden; the product's rating no longer counts it." : "Review shown again.";
+        return Redirect($"/admin/reviews?show={show}&page={page ?? 1}");
+    }
+}

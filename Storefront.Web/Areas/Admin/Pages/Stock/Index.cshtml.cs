@@ -1,0 +1,52 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Inventory.Contracts;
+
+namespace Storefront.Web.Areas.Admin.Pages.Stock;
+
+public sealed class IndexModel(IPricesAndStock stock) : PageModel
+{
+    public string? Sku { get; private set; }
+    public SkuStock? Item { get; private set; }
+    public IReadOnlyList<SkuStock> LowStock { get; private set; } = [];
+    public string? PriceError { get; private set; }
+    public string? OnHandError { get; private set; }
+    public string? PriceValue { get; private set; }
+    public string? OnHandValue { get; private set; }
+
+    public async Task OnGetAsync(string? sku, CancellationToken ct) => await LoadAsync(sku, ct);
+
+    public async Task<IActionResult> OnPostAsync(string sku, string? price, string? currency, string? onHand, CancellationToken ct)
+    {
+        await LoadAsync(sku, ct);
+        if (Item is null) return Page();
+        (PriceValue, OnHandValue) = (price, onHand);
+        if (!decimal.TryParse(price, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
+            PriceError = "Enter a price such as 19.99.";
+        if (!int.TryParse(onHand, NumberStyles.Integer, CultureInfo.InvariantCulture, out var units))
+            OnHandError = "Enter the units on hand as a whole number.";
+        if (PriceError is not null || OnHandError is not null) return Page();
+
+        var result = await stock.SetPriceAndStockAsync(sku, amount, (currency ?? Item.Price.Currency).Trim().ToUpperInvariant(), units, ct);
+        if (!result.Succeeded)
+        {
+            if (result.Field is "Price" or "Currency")
+                PriceError = result.Message;
+            else
+                OnHandError = result.Message;
+            return Page();
+        }
+        TempData["Notice"] = $"{sku}: price and stock saved.";
+        return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku)}");
+    }
+
+    private async Task LoadAsync(string? sku, CancellationToken ct)
+    {
+        Sku = sku?.Trim();
+        if (!string.IsNullOrEmpty(Sku) && Sku.Length <= 64) Item = await stock.GetAsync(Sku, ct);
+        LowStock = await stock.LowStockAsync(5, 50, ct);
+        PriceValue = Item?.Price.Amount.ToString("0.00", CultureInfo.InvariantCulture);
+        OnHandValue = Item?.OnHand.ToString(CultureInfo.InvariantCulture);
+    }
+}
