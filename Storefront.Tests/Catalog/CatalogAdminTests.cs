@@ -56,6 +56,31 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
     }
 
     [Fact]
+    public async Task Creating_and_editing_a_product_publishes_product_changed_events_through_the_outbox()
+    {
+        var shoes = await CategoryIdAsync("men-shoes");
+        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "EVT-1"), default))).Value;
+        await With(sp => sp.GetRequiredService<ICatalogAdmin>().UpdateProductAsync(id, Valid(shoes, "EVT-1") with { Title = "Renamed Shoe" }, default));
+        var messages = await With(sp => sp.GetRequiredService<CatalogDbContext>().Set<Storefront.BuildingBlocks.Outbox.OutboxMessage>()
+            .Where(m => m.Type.StartsWith(typeof(ProductChangedEvent).FullName!)).Select(m => m.Payload).ToListAsync());
+        Assert.Equal(2, messages.Count(m => m.Contains(id.ToString(), StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_cached_product_page_shows_the_merchants_change_at_once()
+    {
+        var shoes = await CategoryIdAsync("men-shoes");
+        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "CACHE-1"), default))).Value;
+        var first = await With(sp => sp.GetRequiredService<ICatalogQueries>().GetProductAsync("trail-runner-2-cache-1", default));
+        Assert.Equal("Trail Runner 2 Running Shoe", first!.Title);
+        await With(sp => sp.GetRequiredService<ICatalogAdmin>().UpdateProductAsync(id, Valid(shoes, "CACHE-1") with { Title = "Trail Runner 3" }, default));
+        var second = await With(sp => sp.GetRequiredService<ICatalogQueries>().GetProductAsync("trail-runner-2-cache-1", default));
+        Assert.Equal("Trail Runner 3", second!.Title);
+        await With(sp => sp.GetRequiredService<ICatalogAdmin>().SetPublishedAsync(id, false, default));
+        Assert.Null(await With(sp => sp.GetRequiredService<ICatalogQueries>().GetProductAsync("trail-runner-2-cache-1", default)));
+    }
+
+    [Fact]
     public async Task Moving_a_category_moves_its_products_into_the_new_subtree()
     {
         var audio = await CategoryIdAsync("audio");

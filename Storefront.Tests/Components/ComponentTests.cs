@@ -53,6 +53,34 @@ public sealed class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void Product_view_shows_the_buy_box_details_histogram_and_review_pager()
+    {
+        var details = new ProductDetails(Guid.NewGuid(), "SF-9", "red-tent", "Red Tent", "Light tent.", "Summit",
+            [new CategoryCrumb(1, "Camping", "camping")], [new ProductImage("/a.png", "Red tent front"), new ProductImage("/b.png", "Red tent side")],
+            [new ProductAttribute("capacity", "Capacity", "2 people")], 4.5m, 12, [0, 0, 1, 4, 7], DateTimeOffset.UnixEpoch);
+        var reviews = new Paged<ReviewView>([new ReviewView(Guid.NewGuid(), 5, "Great", "Dry all night", "Ann", DateTimeOffset.UnixEpoch, false)], 1, 5, 12);
+        var cut = Render<ProductView>(p => p.Add(c => c.Product, details)
+            .Add(c => c.Stock, new Storefront.Inventory.Contracts.SkuStock("SF-9", new Money(199m, "USD"), 10, 8))
+            .Add(c => c.Reviews, reviews));
+        Assert.Equal("$199.00", cut.Find(".buy-box .price").TextContent);
+        Assert.Equal("Only 2 left", cut.Find("#availability").TextContent);
+        Assert.Equal("2 people", cut.Find("table.attributes td").TextContent);
+        Assert.Equal(2, cut.FindAll(".thumbs img").Count);
+        Assert.Equal("58 percent", cut.FindAll(".histogram .bar")[0].GetAttribute("aria-label"));
+        Assert.Equal("Page 1 of 3", cut.Find(".pager span").TextContent);
+        Assert.Equal("/p/red-tent?reviews=2#reviews", cut.Find(".pager a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Product_view_without_stock_says_it_cannot_be_bought()
+    {
+        var details = new ProductDetails(Guid.NewGuid(), "SF-9", "red-tent", "Red Tent", "", "Summit", [], [], [], 0m, 0, [0, 0, 0, 0, 0], DateTimeOffset.UnixEpoch);
+        var cut = Render<ProductView>(p => p.Add(c => c.Product, details).Add(c => c.Reviews, new Paged<ReviewView>([], 1, 5, 0)));
+        Assert.Equal("Not available to buy", cut.Find(".buy-box .availability").TextContent);
+        Assert.Equal("No reviews yet.", cut.Find("#reviews p:last-child").TextContent);
+    }
+
+    [Fact]
     public void Product_grid_shows_its_empty_text_when_there_is_nothing()
     {
         var cut = Render<ProductGrid>(p => p.Add(c => c.Products, []).Add(c => c.EmptyText, "Nothing matches."));

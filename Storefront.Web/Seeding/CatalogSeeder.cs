@@ -25,10 +25,8 @@ internal sealed class CatalogSeeder(ICatalogBulkLoader catalog, IStockBulkLoader
         var now = clock.GetUtcNow();
         const int batch = 50_000;
         long loaded = 0;
-        for (var start = 0; start < count; start += batch)
+        foreach (var seeds in DemoCatalog.Products(ids, count, now, maxReviews: maxReviews).Chunk(batch))
         {
-            var size = Math.Min(batch, count - start);
-            var seeds = DemoCatalog.Products(ids, count, now, maxReviews: maxReviews).Skip(start).Take(size).ToList();
             loaded += await catalog.LoadProductsAsync(seeds, cancellationToken);
             await stock.LoadAsync(seeds.Select(s => new SkuSeed(s.Sku, s.Price, s.Currency, s.OnHand)), cancellationToken);
             if (count > batch) logger.LogInformation("Loaded {Loaded:N0} of {Count:N0} products", loaded, count);

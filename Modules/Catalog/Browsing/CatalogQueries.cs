@@ -10,24 +10,33 @@ namespace Storefront.Catalog.Browsing;
 
 internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, CategoryBrowser browser, IMemoryCache cache) : ICatalogQueries
 {
-    public async Task<IReadOnlyList<CategoryNode>> GetCategoryTreeAsync(CancellationToken cancellationToken)
-    {
-        var snapshot = await tree.GetAsync(cancellationToken);
-        return Build(null);
-
-        IReadOnlyList<CategoryNode> Build(int? parentId) =>
-            snapshot.ChildrenOf(parentId).Select(c => new CategoryNode(c.Id, c.ParentId, c.Name, c.Slug, c.Depth, Build(c.Id))).ToList();
-    }
+    public async Task<IReadOnlyList<CategoryNode>> GetCategoryTreeAsync(CancellationToken cancellationToken) =>
+        (await tree.GetAsync(cancellationToken)).Nodes;
 
     public Task<CategoryBrowseResult?> BrowseCategoryAsync(CategoryBrowseRequest request, CancellationToken cancellationToken) =>
         browser.BrowseAsync(request, cancellationToken);
 
+    private static readonly Func<CatalogDbContext, string, CancellationToken, Task<Products.Product?>> ProductBySlug =
+        EF.CompileAsyncQuery((CatalogDbContext db, string slug, CancellationToken ct) =>
+            db.Products.AsNoTracking().Include(p => p.Images.OrderBy(i => i.Position)).FirstOrDefault(p => p.Slug == slug && p.IsPublished));
+
+    /// <summary>
+    /// Product pages are the most visited pages of a store; their catalog part is cached briefly
+    /// (see <see cref="CatalogCache"/>) and dropped at once when the merchant changes the product.
+    /// </summary>
     public async Task<ProductDetails?> GetProductAsync(string slug, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(slug) || slug.Length > 200) return null;
-        var product = await db.Products.AsNoTracking()
-            .Include(p => p.Images.OrderBy(i => i.Position))
-            .FirstOrDefaultAsync(p => p.Slug == slug && p.IsPublished, cancellationToken);
+        var key = CatalogCache.ProductKey(slug);
+        if (cache.TryGetValue(key, out ProductDetails? cached)) return cached;
+        var details = await LoadProductAsync(slug, cancellationToken);
+        cache.Set(key, details, CatalogCache.ProductLifetime);
+        return details;
+    }
+
+    private async Task<ProductDetails?> LoadProductAsync(string slug, CancellationToken cancellationToken)
+    {
+        var product = await ProductBySlug(db, slug, cancellationToken);
         if (product is null) return null;
 
         var snapshot = await tree.GetAsync(cancellationToken);
@@ -56,6 +65,17 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
     {
         pageSize = Math.Clamp(pageSize, 1, 50);
         page = Math.Clamp(page, 1, 10_000);
+        if (page > 1) return await LoadReviewsAsync(productId, page, pageSize, cancellationToken);
+        // The first page is what almost every visitor sees: cached like the product itself.
+        var key = CatalogCache.FirstReviewsKey(productId, pageSize);
+        if (cache.TryGetValue(key, out Paged<ReviewView>? cached) && cached is not null) return cached;
+        var first = await LoadReviewsAsync(productId, 1, pageSize, cancellationToken);
+        cache.Set(key, first, CatalogCache.ProductLifetime);
+        return first;
+    }
+
+    private async Task<Paged<ReviewView>> LoadReviewsAsync(Guid productId, int page, int pageSize, CancellationToken cancellationToken)
+    {
         var query = db.Reviews.AsNoTracking().Where(r => r.ProductId == productId && !r.IsHidden);
         var total = await query.LongCountAsync(cancellationToken);
         var items = await query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)

@@ -35,6 +35,14 @@ internal sealed class CategoryTree(CatalogDbContext db, IMemoryCache cache)
         }
 
         public string PathName(Category category) => string.Join(" › ", Crumbs(category).Select(c => c.Name));
+
+        private IReadOnlyList<CategoryNode>? _nodes;
+
+        /// <summary>The tree as contract records, built once per snapshot (every page's header uses it).</summary>
+        public IReadOnlyList<CategoryNode> Nodes => _nodes ??= Build(null);
+
+        private List<CategoryNode> Build(int? parentId) =>
+            ChildrenOf(parentId).Select(c => new CategoryNode(c.Id, c.ParentId, c.Name, c.Slug, c.Depth, Build(c.Id))).ToList();
     }
 
     public async Task<Snapshot> GetAsync(CancellationToken cancellationToken)

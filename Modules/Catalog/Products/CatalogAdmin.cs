@@ -1,8 +1,10 @@
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 using Storefront.BuildingBlocks.Outbox;
+using Storefront.Catalog.Browsing;
 using Storefront.Catalog.Categories;
 using Storefront.Catalog.Contracts;
 using Storefront.Catalog.Data;
@@ -10,7 +12,7 @@ using Storefront.Catalog.Reviews;
 
 namespace Storefront.Catalog.Products;
 
-internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IValidator<ProductInput> validator, TimeProvider clock) : ICatalogAdmin
+internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IValidator<ProductInput> validator, TimeProvider clock, IMemoryCache cache) : ICatalogAdmin
 {
     public const int MaxImages = 12;
 
@@ -79,9 +81,19 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         if (errors.Count > 0) return new(default, errors);
         var snapshot = await tree.GetAsync(cancellationToken);
         var now = clock.GetUtcNow();
+        var oldSlug = product.Slug;
         Apply(product, input, snapshot.ById[input.CategoryId], now);
         db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
-        return await SaveAsync(product.Id, cancellationToken);
+        var saved = await SaveAsync(product.Id, cancellationToken);
+        cache.EvictProduct(oldSlug, product.Id);
+        cache.EvictProduct(product.Slug, product.Id);
+        return saved;
+    }
+
+    private async Task EvictAsync(Guid productId, CancellationToken ct)
+    {
+        var slug = await db.Products.Where(p => p.Id == productId).Select(p => p.Slug).FirstOrDefaultAsync(ct);
+        cache.EvictProduct(slug, productId);
     }
 
     private static void Apply(Product product, ProductInput input, Category category, DateTimeOffset now)
@@ -158,6 +170,7 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         product.UpdatedAt = now;
         db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, published), now);
         await db.SaveChangesAsync(cancellationToken);
+        cache.EvictProduct(product.Slug, product.Id);
         return true;
     }
 
@@ -176,12 +189,14 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         product.UpdatedAt = now;
         db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
         await db.SaveChangesAsync(cancellationToken);
+        cache.EvictProduct(product.Slug, product.Id);
         return true;
     }
 
     public async Task<bool> RemoveImageAsync(Guid id, string url, CancellationToken cancellationToken)
     {
         var deleted = await db.ProductImages.Where(i => i.ProductId == id && i.Url == url).ExecuteDeleteAsync(cancellationToken);
+        await EvictAsync(id, cancellationToken);
         return deleted > 0;
     }
 
@@ -318,6 +333,7 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         await db.SaveChangesAsync(cancellationToken);
         await RefreshRatingAsync(productId, now, cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        await EvictAsync(productId, cancellationToken);
         return CommandResult<Guid>.Ok(review.Id);
     }
 
@@ -330,6 +346,7 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         await db.SaveChangesAsync(cancellationToken);
         await RefreshRatingAsync(review.ProductId, clock.GetUtcNow(), cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        await EvictAsync(review.ProductId, cancellationToken);
         return true;
     }
 

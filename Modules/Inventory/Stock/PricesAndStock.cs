@@ -13,11 +13,13 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock) 
     public const int MaxOnHand = 1_000_000_000;
     public const decimal MaxPrice = 9_999_999_999.99m;
 
+    // Every product page asks for one SKU: a compiled query skips EF's per-call query cache lookup.
+    private static readonly Func<InventoryDbContext, string, CancellationToken, Task<StockItem?>> BySku =
+        EF.CompileAsyncQuery((InventoryDbContext db, string sku, CancellationToken ct) =>
+            db.StockItems.AsNoTracking().FirstOrDefault(s => s.Sku == sku));
+
     public async Task<SkuStock?> GetAsync(string sku, CancellationToken cancellationToken) =>
-        await db.StockItems.AsNoTracking()
-            .Where(s => s.Sku == sku)
-            .Select(s => new SkuStock(s.Sku, new Money(s.Price, s.Currency), s.OnHand, s.Reserved))
-            .FirstOrDefaultAsync(cancellationToken);
+        await BySku(db, sku, cancellationToken) is { } s ? new SkuStock(s.Sku, new Money(s.Price, s.Currency), s.OnHand, s.Reserved) : null;
 
     public async Task<IReadOnlyDictionary<string, SkuStock>> GetManyAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
     {

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Category and product page throughput and latency over HTTP (wrk on the same machine).
+#   bench/catalog-pages.sh                 # the 1,000,000-product catalog
+#   PRODUCTS=2400 bench/catalog-pages.sh   # the demo catalog
+# Environment: PRODUCTS, DURATION (20s), WARMUP (20s, per scenario: JIT tiering and caches), CONNECTIONS (32), THREADS (1), PORT (5080).
+# The catalog is loaded once per size into .data/bench-<size>/ and reused by later runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+source scripts/lib.sh
+
+PRODUCTS="${PRODUCTS:-1000000}"
+DURATION="${DURATION:-20s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-1}"
+PORT="${PORT:-5080}"
+DATA="$ROOT/.data/bench-$PRODUCTS"
+OUT="$ROOT/bench/results"
+mkdir -p "$DATA" "$OUT"
+
+ensure_packages postgres redis
+command -v wrk >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null; }
+
+PGPORT=$((5434 + (PRODUCTS % 97)))
+start_private_postgres "$DATA" "$PGPORT"
+start_private_redis "$DATA" $((6390 + (PRODUCTS % 97)))
+export ConnectionStrings__Postgres="$PRIVATE_PG;Maximum Pool Size=64;No Reset On Close=true"
+export ConnectionStrings__Redis="$PRIVATE_REDIS"
+export ASPNETCORE_ENVIRONMENT=Production
+export Storefront__SeedDemoCatalogOnStartup=false
+export Storefront__DataPath="$DATA"
+export Logging__LogLevel__Default=Warning
+
+log "Publishing the app (Release)"
+dotnet publish Storefront.Web -c Release -o "$DATA/app" --nologo -v quiet >/dev/null
+if [ ! -f "$DATA/seeded" ]; then
+  log "Loading $PRODUCTS products"
+  t0=$SECONDS
+  (cd "$DATA/app" && dotnet Storefront.Web.dll seed-large "$PRODUCTS")
+  echo $((SECONDS - t0)) > "$DATA/seeded"
+fi
+log "Catalog load took $(cat "$DATA/seeded") s (migrations, COPY of products, images, reviews, stock, ANALYZE)"
+
+(cd "$DATA/app" && exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:$PORT") > "$DATA/app.log" 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.5; done
+
+BASE="http://127.0.0.1:$PORT"
+psql_q() { pg_run "$(pg_bin)/psql" -h "/tmp/storefront-pg-$PGPORT" -p "$PGPORT" -U "$([ "$(id -u)" = 0 ] && echo postgres || id -un)" -d storefront -tAc "$1"; }
+psql_q "SELECT '/p/' || slug FROM catalog.products TABLESAMPLE SYSTEM (1) LIMIT 5000" > "$DATA/products.txt"
+psql_q "SELECT '/c/' || slug FROM catalog.categories" > "$DATA/categories.txt"
+sed 's/$/?sort=price-asc/' "$DATA/categories.txt" > "$DATA/categories-price.txt"
+
+# A deep page: follow "Next" 200 times through Electronics sorted by price (page 201, ~4,800 products in).
+deep="/c/electronics?sort=price-asc"
+for _ in $(seq 1 200); do
+  next=$(curl -s "$BASE$deep" | grep -oP 'rel="next" href="\K[^"]+' | sed 's/&amp;/\&/g' || true)
+  [ -n "$next" ] || break
+  deep="$next"
+done
+echo "$deep" > "$DATA/deep.txt"
+# A deep page of the newest-first order of a leaf category.
+deep2="/c/headphones"
+for _ in $(seq 1 100); do
+  next=$(curl -s "$BASE$deep2" | grep -oP 'rel="next" href="\K[^"]+' | sed 's/&amp;/\&/g' || true)
+  [ -n "$next" ] || break
+  deep2="$next"
+done
+echo "$deep2" > "$DATA/deep-leaf.txt"
+echo "/c/headphones?attr.connectivity=Bluetooth&min=20&max=200&sort=rating" > "$DATA/filtered.txt"
+
+run() {
+  local name="$1" file="$2"
+  # Warm up (JIT, caches, buffers), then measure.
+  URLS_FILE="$file" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP:-20s}" -s bench/report.lua "$BASE/" >/dev/null
+  local line
+  line=$(URLS_FILE="$file" wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -s bench/report.lua "$BASE/" | grep '^RESULT')
+  printf '%-34s %s\n' "$name" "${line#RESULT }" | tee -a "$OUT/catalog-$PRODUCTS.txt"
+}
+
+{
+  echo "# $(date -u +%FT%TZ) products=$PRODUCTS wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+} | tee -a "$OUT/catalog-$PRODUCTS.txt"
+run "product page (random of 5,000)" "$DATA/products.txt"
+run "category page 1 (all categories)" "$DATA/categories.txt"
+run "category page 1 by price" "$DATA/categories-price.txt"
+run "category deep page (Electronics p201)" "$DATA/deep.txt"
+run "leaf deep page (Headphones p101)" "$DATA/deep-leaf.txt"
+run "filtered + sorted by rating" "$DATA/filtered.txt"
