@@ -39,6 +39,8 @@ if [ ! -f "$DATA/seeded" ]; then
   (cd "$DATA/app" && dotnet Storefront.Web.dll seed-large "$PRODUCTS")
   echo $((SECONDS - t0)) > "$DATA/seeded"
 fi
+log "Applying migrations"
+(cd "$DATA/app" && dotnet Storefront.Web.dll migrate)
 log "Catalog load took $(cat "$DATA/seeded") s (migrations, COPY of products, images, reviews, stock, ANALYZE)"
 
 (cd "$DATA/app" && exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:$PORT") > "$DATA/app.log" 2>&1 &

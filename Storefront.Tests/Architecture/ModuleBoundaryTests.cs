@@ -94,3 +94,44 @@ public sealed class ModuleBoundaryTests
         }
     }
 }
+
+public sealed class ModuleSqlTests
+{
+    private static readonly string[] Schemas = ["catalog", "inventory", "identity", "hangfire"];
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Storefront.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Repository root not found.");
+    }
+
+    /// <summary>
+    /// Hand-written SQL is where a module could quietly read another module's tables: no module's
+    /// source may name a schema other than its own ("inventory.stock_items" inside Catalog).
+    /// </summary>
+    [Theory]
+    [InlineData("Catalog", "catalog")]
+    [InlineData("Inventory", "inventory")]
+    public void Module_sql_names_only_its_own_schema(string module, string schema)
+    {
+        var offending = new List<string>();
+        var folder = Path.Combine(RepoRoot(), "Modules", module);
+        foreach (var file in Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Migrations{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                              && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].TrimStart().StartsWith("using ", StringComparison.Ordinal)) continue;
+                foreach (var other in Schemas.Where(s => s != schema))
+                {
+                    if (System.Text.RegularExpressions.Regex.IsMatch(lines[i], $@"(?<![A-Za-z.]){other}\.[a-z_]+"))
+                        offending.Add($"{Path.GetFileName(file)}:{i + 1}: {lines[i].Trim()}");
+                }
+            }
+        }
+        Assert.True(offending.Count == 0, "SQL naming another module's schema:\n" + string.Join("\n", offending));
+    }
+}

@@ -80,6 +80,10 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         await store.DrainOutboxAsync();
         var product = await store.Client().GetDocumentAsync("/p/summit-ridge-2-backpacking-tent");
         Assert.Equal("$249.00", product.QuerySelector(".buy-box .price")!.TextContent);
+        // The category listing learns the price from Inventory's event.
+        var listing = await store.Client().GetDocumentAsync("/c/camping?brand=Summit&sort=price-asc&min=249&max=249");
+        var card = listing.QuerySelectorAll(".product-card").Single(c => c.QuerySelector(".product-title")!.TextContent == "Summit Ridge 2 Backpacking Tent");
+        Assert.Equal("$249.00", card.QuerySelector(".price")!.TextContent);
     }
 
     [Fact]

@@ -22,14 +22,15 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IM
     public const int MaxPageSize = 96;
     private const int CountCap = 10_000;
 
-    private sealed record SortSpec(string[] Columns, bool Descending);
+    /// <summary>The sort columns as the index has them, and as the merged rows name them.</summary>
+    private sealed record SortSpec(string[] Columns, string[] OutputColumns, bool Descending, bool ByPrice = false);
 
     private static SortSpec Spec(ProductSort sort) => sort switch
     {
-        ProductSort.PriceLowHigh => new(["lp.price", "p.id"], false),
-        ProductSort.PriceHighLow => new(["lp.price", "p.id"], true),
-        ProductSort.Rating => new(["p.average_rating", "p.review_count", "p.id"], true),
-        _ => new(["p.created_at", "p.id"], true),
+        ProductSort.PriceLowHigh => new(["lp.price", "lp.product_id"], ["x.price", "x.id"], false, ByPrice: true),
+        ProductSort.PriceHighLow => new(["lp.price", "lp.product_id"], ["x.price", "x.id"], true, ByPrice: true),
+        ProductSort.Rating => new(["p.average_rating", "p.review_count", "p.id"], ["x.average_rating", "x.review_count", "x.id"], true),
+        _ => new(["p.created_at", "p.id"], ["x.created_at", "x.id"], true),
     };
 
     public async Task<CategoryBrowseResult?> BrowseAsync(CategoryBrowseRequest request, CancellationToken ct)
@@ -54,37 +55,39 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IM
         await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
         await connection.OpenAsync(ct);
 
-        var where = new StringBuilder("p.is_published AND p.category_path LIKE @path");
-        var parameters = new List<NpgsqlParameter> { new("path", category.Path + "%") };
+        // Filters, written against both aliases: p (products) and lp (the listing copy).
+        var filters = new StringBuilder();
+        var parameters = new List<NpgsqlParameter>();
         if (request.Brands is { Count: > 0 })
         {
-            where.Append(" AND p.brand = ANY(@brands)");
+            filters.Append(" AND p.brand = ANY(@brands)");
             parameters.Add(new("brands", request.Brands.ToArray()));
         }
         if (request.MinPrice is { } min)
         {
-            where.Append(" AND lp.price >= @min");
+            filters.Append(" AND lp.price >= @min");
             parameters.Add(new("min", min));
         }
         if (request.MaxPrice is { } max)
         {
-            where.Append(" AND lp.price <= @max");
+            filters.Append(" AND lp.price <= @max");
             parameters.Add(new("max", max));
         }
         if (attributeFilter is { Count: > 0 })
         {
-            where.Append(" AND p.attributes @> @attrs");
+            filters.Append(" AND p.attributes @> @attrs");
             parameters.Add(new("attrs", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(attributeFilter) });
         }
-        var filterWhere = where.ToString();
         var filterParameters = parameters.ToList();
+        var filtered = filters.Length > 0;
 
         var cursor = after ?? before;
         var seekDescending = before is null ? spec.Descending : !spec.Descending;
+        var seek = "";
         if (cursor is not null && TryCursorParameters(request.Sort, cursor, out var cursorParams))
         {
             var op = seekDescending ? "<" : ">";
-            where.Append(CultureInfo.InvariantCulture, $" AND ({string.Join(", ", spec.Columns)}) {op} ({string.Join(", ", cursorParams.Select(c => "@" + c.ParameterName))})");
+            seek = $" AND ({string.Join(", ", spec.Columns)}) {op} ({string.Join(", ", cursorParams.Select(c => "@" + c.ParameterName))})";
             parameters.AddRange(cursorParams);
         }
         else
@@ -92,19 +95,37 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IM
             cursor = null;
         }
         var direction = seekDescending ? "DESC" : "ASC";
-        var orderBy = string.Join(", ", spec.Columns.Select(c => $"{c} {direction}"));
+        var innerOrder = string.Join(", ", spec.Columns.Select(c => $"{c} {direction}"));
+        var outerOrder = string.Join(", ", spec.OutputColumns.Select(c => $"{c} {direction}"));
 
+        // Each category of the subtree is read in sort order from its own index range (a few rows
+        // each), and the streams are merged: the cost depends on the page size and the number of
+        // categories, not on how many products the subtree holds or how deep the page is.
+        var perCategory = spec.ByPrice
+            ? """
+              FROM catalog.listing_prices lp JOIN catalog.products p ON p.id = lp.product_id
+              WHERE lp.category_id = c.id AND lp.published AND p.is_published
+              """
+            : """
+              FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
+              WHERE p.category_id = c.id AND p.is_published
+              """;
+        parameters.Add(new("cats", snapshot.SubtreeIds(category)));
         var sql = $"""
-            SELECT p.id, p.sku, p.slug, p.title, p.brand, p.average_rating, p.review_count, p.created_at,
-                   lp.price, lp.currency, lp.available, img.url, img.alt_text
-            FROM catalog.products p
-            JOIN catalog.listing_prices lp ON lp.sku = p.sku
+            SELECT t.*, img.url, img.alt_text FROM (
+                SELECT x.* FROM unnest(@cats) AS c(id)
+                CROSS JOIN LATERAL (
+                    SELECT p.id, p.sku, p.slug, p.title, p.brand, p.average_rating, p.review_count, p.created_at,
+                           lp.price, lp.currency, lp.available
+                    {perCategory} {filters}{seek}
+                    ORDER BY {innerOrder}
+                    LIMIT {pageSize + 1}) x
+                ORDER BY {outerOrder}
+                LIMIT {pageSize + 1}) t
             LEFT JOIN LATERAL (
                 SELECT i.url, i.alt_text FROM catalog.product_images i
-                WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) img ON true
-            WHERE {where}
-            ORDER BY {orderBy}
-            LIMIT {pageSize + 1}
+                WHERE i.product_id = t.id ORDER BY i.position LIMIT 1) img ON true
+            ORDER BY {outerOrder.Replace("x.", "t.", StringComparison.Ordinal)}
             """;
         var rows = new List<(ProductSummary Summary, DateTimeOffset CreatedAt)>();
         await using (var command = new NpgsqlCommand(sql, connection))
@@ -128,10 +149,12 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IM
             if (moreBackward && page > 1) previous = CursorFor(request.Sort, rows[0], page).Encode();
         }
 
-        var (total, estimate) = await CountAsync(connection, filterWhere, filterParameters, ct);
         var facets = await FacetsAsync(connection, category, attributes, ct);
+        var (total, estimate) = filtered
+            ? await CountAsync(connection, category.Path, filters.ToString(), filterParameters, ct)
+            : (Math.Min(facets.Total, CountCap), facets.Total > CountCap);
 
-        return new CategoryBrowseResult(details, rows.Select(r => r.Summary).ToList(), total, estimate, next, previous,
+        return new CategoryBrowseResult(details, rows.Select(r => r.Summary).ToList(), total, estimate, page, next, previous,
             facets.Brands, facets.Attributes);
     }
 
@@ -180,22 +203,27 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IM
     }
 
     /// <summary>Counts matches up to a cap: "10,000+ products" is as useful as an exact count and far cheaper.</summary>
-    private static async Task<(long, bool)> CountAsync(NpgsqlConnection connection, string where, List<NpgsqlParameter> parameters, CancellationToken ct)
+    private static async Task<(long, bool)> CountAsync(NpgsqlConnection connection, string path, string filters,
+        List<NpgsqlParameter> parameters, CancellationToken ct)
     {
         var sql = $"""
             SELECT count(*) FROM (
                 SELECT 1 FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
-                WHERE {where} LIMIT {CountCap + 1}) t
+                WHERE p.is_published AND p.category_path LIKE @path {filters} LIMIT {CountCap + 1}) t
             """;
         await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new("path", path + "%"));
         foreach (var p in parameters) command.Parameters.Add(p.Clone());
         var count = (long)(await command.ExecuteScalarAsync(ct))!;
         return count > CountCap ? (CountCap, true) : (count, false);
     }
 
-    private sealed record Facets(IReadOnlyList<FacetValue> Brands, IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Attributes);
+    private sealed record Facets(long Total, IReadOnlyList<FacetValue> Brands, IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Attributes);
 
-    /// <summary>Brand and attribute counts of the whole category, cached briefly: they change slowly.</summary>
+    /// <summary>
+    /// The product count and the brand and attribute counts of the whole category, cached briefly:
+    /// they change slowly, and on a large category they cost more than the page itself.
+    /// </summary>
     private async Task<Facets> FacetsAsync(NpgsqlConnection connection, Category category,
         IReadOnlyList<AttributeDefinition> attributes, CancellationToken ct)
     {
@@ -203,15 +231,21 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IM
         if (cache.TryGetValue(key, out Facets? cached) && cached is not null) return cached;
 
         var brands = new List<FacetValue>();
+        long total = 0;
         await using (var command = new NpgsqlCommand("""
-            SELECT brand, count(*) FROM catalog.products
-            WHERE is_published AND category_path LIKE @path
-            GROUP BY brand ORDER BY count(*) DESC, brand LIMIT 40
+            SELECT p.brand, count(*) FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
+            WHERE p.is_published AND p.category_path LIKE @path
+            GROUP BY p.brand ORDER BY count(*) DESC, p.brand
             """, connection))
         {
             command.Parameters.Add(new("path", category.Path + "%"));
             await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) brands.Add(new FacetValue(reader.GetString(0), reader.GetInt64(1)));
+            while (await reader.ReadAsync(ct))
+            {
+                var count = reader.GetInt64(1);
+                total += count;
+                if (brands.Count < 40) brands.Add(new FacetValue(reader.GetString(0), count));
+            }
         }
 
         var byAttribute = new Dictionary<string, IReadOnlyList<FacetValue>>(StringComparer.Ordinal);
@@ -231,7 +265,7 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IM
             byAttribute[definition.Key] = values.OrderBy(v => order.GetValueOrDefault(v.Value, int.MaxValue)).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
         }
 
-        var facets = new Facets(brands, byAttribute);
+        var facets = new Facets(total, brands, byAttribute);
         cache.Set(key, facets, TimeSpan.FromMinutes(2));
         return facets;
     }

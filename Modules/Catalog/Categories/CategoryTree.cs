@@ -34,6 +34,10 @@ internal sealed class CategoryTree(CatalogDbContext db, IMemoryCache cache)
             return result.Values.ToList();
         }
 
+        /// <summary>The category and every category below it.</summary>
+        public int[] SubtreeIds(Category category) =>
+            ById.Values.Where(c => c.Path.StartsWith(category.Path, StringComparison.Ordinal)).Select(c => c.Id).ToArray();
+
         public string PathName(Category category) => string.Join(" › ", Crumbs(category).Select(c => c.Name));
 
         private IReadOnlyList<CategoryNode>? _nodes;

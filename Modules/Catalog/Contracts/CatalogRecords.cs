@@ -78,6 +78,7 @@ public sealed record CategoryBrowseResult(
     IReadOnlyList<ProductSummary> Products,
     long TotalMatching,
     bool TotalIsEstimate,
+    int Page,
     string? NextCursor,
     string? PreviousCursor,
     IReadOnlyList<FacetValue> Brands,

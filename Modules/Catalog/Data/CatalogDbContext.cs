@@ -67,6 +67,9 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             // Category pages: subtree prefix + keyset sort orders.
             e.HasIndex(p => p.CategoryPath).HasOperators("text_pattern_ops").HasFilter("is_published");
             e.HasIndex(p => new { p.CreatedAt, p.Id }).HasFilter("is_published");
+            // Category pages read each category of a subtree in sort order and merge (CategoryBrowser).
+            e.HasIndex(p => new { p.CategoryId, p.CreatedAt, p.Id }).HasFilter("is_published");
+            e.HasIndex(p => new { p.CategoryId, p.AverageRating, p.ReviewCount, p.Id }).HasFilter("is_published");
             e.HasIndex(p => new { p.AverageRating, p.ReviewCount, p.Id }).HasFilter("is_published");
             e.HasIndex(p => p.Attributes).HasMethod("gin").HasOperators("jsonb_path_ops");
             e.HasIndex(p => p.Title).HasMethod("gin").HasOperators("gin_trgm_ops");
@@ -98,7 +101,8 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             e.Property(l => l.Sku).HasMaxLength(64);
             e.Property(l => l.Price).HasPrecision(12, 2);
             e.Property(l => l.Currency).HasMaxLength(3).IsFixedLength();
-            e.HasIndex(l => new { l.Price, l.Sku });
+            e.HasIndex(l => new { l.CategoryId, l.Price, l.ProductId }).HasFilter("published");
+            e.HasIndex(l => l.ProductId);
         });
     }
 }

@@ -70,7 +70,7 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         Apply(product, input, snapshot.ById[input.CategoryId], now);
         db.Products.Add(product);
         db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
-        return await SaveAsync(product.Id, cancellationToken);
+        return await SaveAsync(product, cancellationToken);
     }
 
     public async Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken cancellationToken)
@@ -84,7 +84,7 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         var oldSlug = product.Slug;
         Apply(product, input, snapshot.ById[input.CategoryId], now);
         db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
-        var saved = await SaveAsync(product.Id, cancellationToken);
+        var saved = await SaveAsync(product, cancellationToken);
         cache.EvictProduct(oldSlug, product.Id);
         cache.EvictProduct(product.Slug, product.Id);
         return saved;
@@ -144,13 +144,19 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         return errors;
     }
 
-    /// <summary>Saves, turning a unique-index race (two merchants, same SKU) into a field error.</summary>
-    private async Task<CommandResult<Guid>> SaveAsync(Guid id, CancellationToken ct)
+    /// <summary>
+    /// Saves the product and its listing row in one transaction, turning a unique-index race (two
+    /// merchants, same SKU) into a field error.
+    /// </summary>
+    private async Task<CommandResult<Guid>> SaveAsync(Product product, CancellationToken ct)
     {
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
-            return CommandResult<Guid>.Ok(id);
+            await SyncListingAsync(product, ct);
+            await tx.CommitAsync(ct);
+            return CommandResult<Guid>.Ok(product.Id);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
         {
@@ -158,6 +164,24 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
             var field = pg.ConstraintName?.Contains("slug", StringComparison.Ordinal) == true ? nameof(ProductInput.Slug) : nameof(ProductInput.Sku);
             return CommandResult<Guid>.Fail(field, $"Another product already uses this {field.ToLowerInvariant()}.");
         }
+    }
+
+    /// <summary>
+    /// Points the SKU's listing row at the product, its category and published flag. Price and
+    /// availability stay as Inventory's events set them (zero until the first event arrives).
+    /// </summary>
+    private async Task SyncListingAsync(Product product, CancellationToken ct)
+    {
+        // A product whose SKU changed leaves its old listing row behind, unlisted.
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE catalog.listing_prices SET product_id = NULL, published = false
+            WHERE product_id = {product.Id} AND sku <> {product.Sku}
+            """, ct);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO catalog.listing_prices (sku, price, currency, available, product_id, category_id, published)
+            VALUES ({product.Sku}, 0, 'USD', 0, {product.Id}, {product.CategoryId}, {product.IsPublished})
+            ON CONFLICT (sku) DO UPDATE SET product_id = excluded.product_id, category_id = excluded.category_id, published = excluded.published
+            """, ct);
     }
 
     public async Task<bool> SetPublishedAsync(Guid id, bool published, CancellationToken cancellationToken)
@@ -169,7 +193,12 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         product.IsPublished = published;
         product.UpdatedAt = now;
         db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, published), now);
-        await db.SaveChangesAsync(cancellationToken);
+        await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await SyncListingAsync(product, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
         cache.EvictProduct(product.Slug, product.Id);
         return true;
     }

@@ -48,7 +48,7 @@ internal sealed class CatalogBulkLoader(CatalogDbContext db, Categories.Category
         {
             var images = new List<(Guid Id, int Position, ProductImage Image)>();
             var reviews = new List<(Guid ProductId, ReviewSeed Review)>();
-            var listing = new List<(string Sku, decimal Price, string Currency, int Available)>();
+            var listing = new List<(string Sku, decimal Price, string Currency, int Available, Guid ProductId, int CategoryId)>();
             long count = 0;
             var now = clock.GetUtcNow();
             await using (var writer = await connection.BeginBinaryImportAsync("""
@@ -79,7 +79,7 @@ internal sealed class CatalogBulkLoader(CatalogDbContext db, Categories.Category
                     await writer.WriteAsync(visible, NpgsqlDbType.Integer, cancellationToken);
                     for (var i = 0; i < p.Images.Count; i++) images.Add((p.Id, i, p.Images[i]));
                     foreach (var r in p.Reviews) reviews.Add((p.Id, r));
-                    listing.Add((p.Sku, p.Price, p.Currency, p.OnHand));
+                    listing.Add((p.Sku, p.Price, p.Currency, p.OnHand, p.Id, p.CategoryId));
                     count++;
                 }
                 await writer.CompleteAsync(cancellationToken);
@@ -120,15 +120,18 @@ internal sealed class CatalogBulkLoader(CatalogDbContext db, Categories.Category
             // The listing copy is what Inventory's events would produce; writing it here spares a
             // million outbox rows on a bulk load.
             await using (var writer = await connection.BeginBinaryImportAsync(
-                "COPY catalog.listing_prices (sku, price, currency, available) FROM STDIN (FORMAT BINARY)", cancellationToken))
+                "COPY catalog.listing_prices (sku, price, currency, available, product_id, category_id, published) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
-                foreach (var (sku, price, currency, available) in listing)
+                foreach (var (sku, price, currency, available, productId, categoryId) in listing)
                 {
                     await writer.StartRowAsync(cancellationToken);
                     await writer.WriteAsync(sku, NpgsqlDbType.Varchar, cancellationToken);
                     await writer.WriteAsync(price, NpgsqlDbType.Numeric, cancellationToken);
                     await writer.WriteAsync(currency, NpgsqlDbType.Char, cancellationToken);
                     await writer.WriteAsync(available, NpgsqlDbType.Integer, cancellationToken);
+                    await writer.WriteAsync(productId, NpgsqlDbType.Uuid, cancellationToken);
+                    await writer.WriteAsync(categoryId, NpgsqlDbType.Integer, cancellationToken);
+                    await writer.WriteAsync(true, NpgsqlDbType.Boolean, cancellationToken);
                 }
                 await writer.CompleteAsync(cancellationToken);
             }

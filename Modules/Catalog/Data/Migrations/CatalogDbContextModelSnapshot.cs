@@ -141,6 +141,10 @@ namespace Storefront.Catalog.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("available");
 
+                    b.Property<int?>("CategoryId")
+                        .HasColumnType("integer")
+                        .HasColumnName("category_id");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -153,11 +157,23 @@ namespace Storefront.Catalog.Data.Migrations
                         .HasColumnType("numeric(12,2)")
                         .HasColumnName("price");
 
+                    b.Property<Guid?>("ProductId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("product_id");
+
+                    b.Property<bool>("Published")
+                        .HasColumnType("boolean")
+                        .HasColumnName("published");
+
                     b.HasKey("Sku")
                         .HasName("pk_listing_prices");
 
-                    b.HasIndex("Price", "Sku")
-                        .HasDatabaseName("ix_listing_prices_price_sku");
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_listing_prices_product_id");
+
+                    b.HasIndex("CategoryId", "Price", "ProductId")
+                        .HasDatabaseName("ix_listing_prices_category_id_price_product_id")
+                        .HasFilter("published");
 
                     b.ToTable("listing_prices", "catalog");
                 });
@@ -273,6 +289,14 @@ namespace Storefront.Catalog.Data.Migrations
 
                     b.HasIndex("AverageRating", "ReviewCount", "Id")
                         .HasDatabaseName("ix_products_average_rating_review_count_id")
+                        .HasFilter("is_published");
+
+                    b.HasIndex("CategoryId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_products_category_id_created_at_id")
+                        .HasFilter("is_published");
+
+                    b.HasIndex("CategoryId", "AverageRating", "ReviewCount", "Id")
+                        .HasDatabaseName("ix_products_category_id_average_rating_review_count_id")
                         .HasFilter("is_published");
 
                     b.ToTable("products", "catalog");
