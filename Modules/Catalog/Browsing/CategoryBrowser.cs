@@ -17,10 +17,11 @@ namespace Storefront.Catalog.Browsing;
 /// Category pages: the whole subtree, filtered, sorted and keyset-paged in one SQL statement.
 /// Written as SQL because the seek predicate is a row comparison that must match an index order.
 /// </summary>
-internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IMemoryCache cache)
+internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, Listing.CategoryFacets categoryFacets)
 {
     public const int MaxPageSize = 96;
-    private const int CountCap = 10_000;
+    /// <summary>Filtered results are counted up to here ("1,000+ products"); unfiltered counts come exact from the facets.</summary>
+    private const int CountCap = 1_000;
 
     /// <summary>The sort columns as the index has them, and as the merged rows name them.</summary>
     private sealed record SortSpec(string[] Columns, string[] OutputColumns, bool Descending, bool ByPrice = false);
@@ -149,10 +150,10 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IM
             if (moreBackward && page > 1) previous = CursorFor(request.Sort, rows[0], page).Encode();
         }
 
-        var facets = await FacetsAsync(connection, category, attributes, ct);
+        var facets = await categoryFacets.GetAsync(category, ct);
         var (total, estimate) = filtered
             ? await CountAsync(connection, category.Path, filters.ToString(), filterParameters, ct)
-            : (Math.Min(facets.Total, CountCap), facets.Total > CountCap);
+            : (facets.Total, false);
 
         return new CategoryBrowseResult(details, rows.Select(r => r.Summary).ToList(), total, estimate, page, next, previous,
             facets.Brands, facets.Attributes);
@@ -216,57 +217,5 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, IM
         foreach (var p in parameters) command.Parameters.Add(p.Clone());
         var count = (long)(await command.ExecuteScalarAsync(ct))!;
         return count > CountCap ? (CountCap, true) : (count, false);
-    }
-
-    private sealed record Facets(long Total, IReadOnlyList<FacetValue> Brands, IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Attributes);
-
-    /// <summary>
-    /// The product count and the brand and attribute counts of the whole category, cached briefly:
-    /// they change slowly, and on a large category they cost more than the page itself.
-    /// </summary>
-    private async Task<Facets> FacetsAsync(NpgsqlConnection connection, Category category,
-        IReadOnlyList<AttributeDefinition> attributes, CancellationToken ct)
-    {
-        var key = $"catalog:facets:{category.Id}:{category.Path}";
-        if (cache.TryGetValue(key, out Facets? cached) && cached is not null) return cached;
-
-        var brands = new List<FacetValue>();
-        long total = 0;
-        await using (var command = new NpgsqlCommand("""
-            SELECT p.brand, count(*) FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
-            WHERE p.is_published AND p.category_path LIKE @path
-            GROUP BY p.brand ORDER BY count(*) DESC, p.brand
-            """, connection))
-        {
-            command.Parameters.Add(new("path", category.Path + "%"));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var count = reader.GetInt64(1);
-                total += count;
-                if (brands.Count < 40) brands.Add(new FacetValue(reader.GetString(0), count));
-            }
-        }
-
-        var byAttribute = new Dictionary<string, IReadOnlyList<FacetValue>>(StringComparer.Ordinal);
-        foreach (var definition in attributes.Where(a => a.Kind == AttributeKind.Choice))
-        {
-            var values = new List<FacetValue>();
-            await using var command = new NpgsqlCommand("""
-                SELECT attributes ->> @key AS v, count(*) FROM catalog.products
-                WHERE is_published AND category_path LIKE @path AND attributes ? @key
-                GROUP BY v ORDER BY count(*) DESC LIMIT 40
-                """, connection);
-            command.Parameters.Add(new("key", definition.Key));
-            command.Parameters.Add(new("path", category.Path + "%"));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) values.Add(new FacetValue(reader.GetString(0), reader.GetInt64(1)));
-            var order = definition.Options.Select((o, i) => (o, i)).ToDictionary(x => x.o, x => x.i, StringComparer.Ordinal);
-            byAttribute[definition.Key] = values.OrderBy(v => order.GetValueOrDefault(v.Value, int.MaxValue)).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
-        }
-
-        var facets = new Facets(total, brands, byAttribute);
-        cache.Set(key, facets, TimeSpan.FromMinutes(2));
-        return facets;
     }
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Storefront.BuildingBlocks.Modules;
@@ -8,6 +9,7 @@ using Storefront.Catalog.Categories;
 using Storefront.Catalog.Contracts;
 using Storefront.Catalog.Data;
 using Storefront.Catalog.Images;
+using Storefront.Catalog.Jobs;
 using Storefront.Catalog.Listing;
 using Storefront.Catalog.Products;
 using Storefront.Catalog.Seeding;
@@ -24,6 +26,8 @@ public static class CatalogModule
         services.AddOptions<ImageStoreOptions>().BindConfiguration("Storefront:Images");
         services.AddScoped<CategoryTree>();
         services.AddScoped<CategoryBrowser>();
+        services.AddScoped<CategoryFacets>();
+        services.AddTransient<RefreshCategoryFacetsJob>();
         services.AddScoped<ICatalogQueries, CatalogQueries>();
         services.AddScoped<ICatalogAdmin, CatalogAdmin>();
         services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();
@@ -31,6 +35,14 @@ public static class CatalogModule
         services.AddSingleton<IImageStore, LocalDiskImageStore>();
         services.AddScoped<IIntegrationEventHandler<PriceChangedEvent>, ListingPriceHandlers>();
         services.AddScoped<IIntegrationEventHandler<StockChangedEvent>, ListingPriceHandlers>();
+        return services;
+    }
+
+    /// <summary>Registers the catalog's recurring Hangfire jobs.</summary>
+    public static IServiceProvider UseCatalogJobs(this IServiceProvider services)
+    {
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<RefreshCategoryFacetsJob>(
+            RefreshCategoryFacetsJob.Id, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
         return services;
     }
 }

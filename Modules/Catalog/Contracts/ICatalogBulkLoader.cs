@@ -30,5 +30,6 @@ public interface ICatalogBulkLoader
 
     Task<long> LoadProductsAsync(IEnumerable<ProductSeed> products, CancellationToken cancellationToken);
 
+    /// <summary>Refreshes planner statistics and every category's facet counts after a load.</summary>
     Task AnalyzeAsync(CancellationToken cancellationToken);
 }

@@ -94,6 +94,14 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             e.HasIndex(r => new { r.ProductId, r.CreatedAt });
         });
 
+        modelBuilder.Entity<CategoryFacetRow>(e =>
+        {
+            e.ToTable("category_facets");
+            e.HasKey(f => f.CategoryId);
+            e.Property(f => f.CategoryId).ValueGeneratedNever();
+            e.Property(f => f.Facets).HasColumnType("jsonb");
+        });
+
         modelBuilder.Entity<ListingPrice>(e =>
         {
             e.ToTable("listing_prices");

@@ -12,7 +12,7 @@ using Storefront.Catalog.Reviews;
 
 namespace Storefront.Catalog.Products;
 
-internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IValidator<ProductInput> validator, TimeProvider clock, IMemoryCache cache) : ICatalogAdmin
+internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IValidator<ProductInput> validator, TimeProvider clock, IMemoryCache cache, Listing.CategoryFacets facets) : ICatalogAdmin
 {
     public const int MaxImages = 12;
 
@@ -327,6 +327,7 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
             """, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         tree.Invalidate();
+        await facets.InvalidateAllAsync(cancellationToken);
         return CommandResult<int>.Ok(id);
     }
 

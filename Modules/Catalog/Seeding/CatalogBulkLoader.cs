@@ -7,7 +7,7 @@ using Storefront.Catalog.Data;
 
 namespace Storefront.Catalog.Seeding;
 
-internal sealed class CatalogBulkLoader(CatalogDbContext db, Categories.CategoryTree tree, TimeProvider clock) : ICatalogBulkLoader
+internal sealed class CatalogBulkLoader(CatalogDbContext db, Categories.CategoryTree tree, Listing.CategoryFacets facets, TimeProvider clock) : ICatalogBulkLoader
 {
     public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken) =>
         !await db.Categories.AnyAsync(cancellationToken);
@@ -143,6 +143,9 @@ internal sealed class CatalogBulkLoader(CatalogDbContext db, Categories.Category
         }
     }
 
-    public async Task AnalyzeAsync(CancellationToken cancellationToken) =>
+    public async Task AnalyzeAsync(CancellationToken cancellationToken)
+    {
         await db.Database.ExecuteSqlRawAsync("ANALYZE catalog.products; ANALYZE catalog.listing_prices; ANALYZE catalog.product_images; ANALYZE catalog.reviews;", cancellationToken);
+        await facets.RefreshAllAsync(cancellationToken);
+    }
 }

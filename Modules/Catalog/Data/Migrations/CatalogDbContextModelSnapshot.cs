@@ -130,6 +130,27 @@ namespace Storefront.Catalog.Data.Migrations
                     b.ToTable("categories", "catalog");
                 });
 
+            modelBuilder.Entity("Storefront.Catalog.Listing.CategoryFacetRow", b =>
+                {
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("integer")
+                        .HasColumnName("category_id");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<string>("Facets")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("facets");
+
+                    b.HasKey("CategoryId")
+                        .HasName("pk_category_facets");
+
+                    b.ToTable("category_facets", "catalog");
+                });
+
             modelBuilder.Entity("Storefront.Catalog.Listing.ListingPrice", b =>
                 {
                     b.Property<string>("Sku")
