@@ -20,8 +20,8 @@ namespace Storefront.Catalog.Browsing;
 internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, Listing.CategoryFacets categoryFacets)
 {
     public const int MaxPageSize = 96;
-    /// <summary>Filtered results are counted up to here ("1,000+ products"); unfiltered counts come exact from the facets.</summary>
-    private const int CountCap = 1_000;
+    /// <summary>Filtered results are counted up to here ("100+ products"); unfiltered counts come exact from the facets.</summary>
+    private const int CountCap = 100;
 
     /// <summary>The sort columns as the index has them, and as the merged rows name them.</summary>
     private sealed record SortSpec(string[] Columns, string[] OutputColumns, bool Descending, bool ByPrice = false);
@@ -152,7 +152,7 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, Li
 
         var facets = await categoryFacets.GetAsync(category, ct);
         var (total, estimate) = filtered
-            ? await CountAsync(connection, category.Path, filters.ToString(), filterParameters, ct)
+            ? await CountAsync(connection, snapshot.SubtreeIds(category), filters.ToString(), filterParameters, ct)
             : (facets.Total, false);
 
         return new CategoryBrowseResult(details, rows.Select(r => r.Summary).ToList(), total, estimate, page, next, previous,
@@ -204,16 +204,20 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, Li
     }
 
     /// <summary>Counts matches up to a cap: "10,000+ products" is as useful as an exact count and far cheaper.</summary>
-    private static async Task<(long, bool)> CountAsync(NpgsqlConnection connection, string path, string filters,
+    private static async Task<(long, bool)> CountAsync(NpgsqlConnection connection, int[] categoryIds, string filters,
         List<NpgsqlParameter> parameters, CancellationToken ct)
     {
+        // The same per-category index ranges as the page, stopping at the cap.
         var sql = $"""
             SELECT count(*) FROM (
-                SELECT 1 FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
-                WHERE p.is_published AND p.category_path LIKE @path {filters} LIMIT {CountCap + 1}) t
+                SELECT 1 FROM unnest(@cats) AS c(id)
+                CROSS JOIN LATERAL (
+                    SELECT 1 FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
+                    WHERE p.category_id = c.id AND p.is_published {filters} LIMIT {CountCap + 1}) x
+                LIMIT {CountCap + 1}) t
             """;
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new("path", path + "%"));
+        command.Parameters.Add(new("cats", categoryIds));
         foreach (var p in parameters) command.Parameters.Add(p.Clone());
         var count = (long)(await command.ExecuteScalarAsync(ct))!;
         return count > CountCap ? (CountCap, true) : (count, false);

@@ -41,8 +41,10 @@ public static class CatalogModule
     /// <summary>Registers the catalog's recurring Hangfire jobs.</summary>
     public static IServiceProvider UseCatalogJobs(this IServiceProvider services)
     {
+        // Recounting a million-product catalog takes the database about a minute: hourly by default.
+        var cron = services.GetRequiredService<IConfiguration>()["Catalog:FacetRefreshCron"] ?? "0 * * * *";
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<RefreshCategoryFacetsJob>(
-            RefreshCategoryFacetsJob.Id, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
+            RefreshCategoryFacetsJob.Id, job => job.RunAsync(CancellationToken.None), cron);
         return services;
     }
 }
