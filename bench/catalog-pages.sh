@@ -2,7 +2,7 @@
 # Category and product page throughput and latency over HTTP (wrk on the same machine).
 #   bench/catalog-pages.sh                 # the 1,000,000-product catalog
 #   PRODUCTS=2400 bench/catalog-pages.sh   # the demo catalog
-# Environment: PRODUCTS, DURATION (20s), WARMUP (20s, per scenario: JIT tiering and caches), CONNECTIONS (32), THREADS (1), PORT (5080).
+# Environment: PRODUCTS, DURATION (20s), WARMUP (30s, per scenario: JIT tiering and caches), CONNECTIONS (32), THREADS (1), PORT (5080).
 # The catalog is loaded once per size into .data/bench-<size>/ and reused by later runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,7 +75,7 @@ echo "/c/headphones?attr.connectivity=Bluetooth&min=20&max=200&sort=rating" > "$
 run() {
   local name="$1" file="$2"
   # Warm up (JIT, caches, buffers), then measure.
-  URLS_FILE="$file" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP:-20s}" -s bench/report.lua "$BASE/" >/dev/null
+  URLS_FILE="$file" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP:-30s}" -s bench/report.lua "$BASE/" >/dev/null
   local line
   line=$(URLS_FILE="$file" wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -s bench/report.lua "$BASE/" | grep '^RESULT')
   printf '%-34s %s\n' "$name" "${line#RESULT }" | tee -a "$OUT/catalog-$PRODUCTS.txt"

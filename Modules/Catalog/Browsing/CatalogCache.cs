@@ -8,7 +8,7 @@ namespace Storefront.Catalog.Browsing;
 /// </summary>
 internal static class CatalogCache
 {
-    public static readonly TimeSpan ProductLifetime = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ProductLifetime = TimeSpan.FromMinutes(5);
     public static string ProductKey(string slug) => "catalog:product:" + slug;
 
     public static string FirstReviewsKey(Guid productId, int pageSize) => $"catalog:reviews:{productId:N}:{pageSize}";

@@ -12,6 +12,7 @@ public static class InventoryModule
     public static IServiceCollection AddInventoryModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<InventoryDbContext>(InventoryDbContext.Schema);
+        services.AddMemoryCache();
         services.AddScoped<PricesAndStock>();
         services.AddScoped<IPricesAndStock>(sp => sp.GetRequiredService<PricesAndStock>());
         services.AddScoped<IStockBulkLoader>(sp => sp.GetRequiredService<PricesAndStock>());

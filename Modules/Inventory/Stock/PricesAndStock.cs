@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 using NpgsqlTypes;
 using Storefront.BuildingBlocks;
@@ -8,8 +9,17 @@ using Storefront.Inventory.Data;
 
 namespace Storefront.Inventory.Stock;
 
-internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock) : IPricesAndStock, IStockBulkLoader
+internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, IMemoryCache cache) : IPricesAndStock, IStockBulkLoader
 {
+    /// <summary>
+    /// How long a product page may show a SKU's price and stock before reading them again. Changes
+    /// made through this instance evict the entry at once; other instances are at most this late.
+    /// Nothing that takes stock (reservations, orders) reads through this cache.
+    /// </summary>
+    public static readonly TimeSpan DisplayCacheLifetime = TimeSpan.FromSeconds(2);
+
+    private static string CacheKey(string sku) => "inventory:sku:" + sku;
+
     public const int MaxOnHand = 1_000_000_000;
     public const decimal MaxPrice = 9_999_999_999.99m;
 
@@ -18,8 +28,13 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock) 
         EF.CompileAsyncQuery((InventoryDbContext db, string sku, CancellationToken ct) =>
             db.StockItems.AsNoTracking().FirstOrDefault(s => s.Sku == sku));
 
-    public async Task<SkuStock?> GetAsync(string sku, CancellationToken cancellationToken) =>
-        await BySku(db, sku, cancellationToken) is { } s ? new SkuStock(s.Sku, new Money(s.Price, s.Currency), s.OnHand, s.Reserved) : null;
+    public async Task<SkuStock?> GetAsync(string sku, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(CacheKey(sku), out SkuStock? cached)) return cached;
+        var stock = await BySku(db, sku, cancellationToken) is { } s ? new SkuStock(s.Sku, new Money(s.Price, s.Currency), s.OnHand, s.Reserved) : null;
+        cache.Set(CacheKey(sku), stock, DisplayCacheLifetime);
+        return stock;
+    }
 
     public async Task<IReadOnlyDictionary<string, SkuStock>> GetManyAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
     {
@@ -42,6 +57,7 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock) 
         db.AddIntegrationEvent(new PriceChangedEvent(seed.Sku, seed.Price, seed.Currency), now);
         db.AddIntegrationEvent(new StockChangedEvent(seed.Sku, seed.OnHand, seed.OnHand), now);
         await db.SaveChangesAsync(cancellationToken);
+        cache.Remove(CacheKey(seed.Sku));
     }
 
     public Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken) =>
@@ -84,6 +100,7 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock) 
         item.UpdatedAt = now;
         // One SaveChanges: the row and its events commit together or not at all.
         await db.SaveChangesAsync(ct);
+        cache.Remove(CacheKey(sku));
         return new(StockChangeOutcome.Changed);
     }
 
