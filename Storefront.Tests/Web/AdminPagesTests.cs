@@ -123,6 +123,41 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
     }
 
     [Fact]
+    public async Task Merchants_create_and_rename_categories_and_shoppers_see_them()
+    {
+        var client = await store.AdminClientAsync();
+        var page = await client.GetStringAsync("/admin/categories");
+        var token = Html.AntiforgeryToken(page);
+        var camping = (await Html.ParseAsync(page)).QuerySelectorAll("#new-parent option").Single(o => o.TextContent == "Sports & Outdoors › Camping & Hiking").GetAttribute("value")!;
+
+        var created = await client.PostAsync("/admin/categories?handler=Create", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["name"] = "Sleeping Bags", ["parentId"] = camping,
+        }));
+        var doc = await Html.ParseAsync(await created.Content.ReadAsStringAsync());
+        Assert.Equal("Category “Sleeping Bags” created.", doc.QuerySelector("[role=status]")!.TextContent);
+        var row = doc.QuerySelectorAll("table.data tbody tr").Single(r => r.QuerySelector("td a")!.TextContent == "Sleeping Bags");
+        var id = row.QuerySelector("input[name=id]")!.GetAttribute("value")!;
+        var slug = row.QuerySelector("td a")!.GetAttribute("href")!;
+
+        var shopper = await store.Client().GetDocumentAsync(slug);
+        Assert.Equal(["Home", "Sports & Outdoors", "Camping & Hiking", "Sleeping Bags"], shopper.QuerySelectorAll(".breadcrumbs li").Select(l => l.TextContent.Trim()).ToArray());
+
+        var empty = await client.PostAsync("/admin/categories?handler=Rename", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["id"] = id, ["name"] = "   ",
+        }));
+        Assert.Equal("Enter a name of 1 to 100 characters.", (await Html.ParseAsync(await empty.Content.ReadAsStringAsync())).QuerySelector("[role=alert]")!.TextContent);
+
+        await client.PostAsync("/admin/categories?handler=Rename", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["id"] = id, ["name"] = "Sleeping Bags & Mats",
+        }));
+        var renamed = await store.Client().GetDocumentAsync(slug);
+        Assert.Equal("Sleeping Bags & Mats", renamed.QuerySelector("h1")!.TextContent);
+    }
+
+    [Fact]
     public async Task Stock_form_rejects_bad_values_without_changing_anything()
     {
         var client = await store.AdminClientAsync();
