@@ -54,22 +54,19 @@ psql_q "SELECT '/p/' || slug FROM catalog.products TABLESAMPLE SYSTEM (1) LIMIT 
 psql_q "SELECT '/c/' || slug FROM catalog.categories" > "$DATA/categories.txt"
 sed 's/$/?sort=price-asc/' "$DATA/categories.txt" > "$DATA/categories-price.txt"
 
-# A deep page: follow "Next" 200 times through Electronics sorted by price (page 201, ~4,800 products in).
-deep="/c/electronics?sort=price-asc"
-for _ in $(seq 1 200); do
-  next=$(curl -s "$BASE$deep" | grep -oP 'rel="next" href="\K[^"]+' | sed 's/&amp;/\&/g' || true)
-  [ -n "$next" ] || break
-  deep="$next"
-done
-echo "$deep" > "$DATA/deep.txt"
-# A deep page of the newest-first order of a leaf category.
-deep2="/c/headphones"
-for _ in $(seq 1 100); do
-  next=$(curl -s "$BASE$deep2" | grep -oP 'rel="next" href="\K[^"]+' | sed 's/&amp;/\&/g' || true)
-  [ -n "$next" ] || break
-  deep2="$next"
-done
-echo "$deep2" > "$DATA/deep-leaf.txt"
+# Follows "Next" links from a page, as a shopper would, and prints the URL reached.
+follow_next() {
+  local url="$1" times="$2" next
+  for _ in $(seq 1 "$times"); do
+    next=$(curl -s "$BASE$url" | grep -oP 'rel="next" href="\K[^"]+' | sed 's/&amp;/\&/g' || true)
+    [ -n "$next" ] || break
+    url="$next"
+  done
+  echo "$url"
+}
+# Page 201 of Electronics by price (~4,800 products in), and page 101 of a leaf, newest first.
+follow_next "/c/electronics?sort=price-asc" 200 > "$DATA/deep.txt"
+follow_next "/c/headphones" 100 > "$DATA/deep-leaf.txt"
 echo "/c/headphones?attr.connectivity=Bluetooth&min=20&max=200&sort=rating" > "$DATA/filtered.txt"
 
 run() {

@@ -99,13 +99,6 @@ public sealed class ModuleSqlTests
 {
     private static readonly string[] Schemas = ["catalog", "inventory", "identity", "hangfire"];
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Storefront.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Repository root not found.");
-    }
-
     /// <summary>
     /// Hand-written SQL is where a module could quietly read another module's tables: no module's
     /// source may name a schema other than its own ("inventory.stock_items" inside Catalog).
@@ -116,7 +109,7 @@ public sealed class ModuleSqlTests
     public void Module_sql_names_only_its_own_schema(string module, string schema)
     {
         var offending = new List<string>();
-        var folder = Path.Combine(RepoRoot(), "Modules", module);
+        var folder = Path.Combine(Fixtures.Repository.Root(), "Modules", module);
         foreach (var file in Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
                      .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Migrations{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                               && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))

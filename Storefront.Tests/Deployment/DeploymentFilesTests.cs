@@ -4,19 +4,12 @@ namespace Storefront.Tests.Deployment;
 
 public sealed class DeploymentFilesTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Storefront.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Repository root not found.");
-    }
-
     [Fact]
     public async Task Docker_compose_file_is_valid_and_runs_the_app_with_postgres_and_redis()
     {
         var start = new ProcessStartInfo("docker-compose", "-f docker-compose.yml config")
         {
-            WorkingDirectory = RepoRoot(), RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Fixtures.Repository.Root(), RedirectStandardOutput = true, RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
@@ -30,7 +23,7 @@ public sealed class DeploymentFilesTests
     [Fact]
     public void Dockerfile_is_multi_stage_and_runs_as_a_non_root_user()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepoRoot(), "Dockerfile"));
+        var lines = File.ReadAllLines(Path.Combine(Fixtures.Repository.Root(), "Dockerfile"));
         Assert.True(lines.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)) >= 2);
         var user = lines.Last(l => l.StartsWith("USER ", StringComparison.Ordinal));
         Assert.NotEqual("USER root", user.Trim());

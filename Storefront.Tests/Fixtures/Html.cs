@@ -3,6 +3,17 @@ using AngleSharp.Dom;
 
 namespace Storefront.Tests.Fixtures;
 
+public static class Repository
+{
+    /// <summary>The folder holding Storefront.slnx, found upwards from the test binaries.</summary>
+    public static string Root()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Storefront.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Repository root not found.");
+    }
+}
+
 public static class Html
 {
     public static async Task<IDocument> ParseAsync(string html)
