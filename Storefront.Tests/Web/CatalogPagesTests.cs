@@ -24,8 +24,8 @@ public sealed class CatalogPagesTests(DemoStoreFixture store) : IClassFixture<De
     {
         var doc = await store.Client().GetDocumentAsync("/");
         Assert.Contains(doc.QuerySelectorAll("nav.categories a"), a => a.TextContent == "Electronics");
-        Assert.Equal(8, doc.QuerySelectorAll("#featured ~ .product-grid .product-card, section[aria-labelledby=featured] .product-card").Length);
-        Assert.Equal(8, doc.QuerySelectorAll("section[aria-labelledby=newest] .product-card").Length);
+        Assert.Equal(10, doc.QuerySelectorAll("section[aria-labelledby=featured] .product-card").Length);
+        Assert.Equal(10, doc.QuerySelectorAll("section[aria-labelledby=newest] .product-card").Length);
         Assert.All(doc.QuerySelectorAll(".product-card img"), img => Assert.False(string.IsNullOrWhiteSpace(img.GetAttribute("alt"))));
     }
 

@@ -12,7 +12,7 @@ public sealed class IndexModel(ICatalogQueries catalog) : PageModel
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Categories = await catalog.GetCategoryTreeAsync(cancellationToken);
-        Featured = await catalog.GetFeaturedAsync(8, cancellationToken);
-        Newest = await catalog.GetNewestAsync(8, cancellationToken);
+        Featured = await catalog.GetFeaturedAsync(10, cancellationToken);
+        Newest = await catalog.GetNewestAsync(10, cancellationToken);
     }
 }
