@@ -36,6 +36,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var binDir = Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture))
             .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
             ?? throw new InvalidOperationException("PostgreSQL binaries not found: run ./storefront test, which installs them.");
+        SweepStaleFolders();
         var root = Path.Combine(Path.GetTempPath(), "sf-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var data = Path.Combine(root, "data");
         Directory.CreateDirectory(root);
@@ -69,9 +70,31 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", _dataDir, "-m", "immediate", "stop"], _asPostgresUser);
             Directory.Delete(Path.GetDirectoryName(_dataDir)!, recursive: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            // The run is ending; a server that is already gone is fine.
+            // The run is ending; whatever is left is swept by the next run.
+        }
+    }
+
+    /// <summary>
+    /// Removes the folders of earlier runs whose server is no longer running (a test host that was
+    /// killed cannot clean up after itself).
+    /// </summary>
+    private static void SweepStaleFolders()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), "sf-pg-*"))
+        {
+            var pidFile = Path.Combine(folder, "data", "postmaster.pid");
+            try
+            {
+                if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && Directory.Exists($"/proc/{pid}"))
+                    continue;
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another run's folder, still in use: leave it.
+            }
         }
     }
 
