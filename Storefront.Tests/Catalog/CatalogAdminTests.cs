@@ -142,12 +142,12 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
     {
         var sku = (await With(sp => sp.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("laptops"), default)))!.Products[0].Sku;
         var stock = (Func<IServiceProvider, IPricesAndStock>)(sp => sp.GetRequiredService<IPricesAndStock>());
-        Assert.Equal(StockChangeOutcome.Invalid, (await With(sp => stock(sp).SetOnHandAsync(sku, -1, default))).Outcome);
+        Assert.Equal(StockChangeOutcome.Invalid, (await With(sp => stock(sp).SetOnHandAsync(sku, -1, StockChangeContext.System, default))).Outcome);
         Assert.Equal(StockChangeOutcome.Invalid, (await With(sp => stock(sp).SetPriceAsync(sku, -5m, "USD", default))).Outcome);
         Assert.Equal(StockChangeOutcome.Invalid, (await With(sp => stock(sp).SetPriceAsync(sku, 1.234m, "USD", default))).Outcome);
         Assert.Equal(StockChangeOutcome.Invalid, (await With(sp => stock(sp).SetPriceAsync(sku, 10m, "usd", default))).Outcome);
-        Assert.Equal(StockChangeOutcome.UnknownSku, (await With(sp => stock(sp).SetOnHandAsync("NOPE", 3, default))).Outcome);
-        Assert.Equal(StockChangeOutcome.Changed, (await With(sp => stock(sp).SetOnHandAsync(sku, 3, default))).Outcome);
+        Assert.Equal(StockChangeOutcome.UnknownSku, (await With(sp => stock(sp).SetOnHandAsync("NOPE", 3, StockChangeContext.System, default))).Outcome);
+        Assert.Equal(StockChangeOutcome.Changed, (await With(sp => stock(sp).SetOnHandAsync(sku, 3, StockChangeContext.System, default))).Outcome);
         Assert.Equal(3, (await With(sp => stock(sp).GetAsync(sku, default)))!.Available);
     }
 }

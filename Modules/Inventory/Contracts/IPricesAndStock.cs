@@ -10,6 +10,15 @@ public sealed record SkuStock(string Sku, Money Price, int OnHand, int Reserved)
 
 public sealed record SkuSeed(string Sku, decimal Price, string Currency, int OnHand);
 
+/// <summary>Who changes stock and why, for the stock ledger.</summary>
+public sealed record StockChangeContext(string Actor, string Reason, string? Reference = null)
+{
+    public static readonly StockChangeContext System = new("system", "Stock count");
+}
+
+/// <summary>One line of a SKU's stock ledger.</summary>
+public sealed record StockLedgerLine(long Id, string Sku, int Delta, int OnHandAfter, string Reason, string Actor, string? Reference, DateTimeOffset At);
+
 public enum StockChangeOutcome { Changed, Unchanged, UnknownSku, Invalid }
 
 /// <summary>Field names the problem when there is one: Price, Currency or OnHand.</summary>
@@ -31,10 +40,17 @@ public interface IPricesAndStock
 
     Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken);
 
-    Task<StockChangeResult> SetOnHandAsync(string sku, int onHand, CancellationToken cancellationToken);
+    /// <summary>Sets on-hand stock to a counted value; the difference goes into the ledger.</summary>
+    Task<StockChangeResult> SetOnHandAsync(string sku, int onHand, StockChangeContext context, CancellationToken cancellationToken);
+
+    /// <summary>Adds (or, when negative, removes) units of on-hand stock, recorded in the ledger.</summary>
+    Task<StockChangeResult> AdjustOnHandAsync(string sku, int delta, StockChangeContext context, CancellationToken cancellationToken);
 
     /// <summary>Changes price and on-hand stock together: both are checked first, and a problem changes neither.</summary>
-    Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, CancellationToken cancellationToken);
+    Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, StockChangeContext context, CancellationToken cancellationToken);
+
+    /// <summary>The newest ledger lines of a SKU, newest first.</summary>
+    Task<IReadOnlyList<StockLedgerLine>> LedgerAsync(string sku, int take, CancellationToken cancellationToken);
 
     /// <summary>SKUs whose available stock is at or below the threshold, lowest first.</summary>
     Task<IReadOnlyList<SkuStock>> LowStockAsync(int threshold, int take, CancellationToken cancellationToken);

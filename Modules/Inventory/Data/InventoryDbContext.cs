@@ -9,6 +9,7 @@ internal sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> op
     public const string Schema = "inventory";
 
     public DbSet<StockItem> StockItems => Set<StockItem>();
+    public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -28,6 +29,18 @@ internal sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> op
             e.Property(s => s.Currency).HasMaxLength(3).IsFixedLength();
             // Low-stock list for merchants.
             e.HasIndex(s => s.OnHand);
+        });
+
+        modelBuilder.Entity<StockLedgerEntry>(e =>
+        {
+            e.ToTable("stock_ledger");
+            e.HasKey(l => l.Id);
+            e.Property(l => l.Id).UseIdentityAlwaysColumn();
+            e.Property(l => l.Sku).HasMaxLength(64);
+            e.Property(l => l.Reason).HasMaxLength(200);
+            e.Property(l => l.Actor).HasMaxLength(100);
+            e.Property(l => l.Reference).HasMaxLength(100);
+            e.HasIndex(l => new { l.Sku, l.Id });
         });
     }
 }

@@ -54,6 +54,10 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
         {
             Sku = seed.Sku, Price = seed.Price, Currency = seed.Currency, OnHand = seed.OnHand, UpdatedAt = now,
         });
+        db.StockLedger.Add(new StockLedgerEntry
+        {
+            Sku = seed.Sku, Delta = seed.OnHand, OnHandAfter = seed.OnHand, Reason = "Initial stock", Actor = "system", CreatedAt = now,
+        });
         db.AddIntegrationEvent(new PriceChangedEvent(seed.Sku, seed.Price, seed.Currency), now);
         db.AddIntegrationEvent(new StockChangedEvent(seed.Sku, seed.OnHand, seed.OnHand), now);
         await db.SaveChangesAsync(cancellationToken);
@@ -61,24 +65,49 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
     }
 
     public Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken) =>
-        ChangeAsync(sku, (amount, currency), null, cancellationToken);
+        ChangeAsync(sku, (amount, currency), null, null, StockChangeContext.System, cancellationToken);
 
-    public Task<StockChangeResult> SetOnHandAsync(string sku, int onHand, CancellationToken cancellationToken) =>
-        ChangeAsync(sku, null, onHand, cancellationToken);
+    public Task<StockChangeResult> SetOnHandAsync(string sku, int onHand, StockChangeContext context, CancellationToken cancellationToken) =>
+        ChangeAsync(sku, null, onHand, null, context, cancellationToken);
 
-    public Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, CancellationToken cancellationToken) =>
-        ChangeAsync(sku, (amount, currency), onHand, cancellationToken);
+    public Task<StockChangeResult> AdjustOnHandAsync(string sku, int delta, StockChangeContext context, CancellationToken cancellationToken) =>
+        delta == 0
+            ? Task.FromResult(new StockChangeResult(StockChangeOutcome.Invalid, "Enter a number of units other than zero.", "OnHand"))
+            : ChangeAsync(sku, null, null, delta, context, cancellationToken);
 
-    private async Task<StockChangeResult> ChangeAsync(string sku, (decimal Amount, string Currency)? price, int? onHand, CancellationToken ct)
+    public Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, StockChangeContext context, CancellationToken cancellationToken) =>
+        ChangeAsync(sku, (amount, currency), onHand, null, context, cancellationToken);
+
+    public async Task<IReadOnlyList<StockLedgerLine>> LedgerAsync(string sku, int take, CancellationToken cancellationToken) =>
+        await db.StockLedger.AsNoTracking().Where(l => l.Sku == sku).OrderByDescending(l => l.Id).Take(Math.Clamp(take, 1, 500))
+            .Select(l => new StockLedgerLine(l.Id, l.Sku, l.Delta, l.OnHandAfter, l.Reason, l.Actor, l.Reference, l.CreatedAt))
+            .ToListAsync(cancellationToken);
+
+    private async Task<StockChangeResult> ChangeAsync(string sku, (decimal Amount, string Currency)? price, int? onHand, int? delta,
+        StockChangeContext context, CancellationToken ct)
     {
+        if ((onHand is not null || delta is not null) && (string.IsNullOrWhiteSpace(context.Reason) || context.Reason.Length > 200))
+            return new(StockChangeOutcome.Invalid, "Give a reason for the stock change (up to 200 characters).", "Reason");
         if (price is { } p && (p.Amount < 0 || p.Amount > MaxPrice || decimal.Round(p.Amount, 2) != p.Amount))
             return new(StockChangeOutcome.Invalid, "Enter a price between 0 and 9,999,999,999.99 with at most two decimals.", "Price");
         if (price is { } c && (c.Currency.Length != 3 || !c.Currency.All(char.IsAsciiLetterUpper)))
             return new(StockChangeOutcome.Invalid, "Currency must be a three-letter ISO code such as USD.", "Currency");
         if (onHand is < 0 or > MaxOnHand)
             return new(StockChangeOutcome.Invalid, "Stock must be a whole number between 0 and 1,000,000,000.", "OnHand");
-        var item = await db.StockItems.FirstOrDefaultAsync(s => s.Sku == sku, ct);
+        if (delta is < -MaxOnHand or > MaxOnHand)
+            return new(StockChangeOutcome.Invalid, "Adjust by at most 1,000,000,000 units.", "OnHand");
+        // The row is locked for the rest of the transaction, so the ledger's running total is exact
+        // even when two merchants adjust the same SKU at once.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var item = await db.StockItems.FromSqlInterpolated($"SELECT * FROM inventory.stock_items WHERE sku = {sku} FOR UPDATE")
+            .FirstOrDefaultAsync(ct);
         if (item is null) return new(StockChangeOutcome.UnknownSku, $"No SKU '{sku}' exists.");
+        if (delta is { } d)
+        {
+            onHand = item.OnHand + d;
+            if (onHand is < 0 or > MaxOnHand)
+                return new(StockChangeOutcome.Invalid, $"Only {item.OnHand} units are on hand; stock cannot go below zero.", "OnHand");
+        }
         if (onHand < item.Reserved)
             return new(StockChangeOutcome.Invalid, $"{item.Reserved} units are held in carts; stock cannot go below that.", "OnHand");
 
@@ -92,14 +121,21 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
         }
         if (onHand is { } units && item.OnHand != units)
         {
+            db.StockLedger.Add(new StockLedgerEntry
+            {
+                Sku = sku, Delta = units - item.OnHand, OnHandAfter = units, Reason = context.Reason.Trim(),
+                Actor = context.Actor.Length > 100 ? context.Actor[..100] : context.Actor,
+                Reference = context.Reference is { Length: > 100 } r ? r[..100] : context.Reference, CreatedAt = now,
+            });
             item.OnHand = units;
             db.AddIntegrationEvent(new StockChangedEvent(sku, units, units - item.Reserved), now);
             changed = true;
         }
         if (!changed) return new(StockChangeOutcome.Unchanged);
         item.UpdatedAt = now;
-        // One SaveChanges: the row and its events commit together or not at all.
+        // The row, its ledger line and its events commit together or not at all.
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         cache.Remove(CacheKey(sku));
         return new(StockChangeOutcome.Changed);
     }
@@ -132,7 +168,23 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
                 await writer.WriteAsync(0, NpgsqlDbType.Integer, cancellationToken);
                 await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
             }
-            return (long)await writer.CompleteAsync(cancellationToken);
+            var loaded = (long)await writer.CompleteAsync(cancellationToken);
+            await writer.DisposeAsync();
+            await using var ledger = await connection.BeginBinaryImportAsync(
+                "COPY inventory.stock_ledger (sku, delta, on_hand_after, reason, actor, created_at) FROM STDIN (FORMAT BINARY)",
+                cancellationToken);
+            foreach (var row in rows)
+            {
+                await ledger.StartRowAsync(cancellationToken);
+                await ledger.WriteAsync(row.Sku, NpgsqlDbType.Varchar, cancellationToken);
+                await ledger.WriteAsync(row.OnHand, NpgsqlDbType.Integer, cancellationToken);
+                await ledger.WriteAsync(row.OnHand, NpgsqlDbType.Integer, cancellationToken);
+                await ledger.WriteAsync("Initial stock", NpgsqlDbType.Varchar, cancellationToken);
+                await ledger.WriteAsync("system", NpgsqlDbType.Varchar, cancellationToken);
+                await ledger.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+            await ledger.CompleteAsync(cancellationToken);
+            return loaded;
         }
         finally
         {

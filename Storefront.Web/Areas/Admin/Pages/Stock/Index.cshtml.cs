@@ -14,10 +14,12 @@ public sealed class IndexModel(IPricesAndStock stock) : PageModel
     public string? OnHandError { get; private set; }
     public string? PriceValue { get; private set; }
     public string? OnHandValue { get; private set; }
+    public string? ReasonError { get; private set; }
+    public IReadOnlyList<StockLedgerLine> Ledger { get; private set; } = [];
 
     public async Task OnGetAsync(string? sku, CancellationToken ct) => await LoadAsync(sku, ct);
 
-    public async Task<IActionResult> OnPostAsync(string sku, string? price, string? currency, string? onHand, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(string sku, string? price, string? currency, string? onHand, string? reason, CancellationToken ct)
     {
         await LoadAsync(sku, ct);
         if (Item is null) return Page();
@@ -28,13 +30,13 @@ public sealed class IndexModel(IPricesAndStock stock) : PageModel
             OnHandError = "Enter the units on hand as a whole number.";
         if (PriceError is not null || OnHandError is not null) return Page();
 
-        var result = await stock.SetPriceAndStockAsync(sku, amount, (currency ?? Item.Price.Currency).Trim().ToUpperInvariant(), units, ct);
+        var context = new StockChangeContext(User.Identity?.Name ?? "admin", string.IsNullOrWhiteSpace(reason) ? "Stock count" : reason.Trim());
+        var result = await stock.SetPriceAndStockAsync(sku, amount, (currency ?? Item.Price.Currency).Trim().ToUpperInvariant(), units, context, ct);
         if (!result.Succeeded)
         {
-            if (result.Field is "Price" or "Currency")
-                PriceError = result.Message;
-            else
-                OnHandError = result.Message;
+            if (result.Field is "Price" or "Currency") PriceError = result.Message;
+            else if (result.Field is "Reason") ReasonError = result.Message;
+            else OnHandError = result.Message;
             return Page();
         }
         TempData["Notice"] = $"{sku}: price and stock saved.";
@@ -44,7 +46,11 @@ public sealed class IndexModel(IPricesAndStock stock) : PageModel
     private async Task LoadAsync(string? sku, CancellationToken ct)
     {
         Sku = sku?.Trim();
-        if (!string.IsNullOrEmpty(Sku) && Sku.Length <= 64) Item = await stock.GetAsync(Sku, ct);
+        if (!string.IsNullOrEmpty(Sku) && Sku.Length <= 64)
+        {
+            Item = await stock.GetAsync(Sku, ct);
+            if (Item is not null) Ledger = await stock.LedgerAsync(Sku, 50, ct);
+        }
         LowStock = await stock.LowStockAsync(5, 50, ct);
         PriceValue = Item?.Price.Amount.ToString("0.00", CultureInfo.InvariantCulture);
         OnHandValue = Item?.OnHand.ToString(CultureInfo.InvariantCulture);
