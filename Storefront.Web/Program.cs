@@ -17,6 +17,7 @@ var app = builder.Build();
 
 if (await app.TryRunCommandAsync(args)) return;
 await app.PrepareAsync();
+app.Services.UseInventoryJobs();
 app.Services.UseCatalogJobs();
 
 if (!app.Environment.IsDevelopment())

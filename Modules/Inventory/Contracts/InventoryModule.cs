@@ -1,8 +1,11 @@
+using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.Inventory.Contracts;
 using Storefront.Inventory.Data;
+using Storefront.Inventory.Jobs;
+using Storefront.Inventory.Reservations;
 using Storefront.Inventory.Stock;
 
 namespace Storefront.Inventory;
@@ -16,6 +19,20 @@ public static class InventoryModule
         services.AddScoped<PricesAndStock>();
         services.AddScoped<IPricesAndStock>(sp => sp.GetRequiredService<PricesAndStock>());
         services.AddScoped<IStockBulkLoader>(sp => sp.GetRequiredService<PricesAndStock>());
+        services.AddOptions<ReservationOptions>().BindConfiguration("Inventory:Holds")
+            .Validate(o => o.HoldDuration > TimeSpan.Zero && o.HoldDuration <= TimeSpan.FromDays(7), "Inventory:Holds:HoldDuration must be between 0 and 7 days.")
+            .Validate(o => o.MaxQuantityPerLine is > 0 and <= 10_000, "Inventory:Holds:MaxQuantityPerLine must be between 1 and 10000.")
+            .ValidateOnStart();
+        services.AddScoped<IStockReservations, StockReservations>();
+        services.AddTransient<ReleaseExpiredHoldsJob>();
+        return services;
+    }
+
+    /// <summary>Registers the inventory's recurring Hangfire jobs.</summary>
+    public static IServiceProvider UseInventoryJobs(this IServiceProvider services)
+    {
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<ReleaseExpiredHoldsJob>(
+            ReleaseExpiredHoldsJob.Id, job => job.RunAsync(CancellationToken.None), "* * * * *");
         return services;
     }
 }

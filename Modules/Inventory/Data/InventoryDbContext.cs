@@ -10,6 +10,7 @@ internal sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> op
 
     public DbSet<StockItem> StockItems => Set<StockItem>();
     public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
+    public DbSet<Reservations.Reservation> Reservations => Set<Reservations.Reservation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -29,6 +30,20 @@ internal sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> op
             e.Property(s => s.Currency).HasMaxLength(3).IsFixedLength();
             // Low-stock list for merchants.
             e.HasIndex(s => s.OnHand);
+        });
+
+        modelBuilder.Entity<Reservations.Reservation>(e =>
+        {
+            e.ToTable("reservations", t => t.HasCheckConstraint("ck_reservations_quantity", "quantity > 0"));
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Sku).HasMaxLength(64);
+            e.Property(r => r.Holder).HasMaxLength(100);
+            e.Property(r => r.Status).HasMaxLength(16);
+            e.Property(r => r.Reference).HasMaxLength(100);
+            // One live hold per holder and SKU: re-adding adjusts it.
+            e.HasIndex(r => new { r.Holder, r.Sku }).IsUnique().HasFilter("status = 'active'");
+            e.HasIndex(r => new { r.Sku, r.ExpiresAt }).HasFilter("status = 'active'");
+            e.HasIndex(r => r.ExpiresAt).HasFilter("status = 'active'");
         });
 
         modelBuilder.Entity<StockLedgerEntry>(e =>

@@ -67,6 +67,74 @@ namespace Storefront.Inventory.Data.Migrations
                     b.ToTable("outbox_messages", "inventory");
                 });
 
+            modelBuilder.Entity("Storefront.Inventory.Reservations.Reservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("holder");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reference");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reservations");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_reservations_expires_at")
+                        .HasFilter("status = 'active'");
+
+                    b.HasIndex("Holder", "Sku")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reservations_holder_sku")
+                        .HasFilter("status = 'active'");
+
+                    b.HasIndex("Sku", "ExpiresAt")
+                        .HasDatabaseName("ix_reservations_sku_expires_at")
+                        .HasFilter("status = 'active'");
+
+                    b.ToTable("reservations", "inventory", t =>
+                        {
+                            t.HasCheckConstraint("ck_reservations_quantity", "quantity > 0");
+                        });
+                });
+
             modelBuilder.Entity("Storefront.Inventory.Stock.StockItem", b =>
                 {
                     b.Property<string>("Sku")

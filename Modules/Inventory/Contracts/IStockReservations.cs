@@ -1,0 +1,51 @@
+namespace Storefront.Inventory.Contracts;
+
+public enum ReservationOutcome { Reserved, Released, NotEnoughStock, UnknownSku, Invalid }
+
+/// <summary>
+/// What became of a hold. <see cref="Available"/> is what this holder could have had: the units
+/// free for everyone plus what it already holds.
+/// </summary>
+public sealed record ReservationResult(ReservationOutcome Outcome, int Held, int Available, string? Message = null)
+{
+    public bool Succeeded => Outcome is ReservationOutcome.Reserved or ReservationOutcome.Released;
+}
+
+public enum CommitOutcome { Committed, AlreadyCommitted, NoHold }
+
+public sealed record HoldView(Guid Id, string Sku, string Holder, int Quantity, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Soft holds on stock while a shopper decides: reserving is one conditional UPDATE of the SKU row,
+/// a hold expires on its own, and only committing an order takes stock for good.
+/// </summary>
+public interface IStockReservations
+{
+    /// <summary>
+    /// Sets the holder's hold on a SKU to <paramref name="quantity"/> units (0 releases it),
+    /// adjusting an existing hold and renewing its expiry. Fails, changing nothing, when there is not enough stock.
+    /// </summary>
+    Task<ReservationResult> ReserveAsync(string holder, string sku, int quantity, CancellationToken cancellationToken);
+
+    /// <summary>Gives the hold back; releasing twice, or something never held, changes nothing.</summary>
+    Task<bool> ReleaseAsync(string holder, string sku, CancellationToken cancellationToken);
+
+    /// <summary>Turns the hold into a permanent decrement of on-hand stock; idempotent per hold.</summary>
+    Task<CommitOutcome> CommitAsync(string holder, string sku, string reference, CancellationToken cancellationToken);
+
+    /// <summary>Units free to reserve for each SKU (expired holds never count); unknown SKUs are left out.</summary>
+    Task<IReadOnlyDictionary<string, int>> AvailabilityAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken);
+
+    /// <summary>The live holds on a SKU, soonest to expire first.</summary>
+    Task<IReadOnlyList<HoldView>> HoldsAsync(string sku, CancellationToken cancellationToken);
+
+    /// <summary>Returns expired holds to available stock; returns how many were released.</summary>
+    Task<int> ReleaseExpiredAsync(CancellationToken cancellationToken);
+}
+
+public sealed class ReservationOptions
+{
+    public bool Enabled { get; set; } = true;
+    public TimeSpan HoldDuration { get; set; } = TimeSpan.FromMinutes(15);
+    public int MaxQuantityPerLine { get; set; } = 99;
+}
