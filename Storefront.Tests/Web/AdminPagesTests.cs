@@ -158,6 +158,41 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
     }
 
     [Fact]
+    public async Task Merchants_adjust_stock_with_a_reason_see_the_ledger_and_release_a_cart_hold()
+    {
+        using (var scope = store.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<IStockReservations>().ReserveAsync("cart-admin-test", "SF-0000003", 1, default);
+        var client = await store.AdminClientAsync();
+        var page = await client.GetStringAsync("/admin/stock?sku=SF-0000003");
+        var token = Html.AntiforgeryToken(page);
+        var before = (await store.Services.CreateScope().ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync("SF-0000003", default))!.OnHand;
+
+        var bad = await client.PostAsync("/admin/stock?handler=Adjust", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["sku"] = "SF-0000003", ["delta"] = "ten", ["reason"] = "Delivery",
+        }));
+        Assert.Equal("Enter a whole number of units, such as 12 or -3.", (await Html.ParseAsync(await bad.Content.ReadAsStringAsync())).QuerySelector("[role=alert]")!.TextContent);
+
+        var ok = await client.PostAsync("/admin/stock?handler=Adjust", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["sku"] = "SF-0000003", ["delta"] = "12", ["reason"] = "Delivery PO-9",
+        }));
+        var doc = await Html.ParseAsync(await ok.Content.ReadAsStringAsync());
+        var newest = doc.QuerySelectorAll("#ledger tbody tr")[0].QuerySelectorAll("td").Select(td => td.TextContent).ToArray();
+        Assert.Equal(["+12", (before + 12).ToString(System.Globalization.CultureInfo.InvariantCulture), "Delivery PO-9", "admin@storefront.test"], newest[1..5]);
+
+        var hold = doc.QuerySelectorAll("#holds tbody tr").Single(r => r.QuerySelector("td")!.TextContent == "cart-admin-test");
+        var released = await client.PostAsync("/admin/stock?handler=Release", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["sku"] = "SF-0000003", ["holder"] = "cart-admin-test",
+        }));
+        var after = await Html.ParseAsync(await released.Content.ReadAsStringAsync());
+        Assert.Equal("Hold of cart-admin-test on SF-0000003 released.", after.QuerySelector("[role=status]")!.TextContent);
+        Assert.DoesNotContain(after.QuerySelectorAll("#holds tbody tr"), r => r.QuerySelector("td")!.TextContent == "cart-admin-test");
+        Assert.NotNull(hold);
+    }
+
+    [Fact]
     public async Task Stock_form_rejects_bad_values_without_changing_anything()
     {
         var client = await store.AdminClientAsync();

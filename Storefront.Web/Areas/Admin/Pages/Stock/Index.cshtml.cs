@@ -5,7 +5,7 @@ using Storefront.Inventory.Contracts;
 
 namespace Storefront.Web.Areas.Admin.Pages.Stock;
 
-public sealed class IndexModel(IPricesAndStock stock) : PageModel
+public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds) : PageModel
 {
     public string? Sku { get; private set; }
     public SkuStock? Item { get; private set; }
@@ -16,6 +16,8 @@ public sealed class IndexModel(IPricesAndStock stock) : PageModel
     public string? OnHandValue { get; private set; }
     public string? ReasonError { get; private set; }
     public IReadOnlyList<StockLedgerLine> Ledger { get; private set; } = [];
+    public IReadOnlyList<HoldView> Holds { get; private set; } = [];
+    public string? AdjustError { get; private set; }
 
     public async Task OnGetAsync(string? sku, CancellationToken ct) => await LoadAsync(sku, ct);
 
@@ -43,13 +45,45 @@ public sealed class IndexModel(IPricesAndStock stock) : PageModel
         return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku)}");
     }
 
+    /// <summary>Adds or removes units (a delivery, damage, a recount) with a reason for the ledger.</summary>
+    public async Task<IActionResult> OnPostAdjustAsync(string sku, string? delta, string? reason, CancellationToken ct)
+    {
+        await LoadAsync(sku, ct);
+        if (Item is null) return Page();
+        if (!int.TryParse(delta, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var units))
+        {
+            AdjustError = "Enter a whole number of units, such as 12 or -3.";
+            return Page();
+        }
+        var result = await stock.AdjustOnHandAsync(sku, units, new StockChangeContext(User.Identity?.Name ?? "admin", reason ?? ""), ct);
+        if (!result.Succeeded)
+        {
+            AdjustError = result.Message;
+            return Page();
+        }
+        TempData["Notice"] = $"{sku}: {units:+#;-#} units recorded.";
+        return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku)}");
+    }
+
+    /// <summary>Gives a cart's hold back to available stock.</summary>
+    public async Task<IActionResult> OnPostReleaseAsync(string sku, string holder, CancellationToken ct)
+    {
+        var released = await holds.ReleaseAsync(holder ?? "", sku ?? "", ct);
+        TempData[released ? "Notice" : "Problem"] = released ? $"Hold of {holder} on {sku} released." : "That hold was already gone.";
+        return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku ?? "")}");
+    }
+
     private async Task LoadAsync(string? sku, CancellationToken ct)
     {
         Sku = sku?.Trim();
         if (!string.IsNullOrEmpty(Sku) && Sku.Length <= 64)
         {
             Item = await stock.GetAsync(Sku, ct);
-            if (Item is not null) Ledger = await stock.LedgerAsync(Sku, 50, ct);
+            if (Item is not null)
+            {
+                Ledger = await stock.LedgerAsync(Sku, 50, ct);
+                Holds = await holds.HoldsAsync(Sku, ct);
+            }
         }
         LowStock = await stock.LowStockAsync(5, 50, ct);
         PriceValue = Item?.Price.Amount.ToString("0.00", CultureInfo.InvariantCulture);
