@@ -90,10 +90,10 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
         {
             (existing.Quantity, existing.ExpiresAt, existing.UpdatedAt) = (quantity, expires, now);
         }
-        if (delta != 0) await PublishAvailabilityAsync(sku, now, ct);
+        // The SKU's expired holds were swept above, so on_hand - reserved is what is free now.
+        var available = delta != 0 ? await PublishAvailabilityAsync(sku, now, ct) : await AvailableAsync(sku, ct) ?? 0;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        var available = await AvailableAsync(sku, ct) ?? 0;
         return new(quantity == 0 ? ReservationOutcome.Released : ReservationOutcome.Reserved, quantity, available + quantity);
     }
 
@@ -127,20 +127,9 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
         if (hold.Status == ReservationStatus.Committed) return CommitOutcome.AlreadyCommitted;
         // A hold that has expired but not yet been swept is still honoured: its units were never
         // given to anyone else, since expiry and reservation of a SKU take the same row lock.
-        await ExecuteAsync("UPDATE inventory.stock_items SET on_hand = on_hand - @q, reserved = reserved - @q, updated_at = @now WHERE sku = @sku", ct,
-            ("q", hold.Quantity), ("now", now), ("sku", sku));
-        int onHand;
-        await using (var command = await CommandAsync("SELECT on_hand FROM inventory.stock_items WHERE sku = @sku", ct, ("sku", sku)))
-        {
-            try
-            {
-                onHand = (int)(await command.ExecuteScalarAsync(ct))!;
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
+        var onHand = (int)(await ScalarAsync(
+            "UPDATE inventory.stock_items SET on_hand = on_hand - @q, reserved = reserved - @q, updated_at = @now WHERE sku = @sku RETURNING on_hand",
+            ct, ("q", hold.Quantity), ("now", now), ("sku", sku)))!;
         (hold.Status, hold.Reference, hold.UpdatedAt) = (ReservationStatus.Committed, reference, now);
         db.StockLedger.Add(new Stock.StockLedgerEntry
         {
@@ -158,22 +147,17 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
         if (list.Length == 0) return result;
         // Holds past their expiry count as available even before the job sweeps them.
-        await using var command = await CommandAsync("""
+        return await WithCommandAsync("""
             SELECT s.sku, (s.on_hand - s.reserved + coalesce((
                 SELECT sum(r.quantity) FROM inventory.reservations r
                 WHERE r.sku = s.sku AND r.status = 'active' AND r.expires_at <= @now), 0))::int
             FROM inventory.stock_items s WHERE s.sku = ANY(@skus)
-            """, ct, ("now", clock.GetUtcNow()), ("skus", list));
-        try
+            """, async command =>
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) result[reader.GetString(0)] = reader.GetInt32(1);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-        return result;
+            return result;
+        }, ct, ("now", clock.GetUtcNow()), ("skus", list));
     }
 
     public async Task<IReadOnlyList<HoldView>> HoldsAsync(string sku, CancellationToken ct)
@@ -207,9 +191,8 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
     }
 
     /// <summary>Marks a SKU's expired holds and takes them out of <c>reserved</c>, in one statement.</summary>
-    private async Task<int> ExpireAsync(string sku, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var command = await CommandAsync("""
+    private async Task<int> ExpireAsync(string sku, DateTimeOffset now, CancellationToken ct) =>
+        (int)(await ScalarAsync("""
             WITH e AS (
                 UPDATE inventory.reservations SET status = 'expired', updated_at = @now
                 WHERE sku = @sku AND status = 'active' AND expires_at <= @now RETURNING quantity),
@@ -217,73 +200,49 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
                 UPDATE inventory.stock_items SET reserved = reserved - (SELECT sum(quantity) FROM e)
                 WHERE sku = @sku AND EXISTS (SELECT 1 FROM e) RETURNING 1)
             SELECT count(*)::int FROM e
-            """, ct, ("now", now), ("sku", sku));
-        try
-        {
-            return (int)(await command.ExecuteScalarAsync(ct))!;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+            """, ct, ("now", now), ("sku", sku)))!;
 
     private async Task<int?> AvailableAsync(string sku, CancellationToken ct) =>
         (await AvailabilityAsync([sku], ct)).TryGetValue(sku, out var free) ? free : null;
 
-    private async Task PublishAvailabilityAsync(string sku, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Queues the SKU's new availability as an event; returns it.</summary>
+    private async Task<int> PublishAvailabilityAsync(string sku, DateTimeOffset now, CancellationToken ct)
     {
-        int onHand, reserved;
-        await using (var command = await CommandAsync("SELECT on_hand, reserved FROM inventory.stock_items WHERE sku = @sku", ct, ("sku", sku)))
+        var (onHand, reserved) = await WithCommandAsync("SELECT on_hand, reserved FROM inventory.stock_items WHERE sku = @sku", async command =>
         {
-            try
-            {
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                await reader.ReadAsync(ct);
-                (onHand, reserved) = (reader.GetInt32(0), reader.GetInt32(1));
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return (reader.GetInt32(0), reader.GetInt32(1));
+        }, ct, ("sku", sku));
         db.AddIntegrationEvent(new StockChangedEvent(sku, onHand, onHand - reserved), now);
         cache.Remove("inventory:sku:" + sku);
+        return onHand - reserved;
     }
 
     /// <summary>
     /// Every operation on a SKU's holds takes the SKU row's lock first, so holds and stock are always
     /// locked in the same order and concurrent operations cannot deadlock; false when the SKU is unknown.
     /// </summary>
-    private async Task<bool> LockSkuAsync(string sku, CancellationToken ct)
-    {
-        await using var command = await CommandAsync("SELECT 1 FROM inventory.stock_items WHERE sku = @sku FOR NO KEY UPDATE", ct, ("sku", sku));
-        try
-        {
-            return await command.ExecuteScalarAsync(ct) is not null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    private async Task<bool> LockSkuAsync(string sku, CancellationToken ct) =>
+        await ScalarAsync("SELECT 1 FROM inventory.stock_items WHERE sku = @sku FOR NO KEY UPDATE", ct, ("sku", sku)) is not null;
 
-    /// <summary>A command on the context's connection (opened) and current transaction, if any.</summary>
-    private async Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    private Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object Value)[] parameters) =>
+        WithCommandAsync(sql, command => command.ExecuteNonQueryAsync(ct), ct, parameters);
+
+    private Task<object?> ScalarAsync(string sql, CancellationToken ct, params (string Name, object Value)[] parameters) =>
+        WithCommandAsync(sql, command => command.ExecuteScalarAsync(ct), ct, parameters);
+
+    /// <summary>Runs a command on the context's connection and current transaction, if any.</summary>
+    private async Task<T> WithCommandAsync<T>(string sql, Func<NpgsqlCommand, Task<T>> use, CancellationToken ct,
+        params (string Name, object Value)[] parameters)
     {
         await db.Database.OpenConnectionAsync(ct);
-        var command = new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection(),
-            (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        return command;
-    }
-
-    private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
-    {
-        await using var command = await CommandAsync(sql, ct, parameters);
         try
         {
-            return await command.ExecuteNonQueryAsync(ct);
+            await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection(),
+                (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            return await use(command);
         }
         finally
         {
