@@ -1,8 +1,10 @@
+using Storefront.Cart.Contracts;
 using Storefront.Catalog;
 using Storefront.Inventory;
 using Storefront.Web.Identity;
 using Storefront.Web.Infrastructure;
 using Storefront.Web.Seeding;
+using Storefront.Web.Shopping;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,7 +12,9 @@ builder.Services.AddStorefrontInfrastructure(builder.Configuration);
 builder.Services.AddStorefrontIdentity();
 builder.Services.AddInventoryModule(builder.Configuration);
 builder.Services.AddCatalogModule(builder.Configuration);
+builder.Services.AddCartModule(builder.Configuration);
 builder.Services.AddScoped<CatalogSeeder>();
+builder.Services.AddProblemDetails();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy));
 
 var app = builder.Build();
@@ -19,13 +23,16 @@ if (await app.TryRunCommandAsync(args)) return;
 await app.PrepareAsync();
 app.Services.UseInventoryJobs();
 app.Services.UseCatalogJobs();
+app.Services.UseCartJobs();
 
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error");
     app.UseHsts();
 }
-app.UseStatusCodePagesWithReExecute("/error/{0}");
+// JSON endpoints answer with RFC 7807 problems; pages get the friendly error page.
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
@@ -33,6 +40,7 @@ app.UseAuthorization();
 
 app.MapStorefrontInfrastructure();
 app.MapMedia();
+app.MapCartApi();
 app.MapRazorPages();
 
 app.Run();

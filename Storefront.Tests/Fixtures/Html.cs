@@ -27,10 +27,9 @@ public static class Html
 
     public static string AntiforgeryToken(string html)
     {
-        const string marker = "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"";
-        var start = html.IndexOf(marker, StringComparison.Ordinal);
-        if (start < 0) throw new InvalidOperationException("The page has no antiforgery token.");
-        start += marker.Length;
-        return html[start..html.IndexOf('"', start)];
+        var match = System.Text.RegularExpressions.Regex.Match(html,
+            "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"|<input[^>]*value=\"([^\"]+)\"[^>]*name=\"__RequestVerificationToken\"");
+        if (!match.Success) throw new InvalidOperationException("The page has no antiforgery token.");
+        return match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
     }
 }

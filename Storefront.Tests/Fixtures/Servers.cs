@@ -146,7 +146,7 @@ public sealed class RedisServer : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(external)) return new RedisServer(external, null);
         var port = PostgresServer.FreePort();
         var start = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--databases", "256" })
             start.ArgumentList.Add(a);
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start: run ./storefront test, which installs it.");
         _ = process.StandardOutput.ReadToEndAsync();

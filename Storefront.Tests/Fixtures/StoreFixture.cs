@@ -17,6 +17,7 @@ namespace Storefront.Tests.Fixtures;
 public class StoreFixture : IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
+    public string RedisConnectionString { get; private set; } = "";
     public StorefrontFactory Factory { get; private set; } = default!;
     public IServiceProvider Services => Factory.Services;
 
@@ -30,9 +31,9 @@ public class StoreFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        var servers = await TestInfrastructure.GetAsync();
         ConnectionString = await TestInfrastructure.CreateDatabaseAsync();
-        Factory = new StorefrontFactory(ConnectionString, servers.Redis.ConnectionString, Settings);
+        RedisConnectionString = await TestInfrastructure.CreateRedisDatabaseAsync();
+        Factory = new StorefrontFactory(ConnectionString, RedisConnectionString, Settings);
         if (RealPort)
         {
             Factory.UseKestrel(0);
@@ -59,15 +60,24 @@ public class StoreFixture : IAsyncLifetime
         await using var command = new NpgsqlCommand("""
             DO $$ DECLARE r record; BEGIN
               FOR r IN SELECT schemaname, tablename FROM pg_tables
-                       WHERE schemaname IN ('catalog', 'inventory') AND tablename NOT LIKE '\_\_%' LOOP
+                       WHERE schemaname IN ('catalog', 'inventory', 'cart') AND tablename NOT LIKE '\_\_%' LOOP
                 EXECUTE format('TRUNCATE %I.%I RESTART IDENTITY CASCADE', r.schemaname, r.tablename);
               END LOOP;
             END $$;
             """, connection);
         await command.ExecuteNonQueryAsync();
+        await FlushRedisAsync();
         // Category trees and facets are cached in memory; a reset store must not see old ones.
         if (Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>() is Microsoft.Extensions.Caching.Memory.MemoryCache cache)
             cache.Compact(1.0);
+    }
+
+    /// <summary>Empties this fixture's own Redis database, as a restart without persistence would.</summary>
+    public async Task FlushRedisAsync()
+    {
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConnectionString + ",allowAdmin=true");
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(RedisConnectionString);
+        await admin.GetServer(admin.GetEndPoints()[0]).FlushDatabaseAsync(options.DefaultDatabase ?? 0);
     }
 
     /// <summary>Loads the demo catalog generator's first <paramref name="products"/> products.</summary>

@@ -27,6 +27,21 @@ public static class TestInfrastructure
         return servers.Postgres.ConnectionStringFor(name);
     }
 
+    private static int _redisDatabaseCounter;
+
+    /// <summary>
+    /// A Redis connection string with a logical database of its own, so that one test class's
+    /// carts, dirty set and FLUSHDB never touch another's. The private server has 256 databases;
+    /// an external one (STOREFRONT_TEST_REDIS) is assumed to have the default 16.
+    /// </summary>
+    public static async Task<string> CreateRedisDatabaseAsync()
+    {
+        var servers = await GetAsync();
+        var count = Environment.GetEnvironmentVariable("STOREFRONT_TEST_REDIS") is { Length: > 0 } ? 15 : 255;
+        var number = 1 + (Interlocked.Increment(ref _redisDatabaseCounter) - 1) % count;
+        return $"{servers.Redis.ConnectionString},defaultDatabase={number}";
+    }
+
     private static async Task<SharedServers> StartAsync()
     {
         var postgresTask = PostgresServer.StartAsync();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks.Email;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.Web.Infrastructure;
 
@@ -30,8 +31,16 @@ internal static class IdentitySetup
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.SlidingExpiration = true;
         });
+        // Reset links stay valid for two hours.
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(2));
         services.AddAuthorizationBuilder().AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
         services.AddScoped<AdminBootstrapper>();
+        services.AddOptions<EmailOptions>().BindConfiguration("Email");
+        services.AddSingleton<IEmailSender, MailEmailSender>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<Shopping.ShopperCart>();
+        services.AddScoped<Shopping.CartPresenter>();
+        services.AddScoped<Shopping.CartMerge>();
         return services;
     }
 }

@@ -1,4 +1,8 @@
 using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Options;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -17,6 +21,13 @@ internal static class InfrastructureExtensions
             .Validate(o => o.DemoProducts is >= 0 and <= 100_000, "Storefront:DemoProducts must be between 0 and 100000.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+
+        // Keys that sign the sign-in, cart and form cookies survive restarts (they live on the data
+        // volume); instances behind one load balancer must share this folder.
+        services.AddDataProtection().SetApplicationName("Storefront");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorefrontOptions>, ILoggerFactory>((o, storefront, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.GetFullPath(Path.Combine(storefront.Value.DataPath, "keys"))), logs));
 
         // One multiplexer for the whole process, as StackExchange.Redis intends.
         services.AddSingleton<IConnectionMultiplexer>(sp =>

@@ -85,6 +85,24 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
         return new Paged<ReviewView>(items, page, pageSize, total);
     }
 
+    public async Task<IReadOnlyDictionary<string, ProductSummary>> GetProductsBySkuAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    {
+        var wanted = skus.Where(s => !string.IsNullOrEmpty(s) && s.Length <= 64).Distinct().Take(500).ToArray();
+        if (wanted.Length == 0) return new Dictionary<string, ProductSummary>();
+        var rows = await (from p in db.Products.AsNoTracking()
+                          join l in db.ListingPrices.AsNoTracking() on p.Sku equals l.Sku
+                          where p.IsPublished && wanted.Contains(p.Sku)
+                          select new
+                          {
+                              p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.AverageRating, p.ReviewCount,
+                              l.Price, l.Currency, l.Available,
+                              Image = p.Images.OrderBy(i => i.Position).Select(i => new { i.Url, i.AltText }).FirstOrDefault(),
+                          }).ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Sku, r => new ProductSummary(r.Id, r.Sku, r.Slug, r.Title, r.Brand,
+            r.Image is null ? null : new ProductImage(r.Image.Url, r.Image.AltText), new Money(r.Price, r.Currency),
+            r.Available, r.AverageRating, r.ReviewCount), StringComparer.Ordinal);
+    }
+
     public Task<IReadOnlyList<ProductSummary>> GetFeaturedAsync(int take, CancellationToken cancellationToken) =>
         ShelfAsync(featured: true, take, cancellationToken);
 

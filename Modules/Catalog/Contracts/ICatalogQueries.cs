@@ -13,6 +13,9 @@ public interface ICatalogQueries
 
     Task<Paged<ReviewView>> GetReviewsAsync(Guid productId, int page, int pageSize, CancellationToken cancellationToken);
 
+    /// <summary>Published products by SKU, for carts and orders; unknown or unpublished SKUs are left out.</summary>
+    Task<IReadOnlyDictionary<string, ProductSummary>> GetProductsBySkuAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<ProductSummary>> GetFeaturedAsync(int take, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ProductSummary>> GetNewestAsync(int take, CancellationToken cancellationToken);

@@ -36,6 +36,9 @@ public interface IStockReservations
     /// <summary>Units free to reserve for each SKU (expired holds never count); unknown SKUs are left out.</summary>
     Task<IReadOnlyDictionary<string, int>> AvailabilityAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken);
 
+    /// <summary>The live holds of one holder (a cart), by SKU; expired holds are left out.</summary>
+    Task<IReadOnlyDictionary<string, HoldView>> HoldsOfAsync(string holder, CancellationToken cancellationToken);
+
     /// <summary>The live holds on a SKU, soonest to expire first.</summary>
     Task<IReadOnlyList<HoldView>> HoldsAsync(string sku, CancellationToken cancellationToken);
 

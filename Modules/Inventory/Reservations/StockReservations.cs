@@ -160,6 +160,16 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
         }, ct, ("now", clock.GetUtcNow()), ("skus", list));
     }
 
+    public async Task<IReadOnlyDictionary<string, HoldView>> HoldsOfAsync(string holder, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(holder)) return new Dictionary<string, HoldView>();
+        var now = clock.GetUtcNow();
+        return await db.Reservations.AsNoTracking()
+            .Where(r => r.Holder == holder && r.Status == ReservationStatus.Active && r.ExpiresAt > now)
+            .Select(r => new HoldView(r.Id, r.Sku, r.Holder, r.Quantity, r.ExpiresAt))
+            .ToDictionaryAsync(h => h.Sku, StringComparer.Ordinal, ct);
+    }
+
     public async Task<IReadOnlyList<HoldView>> HoldsAsync(string sku, CancellationToken ct)
     {
         var now = clock.GetUtcNow();

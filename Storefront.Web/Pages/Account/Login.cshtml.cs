@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Web.Identity;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Pages.Account;
 
-public sealed class LoginModel(SignInManager<StoreUser> signIn) : PageModel
+public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<StoreUser> users, CartMerge cartMerge) : PageModel
 {
     public sealed record InputModel
     {
@@ -31,7 +32,12 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn) : PageModel
     {
         if (!ModelState.IsValid) return Page();
         var result = await signIn.PasswordSignInAsync(Input.Email, Input.Password, Input.RememberMe, lockoutOnFailure: true);
-        if (result.Succeeded) return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        if (result.Succeeded)
+        {
+            var user = await users.FindByEmailAsync(Input.Email);
+            await cartMerge.SignedInAsync(user!.Id, TempData, HttpContext.RequestAborted);
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        }
         Error = result.IsLockedOut
             ? "Too many failed attempts. This account is locked for 15 minutes."
             : "That e-mail and password do not match an account.";

@@ -5,12 +5,13 @@ using Storefront.Web.Identity;
 
 namespace Storefront.Web.Pages.Account;
 
-public sealed class LogoutModel(SignInManager<StoreUser> signIn) : PageModel
+public sealed class LogoutModel(SignInManager<StoreUser> signIn, Storefront.Web.Shopping.ShopperCart cart) : PageModel
 {
     public IActionResult OnGet() => RedirectToPage("/Index");
 
     public async Task<IActionResult> OnPostAsync()
     {
+        await cart.SignedOutAsync(HttpContext.RequestAborted);
         await signIn.SignOutAsync();
         return RedirectToPage("/Index");
     }

@@ -1,0 +1,100 @@
+using Storefront.BuildingBlocks;
+
+namespace Storefront.Cart.Contracts;
+
+/// <summary>One line of a cart: a SKU, how many, and the price the shopper saw when adding it.</summary>
+public sealed record CartLine(string Sku, int Quantity, Money? PriceWhenAdded);
+
+/// <summary>A cart as stored. <see cref="Version"/> grows with every change.</summary>
+public sealed record CartSnapshot(Guid Id, string? UserId, IReadOnlyList<CartLine> Lines, long Version)
+{
+    public static CartSnapshot Empty(Guid id) => new(id, null, [], 0);
+
+    public int ItemCount => Lines.Sum(l => l.Quantity);
+
+    public CartLine? Line(string sku) => Lines.FirstOrDefault(l => l.Sku == sku);
+}
+
+public enum CartChangeOutcome { Changed, Unchanged, NotEnoughStock, UnknownSku, NotInCart, TooManyLines, Invalid, Busy }
+
+/// <summary>
+/// What became of a change. <see cref="Quantity"/> is the line's quantity afterwards and
+/// <see cref="Available"/> how many this cart could have had.
+/// </summary>
+public sealed record CartChangeResult(CartChangeOutcome Outcome, int Quantity, int Available, string? Message = null)
+{
+    public bool Succeeded => Outcome is CartChangeOutcome.Changed or CartChangeOutcome.Unchanged;
+}
+
+/// <summary>How the lines of an anonymous cart combine with the shopper's own cart at sign-in.</summary>
+public enum CartMergeRule
+{
+    /// <summary>Quantities are added together.</summary>
+    Add,
+
+    /// <summary>The larger of the two quantities is kept.</summary>
+    Max,
+}
+
+/// <summary>One merged line: how many the rule asked for and how many the shopper got.</summary>
+public sealed record MergedLine(string Sku, int Wanted, int Got, string? Message);
+
+public sealed record CartMergeResult(Guid CartId, IReadOnlyList<MergedLine> Lines)
+{
+    public IEnumerable<MergedLine> Shortfalls => Lines.Where(l => l.Got < l.Wanted);
+}
+
+/// <summary>
+/// Shopping carts: kept in Redis for speed, written behind to PostgreSQL so that none is lost, and
+/// backed by stock holds so that what is in a cart can be bought.
+/// </summary>
+public interface ICarts
+{
+    /// <summary>The cart; one that Redis lost is restored from PostgreSQL, an unknown one is empty.</summary>
+    Task<CartSnapshot> GetAsync(Guid cartId, CancellationToken cancellationToken);
+
+    /// <summary>Adds units of a SKU, holding the stock first; nothing changes when the stock is not there.</summary>
+    Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CancellationToken cancellationToken);
+
+    /// <summary>Sets a line that is already in the cart to a quantity (0 removes it).</summary>
+    Task<CartChangeResult> SetQuantityAsync(Guid cartId, string sku, int quantity, CancellationToken cancellationToken);
+
+    /// <summary>Removes a line and gives its held stock back.</summary>
+    Task<CartChangeResult> RemoveAsync(Guid cartId, string sku, CancellationToken cancellationToken);
+
+    /// <summary>Removes every line and its holds, for example once an order has been placed from the cart.</summary>
+    Task ClearAsync(Guid cartId, bool releaseHolds, CancellationToken cancellationToken);
+
+    /// <summary>The signed-in shopper's own cart, created on first use.</summary>
+    Task<Guid> CartOfUserAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the lines of an anonymous cart into a shopper's cart by the configured rule, capped by
+    /// available stock and the per-line maximum, then deletes the anonymous cart and saves the result at once.
+    /// </summary>
+    Task<CartMergeResult> MergeAsync(Guid anonymousCartId, Guid userCartId, CancellationToken cancellationToken);
+
+    /// <summary>Writes the cart to PostgreSQL now rather than within the write-behind delay.</summary>
+    Task FlushAsync(Guid cartId, CancellationToken cancellationToken);
+}
+
+public sealed class CartOptions
+{
+    public CartMergeRule MergeRule { get; set; } = CartMergeRule.Add;
+
+    /// <summary>How long an untouched cart lives in Redis (refreshed on every use).</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often changed carts are written to PostgreSQL; at most 30 seconds.</summary>
+    public TimeSpan WriteBehindInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public bool WriteBehindEnabled { get; set; } = true;
+
+    public int MaxLines { get; set; } = 50;
+}
+
+/// <summary>The name under which a cart holds stock in Inventory.</summary>
+public static class CartHolds
+{
+    public static string HolderOf(Guid cartId) => "cart:" + cartId.ToString("N");
+}
