@@ -53,6 +53,15 @@ public class StoreFixture : IAsyncLifetime
     public HttpClient Client(bool followRedirects = true) =>
         Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true });
 
+    /// <summary>A client whose cookies the test can read and change.</summary>
+    public (HttpClient Client, CookieContainer Jar) ClientWithCookieJar()
+    {
+        var jar = new CookieContainer();
+        var client = Factory.CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(),
+            new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(jar));
+        return (client, jar);
+    }
+
     public async Task ResetAsync()
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

@@ -51,6 +51,8 @@ internal sealed partial class MailEmailSender(IOptions<EmailOptions> options, IO
             SubjectEncoding = Encoding.UTF8,
             Body = message.TextBody,
             BodyEncoding = Encoding.UTF8,
+            // Quoted-printable keeps the .eml files of the pickup folder readable as text.
+            BodyTransferEncoding = System.Net.Mime.TransferEncoding.QuotedPrintable,
             IsBodyHtml = false,
         };
         mail.To.Add(new MailAddress(message.To));

@@ -1,0 +1,288 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Storefront.Catalog.Contracts;
+using Storefront.Inventory.Contracts;
+using Storefront.Tests.Fixtures;
+
+namespace Storefront.Tests.Web;
+
+/// <summary>A small demo catalog; each test takes products of its own and sets their stock.</summary>
+public sealed class CartStoreFixture : StoreFixture
+{
+    private int _next;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await SeedDemoAsync(120);
+    }
+
+    public sealed record TestProduct(Guid Id, string Sku, string Slug, string Title, decimal Price);
+
+    /// <summary>A product no other test uses, with exactly <paramref name="onHand"/> units.</summary>
+    public async Task<TestProduct> ProductAsync(int onHand)
+    {
+        var index = Interlocked.Increment(ref _next);
+        TestProduct product;
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                SELECT p.id, p.sku, p.slug, p.title, s.price FROM catalog.products p JOIN inventory.stock_items s ON s.sku = p.sku
+                WHERE p.is_published ORDER BY p.sku OFFSET @n LIMIT 1
+                """, connection);
+            command.Parameters.AddWithValue("n", index);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            product = new TestProduct(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetDecimal(4));
+        }
+        using var scope = Services.CreateScope();
+        var result = await scope.ServiceProvider.GetRequiredService<IPricesAndStock>()
+            .SetOnHandAsync(product.Sku, onHand, new StockChangeContext("test", "Test stock"), default);
+        Assert.True(result.Succeeded, result.Message);
+        return product;
+    }
+
+    public async Task<int> AvailableAsync(string sku)
+    {
+        using var scope = Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<IStockReservations>().AvailabilityAsync([sku], default))[sku];
+    }
+}
+
+public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartStoreFixture>
+{
+    private static async Task<HttpResponseMessage> AddAsync(HttpClient client, CartStoreFixture.TestProduct product, string quantity, bool withToken = true)
+    {
+        var page = await client.GetStringAsync($"/p/{product.Slug}");
+        var form = new Dictionary<string, string> { ["sku"] = product.Sku, ["quantity"] = quantity, ["returnUrl"] = $"/p/{product.Slug}" };
+        if (withToken) form["__RequestVerificationToken"] = Html.AntiforgeryToken(page);
+        return await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(form));
+    }
+
+    private static async Task<HttpResponseMessage> PostCartFormAsync(HttpClient client, string handler, Dictionary<string, string> form, string? token = null)
+    {
+        form["__RequestVerificationToken"] = token ?? Html.AntiforgeryToken(await client.GetStringAsync("/cart"));
+        return await client.PostAsync($"/cart?handler={handler}", new FormUrlEncodedContent(form));
+    }
+
+    private static async Task<AngleSharp.Dom.IDocument> DocumentAsync(HttpResponseMessage response) =>
+        await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+
+    [Fact]
+    public async Task Adding_from_the_product_page_holds_the_stock_and_the_header_counts_it()
+    {
+        var product = await store.ProductAsync(onHand: 10);
+        var client = store.Client();
+        var response = await AddAsync(client, product, "2");
+
+        Assert.Equal($"/p/{product.Slug}", response.RequestMessage!.RequestUri!.AbsolutePath);
+        var page = await DocumentAsync(response);
+        Assert.Equal($"Added 2 × “{product.Title}” to your cart.", page.QuerySelector("[role=status].flash")!.TextContent);
+        Assert.Equal("2", page.QuerySelector(".mini-cart .cart-count")!.TextContent);
+        Assert.Equal(8, await store.AvailableAsync(product.Sku));
+
+        var cart = await client.GetDocumentAsync("/cart");
+        var line = cart.QuerySelector($"tr.cart-line[data-sku='{product.Sku}']")!;
+        Assert.Equal("2", line.QuerySelector("input[name=quantity]")!.GetAttribute("value"));
+        Assert.Matches(@"^Held for you for 1[45] min \d\d s$", line.QuerySelector(".held")!.TextContent.Trim());
+        Assert.Contains($"${product.Price * 2:#,##0.00}", cart.QuerySelector(".cart-summary .subtotal")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("We are holding your items for", cart.QuerySelector(".hold-time")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shopper_who_cannot_get_the_stock_is_told_on_the_page_and_nothing_changes()
+    {
+        var product = await store.ProductAsync(onHand: 1);
+        var client = store.Client();
+        var page = await DocumentAsync(await AddAsync(client, product, "2"));
+        Assert.Equal("Sorry, only 1 left.", page.QuerySelector("[role=alert].flash")!.TextContent);
+        Assert.Equal("0", page.QuerySelector(".mini-cart .cart-count")!.TextContent);
+        Assert.Equal(1, await store.AvailableAsync(product.Sku));
+    }
+
+    [Theory]
+    [InlineData("0", "Enter a whole number of 1 or more as the quantity.")]
+    [InlineData("-1", "Enter a whole number of 1 or more as the quantity.")]
+    [InlineData("abc", "Enter a whole number of 1 or more as the quantity.")]
+    [InlineData("", "Enter a whole number of 1 or more as the quantity.")]
+    [InlineData("99999999999999999999", "Enter a whole number of 1 or more as the quantity.")]
+    [InlineData("100", "Choose a quantity from 1 to 99.")]
+    public async Task Bad_quantities_get_a_clear_message_and_change_nothing(string quantity, string message)
+    {
+        var product = await store.ProductAsync(onHand: 500);
+        var client = store.Client();
+        var response = await AddAsync(client, product, quantity);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await DocumentAsync(response);
+        Assert.Equal(message, page.QuerySelector("[role=alert].flash")!.TextContent);
+        Assert.Equal(500, await store.AvailableAsync(product.Sku));
+        Assert.NotNull((await client.GetDocumentAsync("/cart")).QuerySelector(".empty-cart"));
+    }
+
+    [Fact]
+    public async Task An_unknown_product_is_refused_with_a_message()
+    {
+        var client = store.Client();
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/account/login"));
+        var response = await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["sku"] = "NO-SUCH-SKU", ["quantity"] = "1", ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("That product is not available to buy.", (await DocumentAsync(response)).QuerySelector("[role=alert].flash")!.TextContent);
+    }
+
+    [Fact]
+    public async Task A_form_without_its_token_is_refused_without_a_server_error()
+    {
+        var product = await store.ProductAsync(onHand: 5);
+        var response = await AddAsync(store.Client(), product, "1", withToken: false);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("That request did not look right", (await DocumentAsync(response)).QuerySelector("h1")!.TextContent);
+        Assert.Equal(5, await store.AvailableAsync(product.Sku));
+    }
+
+    [Fact]
+    public async Task A_tampered_cart_cookie_starts_a_new_cart_with_a_message_and_leaves_the_old_one_alone()
+    {
+        var product = await store.ProductAsync(onHand: 5);
+        var (client, jar) = store.ClientWithCookieJar();
+        await AddAsync(client, product, "1");
+        var cookie = jar.GetCookies(client.BaseAddress!)["storefront.cart"] ?? throw new InvalidOperationException("No cart cookie was set.");
+        Assert.True(cookie.HttpOnly);
+
+        var tampered = store.Client();
+        var forged = cookie.Value[..^4] + (cookie.Value.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+        tampered.DefaultRequestHeaders.Add("Cookie", $"storefront.cart={forged}");
+        var response = await tampered.GetAsync("/cart");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await DocumentAsync(response);
+        Assert.Equal("We could not read your cart cookie, so a new cart has been started.", page.QuerySelector("[role=alert].flash")!.TextContent);
+        Assert.NotNull(page.QuerySelector(".empty-cart"));
+
+        // The real cart is untouched.
+        Assert.Equal("1", (await client.GetDocumentAsync("/cart")).QuerySelector(".cart-count")!.TextContent);
+        Assert.Equal(4, await store.AvailableAsync(product.Sku));
+    }
+
+    [Fact]
+    public async Task Updating_and_removing_lines_changes_the_hold_and_a_stale_form_brings_nothing_back()
+    {
+        var product = await store.ProductAsync(onHand: 10);
+        var client = store.Client();
+        await AddAsync(client, product, "1");
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/cart"));
+
+        var updated = await DocumentAsync(await PostCartFormAsync(client, "Update", new() { ["sku"] = product.Sku, ["quantity"] = "4" }, token));
+        Assert.Equal("Your cart has been updated.", updated.QuerySelector("[role=status].flash")!.TextContent);
+        Assert.Equal(6, await store.AvailableAsync(product.Sku));
+
+        var tooMany = await DocumentAsync(await PostCartFormAsync(client, "Update", new() { ["sku"] = product.Sku, ["quantity"] = "11" }, token));
+        Assert.Equal("Sorry, only 10 available; your cart already has 4.", tooMany.QuerySelector("[role=alert].flash")!.TextContent);
+
+        var removed = await DocumentAsync(await PostCartFormAsync(client, "Remove", new() { ["sku"] = product.Sku }, token));
+        Assert.Equal("Removed from your cart.", removed.QuerySelector("[role=status].flash")!.TextContent);
+        Assert.Equal(10, await store.AvailableAsync(product.Sku));
+
+        // The same form again, from a tab that still shows the line.
+        var stale = await DocumentAsync(await PostCartFormAsync(client, "Update", new() { ["sku"] = product.Sku, ["quantity"] = "2" }, token));
+        Assert.Equal("That product is no longer in your cart.", stale.QuerySelector("[role=alert].flash")!.TextContent);
+        Assert.NotNull(stale.QuerySelector(".empty-cart"));
+        Assert.Equal(10, await store.AvailableAsync(product.Sku));
+    }
+
+    [Fact]
+    public async Task The_cart_says_when_a_price_changed_and_when_a_product_is_no_longer_sold()
+    {
+        var repriced = await store.ProductAsync(onHand: 10);
+        var withdrawn = await store.ProductAsync(onHand: 10);
+        var client = store.Client();
+        await AddAsync(client, repriced, "1");
+        await AddAsync(client, withdrawn, "1");
+        using (var scope = store.Services.CreateScope())
+        {
+            var newPrice = repriced.Price + 5m;
+            Assert.True((await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().SetPriceAsync(repriced.Sku, newPrice, "USD", default)).Succeeded);
+            Assert.True(await scope.ServiceProvider.GetRequiredService<ICatalogAdmin>().SetPublishedAsync(withdrawn.Id, false, default));
+        }
+
+        var cart = await client.GetDocumentAsync("/cart");
+        var line = cart.QuerySelector($"tr.cart-line[data-sku='{repriced.Sku}'] .line-message")!;
+        Assert.Equal($"Price changed from ${repriced.Price:#,##0.00} to ${repriced.Price + 5m:#,##0.00}.", line.TextContent);
+        var gone = cart.QuerySelector($"tr.cart-line[data-sku='{withdrawn.Sku}']")!;
+        Assert.Contains("unavailable", gone.ClassName, StringComparison.Ordinal);
+        Assert.Equal("This product is no longer available. Please remove it.", gone.QuerySelector(".line-message")!.TextContent);
+        Assert.Contains($"${repriced.Price + 5m:#,##0.00}", cart.QuerySelector(".subtotal")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(cart.QuerySelector(".cart-summary [role=alert]"));
+    }
+
+    [Fact]
+    public async Task Signing_in_brings_the_anonymous_cart_into_the_account_cart()
+    {
+        var product = await store.ProductAsync(onHand: 20);
+        var email = $"merge-{Guid.NewGuid():N}@example.test";
+        var shopper = store.Client();
+        await AccountPagesTests.RegisterAsync(shopper, email, "Merge-Shopper-2024");
+        await AddAsync(shopper, product, "1");
+        await shopper.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(await shopper.GetStringAsync("/cart")),
+        }));
+        Assert.Equal("0", (await shopper.GetDocumentAsync("/")).QuerySelector(".cart-count")!.TextContent);
+
+        await AddAsync(shopper, product, "2");
+        await StoreFixture.SignInAsync(shopper, email, "Merge-Shopper-2024");
+        var cart = await shopper.GetDocumentAsync("/cart");
+        Assert.Equal("3", cart.QuerySelector($"tr.cart-line[data-sku='{product.Sku}'] input[name=quantity]")!.GetAttribute("value"));
+        Assert.Equal(17, await store.AvailableAsync(product.Sku));
+
+        // Another device that signs in sees the same cart.
+        var laptop = store.Client();
+        await StoreFixture.SignInAsync(laptop, email, "Merge-Shopper-2024");
+        Assert.Equal("3", (await laptop.GetDocumentAsync("/")).QuerySelector(".cart-count")!.TextContent);
+    }
+
+    [Fact]
+    public async Task The_JSON_cart_answers_with_the_cart_or_an_RFC_7807_problem()
+    {
+        var product = await store.ProductAsync(onHand: 3);
+        var client = store.Client();
+        var empty = await client.GetFromJsonAsync<JsonElement>("/api/cart");
+        Assert.Equal(0, empty.GetProperty("itemCount").GetInt32());
+
+        var added = await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 2 });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var cart = await added.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, cart.GetProperty("itemCount").GetInt32());
+        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>("/api/cart")).GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+
+        var tooMany = await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 5 });
+        await AssertProblemAsync(tooMany, HttpStatusCode.Conflict, "Sorry, only 3 available; your cart already has 2.");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/cart/lines", new { sku = "NO-SUCH", quantity = 1 }), HttpStatusCode.NotFound, null);
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = -4 }), HttpStatusCode.BadRequest, "Choose a quantity from 1 to 99.");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku }), HttpStatusCode.BadRequest, null);
+        await AssertProblemAsync(await client.PostAsync("/api/cart/lines", new StringContent("{\"sku\": ", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, null);
+        await AssertProblemAsync(await client.PostAsync("/api/cart/lines", new StringContent("{\"quantity\": \"lots\"}", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, null);
+        await AssertProblemAsync(await client.PostAsync("/api/cart/lines", new FormUrlEncodedContent(new Dictionary<string, string> { ["sku"] = product.Sku })), HttpStatusCode.UnsupportedMediaType, null);
+        await AssertProblemAsync(await client.PutAsJsonAsync("/api/cart/lines/NOT-IN-CART", new { quantity = 1 }), HttpStatusCode.NotFound, "That product is no longer in your cart.");
+
+        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>("/api/cart")).GetProperty("itemCount").GetInt32());
+        Assert.Equal(1, await store.AvailableAsync(product.Sku));
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/api/cart/lines/{product.Sku}")).StatusCode);
+        Assert.Equal(3, await store.AvailableAsync(product.Sku));
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? detail)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.TryGetProperty("title", out _));
+        if (detail is not null) Assert.Equal(detail, problem.GetProperty("detail").GetString());
+    }
+}
