@@ -70,4 +70,69 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await page.GotoAsync($"/p/{slug}");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Corvex Book Ultra Laptop, 32 GB RAM");
     }
+
+    [Fact]
+    public async Task An_anonymous_cart_joins_the_shoppers_own_cart_when_they_sign_in()
+    {
+        var (sku, slug, title) = await ProductWithStockAsync(50);
+        var email = $"browser-{Guid.NewGuid():N}@example.test";
+        var page = await app.NewPageAsync();
+
+        // A returning shopper: an account with one unit already in its cart.
+        await page.GotoAsync("/account/register");
+        await page.GetByLabel("Your name").FillAsync("Robin Browser");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Browser-Shopper-1");
+        await page.GetByLabel("Password again").FillAsync("Browser-Shopper-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account" })).ToBeVisibleAsync();
+        await page.GotoAsync($"/p/{slug}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.Locator(".cart-count")).ToHaveTextAsync("1");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Account" }).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.Locator(".cart-count")).ToHaveTextAsync("0");
+
+        // Signed out, the same browser fills an anonymous cart.
+        await page.GotoAsync($"/p/{slug}");
+        await page.GetByLabel("Quantity").FillAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Added 2 × “{title}” to your cart.");
+        await Expect(page.Locator(".cart-count")).ToHaveTextAsync("2");
+        await BrowserFixture.ScreenshotAsync(page, "added-to-cart");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync("Browser-Shopper-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("The items you added before signing in are now in your cart.");
+        await Expect(page.Locator(".cart-count")).ToHaveTextAsync("3");
+
+        await page.Locator(".mini-cart").ClickAsync();
+        var line = page.Locator($"tr.cart-line[data-sku='{sku}']");
+        await Expect(line.GetByLabel($"Quantity of {title}")).ToHaveValueAsync("3");
+        await Expect(line.Locator(".held")).ToContainTextAsync("Held for you for");
+        await BrowserFixture.ScreenshotAsync(page, "cart-after-sign-in");
+
+        // Changing the quantity on the cart page holds the new amount.
+        await line.GetByLabel($"Quantity of {title}").FillAsync("1");
+        await line.GetByRole(AriaRole.Button, new() { Name = "Update" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your cart has been updated.");
+        await Expect(page.Locator(".cart-count")).ToHaveTextAsync("1");
+    }
+
+    private async Task<(string Sku, string Slug, string Title)> ProductWithStockAsync(int onHand)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT sku, slug, title FROM catalog.products WHERE is_published ORDER BY sku DESC LIMIT 1", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var product = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+        using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(app.Services);
+        var stock = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Storefront.Inventory.Contracts.IPricesAndStock>(scope.ServiceProvider);
+        await stock.SetOnHandAsync(product.Item1, onHand, new Storefront.Inventory.Contracts.StockChangeContext("test", "Test stock"), default);
+        return product;
+    }
 }
