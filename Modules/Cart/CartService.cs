@@ -45,6 +45,14 @@ internal sealed partial class CartService(
         return await live.ReadAsync(cartId, Lifetime) ?? stored;
     }
 
+    public async Task<Guid> StartAsync(CancellationToken ct)
+    {
+        // Known to Redis from the start, so the first read of a new cart never asks PostgreSQL.
+        var id = Guid.CreateVersion7();
+        await live.RestoreAsync(CartSnapshot.Empty(id), Lifetime);
+        return id;
+    }
+
     public async Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CancellationToken ct)
     {
         if (Invalid(sku, quantity, allowZero: false) is { } invalid) return invalid;
@@ -99,8 +107,7 @@ internal sealed partial class CartService(
             return new(outcome, current, hold.Available, message);
         }
         if (wanted == current && wanted > 0) return new(CartChangeOutcome.Unchanged, wanted, hold.Available);
-        Money? price = null;
-        if (current == 0 && wanted > 0) price = (await prices.GetAsync(sku, ct))?.Price;
+        var price = current == 0 && wanted > 0 ? hold.Price ?? (await prices.GetAsync(sku, ct))?.Price : null;
         await live.ApplyAsync(cartId, Lifetime, [(sku, wanted, price)]);
         return new(CartChangeOutcome.Changed, wanted, hold.Available);
     }

@@ -150,4 +150,22 @@ public sealed class HoldExpiryTests(ShortHoldStoreFixture store) : ReservationTe
         Assert.Equal(1, await Store.Services.GetRequiredService<Storefront.Inventory.Jobs.ReleaseExpiredHoldsJob>().RunAsync(default));
         Assert.Equal((10, 0, 0L), await StateAsync("HOT-2"));
     }
+
+    [Fact]
+    public async Task A_shopper_coming_back_to_an_expired_hold_renews_it_unless_someone_took_the_units()
+    {
+        await With(r => r.ReserveAsync("cart-back", "HOT-2", 4, default));
+        await Task.Delay(1200);
+        // Nobody wanted them meanwhile: the same hold is renewed and changed, not doubled.
+        var renewed = await With(r => r.ReserveAsync("cart-back", "HOT-2", 5, default));
+        Assert.Equal((ReservationOutcome.Reserved, 5, 10), (renewed.Outcome, renewed.Held, renewed.Available));
+        Assert.Equal((10, 5, 5L), await StateAsync("HOT-2"));
+        Assert.Single(await With(r => r.HoldsAsync("HOT-2", default)));
+
+        await Task.Delay(1200);
+        Assert.True((await With(r => r.ReserveAsync("cart-other", "HOT-2", 8, default))).Succeeded);
+        var late = await With(r => r.ReserveAsync("cart-back", "HOT-2", 5, default));
+        Assert.Equal((ReservationOutcome.NotEnoughStock, 0, 2), (late.Outcome, late.Held, late.Available));
+        Assert.Equal((10, 8, 8L), await StateAsync("HOT-2"));
+    }
 }

@@ -64,7 +64,7 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
     public async Task<Guid> EnsureIdAsync(CancellationToken ct = default)
     {
         if (await CurrentIdAsync(ct) is { } id) return id;
-        current = Guid.CreateVersion7();
+        current = await carts.StartAsync(ct);
         WriteTicket(new CartTicket(current.Value, null));
         return current.Value;
     }

@@ -53,6 +53,9 @@ public interface ICarts
     /// <summary>The cart; one that Redis lost is restored from PostgreSQL, an unknown one is empty.</summary>
     Task<CartSnapshot> GetAsync(Guid cartId, CancellationToken cancellationToken);
 
+    /// <summary>Starts a new, empty cart and returns its id.</summary>
+    Task<Guid> StartAsync(CancellationToken cancellationToken);
+
     /// <summary>Adds units of a SKU, holding the stock first; nothing changes when the stock is not there.</summary>
     Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CancellationToken cancellationToken);
 

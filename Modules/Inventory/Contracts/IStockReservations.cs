@@ -8,6 +8,9 @@ public enum ReservationOutcome { Reserved, Released, NotEnoughStock, UnknownSku,
 /// </summary>
 public sealed record ReservationResult(ReservationOutcome Outcome, int Held, int Available, string? Message = null)
 {
+    /// <summary>The SKU's price when the hold was placed (set when the SKU exists).</summary>
+    public Storefront.BuildingBlocks.Money? Price { get; init; }
+
     public bool Succeeded => Outcome is ReservationOutcome.Reserved or ReservationOutcome.Released;
 }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Inventory.Contracts;
 using Storefront.Inventory.Data;
@@ -37,7 +38,7 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
             {
                 return await ReserveOnceAsync(holder, sku, quantity, ct);
             }
-            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && attempt < 3)
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
             {
                 // The same holder placed its first hold on this SKU twice at once: the next
                 // attempt finds the other one's row and adjusts it.
@@ -49,52 +50,154 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
     private static string NotEnough(int available) =>
         available == 0 ? "Sorry, this product is out of stock." : $"Sorry, only {available} left.";
 
+    private const string ReadForReserveSql = """
+        SELECT s.on_hand, s.reserved, s.price, s.currency,
+               coalesce((SELECT sum(r.quantity) FROM inventory.reservations r
+                         WHERE r.sku = s.sku AND r.status = 'active' AND r.expires_at <= @now AND r.holder <> @holder), 0)::int,
+               own.id, own.quantity
+        FROM inventory.stock_items s
+        LEFT JOIN inventory.reservations own ON own.sku = s.sku AND own.holder = @holder AND own.status = 'active'
+        WHERE s.sku = @sku
+        """;
+
+    /// <summary>
+    /// A hold in two round trips. The first opens the transaction, locks the SKU row and then (as a
+    /// second statement, so with a snapshot taken after the lock) reads stock, price, the holder's
+    /// own hold and what other holders' expired holds free up. The second sweeps those expired holds,
+    /// moves <c>reserved</c> by the difference (the CHECK still guards it), writes the hold and the
+    /// outbox event, and commits. The holder's own hold, even if past its expiry, is renewed rather
+    /// than swept: its units were never given to anyone else.
+    /// </summary>
     private async Task<ReservationResult> ReserveOnceAsync(string holder, string sku, int quantity, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await LockSkuAsync(sku, ct)) return new(ReservationOutcome.UnknownSku, 0, 0, "This product is no longer sold.");
-        await ExpireAsync(sku, now, ct);
-        var existing = await db.Reservations
-            .FromSqlInterpolated($"SELECT * FROM inventory.reservations WHERE holder = {holder} AND sku = {sku} AND status = 'active' FOR UPDATE")
-            .FirstOrDefaultAsync(ct);
-        var delta = quantity - (existing?.Quantity ?? 0);
-
-        var changed = delta == 0 || await ExecuteAsync(
-            "UPDATE inventory.stock_items SET reserved = reserved + @delta WHERE sku = @sku AND on_hand - reserved >= @delta", ct,
-            ("delta", delta), ("sku", sku)) == 1;
-        if (!changed)
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var inTransaction = false;
+        try
         {
-            var free = await AvailableAsync(sku, ct);
-            if (free is null) return new(ReservationOutcome.UnknownSku, 0, 0, "This product is no longer sold.");
-            var couldHave = free.Value + (existing?.Quantity ?? 0);
-            return new(ReservationOutcome.NotEnoughStock, existing?.Quantity ?? 0, couldHave, NotEnough(couldHave));
-        }
-        if (delta == 0 && existing is null)
-            return new(ReservationOutcome.Released, 0, await AvailableAsync(sku, ct) ?? 0);
-
-        var expires = now + options.Value.HoldDuration;
-        if (quantity == 0)
-        {
-            if (existing is not null) (existing.Status, existing.UpdatedAt) = (ReservationStatus.Released, now);
-        }
-        else if (existing is null)
-        {
-            db.Reservations.Add(new Reservation
+            int onHand, reserved, expiredOthers, ownQuantity;
+            Guid? ownId;
+            Money price;
+            await using (var read = new NpgsqlBatch(connection))
             {
-                Id = Guid.CreateVersion7(now), Sku = sku, Holder = holder, Quantity = quantity,
-                ExpiresAt = expires, CreatedAt = now, UpdatedAt = now,
-            });
+                read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                var lockSku = new NpgsqlBatchCommand("SELECT 1 FROM inventory.stock_items WHERE sku = @sku FOR NO KEY UPDATE");
+                lockSku.Parameters.AddWithValue("sku", sku);
+                read.BatchCommands.Add(lockSku);
+                var state = new NpgsqlBatchCommand(ReadForReserveSql);
+                state.Parameters.AddWithValue("sku", sku);
+                state.Parameters.AddWithValue("holder", holder);
+                state.Parameters.AddWithValue("now", now);
+                read.BatchCommands.Add(state);
+                inTransaction = true;
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                await reader.NextResultAsync(ct); // past the lock's result
+                if (!await reader.ReadAsync(ct))
+                {
+                    await reader.DisposeAsync();
+                    await RollbackAsync(connection);
+                    inTransaction = false;
+                    return new(ReservationOutcome.UnknownSku, 0, 0, "This product is no longer sold.");
+                }
+                (onHand, reserved) = (reader.GetInt32(0), reader.GetInt32(1));
+                price = new Money(reader.GetDecimal(2), reader.GetString(3).Trim());
+                expiredOthers = reader.GetInt32(4);
+                ownId = reader.IsDBNull(5) ? null : reader.GetGuid(5);
+                ownQuantity = reader.IsDBNull(6) ? 0 : reader.GetInt32(6);
+            }
+
+            var free = onHand - reserved + expiredOthers;
+            var delta = quantity - ownQuantity;
+            if (delta > free || (delta == 0 && ownId is null))
+            {
+                await RollbackAsync(connection);
+                inTransaction = false;
+                return delta > free
+                    ? new(ReservationOutcome.NotEnoughStock, ownQuantity, free + ownQuantity, NotEnough(free + ownQuantity)) { Price = price }
+                    : new(ReservationOutcome.Released, 0, free) { Price = price };
+            }
+
+            var change = delta - expiredOthers;
+            var available = free - delta;
+            await using (var write = new NpgsqlBatch(connection))
+            {
+                if (expiredOthers > 0)
+                {
+                    var sweep = new NpgsqlBatchCommand("""
+                        UPDATE inventory.reservations SET status = 'expired', updated_at = @now
+                        WHERE sku = @sku AND status = 'active' AND expires_at <= @now AND holder <> @holder
+                        """);
+                    sweep.Parameters.AddWithValue("now", now);
+                    sweep.Parameters.AddWithValue("sku", sku);
+                    sweep.Parameters.AddWithValue("holder", holder);
+                    write.BatchCommands.Add(sweep);
+                }
+                if (change != 0)
+                {
+                    var stock = new NpgsqlBatchCommand("UPDATE inventory.stock_items SET reserved = reserved + @change WHERE sku = @sku");
+                    stock.Parameters.AddWithValue("change", change);
+                    stock.Parameters.AddWithValue("sku", sku);
+                    write.BatchCommands.Add(stock);
+                }
+                var expires = now + options.Value.HoldDuration;
+                NpgsqlBatchCommand hold;
+                if (ownId is { } id)
+                {
+                    hold = new NpgsqlBatchCommand("""
+                        UPDATE inventory.reservations SET expires_at = @expires, updated_at = @now,
+                            quantity = CASE WHEN @quantity = 0 THEN quantity ELSE @quantity END,
+                            status = CASE WHEN @quantity = 0 THEN 'released' ELSE 'active' END
+                        WHERE id = @id
+                        """);
+                    hold.Parameters.AddWithValue("id", id);
+                }
+                else
+                {
+                    hold = new NpgsqlBatchCommand("""
+                        INSERT INTO inventory.reservations (id, sku, holder, quantity, status, expires_at, created_at, updated_at)
+                        VALUES (@id, @sku, @holder, @quantity, 'active', @expires, @now, @now)
+                        """);
+                    hold.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
+                    hold.Parameters.AddWithValue("sku", sku);
+                    hold.Parameters.AddWithValue("holder", holder);
+                }
+                hold.Parameters.AddWithValue("quantity", quantity);
+                hold.Parameters.AddWithValue("expires", expires);
+                hold.Parameters.AddWithValue("now", now);
+                write.BatchCommands.Add(hold);
+                if (change != 0)
+                    write.BatchCommands.Add(OutboxSql.Insert(InventoryDbContext.Schema, new StockChangedEvent(sku, onHand, available), now));
+                write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                await write.ExecuteNonQueryAsync(ct);
+                inTransaction = false;
+            }
+            if (change != 0) cache.Remove("inventory:sku:" + sku);
+            return new(quantity == 0 ? ReservationOutcome.Released : ReservationOutcome.Reserved, quantity, available + quantity) { Price = price };
         }
-        else
+        catch when (inTransaction)
         {
-            (existing.Quantity, existing.ExpiresAt, existing.UpdatedAt) = (quantity, expires, now);
+            await RollbackAsync(connection);
+            throw;
         }
-        // The SKU's expired holds were swept above, so on_hand - reserved is what is free now.
-        var available = delta != 0 ? await PublishAvailabilityAsync(sku, now, ct) : await AvailableAsync(sku, ct) ?? 0;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new(quantity == 0 ? ReservationOutcome.Released : ReservationOutcome.Reserved, quantity, available + quantity);
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Ends a hand-written transaction; never throws, so the first error is the one reported.</summary>
+    private static async Task RollbackAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection is discarded by the pool; its transaction died with it.
+        }
     }
 
     public async Task<bool> ReleaseAsync(string holder, string sku, CancellationToken ct)
