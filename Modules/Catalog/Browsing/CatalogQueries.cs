@@ -96,11 +96,28 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
                           {
                               p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.AverageRating, p.ReviewCount,
                               l.Price, l.Currency, l.Available,
-                              Image = p.Images.OrderBy(i => i.Position).Select(i => new { i.Url, i.AltText }).FirstOrDefault(),
                           }).ToListAsync(cancellationToken);
+        var images = await FirstImagesAsync(rows.Select(r => r.Id).ToArray(), cancellationToken);
         return rows.ToDictionary(r => r.Sku, r => new ProductSummary(r.Id, r.Sku, r.Slug, r.Title, r.Brand,
-            r.Image is null ? null : new ProductImage(r.Image.Url, r.Image.AltText), new Money(r.Price, r.Currency),
+            images.GetValueOrDefault(r.Id), new Money(r.Price, r.Currency),
             r.Available, r.AverageRating, r.ReviewCount), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The first picture of each product, read by product id through the (product_id, position)
+    /// key: a window function in SQL would number the pictures of the whole catalog first.
+    /// </summary>
+    private async Task<Dictionary<Guid, ProductImage>> FirstImagesAsync(Guid[] productIds, CancellationToken cancellationToken)
+    {
+        if (productIds.Length == 0) return [];
+        var images = await db.ProductImages.AsNoTracking()
+            .Where(i => productIds.Contains(i.ProductId))
+            .OrderBy(i => i.ProductId).ThenBy(i => i.Position)
+            .Select(i => new { i.ProductId, i.Url, i.AltText })
+            .ToListAsync(cancellationToken);
+        var first = new Dictionary<Guid, ProductImage>();
+        foreach (var image in images) first.TryAdd(image.ProductId, new ProductImage(image.Url, image.AltText));
+        return first;
     }
 
     public Task<IReadOnlyList<ProductSummary>> GetFeaturedAsync(int take, CancellationToken cancellationToken) =>
@@ -127,11 +144,11 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
             {
                 x.P.Id, x.P.Sku, x.P.Slug, x.P.Title, x.P.Brand, x.P.AverageRating, x.P.ReviewCount,
                 x.L.Price, x.L.Currency, x.L.Available,
-                Image = x.P.Images.OrderBy(i => i.Position).Select(i => new { i.Url, i.AltText }).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
+        var images = await FirstImagesAsync(result.Select(r => r.Id).ToArray(), cancellationToken);
         IReadOnlyList<ProductSummary> summaries = result.Select(r => new ProductSummary(r.Id, r.Sku, r.Slug, r.Title, r.Brand,
-            r.Image is null ? null : new ProductImage(r.Image.Url, r.Image.AltText), new Money(r.Price, r.Currency),
+            images.GetValueOrDefault(r.Id), new Money(r.Price, r.Currency),
             r.Available, r.AverageRating, r.ReviewCount)).ToList();
         cache.Set(key, summaries, TimeSpan.FromMinutes(1));
         return summaries;
