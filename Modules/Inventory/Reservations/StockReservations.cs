@@ -133,35 +133,37 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
                     sweep.Parameters.AddWithValue("holder", holder);
                     write.BatchCommands.Add(sweep);
                 }
-                if (change != 0)
-                {
-                    var stock = new NpgsqlBatchCommand("UPDATE inventory.stock_items SET reserved = reserved + @change WHERE sku = @sku");
-                    stock.Parameters.AddWithValue("change", change);
-                    stock.Parameters.AddWithValue("sku", sku);
-                    write.BatchCommands.Add(stock);
-                }
+                // The hold row is written only if the conditional UPDATE of the stock row matched
+                // (one statement); under the SKU lock it always does, and the CHECK on reserved
+                // would still stop a mistake.
+                const string stock = """
+                    WITH s AS (
+                        UPDATE inventory.stock_items SET reserved = reserved + @change
+                        WHERE sku = @sku AND on_hand - reserved >= @change RETURNING 1)
+                    """;
                 var expires = now + options.Value.HoldDuration;
                 NpgsqlBatchCommand hold;
                 if (ownId is { } id)
                 {
-                    hold = new NpgsqlBatchCommand("""
+                    hold = new NpgsqlBatchCommand(stock + """
                         UPDATE inventory.reservations SET expires_at = @expires, updated_at = @now,
                             quantity = CASE WHEN @quantity = 0 THEN quantity ELSE @quantity END,
                             status = CASE WHEN @quantity = 0 THEN 'released' ELSE 'active' END
-                        WHERE id = @id
+                        WHERE id = @id AND EXISTS (SELECT 1 FROM s)
                         """);
                     hold.Parameters.AddWithValue("id", id);
                 }
                 else
                 {
-                    hold = new NpgsqlBatchCommand("""
+                    hold = new NpgsqlBatchCommand(stock + """
                         INSERT INTO inventory.reservations (id, sku, holder, quantity, status, expires_at, created_at, updated_at)
-                        VALUES (@id, @sku, @holder, @quantity, 'active', @expires, @now, @now)
+                        SELECT @id, @sku, @holder, @quantity, 'active', @expires, @now, @now WHERE EXISTS (SELECT 1 FROM s)
                         """);
                     hold.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
-                    hold.Parameters.AddWithValue("sku", sku);
                     hold.Parameters.AddWithValue("holder", holder);
                 }
+                hold.Parameters.AddWithValue("sku", sku);
+                hold.Parameters.AddWithValue("change", change);
                 hold.Parameters.AddWithValue("quantity", quantity);
                 hold.Parameters.AddWithValue("expires", expires);
                 hold.Parameters.AddWithValue("now", now);
