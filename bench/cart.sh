@@ -7,43 +7,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
-source scripts/lib.sh
+source bench/lib.sh
 
 PRODUCTS="${PRODUCTS:-2400}"
 DURATION="${DURATION:-15s}"
 WARMUP="${WARMUP:-10s}"
 CONNECTION_SET="${CONNECTION_SET:-4 16}"
 PORT="${PORT:-5081}"
-DATA="$ROOT/.data/bench-cart-$PRODUCTS"
-OUT="$ROOT/bench/results"
-mkdir -p "$DATA" "$OUT"
-
-ensure_packages postgres redis
-command -v wrk >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null; }
-
-PGPORT=$((5534 + (PRODUCTS % 97)))
-start_private_postgres "$DATA" "$PGPORT"
-start_private_redis "$DATA" $((6490 + (PRODUCTS % 97)))
-export ConnectionStrings__Postgres="$PRIVATE_PG;Maximum Pool Size=64;No Reset On Close=true"
-export ConnectionStrings__Redis="$PRIVATE_REDIS"
-export ASPNETCORE_ENVIRONMENT=Production
-export Storefront__SeedDemoCatalogOnStartup=false
-export Storefront__DataPath="$DATA"
-export Logging__LogLevel__Default=Warning
-
-log "Publishing the app (Release)"
-dotnet publish Storefront.Web -c Release -o "$DATA/app" --nologo -v quiet >/dev/null
+bench_prepare "$ROOT/.data/bench-cart-$PRODUCTS" $((5534 + (PRODUCTS % 97))) $((6490 + (PRODUCTS % 97)))
 (cd "$DATA/app" && dotnet Storefront.Web.dll seed-large "$PRODUCTS")
 
-psql_q() { pg_run "$(pg_bin)/psql" -h "/tmp/storefront-pg-$PGPORT" -p "$PGPORT" -U "$([ "$(id -u)" = 0 ] && echo postgres || id -un)" -d storefront -tAc "$1"; }
 # Plenty of stock, so that no add is refused, and no holds left from an earlier run.
 psql_q "TRUNCATE inventory.reservations; TRUNCATE cart.carts CASCADE; UPDATE inventory.stock_items SET on_hand = 1000000, reserved = 0" >/dev/null
 psql_q "SELECT sku FROM catalog.products WHERE is_published" > "$DATA/skus.txt"
 
-(cd "$DATA/app" && exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:$PORT") > "$DATA/app.log" 2>&1 &
-APP=$!
-trap 'kill $APP 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.5; done
+bench_start_app "$PORT"
 BASE="http://127.0.0.1:$PORT"
 
 # A shopper with three lines in the cart; its cookie is replayed for the reads.
@@ -66,6 +44,6 @@ echo "# $(date -u +%FT%TZ) products=$PRODUCTS wrk -t1 -d$DURATION, $(nproc) core
 for c in $CONNECTION_SET; do
   run "cart read GET /api/cart" "$c" -s bench/report.lua -H "Cookie: $COOKIE" "$BASE/api/cart"
   run "cart page GET /cart" "$c" -s bench/report.lua -H "Cookie: $COOKIE" "$BASE/cart"
-  SKUS_FILE="$DATA/skus.txt" run "add to cart POST /api/cart/lines" "$c" -s bench/cart-add.lua "$BASE"
+  ADD_SKUS_FILE="$DATA/skus.txt" run "add to cart POST /api/cart/lines" "$c" -s bench/report.lua "$BASE"
 done
 echo "holds now live: $(psql_q "SELECT count(*) FROM inventory.reservations WHERE status = 'active'"), carts written to PostgreSQL: $(psql_q "SELECT count(*) FROM cart.carts")" | tee -a "$OUT/cart.txt"

@@ -7,32 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
-source scripts/lib.sh
+source bench/lib.sh
 
 PRODUCTS="${PRODUCTS:-1000000}"
 DURATION="${DURATION:-20s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-1}"
 PORT="${PORT:-5080}"
-DATA="$ROOT/.data/bench-$PRODUCTS"
-OUT="$ROOT/bench/results"
-mkdir -p "$DATA" "$OUT"
-
-ensure_packages postgres redis
-command -v wrk >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null; }
-
-PGPORT=$((5434 + (PRODUCTS % 97)))
-start_private_postgres "$DATA" "$PGPORT"
-start_private_redis "$DATA" $((6390 + (PRODUCTS % 97)))
-export ConnectionStrings__Postgres="$PRIVATE_PG;Maximum Pool Size=64;No Reset On Close=true"
-export ConnectionStrings__Redis="$PRIVATE_REDIS"
-export ASPNETCORE_ENVIRONMENT=Production
-export Storefront__SeedDemoCatalogOnStartup=false
-export Storefront__DataPath="$DATA"
-export Logging__LogLevel__Default=Warning
-
-log "Publishing the app (Release)"
-dotnet publish Storefront.Web -c Release -o "$DATA/app" --nologo -v quiet >/dev/null
+bench_prepare "$ROOT/.data/bench-$PRODUCTS" $((5434 + (PRODUCTS % 97))) $((6390 + (PRODUCTS % 97)))
 if [ ! -f "$DATA/seeded" ]; then
   log "Loading $PRODUCTS products"
   t0=$SECONDS
@@ -43,13 +25,9 @@ log "Applying migrations"
 (cd "$DATA/app" && dotnet Storefront.Web.dll migrate)
 log "Catalog load took $(cat "$DATA/seeded") s (migrations, COPY of products, images, reviews, stock, ANALYZE)"
 
-(cd "$DATA/app" && exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:$PORT") > "$DATA/app.log" 2>&1 &
-APP=$!
-trap 'kill $APP 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.5; done
+bench_start_app "$PORT"
 
 BASE="http://127.0.0.1:$PORT"
-psql_q() { pg_run "$(pg_bin)/psql" -h "/tmp/storefront-pg-$PGPORT" -p "$PGPORT" -U "$([ "$(id -u)" = 0 ] && echo postgres || id -un)" -d storefront -tAc "$1"; }
 psql_q "SELECT '/p/' || slug FROM catalog.products TABLESAMPLE SYSTEM (1) LIMIT 5000" > "$DATA/products.txt"
 psql_q "SELECT '/c/' || slug FROM catalog.categories" > "$DATA/categories.txt"
 sed 's/$/?sort=price-asc/' "$DATA/categories.txt" > "$DATA/categories-price.txt"

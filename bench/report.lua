@@ -1,12 +1,18 @@
 -- wrk script: requests paths from $URLS_FILE in random order (or wrk's URL when unset) and
 -- prints one machine-readable line with throughput and latency percentiles.
-local paths = {}
-local file = os.getenv("URLS_FILE")
-if file and file ~= "" then
-  for line in io.lines(file) do
-    if line ~= "" then paths[#paths + 1] = line end
+-- With $ADD_SKUS_FILE it adds to cart instead: every request is a new shopper (wrk keeps no
+-- cookies) posting 1 unit of a random SKU of that file to /api/cart/lines.
+local function read_lines(file)
+  local lines = {}
+  if file and file ~= "" then
+    for line in io.lines(file) do
+      if line ~= "" then lines[#lines + 1] = line end
+    end
   end
+  return lines
 end
+local paths = read_lines(os.getenv("URLS_FILE"))
+local skus = read_lines(os.getenv("ADD_SKUS_FILE"))
 
 local counter = 1
 function setup(thread)
@@ -19,6 +25,10 @@ function init(args)
 end
 
 function request()
+  if #skus > 0 then
+    local body = string.format('{"sku":"%s","quantity":1}', skus[math.random(#skus)])
+    return wrk.format("POST", "/api/cart/lines", { ["Content-Type"] = "application/json" }, body)
+  end
   if #paths == 0 then return wrk.format("GET") end
   return wrk.format("GET", paths[math.random(#paths)])
 end

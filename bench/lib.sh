@@ -1,0 +1,32 @@
+# Shared set-up of the HTTP benchmarks: private servers, Production settings and a published app.
+# Usage: bench_prepare <data folder> <postgres port> <redis port>; sets DATA, OUT, PGPORT.
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+bench_prepare() {
+  DATA="$1"; PGPORT="$2"
+  OUT="$ROOT/bench/results"
+  mkdir -p "$DATA" "$OUT"
+  ensure_packages postgres redis
+  command -v wrk >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null; }
+  start_private_postgres "$DATA" "$PGPORT"
+  start_private_redis "$DATA" "$3"
+  export ConnectionStrings__Postgres="$PRIVATE_PG;Maximum Pool Size=64;No Reset On Close=true"
+  export ConnectionStrings__Redis="$PRIVATE_REDIS"
+  export ASPNETCORE_ENVIRONMENT=Production
+  export Storefront__SeedDemoCatalogOnStartup=false
+  export Storefront__DataPath="$DATA"
+  export Logging__LogLevel__Default=Warning
+  log "Publishing the app (Release)"
+  dotnet publish Storefront.Web -c Release -o "$DATA/app" --nologo -v quiet >/dev/null
+}
+
+# Starts the published app on a port and waits until it is ready; stops it when the script exits.
+bench_start_app() {
+  local port="$1"
+  (cd "$DATA/app" && exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:$port") > "$DATA/app.log" 2>&1 &
+  APP=$!
+  trap 'kill $APP 2>/dev/null || true' EXIT
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+}
+
+psql_q() { pg_run "$(pg_bin)/psql" -h "/tmp/storefront-pg-$PGPORT" -p "$PGPORT" -U "$([ "$(id -u)" = 0 ] && echo postgres || id -un)" -d storefront -tAc "$1"; }
