@@ -138,6 +138,30 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
     }
 
     [Fact]
+    public async Task A_burst_of_holds_reaches_the_listing_copy_with_each_SKUs_newest_availability()
+    {
+        var page = await With(sp => sp.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("electronics", PageSize: 96), default));
+        Assert.True(page!.Products.Count >= 3);
+        var skus = page.Products.Take(3).Select(p => p.Sku).ToList();
+        foreach (var sku in skus)
+            await With(sp => sp.GetRequiredService<IPricesAndStock>().SetOnHandAsync(sku, 50, StockChangeContext.System, default));
+        // Twenty holds and releases spread over three SKUs: sixty-odd events, delivered in runs.
+        for (var i = 0; i < 20; i++)
+        {
+            var sku = skus[i % 3];
+            await With(sp => sp.GetRequiredService<IStockReservations>().ReserveAsync($"burst-{i}", sku, 1 + i % 4, default));
+            if (i % 5 == 4) await With(sp => sp.GetRequiredService<IStockReservations>().ReleaseAsync($"burst-{i}", sku, default));
+        }
+        await store.DrainOutboxAsync();
+
+        var expected = await With(sp => sp.GetRequiredService<IStockReservations>().AvailabilityAsync(skus, default));
+        var listed = await With(sp => sp.GetRequiredService<CatalogDbContext>().ListingPrices
+            .Where(l => skus.Contains(l.Sku)).ToDictionaryAsync(l => l.Sku, l => l.Available));
+        Assert.Equal(expected.OrderBy(e => e.Key), listed.OrderBy(e => e.Key));
+        Assert.All(skus, sku => Assert.True(listed[sku] < 50));
+    }
+
+    [Fact]
     public async Task Stock_and_price_edits_reject_bad_values_and_unknown_skus()
     {
         var sku = (await With(sp => sp.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("laptops"), default)))!.Products[0].Sku;

@@ -69,36 +69,55 @@ public sealed class OutboxDispatcher<TContext>(
             .ToListAsync(cancellationToken);
 #pragma warning restore EF1002
         var delivered = 0;
-        foreach (var message in batch)
+        // Consecutive messages of one type go to their handlers as one run, so a batch handler can
+        // apply them in one write; single-event handlers still get them one by one, in order.
+        for (var start = 0; start < batch.Count;)
         {
+            var end = start;
+            while (end < batch.Count && batch[end].Type == batch[start].Type) end++;
+            var run = batch.GetRange(start, end - start);
             try
             {
-                await DeliverAsync(scope.ServiceProvider, message, cancellationToken);
-                message.ProcessedAt = clock.GetUtcNow();
-                delivered++;
+                await DeliverAsync(scope.ServiceProvider, run, cancellationToken);
+                var now = clock.GetUtcNow();
+                foreach (var message in run) message.ProcessedAt = now;
+                delivered += run.Count;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                message.Attempts++;
-                message.LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
-                logger.LogWarning(ex, "Delivering outbox message {Id} ({Type}) failed", message.Id, message.Type);
+                // The run is retried from its first message, which carries the attempt count.
+                run[0].Attempts++;
+                run[0].LastError = ex.Message.Length > 2000 ? ex.Message[..2000] : ex.Message;
+                logger.LogWarning(ex, "Delivering outbox messages from {Id} ({Type}, {Count} in the run) failed", run[0].Id, run[0].Type, run.Count);
                 break;
             }
+            start = end;
         }
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return delivered;
     }
 
-    private static async Task DeliverAsync(IServiceProvider services, OutboxMessage message, CancellationToken ct)
+    private static async Task DeliverAsync(IServiceProvider services, List<OutboxMessage> run, CancellationToken ct)
     {
-        var eventType = Type.GetType(message.Type, throwOnError: true)!;
-        var payload = JsonSerializer.Deserialize(message.Payload, eventType, OutboxModelBuilderExtensions.JsonOptions)!;
+        var eventType = Type.GetType(run[0].Type, throwOnError: true)!;
+        var events = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(eventType))!;
+        foreach (var message in run)
+            events.Add(JsonSerializer.Deserialize(message.Payload, eventType, OutboxModelBuilderExtensions.JsonOptions)!);
+
+        var batchHandlerType = typeof(IIntegrationEventBatchHandler<>).MakeGenericType(eventType);
+        var batchMethod = batchHandlerType.GetMethod(nameof(IIntegrationEventBatchHandler<object>.HandleAsync))!;
+        foreach (var handler in services.GetServices(batchHandlerType))
+            await (Task)batchMethod.Invoke(handler, [events, ct])!;
+
         var handlerType = typeof(IIntegrationEventHandler<>).MakeGenericType(eventType);
         var method = handlerType.GetMethod(nameof(IIntegrationEventHandler<object>.HandleAsync))!;
-        foreach (var handler in services.GetServices(handlerType))
+        var handlers = services.GetServices(handlerType).ToList();
+        if (handlers.Count == 0) return;
+        foreach (var payload in events)
         {
-            await (Task)method.Invoke(handler, [payload, ct])!;
+            foreach (var handler in handlers)
+                await (Task)method.Invoke(handler, [payload, ct])!;
         }
     }
 }

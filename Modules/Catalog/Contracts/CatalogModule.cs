@@ -34,7 +34,7 @@ public static class CatalogModule
         services.AddScoped<IValidator<ProductInput>, ProductInputValidator>();
         services.AddSingleton<IImageStore, LocalDiskImageStore>();
         services.AddScoped<IIntegrationEventHandler<PriceChangedEvent>, ListingPriceHandlers>();
-        services.AddScoped<IIntegrationEventHandler<StockChangedEvent>, ListingPriceHandlers>();
+        services.AddScoped<IIntegrationEventBatchHandler<StockChangedEvent>, ListingPriceHandlers>();
         return services;
     }
 

@@ -10,7 +10,7 @@ namespace Storefront.Catalog.Listing;
 /// absolute values, so a redelivered event changes nothing.
 /// </summary>
 internal sealed class ListingPriceHandlers(CatalogDbContext db) :
-    IIntegrationEventHandler<PriceChangedEvent>, IIntegrationEventHandler<StockChangedEvent>
+    IIntegrationEventHandler<PriceChangedEvent>, IIntegrationEventBatchHandler<StockChangedEvent>
 {
     public Task HandleAsync(PriceChangedEvent e, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlInterpolatedAsync($"""
@@ -18,9 +18,20 @@ internal sealed class ListingPriceHandlers(CatalogDbContext db) :
             ON CONFLICT (sku) DO UPDATE SET price = excluded.price, currency = excluded.currency
             """, cancellationToken);
 
-    public Task HandleAsync(StockChangedEvent e, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO catalog.listing_prices (sku, price, currency, available) VALUES ({e.Sku}, 0, 'USD', {e.Available})
+    /// <summary>
+    /// A run of stock changes is one multi-row upsert: only the newest availability of each SKU
+    /// counts, and SKUs are written in a fixed order so that two instances cannot deadlock.
+    /// </summary>
+    public Task HandleAsync(IReadOnlyList<StockChangedEvent> events, CancellationToken cancellationToken)
+    {
+        var newest = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var e in events) newest[e.Sku] = e.Available;
+        var skus = newest.Keys.ToArray();
+        var available = newest.Values.ToArray();
+        return db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO catalog.listing_prices (sku, price, currency, available)
+            SELECT u.sku, 0, 'USD', u.available FROM unnest({skus}, {available}) AS u(sku, available)
             ON CONFLICT (sku) DO UPDATE SET available = excluded.available
             """, cancellationToken);
+    }
 }
