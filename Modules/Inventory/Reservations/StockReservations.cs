@@ -290,7 +290,7 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
         var now = clock.GetUtcNow();
         var skus = await db.Reservations.AsNoTracking()
             .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt <= now)
-            .Select(r => r.Sku).Distinct().Take(10_000).ToListAsync(ct);
+            .Select(r => r.Sku).Distinct().OrderBy(s => s).Take(10_000).ToListAsync(ct);
         var released = 0;
         foreach (var sku in skus)
         {
