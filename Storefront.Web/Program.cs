@@ -1,5 +1,6 @@
 using Storefront.Cart.Contracts;
 using Storefront.Catalog;
+using Storefront.Checkout.Contracts;
 using Storefront.Inventory;
 using Storefront.Web.Identity;
 using Storefront.Web.Infrastructure;
@@ -13,6 +14,7 @@ builder.Services.AddStorefrontIdentity();
 builder.Services.AddInventoryModule(builder.Configuration);
 builder.Services.AddCatalogModule(builder.Configuration);
 builder.Services.AddCartModule(builder.Configuration);
+builder.Services.AddCheckoutModule(builder.Configuration);
 builder.Services.AddScoped<CatalogSeeder>();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy));
@@ -24,6 +26,7 @@ await app.PrepareAsync();
 app.Services.UseInventoryJobs();
 app.Services.UseCatalogJobs();
 app.Services.UseCartJobs();
+app.Services.UseCheckoutJobs();
 
 if (!app.Environment.IsDevelopment())
 {

@@ -12,6 +12,7 @@ public sealed class ModuleBoundaryTests
         typeof(Storefront.Catalog.CatalogModule).Assembly,
         typeof(Storefront.Inventory.InventoryModule).Assembly,
         typeof(Storefront.Cart.Contracts.CartModule).Assembly,
+        typeof(Storefront.Checkout.Contracts.CheckoutModule).Assembly,
     ];
 
     private static string ModuleName(Assembly a) => a.GetName().Name!.Split('.')[1];
@@ -21,7 +22,7 @@ public sealed class ModuleBoundaryTests
     {
         var result = Types.InAssembly(Web)
             .That().ResideInNamespace("Storefront.Web.Pages").Or().ResideInNamespace("Storefront.Web.Areas").Or().ResideInNamespace("Storefront.Web.Components")
-            .ShouldNot().HaveDependencyOnAny("Microsoft.EntityFrameworkCore", "Storefront.Catalog.Data", "Storefront.Inventory.Data", "Storefront.Cart.Data", "Storefront.Cart.Storage", "Npgsql")
+            .ShouldNot().HaveDependencyOnAny("Microsoft.EntityFrameworkCore", "Storefront.Catalog.Data", "Storefront.Inventory.Data", "Storefront.Cart.Data", "Storefront.Cart.Storage", "Storefront.Checkout.Data", "Npgsql")
             .GetResult();
         Assert.True(result.IsSuccessful, "Pages using a DbContext: " + string.Join(", ", result.FailingTypeNames ?? []));
     }
@@ -98,7 +99,7 @@ public sealed class ModuleBoundaryTests
 
 public sealed class ModuleSqlTests
 {
-    private static readonly string[] Schemas = ["catalog", "inventory", "cart", "identity", "hangfire"];
+    private static readonly string[] Schemas = ["catalog", "inventory", "cart", "checkout", "identity", "hangfire"];
 
     /// <summary>
     /// Hand-written SQL is where a module could quietly read another module's tables: no module's
@@ -108,6 +109,7 @@ public sealed class ModuleSqlTests
     [InlineData("Catalog", "catalog")]
     [InlineData("Inventory", "inventory")]
     [InlineData("Cart", "cart")]
+    [InlineData("Checkout", "checkout")]
     public void Module_sql_names_only_its_own_schema(string module, string schema)
     {
         var offending = new List<string>();

@@ -23,6 +23,11 @@ public class StoreFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Services a fixture adds or replaces (after the app's own registrations).</summary>
+    protected virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+    }
+
     /// <summary>Browser tests need the app on a real port instead of the in-memory test server.</summary>
     protected virtual bool RealPort => false;
 
@@ -33,7 +38,7 @@ public class StoreFixture : IAsyncLifetime
     {
         ConnectionString = await TestInfrastructure.CreateDatabaseAsync();
         RedisConnectionString = await TestInfrastructure.CreateRedisDatabaseAsync();
-        Factory = new StorefrontFactory(ConnectionString, RedisConnectionString, Settings);
+        Factory = new StorefrontFactory(ConnectionString, RedisConnectionString, Settings, ConfigureServices);
         if (RealPort)
         {
             Factory.UseKestrel(0);
@@ -69,7 +74,7 @@ public class StoreFixture : IAsyncLifetime
         await using var command = new NpgsqlCommand("""
             DO $$ DECLARE r record; BEGIN
               FOR r IN SELECT schemaname, tablename FROM pg_tables
-                       WHERE schemaname IN ('catalog', 'inventory', 'cart') AND tablename NOT LIKE '\_\_%' LOOP
+                       WHERE schemaname IN ('catalog', 'inventory', 'cart', 'checkout') AND tablename NOT LIKE '\_\_%' LOOP
                 EXECUTE format('TRUNCATE %I.%I RESTART IDENTITY CASCADE', r.schemaname, r.tablename);
               END LOOP;
             END $$;
@@ -104,6 +109,7 @@ public class StoreFixture : IAsyncLifetime
     {
         var inventory = Services.GetRequiredService<OutboxDispatcher<InventoryDbContext>>();
         var catalog = Services.GetRequiredService<OutboxDispatcher<CatalogDbContext>>();
+        var checkout = Services.GetRequiredService<OutboxDispatcher<Storefront.Checkout.Data.CheckoutDbContext>>();
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -111,9 +117,11 @@ public class StoreFixture : IAsyncLifetime
         {
             await inventory.DispatchOnceAsync(default);
             await catalog.DispatchOnceAsync(default);
+            await checkout.DispatchOnceAsync(default);
             await using var command = new NpgsqlCommand(
                 "SELECT (SELECT count(*) FROM inventory.outbox_messages WHERE processed_at IS NULL)"
-                + " + (SELECT count(*) FROM catalog.outbox_messages WHERE processed_at IS NULL)", connection);
+                + " + (SELECT count(*) FROM catalog.outbox_messages WHERE processed_at IS NULL)"
+                + " + (SELECT count(*) FROM checkout.outbox_messages WHERE processed_at IS NULL)", connection);
             if ((long)(await command.ExecuteScalarAsync())! == 0) return;
             await Task.Delay(20);
         }

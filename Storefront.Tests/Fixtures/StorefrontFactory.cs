@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Storefront.Tests.Fixtures;
 
 /// <summary>The real host, pointed at a test database and the test Redis.</summary>
-public sealed class StorefrontFactory(string postgres, string redis, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class StorefrontFactory(string postgres, string redis, IReadOnlyDictionary<string, string?>? settings = null,
+    Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "sf-data-" + Guid.NewGuid().ToString("N")[..8]);
@@ -21,6 +22,7 @@ public sealed class StorefrontFactory(string postgres, string redis, IReadOnlyDi
         builder.UseSetting("Outbox:PollInterval", "00:00:00.050");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        if (services is not null) builder.ConfigureServices(services);
     }
 
     public override async ValueTask DisposeAsync()

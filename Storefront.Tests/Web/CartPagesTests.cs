@@ -11,7 +11,7 @@ using Storefront.Tests.Fixtures;
 namespace Storefront.Tests.Web;
 
 /// <summary>A small demo catalog; each test takes products of its own and sets their stock.</summary>
-public sealed class CartStoreFixture : StoreFixture
+public class ShopFixture : StoreFixture
 {
     private int _next;
 
@@ -54,9 +54,11 @@ public sealed class CartStoreFixture : StoreFixture
     }
 }
 
+public sealed class CartStoreFixture : ShopFixture;
+
 public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartStoreFixture>
 {
-    private static async Task<HttpResponseMessage> AddAsync(HttpClient client, CartStoreFixture.TestProduct product, string quantity, bool withToken = true)
+    private static async Task<HttpResponseMessage> AddAsync(HttpClient client, ShopFixture.TestProduct product, string quantity, bool withToken = true)
     {
         var page = await client.GetStringAsync($"/p/{product.Slug}");
         var form = new Dictionary<string, string> { ["sku"] = product.Sku, ["quantity"] = quantity, ["returnUrl"] = $"/p/{product.Slug}" };

@@ -1,0 +1,120 @@
+using Storefront.BuildingBlocks;
+
+namespace Storefront.Checkout.Contracts;
+
+/// <summary>A postal address. <see cref="Country"/> is an ISO 3166-1 alpha-2 code; <see cref="Region"/> a state or province code.</summary>
+public sealed record Address(string Name, string Line1, string? Line2, string City, string Region, string PostalCode, string Country);
+
+/// <summary>
+/// Everything a shopper submits to place an order. <see cref="CheckoutId"/> is made when the review
+/// page is shown and is the idempotency key of the whole checkout and of the payment.
+/// </summary>
+public sealed record CheckoutRequest(
+    Guid CheckoutId,
+    Guid CartId,
+    string? UserId,
+    string Email,
+    Address ShippingAddress,
+    string ShippingMethod,
+    string PaymentMethod,
+    decimal? ExpectedTotal = null);
+
+public enum CheckoutOutcome
+{
+    /// <summary>The order is placed.</summary>
+    Completed,
+    /// <summary>The checkout is being processed by another request (a double click or a second tab).</summary>
+    InProgress,
+    Invalid,
+    CartEmpty,
+    OutOfStock,
+    /// <summary>Prices, tax or shipping differ from what the shopper was shown: nothing was charged.</summary>
+    TotalChanged,
+    PaymentDeclined,
+    PaymentFailed,
+    /// <summary>Something failed after the charge; the money was refunded and the stock released.</summary>
+    Refunded,
+}
+
+public sealed record CheckoutResult(CheckoutOutcome Outcome, string? OrderNumber, string? Message, IReadOnlyDictionary<string, string>? FieldErrors = null)
+{
+    public bool Succeeded => Outcome == CheckoutOutcome.Completed;
+}
+
+public sealed record QuoteLine(string Sku, string Title, Money UnitPrice, int Quantity)
+{
+    public Money LineTotal => new(UnitPrice.Amount * Quantity, UnitPrice.Currency);
+}
+
+/// <summary>What an order would cost now, computed on the server from current prices and rates.</summary>
+public sealed record Quote(IReadOnlyList<QuoteLine> Lines, Money Subtotal, Money Shipping, Money Tax, Money Total, IReadOnlyList<string> Problems)
+{
+    public bool CanOrder => Lines.Count > 0 && Problems.Count == 0;
+}
+
+public sealed record ShippingChoice(string Code, string Name, Money Price, string Description);
+
+/// <summary>Checkout: quotes, shipping choices and the order-placing saga.</summary>
+public interface ICheckout
+{
+    /// <summary>The shipping methods that can carry an order of this subtotal, with their prices.</summary>
+    IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal);
+
+    /// <summary>Lines, subtotal, shipping and tax of a cart; shipping and tax need an address and a method.</summary>
+    Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, CancellationToken cancellationToken);
+
+    /// <summary>Address problems by field (Name, Line1, City, Region, PostalCode, Country); empty when the address is fine.</summary>
+    IReadOnlyDictionary<string, string> ValidateAddress(Address address);
+
+    /// <summary>
+    /// Places the order: validate cart and holds → price → charge → create order → commit stock →
+    /// publish <see cref="OrderPlacedEvent"/>. The same checkout id twice gives one order and one charge.
+    /// </summary>
+    Task<CheckoutResult> PlaceOrderAsync(CheckoutRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Published once an order is placed and its stock taken.</summary>
+public sealed record OrderPlacedEvent(Guid OrderId, string OrderNumber, string? UserId, string Email,
+    IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency, DateTimeOffset PlacedAt);
+
+public sealed record OrderPlacedLine(string Sku, int Quantity, decimal UnitPrice);
+
+public sealed class CheckoutOptions
+{
+    /// <summary>Shipping methods by code.</summary>
+    public Dictionary<string, ShippingMethodOptions> Shipping { get; set; } = new()
+    {
+        ["standard"] = new() { Name = "Standard (3–5 days)", Flat = 4.99m, FreeFrom = 50m },
+        ["express"] = new() { Name = "Express (next day)", Bands = [new() { UpTo = 100m, Price = 14.99m }, new() { UpTo = null, Price = 9.99m }] },
+    };
+
+    /// <summary>Tax rates by "COUNTRY" or "COUNTRY-REGION" (the more precise wins), as fractions.</summary>
+    public Dictionary<string, decimal> TaxRates { get; set; } = new()
+    {
+        ["US-CA"] = 0.0725m, ["US-NY"] = 0.04m, ["US-TX"] = 0.0625m, ["US-WA"] = 0.065m,
+        ["DE"] = 0.19m, ["FR"] = 0.20m, ["GB"] = 0.20m, ["NL"] = 0.21m,
+    };
+
+    /// <summary>Countries the store ships to.</summary>
+    public List<string> ShipsTo { get; set; } = ["US", "CA", "GB", "DE", "FR", "NL"];
+
+    /// <summary>A checkout untouched for this long mid-way is finished or compensated by the recovery job.</summary>
+    public TimeSpan RecoverAfter { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+public sealed class ShippingMethodOptions
+{
+    public string Name { get; set; } = "";
+    /// <summary>A flat price…</summary>
+    public decimal? Flat { get; set; }
+    /// <summary>…free from this subtotal on…</summary>
+    public decimal? FreeFrom { get; set; }
+    /// <summary>…or prices by subtotal band (the first band whose UpTo is above the subtotal; null = no limit).</summary>
+    public List<PriceBand> Bands { get; set; } = [];
+}
+
+public sealed class PriceBand
+{
+    public decimal? UpTo { get; set; }
+    public decimal Price { get; set; }
+}

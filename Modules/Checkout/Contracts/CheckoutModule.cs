@@ -1,0 +1,55 @@
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Storefront.BuildingBlocks.Modules;
+using Storefront.BuildingBlocks.Outbox;
+using Storefront.Checkout.Data;
+using Storefront.Checkout.Orders;
+using Storefront.Checkout.Payments;
+using Storefront.Checkout.Saga;
+
+namespace Storefront.Checkout.Contracts;
+
+public static class CheckoutModule
+{
+    public static IServiceCollection AddCheckoutModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<CheckoutDbContext>(CheckoutDbContext.Schema);
+        services.AddOptions<CheckoutOptions>().BindConfiguration("Checkout")
+            .Validate(o => o.Shipping.Count > 0, "Checkout:Shipping needs at least one method.")
+            .Validate(o => o.Shipping.Values.All(m => m.Flat is >= 0 || (m.Bands.Count > 0 && m.Bands.All(b => b.Price >= 0))),
+                "Each Checkout:Shipping method needs a Flat price or Bands with prices of 0 or more.")
+            .Validate(o => o.TaxRates.Values.All(r => r is >= 0 and < 1), "Checkout:TaxRates are fractions from 0 to 1.")
+            .Validate(o => o.RecoverAfter >= TimeSpan.Zero, "Checkout:RecoverAfter cannot be negative.")
+            .ValidateOnStart();
+        services.AddScoped<Pricing>();
+        services.AddScoped<CheckoutSaga>();
+        services.AddScoped<ICheckout>(sp => sp.GetRequiredService<CheckoutSaga>());
+        services.AddScoped<IOrders, OrderQueries>();
+        services.TryAddSingleton<ICheckoutFaults, NoCheckoutFaults>();
+        services.AddScoped<IPaymentGateway, TestPaymentGateway>();
+        services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>, FulfilmentHandler>();
+        services.AddTransient<RecoverCheckoutsJob>();
+        return services;
+    }
+
+    public static IServiceProvider UseCheckoutJobs(this IServiceProvider services)
+    {
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<RecoverCheckoutsJob>(
+            RecoverCheckoutsJob.Id, job => job.RunAsync(CancellationToken.None), "* * * * *");
+        return services;
+    }
+}
+
+/// <summary>Hangfire job "checkout:recover": drives checkouts left mid-way to an end.</summary>
+public sealed class RecoverCheckoutsJob(IServiceScopeFactory scopes)
+{
+    public const string Id = "checkout:recover";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<CheckoutSaga>().RecoverAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,40 @@
+using Storefront.BuildingBlocks;
+
+namespace Storefront.Checkout.Contracts;
+
+public enum PaymentStatus
+{
+    Succeeded,
+    /// <summary>The card was refused; the shopper can try another.</summary>
+    Declined,
+    /// <summary>The provider failed to process the payment; nothing was taken.</summary>
+    Failed,
+    /// <summary>A temporary problem; the same request (same idempotency key) may be sent again.</summary>
+    RetryLater,
+}
+
+/// <summary>
+/// A charge. The idempotency key makes a repeated request return the first one's result and never
+/// charge twice.
+/// </summary>
+public sealed record ChargeRequest(string IdempotencyKey, Money Amount, string PaymentMethod, string Description);
+
+public sealed record PaymentResult(PaymentStatus Status, string? PaymentId, string? Message);
+
+public sealed record RefundRequest(string IdempotencyKey, string PaymentId, Money Amount);
+
+public sealed record RefundResult(bool Succeeded, string? RefundId, string? Message);
+
+/// <summary>The payment provider, behind our own interface: Stripe, or the built-in test gateway.</summary>
+public interface IPaymentGateway
+{
+    Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken);
+
+    Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The charge made with this idempotency key, or null when the provider never received it: how
+    /// the recovery job learns whether a checkout interrupted during payment took money.
+    /// </summary>
+    Task<PaymentResult?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken);
+}

@@ -1,0 +1,122 @@
+using Microsoft.EntityFrameworkCore;
+using Storefront.BuildingBlocks.Outbox;
+using Storefront.Checkout.Orders;
+using Storefront.Checkout.Payments;
+using Storefront.Checkout.Saga;
+
+namespace Storefront.Checkout.Data;
+
+internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> options) : DbContext(options)
+{
+    public const string Schema = "checkout";
+
+    public DbSet<CheckoutRecord> Checkouts => Set<CheckoutRecord>();
+    public DbSet<CheckoutStepRecord> CheckoutSteps => Set<CheckoutStepRecord>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
+    public DbSet<FulfilmentRequest> FulfilmentRequests => Set<FulfilmentRequest>();
+    public DbSet<TestGatewayPayment> TestGatewayPayments => Set<TestGatewayPayment>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.AddOutbox();
+        modelBuilder.HasSequence<long>("order_number_seq").StartsAt(100_001);
+
+        modelBuilder.Entity<CheckoutRecord>(e =>
+        {
+            e.ToTable("checkouts");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.State).HasMaxLength(30);
+            e.Property(c => c.UserId).HasMaxLength(64);
+            e.Property(c => c.Email).HasMaxLength(256);
+            e.Property(c => c.ShippingMethod).HasMaxLength(40);
+            e.Property(c => c.PaymentHint).HasMaxLength(40);
+            e.Property(c => c.ShippingAddress).HasColumnType("jsonb");
+            e.Property(c => c.Lines).HasColumnType("jsonb");
+            e.Property(c => c.Currency).HasMaxLength(3).IsFixedLength();
+            foreach (var money in new[] { nameof(CheckoutRecord.Subtotal), nameof(CheckoutRecord.ShippingCost), nameof(CheckoutRecord.Tax), nameof(CheckoutRecord.Total) })
+                e.Property(money).HasPrecision(12, 2);
+            e.Property(c => c.PaymentId).HasMaxLength(100);
+            e.Property(c => c.RefundId).HasMaxLength(100);
+            e.Property(c => c.OrderNumber).HasMaxLength(20);
+            e.Property(c => c.Message).HasMaxLength(1000);
+            // One checkout in flight per cart: a second tab's checkout finds the first one.
+            e.HasIndex(c => c.CartId).IsUnique().HasFilter("state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')");
+            e.HasIndex(c => c.UpdatedAt).HasFilter("state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')");
+        });
+        modelBuilder.Entity<CheckoutStepRecord>(e =>
+        {
+            e.ToTable("checkout_steps");
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Step).HasMaxLength(30);
+            e.Property(s => s.Outcome).HasMaxLength(30);
+            e.Property(s => s.Detail).HasMaxLength(1000);
+            e.HasIndex(s => new { s.CheckoutId, s.Id });
+        });
+        modelBuilder.Entity<Order>(e =>
+        {
+            e.ToTable("orders");
+            e.HasKey(o => o.Id);
+            e.Property(o => o.Number).HasMaxLength(20);
+            e.HasIndex(o => o.Number).IsUnique();
+            e.HasIndex(o => o.CheckoutId).IsUnique();
+            e.Property(o => o.UserId).HasMaxLength(64);
+            e.HasIndex(o => new { o.UserId, o.PlacedAt });
+            e.Property(o => o.Email).HasMaxLength(256);
+            e.HasIndex(o => o.Email);
+            e.Property(o => o.Status).HasMaxLength(30);
+            e.HasIndex(o => new { o.Status, o.PlacedAt });
+            e.Property(o => o.ShippingAddress).HasColumnType("jsonb");
+            e.Property(o => o.ShippingMethod).HasMaxLength(40);
+            e.Property(o => o.Currency).HasMaxLength(3).IsFixedLength();
+            foreach (var money in new[] { nameof(Order.Subtotal), nameof(Order.ShippingCost), nameof(Order.Tax), nameof(Order.Total), nameof(Order.Refunded) })
+                e.Property(money).HasPrecision(12, 2);
+            e.Property(o => o.PaymentId).HasMaxLength(100);
+            e.Property(o => o.Carrier).HasMaxLength(60);
+            e.Property(o => o.TrackingNumber).HasMaxLength(60);
+            e.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(o => o.History).WithOne().HasForeignKey(h => h.OrderId).OnDelete(DeleteBehavior.Cascade);
+            e.ToTable(t => t.HasCheckConstraint("ck_orders_refunded", "refunded >= 0 AND refunded <= total"));
+        });
+        modelBuilder.Entity<OrderLine>(e =>
+        {
+            e.ToTable("order_lines", t => t.HasCheckConstraint("ck_order_lines_quantity", "quantity > 0"));
+            e.HasKey(l => new { l.OrderId, l.Sku });
+            e.Property(l => l.Sku).HasMaxLength(64);
+            e.Property(l => l.Title).HasMaxLength(300);
+            e.Property(l => l.UnitPrice).HasPrecision(12, 2);
+        });
+        modelBuilder.Entity<OrderStatusChange>(e =>
+        {
+            e.ToTable("order_status_changes");
+            e.HasKey(h => h.Id);
+            e.Property(h => h.Status).HasMaxLength(30);
+            e.Property(h => h.Note).HasMaxLength(500);
+            e.HasIndex(h => new { h.OrderId, h.Id });
+        });
+        modelBuilder.Entity<FulfilmentRequest>(e =>
+        {
+            e.ToTable("fulfilment_requests");
+            e.HasKey(f => f.Id);
+            e.HasIndex(f => f.OrderId).IsUnique();
+            e.Property(f => f.Status).HasMaxLength(30);
+            e.HasIndex(f => new { f.Status, f.CreatedAt });
+        });
+        modelBuilder.Entity<TestGatewayPayment>(e =>
+        {
+            e.ToTable("test_gateway_payments");
+            e.HasKey(p => p.IdempotencyKey);
+            e.Property(p => p.IdempotencyKey).HasMaxLength(100);
+            e.Property(p => p.PaymentId).HasMaxLength(100);
+            e.HasIndex(p => p.PaymentId);
+            e.Property(p => p.Kind).HasMaxLength(10);
+            e.Property(p => p.RefundOf).HasMaxLength(100);
+            e.Property(p => p.Status).HasMaxLength(20);
+            e.Property(p => p.Message).HasMaxLength(300);
+            e.Property(p => p.Amount).HasPrecision(12, 2);
+            e.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
+        });
+    }
+}

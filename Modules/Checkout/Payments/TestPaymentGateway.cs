@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Storefront.Checkout.Contracts;
+using Storefront.Checkout.Data;
+
+namespace Storefront.Checkout.Payments;
+
+/// <summary>A charge or refund the test gateway has answered, kept so a repeated key gets the same answer.</summary>
+internal sealed class TestGatewayPayment
+{
+    public string IdempotencyKey { get; set; } = "";
+    public string PaymentId { get; set; } = "";
+    public string Kind { get; set; } = "charge";
+    /// <summary>For a refund: the payment it gives money back from.</summary>
+    public string? RefundOf { get; set; }
+    public string Status { get; set; } = "";
+    public string? Message { get; set; }
+    public decimal Amount { get; set; }
+    public string Currency { get; set; } = "USD";
+    public int Attempts { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// The built-in payment gateway for development, demos and tests. It behaves like a card processor
+/// in test mode, with Stripe-style test cards, and keeps its answers in PostgreSQL so that the same
+/// idempotency key always gets the first answer, across restarts:
+/// <list type="bullet">
+/// <item>4242 4242 4242 4242 — succeeds;</item>
+/// <item>4000 0000 0000 0002 — declined;</item>
+/// <item>4000 0000 0000 0119 — processing error (nothing taken);</item>
+/// <item>4000 0000 0000 0077 — a temporary error the first time; the same request again succeeds.</item>
+/// </list>
+/// Any other number is declined with a message naming the test card.
+/// </summary>
+internal sealed class TestPaymentGateway(CheckoutDbContext db, TimeProvider clock) : IPaymentGateway
+{
+    public const string SuccessCard = "4242424242424242";
+    public const string DeclinedCard = "4000000000000002";
+    public const string ProcessingErrorCard = "4000000000000119";
+    public const string RetryCard = "4000000000000077";
+
+    public async Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken ct)
+    {
+        var existing = await db.TestGatewayPayments.FirstOrDefaultAsync(p => p.IdempotencyKey == request.IdempotencyKey, ct);
+        if (existing is { Status: not "retry" }) return Answer(existing);
+
+        var card = new string(request.PaymentMethod.Where(char.IsDigit).ToArray());
+        var (status, message) = card switch
+        {
+            SuccessCard => ("succeeded", null),
+            DeclinedCard => ("declined", "Your card was declined."),
+            ProcessingErrorCard => ("failed", "An error occurred while processing your card. Nothing was charged; try again in a little while."),
+            RetryCard when existing is null => ("retry", "The payment provider is busy. Trying again."),
+            RetryCard => ("succeeded", null),
+            _ => ("declined", "This store takes test payments only: use the card 4242 4242 4242 4242."),
+        };
+        if (request.Amount.Amount <= 0) (status, message) = ("failed", "The amount must be more than zero.");
+
+        if (existing is not null)
+        {
+            (existing.Status, existing.Message, existing.Attempts) = (status, message, existing.Attempts + 1);
+            await db.SaveChangesAsync(ct);
+            return Answer(existing);
+        }
+        var payment = new TestGatewayPayment
+        {
+            IdempotencyKey = request.IdempotencyKey, PaymentId = "pi_test_" + Guid.NewGuid().ToString("N")[..24], Kind = "charge",
+            Status = status, Message = message, Amount = request.Amount.Amount, Currency = request.Amount.Currency,
+            Attempts = 1, CreatedAt = clock.GetUtcNow(),
+        };
+        return Answer(await InsertOrFirstAsync(payment, ct));
+    }
+
+    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken ct)
+    {
+        if (await db.TestGatewayPayments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == request.IdempotencyKey, ct) is { } done)
+            return new(done.Status == "succeeded", done.PaymentId, done.Message);
+        var charge = await db.TestGatewayPayments.AsNoTracking().FirstOrDefaultAsync(p => p.PaymentId == request.PaymentId && p.Kind == "charge", ct);
+        if (charge is not { Status: "succeeded" }) return new(false, null, "There is no successful payment to refund.");
+        var refunded = await db.TestGatewayPayments.Where(p => p.RefundOf == request.PaymentId && p.Status == "succeeded").SumAsync(p => p.Amount, ct);
+        if (request.Amount.Amount <= 0 || refunded + request.Amount.Amount > charge.Amount)
+            return new(false, null, $"At most {charge.Amount - refunded:0.00} {charge.Currency} can still be refunded.");
+        var refund = await InsertOrFirstAsync(new TestGatewayPayment
+        {
+            IdempotencyKey = request.IdempotencyKey, PaymentId = "re_test_" + Guid.NewGuid().ToString("N")[..24], Kind = "refund",
+            RefundOf = request.PaymentId, Status = "succeeded", Amount = request.Amount.Amount, Currency = request.Amount.Currency,
+            Attempts = 1, CreatedAt = clock.GetUtcNow(),
+        }, ct);
+        return new(refund.Status == "succeeded", refund.PaymentId, refund.Message);
+    }
+
+    public async Task<PaymentResult?> FindChargeAsync(string idempotencyKey, CancellationToken ct) =>
+        await db.TestGatewayPayments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey && p.Kind == "charge", ct) is { } found
+            ? Answer(found)
+            : null;
+
+    /// <summary>Two requests with one key at once: the first insert wins and both get its answer.</summary>
+    private async Task<TestGatewayPayment> InsertOrFirstAsync(TestGatewayPayment payment, CancellationToken ct)
+    {
+        db.TestGatewayPayments.Add(payment);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return payment;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            db.ChangeTracker.Clear();
+            return await db.TestGatewayPayments.AsNoTracking().FirstAsync(p => p.IdempotencyKey == payment.IdempotencyKey, ct);
+        }
+    }
+
+    private static PaymentResult Answer(TestGatewayPayment p) => p.Status switch
+    {
+        "succeeded" => new(PaymentStatus.Succeeded, p.PaymentId, null),
+        "declined" => new(PaymentStatus.Declined, null, p.Message),
+        "retry" => new(PaymentStatus.RetryLater, null, p.Message),
+        _ => new(PaymentStatus.Failed, null, p.Message),
+    };
+}

@@ -1,0 +1,62 @@
+namespace Storefront.Checkout.Saga;
+
+/// <summary>Where a checkout is. Terminal states end in <see cref="IsTerminal"/>.</summary>
+internal static class CheckoutState
+{
+    public const string Started = "started";
+    public const string Charging = "charging";
+    public const string Charged = "charged";
+    public const string OrderCreated = "order_created";
+    public const string StockCommitted = "stock_committed";
+    public const string Completed = "completed";
+    public const string Compensating = "compensating";
+    /// <summary>Ended without taking money: out of stock, declined, failed, abandoned.</summary>
+    public const string Failed = "failed";
+    /// <summary>Ended after a charge that had to be given back.</summary>
+    public const string Refunded = "refunded";
+
+    public static bool IsTerminal(string state) => state is Completed or Failed or Refunded;
+}
+
+/// <summary>The persisted checkout saga, keyed by the checkout id.</summary>
+internal sealed class CheckoutRecord
+{
+    public Guid Id { get; set; }
+    public Guid CartId { get; set; }
+    public string? UserId { get; set; }
+    public string Email { get; set; } = "";
+    public string ShippingAddress { get; set; } = "{}";
+    public string ShippingMethod { get; set; } = "";
+    public string PaymentHint { get; set; } = "";
+    public string State { get; set; } = CheckoutState.Started;
+    /// <summary>The priced lines (jsonb), fixed once the price step ran.</summary>
+    public string Lines { get; set; } = "[]";
+    public decimal Subtotal { get; set; }
+    public decimal ShippingCost { get; set; }
+    public decimal Tax { get; set; }
+    public decimal Total { get; set; }
+    public string Currency { get; set; } = "USD";
+    public string? PaymentId { get; set; }
+    public string? RefundId { get; set; }
+    public Guid? OrderId { get; set; }
+    public string? OrderNumber { get; set; }
+    /// <summary>The outcome the shopper sees when it ended (a <see cref="Contracts.CheckoutOutcome"/> name).</summary>
+    public string? Outcome { get; set; }
+    public string? Message { get; set; }
+    public int Attempts { get; set; }
+    /// <summary>Until when the instance driving it owns it; the recovery job takes over after that.</summary>
+    public DateTimeOffset LeaseUntil { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>One step's result, for the record and for support.</summary>
+internal sealed class CheckoutStepRecord
+{
+    public long Id { get; set; }
+    public Guid CheckoutId { get; set; }
+    public string Step { get; set; } = "";
+    public string Outcome { get; set; } = "";
+    public string? Detail { get; set; }
+    public DateTimeOffset At { get; set; }
+}

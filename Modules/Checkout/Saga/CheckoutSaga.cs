@@ -1,0 +1,422 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outbox;
+using Storefront.Cart.Contracts;
+using Storefront.Checkout.Contracts;
+using Storefront.Checkout.Data;
+using Storefront.Checkout.Orders;
+using Storefront.Inventory.Contracts;
+
+namespace Storefront.Checkout.Saga;
+
+/// <summary>
+/// The checkout saga, orchestrated: validate cart and holds → price → charge → create order →
+/// commit stock → publish <see cref="OrderPlacedEvent"/>. The saga row is written before anything
+/// else and after every step, so any instance can pick up where another stopped; a failure after
+/// the charge is compensated (refund, restock or release, order marked refunded).
+/// </summary>
+internal sealed partial class CheckoutSaga(
+    CheckoutDbContext db,
+    Pricing pricing,
+    ICarts carts,
+    IStockReservations holds,
+    IPricesAndStock stock,
+    IPaymentGateway gateway,
+    ICheckoutFaults faults,
+    IOptions<CheckoutOptions> options,
+    TimeProvider clock,
+    ILogger<CheckoutSaga> logger) : ICheckout
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal) => pricing.ShippingChoices(subtotal);
+
+    public Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, CancellationToken ct) =>
+        pricing.QuoteAsync(cartId, address, shippingMethod, ct);
+
+    public IReadOnlyDictionary<string, string> ValidateAddress(Address address) => pricing.ValidateAddress(address);
+
+    public async Task<CheckoutResult> PlaceOrderAsync(CheckoutRequest request, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string>(pricing.ValidateAddress(request.ShippingAddress));
+        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 256 || !request.Email.Contains('@', StringComparison.Ordinal))
+            errors["Email"] = "Enter a valid e-mail address.";
+        if (!options.Value.Shipping.ContainsKey(request.ShippingMethod ?? "")) errors["ShippingMethod"] = "Choose a shipping method.";
+        var digits = new string((request.PaymentMethod ?? "").Where(char.IsDigit).ToArray());
+        if (digits.Length is < 12 or > 19) errors["PaymentMethod"] = "Enter the card number.";
+        if (request.CheckoutId == Guid.Empty) errors[""] = "This checkout page has expired. Reload it and try again.";
+        if (errors.Count > 0) return new(CheckoutOutcome.Invalid, null, "Please correct the highlighted fields.", errors);
+
+        var now = clock.GetUtcNow();
+        var saga = new CheckoutRecord
+        {
+            Id = request.CheckoutId, CartId = request.CartId, UserId = request.UserId, Email = request.Email.Trim(),
+            ShippingAddress = JsonSerializer.Serialize(request.ShippingAddress, Json), ShippingMethod = request.ShippingMethod!,
+            PaymentHint = "card ending " + digits[^4..], State = CheckoutState.Started,
+            LeaseUntil = now + options.Value.RecoverAfter, CreatedAt = now, UpdatedAt = now,
+        };
+        db.Checkouts.Add(saga);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            db.ChangeTracker.Clear();
+            // The same checkout submitted again (double click, retry): the first one's result.
+            if (unique.ConstraintName == "pk_checkouts") return await OutcomeOfAsync(request.CheckoutId, ct);
+            return new(CheckoutOutcome.InProgress, null, "Your order is already being placed in another window. Check your orders in a moment.");
+        }
+        return await DriveAsync(saga, request.PaymentMethod, request.ExpectedTotal, ct);
+    }
+
+    /// <summary>Waits (briefly) for a checkout that another request is driving and reports how it ended.</summary>
+    private async Task<CheckoutResult> OutcomeOfAsync(Guid id, CancellationToken ct)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var saga = await db.Checkouts.AsNoTracking().FirstAsync(c => c.Id == id, ct);
+            if (CheckoutState.IsTerminal(saga.State)) return ResultOf(saga);
+            await Task.Delay(100, ct);
+        }
+        return new(CheckoutOutcome.InProgress, null, "Your order is still being placed. Check your orders in a moment.");
+    }
+
+    private static CheckoutResult ResultOf(CheckoutRecord saga) =>
+        new(Enum.TryParse<CheckoutOutcome>(saga.Outcome, out var outcome) ? outcome : CheckoutOutcome.PaymentFailed, saga.OrderNumber, saga.Message);
+
+    /// <summary>
+    /// Runs the saga from its current state to an end. <paramref name="paymentMethod"/> is null when
+    /// the recovery job drives it (the card is never stored): a checkout interrupted before its
+    /// charge reached the provider then ends without one.
+    /// </summary>
+    internal async Task<CheckoutResult> DriveAsync(CheckoutRecord saga, string? paymentMethod, decimal? expectedTotal, CancellationToken ct)
+    {
+        try
+        {
+            if (saga.State == CheckoutState.Started)
+            {
+                if (await ValidateAndPriceAsync(saga, paymentMethod, expectedTotal, ct) is { } stop) return stop;
+            }
+            if (saga.State == CheckoutState.Charging)
+            {
+                if (await ChargeAsync(saga, paymentMethod, ct) is { } stop) return stop;
+                Fault(CheckoutStep.AfterCharge, saga);
+            }
+            if (saga.State == CheckoutState.Charged) await CreateOrderAsync(saga, ct);
+            if (saga.State == CheckoutState.OrderCreated) await CommitStockAsync(saga, ct);
+            if (saga.State == CheckoutState.StockCommitted) await CompleteAsync(saga, ct);
+            if (saga.State == CheckoutState.Compensating) return await CompensateAsync(saga, null, ct);
+            return ResultOf(saga);
+        }
+        catch (CheckoutInterruptedException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && saga.State is CheckoutState.Charged or CheckoutState.OrderCreated or CheckoutState.StockCommitted)
+        {
+            LogStepFailed(ex, saga.Id, saga.State);
+            return await CompensateAsync(saga, ex.Message, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && saga.State == CheckoutState.Charging)
+        {
+            // The provider's answer is unknown: the recovery job asks it and finishes or ends the checkout.
+            LogStepFailed(ex, saga.Id, saga.State);
+            return new(CheckoutOutcome.InProgress, null,
+                "We could not confirm your payment yet. We will finish or cancel your order within a few minutes and e-mail you; you will not be charged twice.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && saga.State == CheckoutState.Started)
+        {
+            LogStepFailed(ex, saga.Id, saga.State);
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed,
+                "Your order could not be placed. Nothing was charged; please try again.", ct);
+        }
+    }
+
+    private async Task<CheckoutResult?> ValidateAndPriceAsync(CheckoutRecord saga, string? paymentMethod, decimal? expectedTotal, CancellationToken ct)
+    {
+        if (paymentMethod is null)
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed, "The checkout was interrupted before payment. Nothing was charged.", ct);
+
+        Fault(CheckoutStep.Validate, saga);
+        var cart = await carts.GetAsync(saga.CartId, ct);
+        if (cart.Lines.Count == 0) return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.CartEmpty, "Your cart is empty.", ct);
+        // Renew every hold (or take it again if it ran out): what is held now can be committed after the charge.
+        foreach (var line in cart.Lines)
+        {
+            var hold = await holds.ReserveAsync(CartHolds.HolderOf(saga.CartId), line.Sku, line.Quantity, ct);
+            if (!hold.Succeeded)
+            {
+                await StepAsync(saga, "validate", "out_of_stock", line.Sku, ct);
+                var message = hold.Outcome == ReservationOutcome.NotEnoughStock
+                    ? (hold.Available == 0 ? $"Sorry, {line.Sku} has just sold out. Remove it from your cart to continue."
+                                           : $"Sorry, only {hold.Available} of {line.Sku} are left. Change the quantity in your cart to continue.")
+                    : hold.Message ?? "A product in your cart can no longer be bought.";
+                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.OutOfStock, message, ct);
+            }
+        }
+        await StepAsync(saga, "validate", "ok", $"{cart.Lines.Count} lines held", ct);
+
+        Fault(CheckoutStep.Price, saga);
+        var address = JsonSerializer.Deserialize<Address>(saga.ShippingAddress, Json)!;
+        var quote = await pricing.QuoteLinesAsync(cart.Lines.Select(l => (l.Sku, l.Quantity)).ToList(), address, saga.ShippingMethod, ct);
+        if (!quote.CanOrder)
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, string.Join(" ", quote.Problems), ct);
+        if (expectedTotal is { } shown && shown != quote.Total.Amount)
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.TotalChanged,
+                $"The total changed from {new Money(shown, quote.Total.Currency)} to {quote.Total} since you reviewed your order. Nothing was charged; check the new total and place the order again.", ct);
+        saga.Lines = JsonSerializer.Serialize(quote.Lines.Select(l => new PricedLine(l.Sku, l.Title, l.UnitPrice.Amount, l.Quantity)), Json);
+        (saga.Subtotal, saga.ShippingCost, saga.Tax, saga.Total, saga.Currency) =
+            (quote.Subtotal.Amount, quote.Shipping.Amount, quote.Tax.Amount, quote.Total.Amount, quote.Total.Currency);
+        // Charging is recorded before the provider is called, so a crash in between is found and resolved.
+        saga.State = CheckoutState.Charging;
+        await StepAsync(saga, "price", "ok", quote.Total.ToString(), ct);
+        return null;
+    }
+
+    private async Task<CheckoutResult?> ChargeAsync(CheckoutRecord saga, string? paymentMethod, CancellationToken ct)
+    {
+        var key = saga.Id.ToString("N");
+        PaymentResult? result;
+        if (paymentMethod is null)
+        {
+            // Recovery: ask the provider whether the interrupted request ever took money.
+            result = await gateway.FindChargeAsync(key, ct);
+            if (result is null or { Status: PaymentStatus.RetryLater })
+                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed, "The checkout was interrupted before payment. Nothing was charged.", ct);
+        }
+        else
+        {
+            Fault(CheckoutStep.Charge, saga);
+            var request = new ChargeRequest(key, new Money(saga.Total, saga.Currency), paymentMethod, $"Storefront checkout {saga.Id}");
+            result = await gateway.ChargeAsync(request, ct);
+            for (var attempt = 1; result.Status == PaymentStatus.RetryLater && attempt < 4; attempt++)
+            {
+                await Task.Delay(100 * attempt, ct);
+                result = await gateway.ChargeAsync(request, ct);
+            }
+        }
+        await StepAsync(saga, "charge", result.Status.ToString(), result.PaymentId ?? result.Message, ct);
+        switch (result.Status)
+        {
+            case PaymentStatus.Succeeded:
+                (saga.PaymentId, saga.State) = (result.PaymentId, CheckoutState.Charged);
+                await SaveAsync(saga, ct);
+                return null;
+            case PaymentStatus.Declined:
+                // The holds stay: the shopper can try another card while they last.
+                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentDeclined, result.Message ?? "Your card was declined.", ct);
+            default:
+                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed,
+                    result.Message ?? "The payment could not be processed. Nothing was charged.", ct);
+        }
+    }
+
+    private async Task CreateOrderAsync(CheckoutRecord saga, CancellationToken ct)
+    {
+        Fault(CheckoutStep.CreateOrder, saga);
+        var order = await db.Orders.FirstOrDefaultAsync(o => o.CheckoutId == saga.Id, ct);
+        if (order is null)
+        {
+            var now = clock.GetUtcNow();
+            var number = await NextOrderNumberAsync(ct);
+            order = new Order
+            {
+                Id = Guid.CreateVersion7(now), Number = "SF-" + number.ToString(CultureInfo.InvariantCulture), CheckoutId = saga.Id,
+                UserId = saga.UserId, Email = saga.Email, Status = OrderStatus.Paid, ShippingAddress = saga.ShippingAddress,
+                ShippingMethod = saga.ShippingMethod, Subtotal = saga.Subtotal, ShippingCost = saga.ShippingCost, Tax = saga.Tax,
+                Total = saga.Total, Currency = saga.Currency, PaymentId = saga.PaymentId, PlacedAt = now, UpdatedAt = now,
+                Lines = Lines(saga).Select(l => new OrderLine { Sku = l.Sku, Title = l.Title, UnitPrice = l.UnitPrice, Quantity = l.Quantity }).ToList(),
+                History =
+                [
+                    new OrderStatusChange { Status = OrderStatus.Placed, At = now },
+                    new OrderStatusChange { Status = OrderStatus.Paid, At = now, Note = saga.PaymentHint },
+                ],
+            };
+            db.Orders.Add(order);
+        }
+        (saga.OrderId, saga.OrderNumber, saga.State) = (order.Id, order.Number, CheckoutState.OrderCreated);
+        await StepAsync(saga, "order", "created", order.Number, ct); // one SaveChanges: the order and the saga together
+    }
+
+    private async Task<long> NextOrderNumberAsync(CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT nextval('checkout.order_number_seq')", connection);
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task CommitStockAsync(CheckoutRecord saga, CancellationToken ct)
+    {
+        Fault(CheckoutStep.CommitStock, saga);
+        var holder = CartHolds.HolderOf(saga.CartId);
+        foreach (var line in Lines(saga))
+        {
+            var committed = await holds.CommitAsync(holder, line.Sku, saga.OrderNumber!, ct);
+            if (committed == CommitOutcome.NoHold)
+            {
+                // The hold ran out between validation and now: take the stock again if it is there.
+                var again = await holds.ReserveAsync(holder, line.Sku, line.Quantity, ct);
+                if (!again.Succeeded || await holds.CommitAsync(holder, line.Sku, saga.OrderNumber!, ct) == CommitOutcome.NoHold)
+                    throw new InvalidOperationException($"{line.Title} sold out before your order could take it.");
+            }
+            await StepAsync(saga, "commit", "ok", line.Sku, ct);
+        }
+        saga.State = CheckoutState.StockCommitted;
+        await SaveAsync(saga, ct);
+    }
+
+    private async Task CompleteAsync(CheckoutRecord saga, CancellationToken ct)
+    {
+        Fault(CheckoutStep.Complete, saga);
+        var now = clock.GetUtcNow();
+        db.AddIntegrationEvent(new OrderPlacedEvent(saga.OrderId!.Value, saga.OrderNumber!, saga.UserId, saga.Email,
+            Lines(saga).Select(l => new OrderPlacedLine(l.Sku, l.Quantity, l.UnitPrice)).ToList(), saga.Total, saga.Currency, now), now);
+        (saga.State, saga.Outcome, saga.Message) = (CheckoutState.Completed, nameof(CheckoutOutcome.Completed), null);
+        await StepAsync(saga, "complete", "ok", saga.OrderNumber, ct);
+        try
+        {
+            await carts.ClearAsync(saga.CartId, releaseHolds: false, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The order stands; a cart that still shows its lines is only an annoyance.
+            LogCartNotCleared(ex, saga.CartId);
+        }
+    }
+
+    /// <summary>
+    /// Gives everything back after a charge: the money, the stock (restocked if it was committed,
+    /// released if only held), and marks the order refunded. Safe to run again after a crash.
+    /// </summary>
+    private async Task<CheckoutResult> CompensateAsync(CheckoutRecord saga, string? reason, CancellationToken ct)
+    {
+        if (saga.State != CheckoutState.Compensating)
+        {
+            saga.State = CheckoutState.Compensating;
+            await StepAsync(saga, "compensate", "started", reason, ct);
+        }
+        if (saga.PaymentId is not null && saga.RefundId is null)
+        {
+            var refund = await gateway.RefundAsync(new RefundRequest("refund-" + saga.Id.ToString("N"), saga.PaymentId, new Money(saga.Total, saga.Currency)), ct);
+            if (!refund.Succeeded) throw new InvalidOperationException($"Refund of checkout {saga.Id} failed: {refund.Message}");
+            saga.RefundId = refund.RefundId;
+            await StepAsync(saga, "refund", "ok", refund.RefundId, ct);
+        }
+        var committed = await db.CheckoutSteps.AsNoTracking()
+            .Where(s => s.CheckoutId == saga.Id && s.Step == "commit" && s.Outcome == "ok").Select(s => s.Detail!).ToListAsync(ct);
+        var restocked = await db.CheckoutSteps.AsNoTracking()
+            .Where(s => s.CheckoutId == saga.Id && s.Step == "restock").Select(s => s.Detail!).ToListAsync(ct);
+        var holder = CartHolds.HolderOf(saga.CartId);
+        foreach (var line in Lines(saga))
+        {
+            if (committed.Contains(line.Sku))
+            {
+                if (restocked.Contains(line.Sku)) continue;
+                await stock.AdjustOnHandAsync(line.Sku, line.Quantity, new StockChangeContext("checkout", "Order cancelled", saga.OrderNumber), ct);
+                await StepAsync(saga, "restock", "ok", line.Sku, ct);
+            }
+            else
+            {
+                await holds.ReleaseAsync(holder, line.Sku, ct);
+            }
+        }
+        if (saga.OrderId is { } orderId && await db.Orders.Include(o => o.History).FirstOrDefaultAsync(o => o.Id == orderId, ct) is { } order
+            && order.Status != OrderStatus.Refunded)
+        {
+            var now = clock.GetUtcNow();
+            (order.Status, order.Refunded, order.UpdatedAt) = (OrderStatus.Refunded, order.Total, now);
+            order.History.Add(new OrderStatusChange { Status = OrderStatus.Cancelled, At = now, Note = reason });
+            order.History.Add(new OrderStatusChange { Status = OrderStatus.Refunded, At = now, Note = $"{new Money(order.Total, order.Currency)} refunded" });
+        }
+        return await EndAsync(saga, CheckoutState.Refunded, CheckoutOutcome.Refunded,
+            $"We could not complete your order{(reason is null ? "" : $" ({reason})")}. The {new Money(saga.Total, saga.Currency)} charged has been refunded.", ct);
+    }
+
+    private async Task<CheckoutResult> EndAsync(CheckoutRecord saga, string state, CheckoutOutcome outcome, string message, CancellationToken ct)
+    {
+        (saga.State, saga.Outcome, saga.Message) = (state, outcome.ToString(), message);
+        await StepAsync(saga, "end", outcome.ToString(), message, ct);
+        return ResultOf(saga);
+    }
+
+    private async Task StepAsync(CheckoutRecord saga, string step, string outcome, string? detail, CancellationToken ct)
+    {
+        db.CheckoutSteps.Add(new CheckoutStepRecord
+        {
+            CheckoutId = saga.Id, Step = step, Outcome = outcome, At = clock.GetUtcNow(),
+            Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
+        });
+        await SaveAsync(saga, ct);
+    }
+
+    /// <summary>Saves the saga (and whatever else is pending) and renews this instance's lease on it.</summary>
+    private async Task SaveAsync(CheckoutRecord saga, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        (saga.UpdatedAt, saga.LeaseUntil) = (now, now + options.Value.RecoverAfter);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private void Fault(CheckoutStep step, CheckoutRecord saga)
+    {
+        switch (faults.Before(step, saga.Id))
+        {
+            case CheckoutFault.Crash: throw new CheckoutInterruptedException(step);
+            case CheckoutFault.Fail: throw new CheckoutStepFailedException(step);
+        }
+    }
+
+    internal sealed record PricedLine(string Sku, string Title, decimal UnitPrice, int Quantity);
+
+    private static List<PricedLine> Lines(CheckoutRecord saga) => JsonSerializer.Deserialize<List<PricedLine>>(saga.Lines, Json) ?? [];
+
+    /// <summary>
+    /// The recovery pass: every checkout left mid-way past its lease is driven to an end, finished
+    /// or compensated. Returns how many were taken over.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var stuck = await db.Checkouts.AsNoTracking()
+            .Where(c => c.LeaseUntil < now && c.State != CheckoutState.Completed && c.State != CheckoutState.Failed && c.State != CheckoutState.Refunded)
+            .OrderBy(c => c.UpdatedAt).Select(c => c.Id).Take(100).ToListAsync(ct);
+        var recovered = 0;
+        foreach (var id in stuck)
+        {
+            // Take the lease first, so two instances never drive one checkout.
+            var taken = await db.Checkouts.Where(c => c.Id == id && c.LeaseUntil < now)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseUntil, now + options.Value.RecoverAfter), ct);
+            if (taken == 0) continue;
+            db.ChangeTracker.Clear();
+            var saga = await db.Checkouts.FirstAsync(c => c.Id == id, ct);
+            LogRecovering(id, saga.State);
+            await StepAsync(saga, "recover", saga.State, null, ct);
+            await DriveAsync(saga, paymentMethod: null, expectedTotal: null, ct);
+            recovered++;
+        }
+        return recovered;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout {CheckoutId} failed in state {State}")]
+    private partial void LogStepFailed(Exception exception, Guid checkoutId, string state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cart {CartId} could not be cleared after its order")]
+    private partial void LogCartNotCleared(Exception exception, Guid cartId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovering checkout {CheckoutId}, left in state {State}")]
+    private partial void LogRecovering(Guid checkoutId, string state);
+}
