@@ -41,6 +41,7 @@ internal static class IdentitySetup
         services.AddScoped<Shopping.ShopperCart>();
         services.AddScoped<Shopping.CartPresenter>();
         services.AddScoped<Shopping.CartMerge>();
+        services.AddSingleton<Shopping.OrderAccess>();
         return services;
     }
 }

@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Storefront.Checkout.Contracts;
+using Storefront.Web.Shopping;
+using CartPage = Storefront.Web.Pages.Cart.IndexModel;
+
+namespace Storefront.Web.Pages.Checkout;
+
+/// <summary>Step 1: who and where (e-mail, address) and how it travels (shipping method).</summary>
+public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions<CheckoutOptions> options) : PageModel
+{
+    public const string DraftKey = "CheckoutDraft";
+
+    [BindProperty] public CheckoutForm Form { get; set; } = new();
+    public Quote Quote { get; private set; } = default!;
+    public IReadOnlyList<ShippingChoice> Shipping { get; private set; } = [];
+    public IReadOnlyList<string> Countries => options.Value.ShipsTo;
+    public IReadOnlyDictionary<string, string> Errors { get; private set; } = new Dictionary<string, string>();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } away) return away;
+        if (TempData.Peek(DraftKey) is string draft && JsonSerializer.Deserialize<CheckoutForm>(draft) is { } saved) Form = saved;
+        else if (User.FindFirstValue(ClaimTypes.Email) is { } email) Form.Email = email;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } away) return away;
+        var errors = new Dictionary<string, string>(checkout.ValidateAddress(Form.ToAddress()));
+        if (!ModelState.IsValid) errors[""] = "Some answers are too long.";
+        if (string.IsNullOrWhiteSpace(Form.Email) || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid((Form.Email ?? "").Trim()))
+            errors["Email"] = "Enter a valid e-mail address for the order confirmation.";
+        if (Shipping.All(s => s.Code != Form.ShippingMethod)) errors["ShippingMethod"] = "Choose a shipping method.";
+        if (errors.Count > 0)
+        {
+            Errors = errors;
+            return Page();
+        }
+        TempData[DraftKey] = JsonSerializer.Serialize(Form);
+        return RedirectToPage("/Checkout/Review");
+    }
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    {
+        if (await shopper.CurrentIdAsync(ct) is not { } cartId) return EmptyCart();
+        Quote = await checkout.QuoteAsync(cartId, null, null, ct);
+        if (Quote.Lines.Count == 0) return EmptyCart();
+        if (!Quote.CanOrder)
+        {
+            TempData[CartPage.ProblemKey] = string.Join(" ", Quote.Problems);
+            return LocalRedirect("/cart");
+        }
+        Shipping = checkout.ShippingChoices(Quote.Subtotal);
+        return null;
+    }
+
+    private LocalRedirectResult EmptyCart()
+    {
+        TempData[CartPage.ProblemKey] = "Your cart is empty. Add something before checking out.";
+        return LocalRedirect("/cart");
+    }
+}

@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Checkout.Contracts;
+using Storefront.Web.Shopping;
+using CartPage = Storefront.Web.Pages.Cart.IndexModel;
+
+namespace Storefront.Web.Pages.Checkout;
+
+/// <summary>
+/// Step 2: everything computed on the server (lines, shipping, tax, total) and the card. The page
+/// carries a new checkout id; placing the order twice with it gives one order and one charge.
+/// </summary>
+public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAccess access) : PageModel
+{
+    [BindProperty] public CheckoutForm Form { get; set; } = new();
+    [BindProperty] public Guid CheckoutId { get; set; }
+    [BindProperty] public decimal? ExpectedTotal { get; set; }
+    [BindProperty] public string Card { get; set; } = "";
+
+    public Quote Quote { get; private set; } = default!;
+    public string? ShippingName { get; private set; }
+    public string? Problem { get; private set; }
+    public IReadOnlyDictionary<string, string> Errors { get; private set; } = new Dictionary<string, string>();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (TempData.Peek(IndexModel.DraftKey) is not string draft || JsonSerializer.Deserialize<CheckoutForm>(draft) is not { } form)
+            return RedirectToPage("/Checkout/Index");
+        Form = form;
+        return await ShowAsync(ct) ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (await shopper.CurrentIdAsync(ct) is not { } cartId)
+        {
+            TempData[CartPage.ProblemKey] = "Your cart is empty.";
+            return LocalRedirect("/cart");
+        }
+        var request = new CheckoutRequest(CheckoutId, cartId, User.FindFirstValue(ClaimTypes.NameIdentifier), (Form.Email ?? "").Trim(),
+            Form.ToAddress(), Form.ShippingMethod, Card ?? "", ExpectedTotal);
+        var result = await checkout.PlaceOrderAsync(request, ct);
+        if (result.Succeeded)
+        {
+            TempData.Remove(IndexModel.DraftKey);
+            return Redirect($"/orders/{result.OrderNumber}?key={Uri.EscapeDataString(access.KeyFor(result.OrderNumber!, (Form.Email ?? "").Trim()))}");
+        }
+        if (result.Outcome == CheckoutOutcome.CartEmpty)
+        {
+            TempData[CartPage.ProblemKey] = result.Message;
+            return LocalRedirect("/cart");
+        }
+        if (result.Outcome == CheckoutOutcome.OutOfStock)
+        {
+            TempData[CartPage.ProblemKey] = result.Message;
+            return LocalRedirect("/cart");
+        }
+        Problem = result.Message;
+        Errors = result.FieldErrors ?? new Dictionary<string, string>();
+        if (Errors.Keys.Any(k => k is not ("PaymentMethod" or "")))
+        {
+            // An address problem: back to the address step, with the shopper's answers kept.
+            TempData[IndexModel.DraftKey] = JsonSerializer.Serialize(Form);
+            TempData[CartPage.ProblemKey] = "Please check your delivery details.";
+            return RedirectToPage("/Checkout/Index");
+        }
+        return await ShowAsync(ct) ?? Page();
+    }
+
+    /// <summary>Prices the cart for the review, with a fresh checkout id for the next attempt.</summary>
+    private async Task<IActionResult?> ShowAsync(CancellationToken ct)
+    {
+        if (await shopper.CurrentIdAsync(ct) is not { } cartId) return LocalRedirect("/cart");
+        Quote = await checkout.QuoteAsync(cartId, Form.ToAddress(), Form.ShippingMethod, ct);
+        if (Quote.Lines.Count == 0)
+        {
+            TempData[CartPage.ProblemKey] = "Your cart is empty.";
+            return LocalRedirect("/cart");
+        }
+        if (!Quote.CanOrder)
+        {
+            TempData[CartPage.ProblemKey] = string.Join(" ", Quote.Problems);
+            return LocalRedirect("/cart");
+        }
+        ShippingName = checkout.ShippingChoices(Quote.Subtotal).FirstOrDefault(s => s.Code == Form.ShippingMethod)?.Name;
+        CheckoutId = Guid.CreateVersion7();
+        ExpectedTotal = Quote.Total.Amount;
+        Card = "";
+        ModelState.Clear();
+        return null;
+    }
+}
