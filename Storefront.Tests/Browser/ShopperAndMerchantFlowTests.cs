@@ -120,12 +120,64 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await Expect(page.Locator(".cart-count")).ToHaveTextAsync("1");
     }
 
-    private async Task<(string Sku, string Slug, string Title)> ProductWithStockAsync(int onHand)
+    [Fact]
+    public async Task Shopper_buys_with_the_test_card_and_sees_the_tracking_number_the_merchant_adds()
+    {
+        var (_, slug, title) = await ProductWithStockAsync(20, offset: 1);
+        var shopper = await app.NewPageAsync();
+        await shopper.GotoAsync($"/p/{slug}");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await shopper.Locator(".mini-cart").ClickAsync();
+        await shopper.GetByRole(AriaRole.Link, new() { Name = "Check out" }).ClickAsync();
+
+        await shopper.GetByLabel("E-mail").FillAsync("guest.buyer@example.test");
+        await shopper.GetByLabel("Full name").FillAsync("Guest Buyer");
+        await shopper.GetByLabel("Street address").FillAsync("12 Pine Avenue");
+        await shopper.GetByLabel("City").FillAsync("Seattle");
+        await shopper.GetByLabel("State or province code").FillAsync("WA");
+        await shopper.GetByLabel("Postal code").FillAsync("98101");
+        await shopper.GetByLabel("Express (next day)").CheckAsync();
+        await BrowserFixture.ScreenshotAsync(shopper, "checkout-delivery");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Continue to review" }).ClickAsync();
+
+        await Expect(shopper.GetByRole(AriaRole.Heading, new() { Name = "Review and pay" })).ToBeVisibleAsync();
+        await Expect(shopper.Locator("table.order-lines")).ToContainTextAsync(title);
+        await shopper.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
+        await BrowserFixture.ScreenshotAsync(shopper, "checkout-review");
+        await shopper.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Place order and pay") }).ClickAsync();
+
+        await Expect(shopper.Locator("#order-status")).ToHaveTextAsync("Paid");
+        var number = (await shopper.Locator("h1").TextContentAsync())!.Replace("Order ", "", StringComparison.Ordinal);
+        Assert.Matches("^SF-\\d+$", number);
+        await Expect(shopper.Locator(".cart-count")).ToHaveTextAsync("0");
+        await BrowserFixture.ScreenshotAsync(shopper, "order-placed");
+
+        var merchant = await app.NewPageAsync();
+        await merchant.GotoAsync($"/admin/orders/{number}");
+        await merchant.GetByLabel("E-mail").FillAsync(AdminBootstrapper.DemoEmail);
+        await merchant.GetByLabel("Password").FillAsync(AdminBootstrapper.DemoPassword);
+        await merchant.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await merchant.GetByRole(AriaRole.Button, new() { Name = "Mark as packed" }).ClickAsync();
+        await Expect(merchant.Locator("#order-status")).ToHaveTextAsync("Packed");
+        await merchant.GetByLabel("Carrier").FillAsync("UPS");
+        await merchant.GetByLabel("Tracking number").FillAsync("1Z999AA10123456784");
+        await merchant.GetByRole(AriaRole.Button, new() { Name = "Mark as shipped" }).ClickAsync();
+        await Expect(merchant.Locator("#order-status")).ToHaveTextAsync("Shipped");
+        await BrowserFixture.ScreenshotAsync(merchant, "admin-order-shipped");
+
+        await shopper.ReloadAsync();
+        await Expect(shopper.Locator("#order-status")).ToHaveTextAsync("Shipped");
+        await Expect(shopper.Locator("#tracking")).ToContainTextAsync("1Z999AA10123456784");
+        await BrowserFixture.ScreenshotAsync(shopper, "order-shipped");
+    }
+
+    private async Task<(string Sku, string Slug, string Title)> ProductWithStockAsync(int onHand, int offset = 0)
     {
         await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT sku, slug, title FROM catalog.products WHERE is_published ORDER BY sku DESC LIMIT 1", connection);
+            "SELECT sku, slug, title FROM catalog.products WHERE is_published ORDER BY sku DESC OFFSET @offset LIMIT 1", connection);
+        command.Parameters.AddWithValue("offset", offset);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         var product = (reader.GetString(0), reader.GetString(1), reader.GetString(2));

@@ -75,6 +75,22 @@ public sealed class CheckoutPagesTests(CheckoutStoreFixtureForPages store) : ICl
         Assert.Equal($"/orders/{number}", tracked.RequestMessage!.RequestUri!.AbsolutePath);
         var wrong = await PostAsync(other, "/orders/track", new() { ["Number"] = number, ["Email"] = "someone@example.test" }, trackPage);
         Assert.Contains("We found no order with that number and e-mail address.", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The guest makes an account from the order page; the order comes with it.
+        var registerLink = order.QuerySelector(".account-panel a")!.GetAttribute("href")!;
+        var registerPage = await client.GetStringAsync(registerLink);
+        Assert.Contains("value=\"grace@example.test\"", registerPage, StringComparison.Ordinal);
+        var registerDoc = await Html.ParseAsync(registerPage);
+        var registered = await PostAsync(client, registerLink, new()
+        {
+            ["Input.DisplayName"] = "Grace", ["Input.Email"] = "grace@example.test", ["Input.Password"] = "Grace-Guest-2024",
+            ["Input.ConfirmPassword"] = "Grace-Guest-2024",
+            ["Order"] = registerDoc.QuerySelector("input[name=Order]")!.GetAttribute("value")!,
+            ["Key"] = registerDoc.QuerySelector("input[name=Key]")!.GetAttribute("value")!,
+        }, registerPage);
+        Assert.Equal($"/orders/{number}", registered.RequestMessage!.RequestUri!.AbsolutePath);
+        var history = await client.GetDocumentAsync("/account/orders");
+        Assert.Equal(number, history.QuerySelector("table.data tbody a")!.TextContent);
     }
 
     [Fact]

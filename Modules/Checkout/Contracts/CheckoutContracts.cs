@@ -98,6 +98,9 @@ public sealed class CheckoutOptions
     /// <summary>Countries the store ships to.</summary>
     public List<string> ShipsTo { get; set; } = ["US", "CA", "GB", "DE", "FR", "NL"];
 
+    /// <summary>The store's public address, for links in e-mails.</summary>
+    public string StoreUrl { get; set; } = "http://localhost:5000";
+
     /// <summary>A checkout untouched for this long mid-way is finished or compensated by the recovery job.</summary>
     public TimeSpan RecoverAfter { get; set; } = TimeSpan.FromMinutes(2);
 }

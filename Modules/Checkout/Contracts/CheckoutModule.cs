@@ -29,7 +29,10 @@ public static class CheckoutModule
         services.AddScoped<IOrders, OrderQueries>();
         services.TryAddSingleton<ICheckoutFaults, NoCheckoutFaults>();
         services.AddScoped<IPaymentGateway, TestPaymentGateway>();
+        services.AddScoped<IOrderAdmin, OrderAdmin>();
         services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>, FulfilmentHandler>();
+        services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>, OrderEmails>();
+        services.AddScoped<IIntegrationEventHandler<OrderStatusChangedEvent>, OrderEmails>();
         services.AddTransient<RecoverCheckoutsJob>();
         return services;
     }

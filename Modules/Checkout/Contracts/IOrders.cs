@@ -25,4 +25,34 @@ public interface IOrders
     Task<OrderView?> TrackAsync(string number, string email, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<OrderSummary>> ForUserAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Attaches a guest order to the account just made for it; false when it already belongs to one.</summary>
+    Task<bool> ClaimAsync(string number, string userId, CancellationToken cancellationToken);
 }
+
+public sealed record AdminOrderQuery(string? Status = null, DateOnly? From = null, DateOnly? To = null, string? Customer = null,
+    decimal? MinTotal = null, decimal? MaxTotal = null, int Page = 1, int PageSize = 25);
+
+public sealed record AdminOrderRow(string Number, string Email, string Status, Money Total, int Items, DateTimeOffset PlacedAt);
+
+public sealed record AdminOrderPage(IReadOnlyList<AdminOrderRow> Rows, int Page, int PageSize, long Total);
+
+public sealed record OrderChangeResult(bool Succeeded, string? Message = null, string? Field = null);
+
+/// <summary>What merchants do with orders.</summary>
+public interface IOrderAdmin
+{
+    Task<AdminOrderPage> ListAsync(AdminOrderQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Moves an order forward: Paid → Packed → Shipped (needs carrier and tracking number) → Delivered.</summary>
+    Task<OrderChangeResult> MoveAsync(string number, string status, string? carrier, string? trackingNumber, string actor, CancellationToken cancellationToken);
+
+    /// <summary>Cancels an order that has not shipped: refunds what is left to refund and puts its stock back.</summary>
+    Task<OrderChangeResult> CancelAsync(string number, string actor, CancellationToken cancellationToken);
+
+    /// <summary>Refunds part or all of what is left of an order's payment through the payment gateway.</summary>
+    Task<OrderChangeResult> RefundAsync(string number, decimal amount, string actor, CancellationToken cancellationToken);
+}
+
+/// <summary>Published with every status change after an order is placed.</summary>
+public sealed record OrderStatusChangedEvent(Guid OrderId, string OrderNumber, string Email, string Status, string? Note, DateTimeOffset At);

@@ -32,6 +32,13 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
             .Select(o => new OrderSummary(o.Number, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt))
             .ToListAsync(ct);
 
+    public async Task<bool> ClaimAsync(string number, string userId, CancellationToken ct)
+    {
+        var normalized = (number ?? "").Trim().ToUpperInvariant();
+        return await db.Orders.Where(o => o.Number == normalized && o.UserId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.UserId, userId), ct) == 1;
+    }
+
     private static OrderView View(Order o)
     {
         Money M(decimal amount) => new(amount, o.Currency);

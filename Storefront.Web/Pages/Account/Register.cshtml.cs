@@ -7,7 +7,8 @@ using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Pages.Account;
 
-public sealed class RegisterModel(UserManager<StoreUser> users, SignInManager<StoreUser> signIn, CartMerge cartMerge) : PageModel
+public sealed class RegisterModel(UserManager<StoreUser> users, SignInManager<StoreUser> signIn, CartMerge cartMerge,
+    Storefront.Checkout.Contracts.IOrders orders, OrderAccess access) : PageModel
 {
     public sealed record InputModel
     {
@@ -27,7 +28,17 @@ public sealed class RegisterModel(UserManager<StoreUser> users, SignInManager<St
     [BindProperty] public InputModel Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
-    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? LocalRedirect("/account") : Page();
+    /// <summary>A guest order (number and key) that the new account takes over.</summary>
+    [BindProperty(SupportsGet = true)] public string? Order { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Key { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (User.Identity?.IsAuthenticated == true) return LocalRedirect("/account");
+        // Coming from a guest order: start from the e-mail address it was placed with.
+        if (Order is not null && await orders.GetAsync(Order, ct) is { } order && access.MayView(User, order, Key)) Input.Email = order.Email;
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -54,6 +65,9 @@ public sealed class RegisterModel(UserManager<StoreUser> users, SignInManager<St
         }
         await signIn.SignInAsync(user, isPersistent: false);
         await cartMerge.SignedInAsync(user.Id, TempData, HttpContext.RequestAborted);
+        if (Order is not null && await orders.GetAsync(Order, HttpContext.RequestAborted) is { UserId: null } guestOrder
+            && access.MayView(User, guestOrder, Key) && await orders.ClaimAsync(guestOrder.Number, user.Id, HttpContext.RequestAborted))
+            return LocalRedirect($"/orders/{guestOrder.Number}");
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/account");
     }
 }
