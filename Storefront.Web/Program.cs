@@ -44,6 +44,7 @@ app.UseAuthorization();
 app.MapStorefrontInfrastructure();
 app.MapMedia();
 app.MapCartApi();
+app.MapStripeWebhook();
 app.MapRazorPages();
 
 app.Run();

@@ -28,7 +28,13 @@ public static class CheckoutModule
         services.AddScoped<ICheckout>(sp => sp.GetRequiredService<CheckoutSaga>());
         services.AddScoped<IOrders, OrderQueries>();
         services.TryAddSingleton<ICheckoutFaults, NoCheckoutFaults>();
-        services.AddScoped<IPaymentGateway, TestPaymentGateway>();
+        services.AddOptions<StripeOptions>().BindConfiguration("Checkout:Stripe");
+        // Checkout:Gateway chooses the payment provider: "test" (the default) or "stripe".
+        if (string.Equals(configuration["Checkout:Gateway"], "stripe", StringComparison.OrdinalIgnoreCase))
+            services.AddScoped<IPaymentGateway, StripePaymentGateway>();
+        else
+            services.AddScoped<IPaymentGateway, TestPaymentGateway>();
+        services.AddScoped<IStripeWebhooks, StripeWebhooks>();
         services.AddScoped<IOrderAdmin, OrderAdmin>();
         services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>, FulfilmentHandler>();
         services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>, OrderEmails>();

@@ -17,6 +17,7 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
     public DbSet<FulfilmentRequest> FulfilmentRequests => Set<FulfilmentRequest>();
     public DbSet<TestGatewayPayment> TestGatewayPayments => Set<TestGatewayPayment>();
+    public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -103,6 +104,13 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.HasIndex(f => f.OrderId).IsUnique();
             e.Property(f => f.Status).HasMaxLength(30);
             e.HasIndex(f => new { f.Status, f.CreatedAt });
+        });
+        modelBuilder.Entity<ProcessedWebhookEvent>(e =>
+        {
+            e.ToTable("processed_webhook_events");
+            e.HasKey(w => w.EventId);
+            e.Property(w => w.EventId).HasMaxLength(100);
+            e.Property(w => w.Type).HasMaxLength(100);
         });
         modelBuilder.Entity<TestGatewayPayment>(e =>
         {

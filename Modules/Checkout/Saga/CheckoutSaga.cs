@@ -47,8 +47,11 @@ internal sealed partial class CheckoutSaga(
         if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 256 || !request.Email.Contains('@', StringComparison.Ordinal))
             errors["Email"] = "Enter a valid e-mail address.";
         if (!options.Value.Shipping.ContainsKey(request.ShippingMethod ?? "")) errors["ShippingMethod"] = "Choose a shipping method.";
-        var digits = new string((request.PaymentMethod ?? "").Where(char.IsDigit).ToArray());
-        if (digits.Length is < 12 or > 19) errors["PaymentMethod"] = "Enter the card number.";
+        // A Stripe PaymentMethod id (made by Stripe.js in the browser), or a card number for the test gateway.
+        var token = (request.PaymentMethod ?? "").Trim();
+        var isToken = token.StartsWith("pm_", StringComparison.Ordinal) && token.Length <= 100;
+        var digits = new string(token.Where(char.IsDigit).ToArray());
+        if (!isToken && digits.Length is < 12 or > 19) errors["PaymentMethod"] = "Enter the card number.";
         if (request.CheckoutId == Guid.Empty) errors[""] = "This checkout page has expired. Reload it and try again.";
         if (errors.Count > 0) return new(CheckoutOutcome.Invalid, null, "Please correct the highlighted fields.", errors);
 
@@ -57,7 +60,7 @@ internal sealed partial class CheckoutSaga(
         {
             Id = request.CheckoutId, CartId = request.CartId, UserId = request.UserId, Email = request.Email.Trim(),
             ShippingAddress = JsonSerializer.Serialize(request.ShippingAddress, Json), ShippingMethod = request.ShippingMethod!,
-            PaymentHint = "card ending " + digits[^4..], State = CheckoutState.Started,
+            PaymentHint = isToken ? "Stripe payment method" : "card ending " + digits[^4..], State = CheckoutState.Started,
             LeaseUntil = now + options.Value.RecoverAfter, CreatedAt = now, UpdatedAt = now,
         };
         db.Checkouts.Add(saga);

@@ -306,6 +306,29 @@ namespace Storefront.Checkout.Data.Migrations
                     b.ToTable("order_status_changes", "checkout");
                 });
 
+            modelBuilder.Entity("Storefront.Checkout.Payments.ProcessedWebhookEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("EventId")
+                        .HasName("pk_processed_webhook_events");
+
+                    b.ToTable("processed_webhook_events", "checkout");
+                });
+
             modelBuilder.Entity("Storefront.Checkout.Payments.TestGatewayPayment", b =>
                 {
                     b.Property<string>("IdempotencyKey")

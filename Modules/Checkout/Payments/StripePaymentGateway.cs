@@ -1,0 +1,99 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Stripe;
+using Storefront.Checkout.Contracts;
+
+namespace Storefront.Checkout.Payments;
+
+public sealed class StripeOptions
+{
+    /// <summary>The secret API key (sk_live_… or sk_test_…).</summary>
+    public string SecretKey { get; set; } = "";
+
+    /// <summary>The API's address; only changed to point at a stand-in in tests.</summary>
+    public string? ApiBase { get; set; }
+
+    /// <summary>The signing secret of the webhook endpoint (whsec_…).</summary>
+    public string WebhookSecret { get; set; } = "";
+}
+
+/// <summary>
+/// Payments through Stripe with Stripe.net: a PaymentIntent created and confirmed in one call, with
+/// the checkout id as Stripe's idempotency key (a repeated request returns the first PaymentIntent
+/// and never charges twice) and as metadata, which is how recovery finds a charge again. The
+/// payment method is a Stripe PaymentMethod id (pm_…), made in the browser by Stripe.js; card
+/// numbers never reach this server.
+/// </summary>
+internal sealed class StripePaymentGateway(IOptions<StripeOptions> options) : IPaymentGateway
+{
+    private StripeClient Client => new(options.Value.SecretKey, apiBase: string.IsNullOrWhiteSpace(options.Value.ApiBase) ? null : options.Value.ApiBase);
+
+    private static long Cents(decimal amount) => (long)decimal.Round(amount * 100m, 0, MidpointRounding.AwayFromZero);
+
+    public async Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken ct)
+    {
+        var service = new PaymentIntentService(Client);
+        try
+        {
+            var intent = await service.CreateAsync(new PaymentIntentCreateOptions
+            {
+                Amount = Cents(request.Amount.Amount),
+                Currency = request.Amount.Currency.ToLowerInvariant(),
+                PaymentMethod = request.PaymentMethod,
+                Confirm = true,
+                Description = request.Description,
+                Metadata = new Dictionary<string, string> { ["checkout_id"] = request.IdempotencyKey },
+                AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
+            }, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct);
+            return Answer(intent);
+        }
+        catch (StripeException ex)
+        {
+            return Failure(ex);
+        }
+    }
+
+    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken ct)
+    {
+        try
+        {
+            var refund = await new RefundService(Client).CreateAsync(new RefundCreateOptions
+            {
+                PaymentIntent = request.PaymentId,
+                Amount = Cents(request.Amount.Amount),
+            }, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct);
+            return refund.Status is "succeeded" or "pending"
+                ? new RefundResult(true, refund.Id, null)
+                : new RefundResult(false, refund.Id, $"Stripe reports the refund as {refund.Status}.");
+        }
+        catch (StripeException ex)
+        {
+            return new RefundResult(false, null, ex.StripeError?.Message ?? ex.Message);
+        }
+    }
+
+    public async Task<PaymentResult?> FindChargeAsync(string idempotencyKey, CancellationToken ct)
+    {
+        var found = await new PaymentIntentService(Client).SearchAsync(new PaymentIntentSearchOptions
+        {
+            Query = string.Create(CultureInfo.InvariantCulture, $"metadata['checkout_id']:'{idempotencyKey}'"),
+        }, null, ct);
+        return found.Data.Count == 0 ? null : Answer(found.Data[0]);
+    }
+
+    private static PaymentResult Answer(PaymentIntent intent) => intent.Status switch
+    {
+        "succeeded" => new(PaymentStatus.Succeeded, intent.Id, null),
+        "processing" => new(PaymentStatus.RetryLater, intent.Id, "The payment is still being processed."),
+        "requires_payment_method" => new(PaymentStatus.Declined, null, intent.LastPaymentError?.Message ?? "Your card was declined."),
+        _ => new(PaymentStatus.Failed, null, $"The payment needs a step this store does not support ({intent.Status})."),
+    };
+
+    private static PaymentResult Failure(StripeException ex) => ex.StripeError?.Type switch
+    {
+        "card_error" => new(PaymentStatus.Declined, null, ex.StripeError.Message ?? "Your card was declined."),
+        "rate_limit_error" or "api_connection_error" => new(PaymentStatus.RetryLater, null, "The payment provider is busy. Trying again."),
+        _ when (int)ex.HttpStatusCode >= 500 => new(PaymentStatus.RetryLater, null, "The payment provider is having trouble. Trying again."),
+        _ => new(PaymentStatus.Failed, null, ex.StripeError?.Message ?? "The payment could not be processed."),
+    };
+}

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Stripe;
+using Storefront.Checkout.Data;
+using Storefront.Checkout.Saga;
+
+namespace Storefront.Checkout.Payments;
+
+/// <summary>A Stripe event this store has handled; a redelivery finds it here and changes nothing.</summary>
+internal sealed class ProcessedWebhookEvent
+{
+    public string EventId { get; set; } = "";
+    public string Type { get; set; } = "";
+    public DateTimeOffset ReceivedAt { get; set; }
+}
+
+public enum WebhookOutcome { Handled, Duplicate, BadSignature }
+
+public interface IStripeWebhooks
+{
+    Task<WebhookOutcome> HandleAsync(string payload, string? signatureHeader, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Stripe's webhook: the signature is checked with the endpoint's secret, each event is handled
+/// once (its id is recorded in the same transaction), and a payment event for a checkout that is
+/// still waiting on its payment hands that checkout to the recovery job at once.
+/// </summary>
+internal sealed class StripeWebhooks(CheckoutDbContext db, IOptions<StripeOptions> options, TimeProvider clock) : IStripeWebhooks
+{
+    public async Task<WebhookOutcome> HandleAsync(string payload, string? signatureHeader, CancellationToken ct)
+    {
+        Event stripeEvent;
+        try
+        {
+            stripeEvent = EventUtility.ConstructEvent(payload, signatureHeader ?? "", options.Value.WebhookSecret, throwOnApiVersionMismatch: false);
+        }
+        catch (StripeException)
+        {
+            return WebhookOutcome.BadSignature;
+        }
+
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO checkout.processed_webhook_events (event_id, type, received_at) VALUES ({stripeEvent.Id}, {stripeEvent.Type}, {now}) ON CONFLICT DO NOTHING", ct);
+        if (inserted == 0) return WebhookOutcome.Duplicate;
+
+        if (stripeEvent.Data.Object is PaymentIntent intent && intent.Metadata?.TryGetValue("checkout_id", out var key) == true
+            && Guid.TryParseExact(key, "N", out var checkoutId))
+        {
+            await db.Checkouts.Where(c => c.Id == checkoutId && c.State == CheckoutState.Charging)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseUntil, now.AddSeconds(-1)), ct);
+        }
+        await tx.CommitAsync(ct);
+        return WebhookOutcome.Handled;
+    }
+}

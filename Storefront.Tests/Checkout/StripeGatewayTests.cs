@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Storefront.BuildingBlocks;
+using Storefront.Cart.Contracts;
+using Storefront.Checkout.Contracts;
+using Storefront.Checkout.Data;
+using Storefront.Checkout.Payments;
+using Storefront.Tests.Fixtures;
+using Storefront.Tests.Web;
+
+namespace Storefront.Tests.Checkout;
+
+/// <summary>The store with Stripe as its gateway, pointed at the local Stripe stand-in.</summary>
+public sealed class StripeStoreFixture : ShopFixture, IAsyncLifetime
+{
+    public const string WebhookSecret = "whsec_standin_secret";
+
+    public StripeStandIn Stripe { get; private set; } = default!;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Checkout:Gateway"] = "stripe",
+        ["Checkout:Stripe:SecretKey"] = StripeStandIn.SecretKey,
+        ["Checkout:Stripe:ApiBase"] = Stripe.BaseAddress.ToString().TrimEnd('/'),
+        ["Checkout:Stripe:WebhookSecret"] = WebhookSecret,
+    };
+
+    public override async Task InitializeAsync()
+    {
+        Stripe = await StripeStandIn.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Stripe.DisposeAsync();
+    }
+}
+
+public sealed class StripeGatewayTests(StripeStoreFixture store) : IClassFixture<StripeStoreFixture>
+{
+    private async Task<T> With<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        using var scope = store.Services.CreateScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    private Task<T> Gateway<T>(Func<IPaymentGateway, Task<T>> action) => With(sp => action(sp.GetRequiredService<IPaymentGateway>()));
+
+    [Fact]
+    public async Task A_repeated_idempotency_key_returns_the_first_payment_intent_and_charges_once()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var charge = new ChargeRequest(key, new Money(25.50m, "USD"), "pm_card_visa", "Test order");
+        var before = store.Stripe.SucceededCharges;
+        var first = await Gateway(g => g.ChargeAsync(charge, default));
+        var again = await Gateway(g => g.ChargeAsync(charge, default));
+        Assert.Equal(PaymentStatus.Succeeded, first.Status);
+        Assert.Equal(first.PaymentId, again.PaymentId);
+        Assert.Equal(before + 1, store.Stripe.SucceededCharges);
+
+        var sent = store.Stripe.Requests.Where(r => r.IdempotencyKey == key).ToList();
+        Assert.Equal(2, sent.Count);
+        Assert.All(sent, r => Assert.Equal(("2550", "usd", "true", key), (r.Form["amount"], r.Form["currency"], r.Form["confirm"], r.Form["metadata[checkout_id]"])));
+        Assert.Equal(first.PaymentId, (await Gateway(g => g.FindChargeAsync(key, default)))!.PaymentId);
+        Assert.Null(await Gateway(g => g.FindChargeAsync(Guid.NewGuid().ToString("N"), default)));
+    }
+
+    [Fact]
+    public async Task A_declined_card_comes_back_as_declined_with_Stripes_message()
+    {
+        var result = await Gateway(g => g.ChargeAsync(new ChargeRequest(Guid.NewGuid().ToString("N"), new Money(10m, "USD"), "pm_card_chargeDeclined", "Test"), default));
+        Assert.Equal((PaymentStatus.Declined, "Your card was declined."), (result.Status, result.Message));
+        var unknown = await Gateway(g => g.ChargeAsync(new ChargeRequest(Guid.NewGuid().ToString("N"), new Money(10m, "USD"), "pm_nonsense", "Test"), default));
+        Assert.Equal(PaymentStatus.Failed, unknown.Status);
+    }
+
+    [Fact]
+    public async Task Refunds_are_partial_or_full_never_beyond_the_charge_and_never_twice_for_one_key()
+    {
+        var charge = await Gateway(g => g.ChargeAsync(new ChargeRequest(Guid.NewGuid().ToString("N"), new Money(40m, "USD"), "pm_card_visa", "Test"), default));
+        var partial = new RefundRequest("refund-a-" + charge.PaymentId, charge.PaymentId!, new Money(15m, "USD"));
+        Assert.True((await Gateway(g => g.RefundAsync(partial, default))).Succeeded);
+        Assert.True((await Gateway(g => g.RefundAsync(partial, default))).Succeeded);
+        Assert.Equal(1500, store.Stripe.RefundedCents(charge.PaymentId!));
+        var tooMuch = await Gateway(g => g.RefundAsync(new RefundRequest("refund-b-" + charge.PaymentId, charge.PaymentId!, new Money(30m, "USD")), default));
+        Assert.False(tooMuch.Succeeded);
+        Assert.StartsWith("Refund amount (3000) is greater than unrefunded amount", tooMuch.Message, StringComparison.Ordinal);
+        Assert.True((await Gateway(g => g.RefundAsync(new RefundRequest("refund-c-" + charge.PaymentId, charge.PaymentId!, new Money(25m, "USD")), default))).Succeeded);
+        Assert.Equal(4000, store.Stripe.RefundedCents(charge.PaymentId!));
+    }
+
+    [Fact]
+    public async Task The_whole_saga_runs_on_Stripe_and_merchant_refunds_go_back_through_it()
+    {
+        var product = await store.ProductAsync(onHand: 5);
+        var cart = await With(sp => sp.GetRequiredService<ICarts>().StartAsync(default));
+        await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cart, product.Sku, 2, default));
+        var address = new Address("Sam Stripe", "1 Dock St", null, "Boston", "MA", "02110", "US");
+        var result = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(
+            new CheckoutRequest(Guid.NewGuid(), cart, null, "sam@example.test", address, "standard", "pm_card_visa"), default));
+        Assert.Equal(CheckoutOutcome.Completed, result.Outcome);
+        var order = (await With(sp => sp.GetRequiredService<IOrders>().GetAsync(result.OrderNumber!, default)))!;
+        Assert.StartsWith("pi_", order.PaymentId, StringComparison.Ordinal);
+
+        Assert.True((await With(sp => sp.GetRequiredService<IOrderAdmin>().RefundAsync(order.Number, 1.25m, "admin", default))).Succeeded);
+        Assert.Equal(125, store.Stripe.RefundedCents(order.PaymentId!));
+    }
+
+    private static string Event(string id, string type, string checkoutKey) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["id"] = id, ["object"] = "event", ["type"] = type, ["api_version"] = "2024-06-20", ["created"] = 1_700_000_000, ["livemode"] = false,
+        ["data"] = new Dictionary<string, object?>
+        {
+            ["object"] = new Dictionary<string, object?>
+            {
+                ["id"] = "pi_webhook", ["object"] = "payment_intent", ["amount"] = 1000, ["currency"] = "usd", ["status"] = "succeeded",
+                ["metadata"] = new Dictionary<string, string> { ["checkout_id"] = checkoutKey },
+            },
+        },
+    });
+
+    private async Task<HttpResponseMessage> PostWebhookAsync(string payload, string signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Stripe-Signature", signature);
+        return await store.Client().SendAsync(request);
+    }
+
+    [Fact]
+    public async Task The_webhook_checks_the_signature_and_handles_each_event_once()
+    {
+        var id = "evt_" + Guid.NewGuid().ToString("N");
+        var payload = Event(id, "payment_intent.succeeded", Guid.NewGuid().ToString("N"));
+        var signature = StripeStandIn.Sign(payload, StripeStoreFixture.WebhookSecret, DateTimeOffset.UtcNow);
+
+        var first = await PostWebhookAsync(payload, signature);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.False((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+        var second = await PostWebhookAsync(payload, signature);
+        Assert.True((await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+        Assert.Equal(1, await With(sp => sp.GetRequiredService<CheckoutDbContext>().ProcessedWebhookEvents.CountAsync(e => e.EventId == id)));
+
+        var forged = await PostWebhookAsync(payload, StripeStandIn.Sign(payload, "whsec_someone_else", DateTimeOffset.UtcNow));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal("application/problem+json", forged.Content.Headers.ContentType?.MediaType);
+        var stale = await PostWebhookAsync(payload.Replace(id, id + "x", StringComparison.Ordinal), StripeStandIn.Sign(payload, StripeStoreFixture.WebhookSecret, DateTimeOffset.UtcNow.AddHours(-1)));
+        Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync("not json", "t=1,v1=00")).StatusCode);
+    }
+}
