@@ -1,4 +1,4 @@
-using Storefront.Checkout.Payments;
+using Storefront.Checkout.Contracts;
 
 namespace Storefront.Web.Shopping;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Stripe;
+using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Data;
 using Storefront.Checkout.Saga;
 
@@ -15,12 +16,6 @@ internal sealed class ProcessedWebhookEvent
     public DateTimeOffset ReceivedAt { get; set; }
 }
 
-public enum WebhookOutcome { Handled, Duplicate, BadSignature }
-
-public interface IStripeWebhooks
-{
-    Task<WebhookOutcome> HandleAsync(string payload, string? signatureHeader, CancellationToken cancellationToken);
-}
 
 /// <summary>
 /// Stripe's webhook: the signature is checked with the endpoint's secret, each event is handled
