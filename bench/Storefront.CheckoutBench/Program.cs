@@ -58,7 +58,7 @@ async Task<(List<double> Checkout, List<double> Flow, int Failed, double Elapsed
     {
         var random = new Random(w * 7919 + forSeconds);
         (checkout[w], flow[w]) = ([], []);
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseUrl };
+        using var http = new HttpClient(new CookieJar(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false })) { BaseAddress = baseUrl };
         while (clock.Elapsed.TotalSeconds < forSeconds)
         {
             var (c, f, ok) = await BuyAsync(http, random);
@@ -75,3 +75,32 @@ var (placedTimes, flowTimes, failures, elapsed) = await RunAsync(seconds);
 double P(List<double> all, double q) => all.Count == 0 ? double.NaN : all[Math.Min(all.Count - 1, (int)(q * all.Count))];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"RESULT shoppers={shoppers} orders={placedTimes.Count} orders_per_s={placedTimes.Count / elapsed:0.0} failed={failures} checkout_p50_ms={P(placedTimes, 0.5):0.0} p95_ms={P(placedTimes, 0.95):0.0} p99_ms={P(placedTimes, 0.99):0.0} flow_p50_ms={P(flowTimes, 0.5):0.0} flow_p95_ms={P(flowTimes, 0.95):0.0}"));
+
+/// <summary>
+/// Keeps cookies by name and sends them back on every request. The store marks its cookies Secure
+/// outside Development, which .NET's CookieContainer would not return over the plain HTTP this
+/// benchmark uses on the loopback address.
+/// </summary>
+internal sealed class CookieJar(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (_cookies.Count > 0) request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+        {
+            foreach (var header in setCookies)
+            {
+                var pair = header.Split(';', 2)[0];
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0) continue;
+                var (name, value) = (pair[..eq].Trim(), pair[(eq + 1)..].Trim());
+                if (value.Length == 0 || header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)) _cookies.Remove(name);
+                else _cookies[name] = value;
+            }
+        }
+        return response;
+    }
+}
