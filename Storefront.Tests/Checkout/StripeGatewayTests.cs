@@ -27,6 +27,7 @@ public sealed class StripeStoreFixture : ShopFixture, IAsyncLifetime
         ["Checkout:Stripe:SecretKey"] = StripeStandIn.SecretKey,
         ["Checkout:Stripe:ApiBase"] = Stripe.BaseAddress.ToString().TrimEnd('/'),
         ["Checkout:Stripe:WebhookSecret"] = WebhookSecret,
+        ["Checkout:Stripe:PublishableKey"] = "pk_test_standin",
     };
 
     public override async Task InitializeAsync()
@@ -152,5 +153,34 @@ public sealed class StripeGatewayTests(StripeStoreFixture store) : IClassFixture
         var stale = await PostWebhookAsync(payload.Replace(id, id + "x", StringComparison.Ordinal), StripeStandIn.Sign(payload, StripeStoreFixture.WebhookSecret, DateTimeOffset.UtcNow.AddHours(-1)));
         Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync("not json", "t=1,v1=00")).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_Stripe_the_review_page_takes_a_PaymentMethod_from_Stripe_js_and_places_the_order()
+    {
+        var product = await store.ProductAsync(onHand: 5);
+        var client = store.Client();
+        await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 1 });
+        var delivery = await client.GetStringAsync("/checkout");
+        var toReview = await client.PostAsync("/checkout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Form.Email"] = "pat@example.test", ["Form.Name"] = "Pat Stripe", ["Form.Line1"] = "3 Bay Rd", ["Form.City"] = "Portland",
+            ["Form.Region"] = "OR", ["Form.PostalCode"] = "97201", ["Form.Country"] = "US", ["Form.ShippingMethod"] = "standard",
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(delivery),
+        }));
+        var reviewHtml = await toReview.Content.ReadAsStringAsync();
+        var review = await Html.ParseAsync(reviewHtml);
+        // No card number field: Stripe Elements draws the card field and Stripe.js makes the PaymentMethod.
+        Assert.Equal("pk_test_standin", review.QuerySelector("#card-element")!.GetAttribute("data-key"));
+        Assert.Equal("hidden", review.QuerySelector("#Card")!.GetAttribute("type"));
+        Assert.NotNull(review.QuerySelector("script[src='https://js.stripe.com/v3/']"));
+
+        var form = review.QuerySelectorAll("form.payment input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        form["Card"] = "pm_card_visa";
+        form["__RequestVerificationToken"] = Html.AntiforgeryToken(reviewHtml);
+        var before = store.Stripe.SucceededCharges;
+        var placed = await client.PostAsync("/checkout/review", new FormUrlEncodedContent(form));
+        Assert.StartsWith("/orders/SF-", placed.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(before + 1, store.Stripe.SucceededCharges);
     }
 }

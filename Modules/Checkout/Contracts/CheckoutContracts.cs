@@ -98,11 +98,23 @@ public sealed class CheckoutOptions
     /// <summary>Countries the store ships to.</summary>
     public List<string> ShipsTo { get; set; } = ["US", "CA", "GB", "DE", "FR", "NL"];
 
+    /// <summary>The payment provider: "test" (the built-in test gateway) or "stripe".</summary>
+    public string Gateway { get; set; } = "test";
+
+    /// <summary>What the browser needs from Stripe's settings.</summary>
+    public StripePublicOptions Stripe { get; set; } = new();
+
     /// <summary>The store's public address, for links in e-mails.</summary>
     public string StoreUrl { get; set; } = "http://localhost:5000";
 
     /// <summary>A checkout untouched for this long mid-way is finished or compensated by the recovery job.</summary>
     public TimeSpan RecoverAfter { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+public sealed class StripePublicOptions
+{
+    /// <summary>The publishable key (pk_…) Stripe.js uses to turn card details into a PaymentMethod in the browser.</summary>
+    public string PublishableKey { get; set; } = "";
 }
 
 public sealed class ShippingMethodOptions

@@ -12,8 +12,14 @@ namespace Storefront.Web.Pages.Checkout;
 /// Step 2: everything computed on the server (lines, shipping, tax, total) and the card. The page
 /// carries a new checkout id; placing the order twice with it gives one order and one charge.
 /// </summary>
-public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAccess access) : PageModel
+public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAccess access,
+    Microsoft.Extensions.Options.IOptions<CheckoutOptions> options) : PageModel
 {
+    /// <summary>With Stripe, card details go from the browser to Stripe.js and only a PaymentMethod id comes here.</summary>
+    public bool UsesStripe => string.Equals(options.Value.Gateway, "stripe", StringComparison.OrdinalIgnoreCase);
+
+    public string StripePublishableKey => options.Value.Stripe.PublishableKey;
+
     [BindProperty] public CheckoutForm Form { get; set; } = new();
     [BindProperty] public Guid CheckoutId { get; set; }
     [BindProperty] public decimal? ExpectedTotal { get; set; }
