@@ -104,4 +104,19 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1));
         Assert.Empty((await With(sp => sp.GetRequiredService<IOrderAdmin>().ListAsync(new AdminOrderQuery(From: tomorrow), default))).Rows);
     }
+
+    [Fact]
+    public async Task A_placed_order_waits_in_the_fulfilment_queue_until_it_is_packed()
+    {
+        var (order, _) = await OrderAsync();
+        await store.DrainOutboxAsync();
+        var queue = await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PendingAsync(500, default));
+        var request = Assert.Single(queue, r => r.OrderNumber == order.Number);
+        Assert.Equal((2, "Lin Buyer, Albany, US"), (request.Items, request.ShipTo));
+
+        Assert.True((await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PackedAsync(request.Id, "warehouse", default))).Succeeded);
+        Assert.Equal("Packed", (await ReloadAsync(order.Number)).Status);
+        Assert.DoesNotContain(await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PendingAsync(500, default)), r => r.OrderNumber == order.Number);
+        Assert.False((await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PackedAsync(request.Id, "warehouse", default))).Succeeded);
+    }
 }

@@ -17,6 +17,8 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
     [InlineData("/admin/products")]
     [InlineData("/admin/stock")]
     [InlineData("/admin/jobs")]
+    [InlineData("/admin/orders")]
+    [InlineData("/admin/fulfilment")]
     public async Task The_admin_area_sends_anonymous_visitors_to_sign_in(string url)
     {
         var response = await store.Client(followRedirects: false).GetAsync(url);

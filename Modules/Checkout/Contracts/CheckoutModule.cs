@@ -36,6 +36,7 @@ public static class CheckoutModule
             services.AddScoped<IPaymentGateway, TestPaymentGateway>();
         services.AddScoped<IStripeWebhooks, StripeWebhooks>();
         services.AddScoped<IOrderAdmin, OrderAdmin>();
+        services.AddScoped<IFulfilmentQueue, FulfilmentQueue>();
         services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>, FulfilmentHandler>();
         services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>, OrderEmails>();
         services.AddScoped<IIntegrationEventHandler<OrderStatusChangedEvent>, OrderEmails>();

@@ -54,5 +54,16 @@ public interface IOrderAdmin
     Task<OrderChangeResult> RefundAsync(string number, decimal amount, string actor, CancellationToken cancellationToken);
 }
 
+public sealed record FulfilmentRow(Guid Id, string OrderNumber, string Status, int Items, string ShipTo, DateTimeOffset CreatedAt);
+
+/// <summary>The warehouse's queue: one request per placed order, oldest first.</summary>
+public interface IFulfilmentQueue
+{
+    Task<IReadOnlyList<FulfilmentRow>> PendingAsync(int take, CancellationToken cancellationToken);
+
+    /// <summary>The order is picked and packed: the request is done and the order moves to Packed.</summary>
+    Task<OrderChangeResult> PackedAsync(Guid requestId, string actor, CancellationToken cancellationToken);
+}
+
 /// <summary>Published with every status change after an order is placed.</summary>
 public sealed record OrderStatusChangedEvent(Guid OrderId, string OrderNumber, string Email, string Status, string? Note, DateTimeOffset At);
