@@ -309,4 +309,29 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
         Assert.Equal((9, 0), await StockAsync(products[0].Sku));
         Assert.Equal(CheckoutOutcome.Completed, (await PlaceAsync(request)).Outcome);
     }
+
+    [Theory]
+    [InlineData(3, 5.49)]
+    [InlineData(5, 9.49)]
+    [InlineData(21, 19.99)]
+    public async Task Parcel_post_is_priced_by_weight(int quantity, double price)
+    {
+        // Demo products have no "weight_kg" attribute, so each counts Checkout:DefaultItemWeightKg (0.5 kg).
+        var (cart, _) = await CartAsync((100, quantity));
+        var quote = await With(sp => sp.GetRequiredService<ICheckout>().QuoteAsync(cart, Home, "parcel", default));
+        Assert.Equal(quantity * 0.5m, quote.WeightKg);
+        Assert.Equal((decimal)price, quote.Shipping.Amount);
+        var choices = await With(sp => Task.FromResult(sp.GetRequiredService<ICheckout>().ShippingChoices(quote.Subtotal, quote.WeightKg)));
+        Assert.Equal((decimal)price, choices.Single(c => c.Code == "parcel").Price.Amount);
+    }
+
+    [Fact]
+    public async Task A_hold_that_ran_out_before_payment_is_taken_again_when_the_stock_is_still_there()
+    {
+        var (cart, products) = await CartAsync((10, 2));
+        await With(sp => sp.GetRequiredService<Storefront.Inventory.Contracts.IStockReservations>().ReleaseAsync(CartHolds.HolderOf(cart), products[0].Sku, default));
+        var request = Request(cart);
+        Assert.Equal(CheckoutOutcome.Completed, (await PlaceAsync(request)).Outcome);
+        Assert.Equal((8, 0), await StockAsync(products[0].Sku));
+    }
 }

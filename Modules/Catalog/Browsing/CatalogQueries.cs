@@ -95,12 +95,20 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
                           select new
                           {
                               p.Id, p.Sku, p.Slug, p.Title, p.Brand, p.AverageRating, p.ReviewCount,
-                              l.Price, l.Currency, l.Available,
+                              l.Price, l.Currency, l.Available, p.Attributes,
                           }).ToListAsync(cancellationToken);
         var images = await FirstImagesAsync(rows.Select(r => r.Id).ToArray(), cancellationToken);
         return rows.ToDictionary(r => r.Sku, r => new ProductSummary(r.Id, r.Sku, r.Slug, r.Title, r.Brand,
             images.GetValueOrDefault(r.Id), new Money(r.Price, r.Currency),
-            r.Available, r.AverageRating, r.ReviewCount), StringComparer.Ordinal);
+            r.Available, r.AverageRating, r.ReviewCount) { WeightKg = WeightOf(r.Attributes) }, StringComparer.Ordinal);
+    }
+
+    private static decimal? WeightOf(string attributes)
+    {
+        var values = JsonSerializer.Deserialize<Dictionary<string, string>>(attributes);
+        return values is not null && values.TryGetValue("weight_kg", out var text)
+            && decimal.TryParse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var kg) && kg >= 0
+            ? kg : null;
     }
 
     /// <summary>

@@ -31,7 +31,11 @@ public sealed record ProductSummary(
     Money? Price,
     int Available,
     decimal AverageRating,
-    int ReviewCount);
+    int ReviewCount)
+{
+    /// <summary>The shipping weight from the product's "weight_kg" attribute, when it has one.</summary>
+    public decimal? WeightKg { get; init; }
+}
 
 public sealed record ProductDetails(
     Guid Id,

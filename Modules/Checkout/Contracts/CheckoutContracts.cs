@@ -49,6 +49,9 @@ public sealed record QuoteLine(string Sku, string Title, Money UnitPrice, int Qu
 /// <summary>What an order would cost now, computed on the server from current prices and rates.</summary>
 public sealed record Quote(IReadOnlyList<QuoteLine> Lines, Money Subtotal, Money Shipping, Money Tax, Money Total, IReadOnlyList<string> Problems)
 {
+    /// <summary>The parcel's weight: each product's "weight_kg", or Checkout:DefaultItemWeightKg when it has none.</summary>
+    public decimal WeightKg { get; init; }
+
     public bool CanOrder => Lines.Count > 0 && Problems.Count == 0;
 }
 
@@ -57,8 +60,8 @@ public sealed record ShippingChoice(string Code, string Name, Money Price, strin
 /// <summary>Checkout: quotes, shipping choices and the order-placing saga.</summary>
 public interface ICheckout
 {
-    /// <summary>The shipping methods that can carry an order of this subtotal, with their prices.</summary>
-    IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal);
+    /// <summary>The shipping methods for an order of this subtotal and weight, with their prices.</summary>
+    IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal, decimal weightKg);
 
     /// <summary>Lines, subtotal, shipping and tax of a cart; shipping and tax need an address and a method.</summary>
     Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, CancellationToken cancellationToken);
@@ -86,7 +89,11 @@ public sealed class CheckoutOptions
     {
         ["standard"] = new() { Name = "Standard (3–5 days)", Flat = 4.99m, FreeFrom = 50m },
         ["express"] = new() { Name = "Express (next day)", Bands = [new() { UpTo = 100m, Price = 14.99m }, new() { UpTo = null, Price = 9.99m }] },
+        ["parcel"] = new() { Name = "Parcel post (by weight)", WeightBands = [new() { UpTo = 2m, Price = 5.49m }, new() { UpTo = 10m, Price = 9.49m }, new() { UpTo = null, Price = 19.99m }] },
     };
+
+    /// <summary>The weight counted for a product without a "weight_kg" attribute.</summary>
+    public decimal DefaultItemWeightKg { get; set; } = 0.5m;
 
     /// <summary>Tax rates by "COUNTRY" or "COUNTRY-REGION" (the more precise wins), as fractions.</summary>
     public Dictionary<string, decimal> TaxRates { get; set; } = new()
@@ -124,8 +131,10 @@ public sealed class ShippingMethodOptions
     public decimal? Flat { get; set; }
     /// <summary>…free from this subtotal on…</summary>
     public decimal? FreeFrom { get; set; }
-    /// <summary>…or prices by subtotal band (the first band whose UpTo is above the subtotal; null = no limit).</summary>
+    /// <summary>…or prices by subtotal band (the first band whose UpTo is above the subtotal; null = no limit)…</summary>
     public List<PriceBand> Bands { get; set; } = [];
+    /// <summary>…or prices by weight band in kilograms (the first band whose UpTo is at or above the weight).</summary>
+    public List<PriceBand> WeightBands { get; set; } = [];
 }
 
 public sealed class PriceBand

@@ -18,8 +18,11 @@ public static class CheckoutModule
         services.AddModuleDbContext<CheckoutDbContext>(CheckoutDbContext.Schema);
         services.AddOptions<CheckoutOptions>().BindConfiguration("Checkout")
             .Validate(o => o.Shipping.Count > 0, "Checkout:Shipping needs at least one method.")
-            .Validate(o => o.Shipping.Values.All(m => m.Flat is >= 0 || (m.Bands.Count > 0 && m.Bands.All(b => b.Price >= 0))),
-                "Each Checkout:Shipping method needs a Flat price or Bands with prices of 0 or more.")
+            .Validate(o => o.Shipping.Values.All(m => m.Flat is >= 0
+                    || (m.Bands.Count > 0 && m.Bands.All(b => b.Price >= 0))
+                    || (m.WeightBands.Count > 0 && m.WeightBands.All(b => b.Price >= 0))),
+                "Each Checkout:Shipping method needs a Flat price, price Bands or WeightBands, with prices of 0 or more.")
+            .Validate(o => o.DefaultItemWeightKg >= 0, "Checkout:DefaultItemWeightKg cannot be negative.")
             .Validate(o => o.TaxRates.Values.All(r => r is >= 0 and < 1), "Checkout:TaxRates are fractions from 0 to 1.")
             .Validate(o => o.RecoverAfter >= TimeSpan.Zero, "Checkout:RecoverAfter cannot be negative.")
             .ValidateOnStart();

@@ -34,7 +34,7 @@ internal sealed partial class CheckoutSaga(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal) => pricing.ShippingChoices(subtotal);
+    public IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal, decimal weightKg) => pricing.ShippingChoices(subtotal, weightKg);
 
     public Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, CancellationToken ct) =>
         pricing.QuoteAsync(cartId, address, shippingMethod, ct);

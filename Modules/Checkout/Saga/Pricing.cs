@@ -12,13 +12,15 @@ internal sealed class Pricing(ICarts carts, ICatalogQueries catalog, IPricesAndS
 {
     private CheckoutOptions Options => options.Value;
 
-    public IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal) =>
-        Options.Shipping.Select(m => new ShippingChoice(m.Key, m.Value.Name, new Money(ShippingPrice(m.Value, subtotal.Amount), subtotal.Currency), Describe(m.Value)))
+    public IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal, decimal weightKg) =>
+        Options.Shipping.Select(m => new ShippingChoice(m.Key, m.Value.Name, new Money(ShippingPrice(m.Value, subtotal.Amount, weightKg), subtotal.Currency), Describe(m.Value)))
             .OrderBy(c => c.Price.Amount).ToList();
 
-    private static decimal ShippingPrice(ShippingMethodOptions method, decimal subtotal)
+    private static decimal ShippingPrice(ShippingMethodOptions method, decimal subtotal, decimal weightKg)
     {
         if (method.Flat is { } flat) return method.FreeFrom is { } free && subtotal >= free ? 0m : flat;
+        if (method.WeightBands.Count > 0)
+            return method.WeightBands.FirstOrDefault(b => b.UpTo is null || weightKg <= b.UpTo)?.Price ?? method.WeightBands[^1].Price;
         var band = method.Bands.FirstOrDefault(b => b.UpTo is null || subtotal < b.UpTo);
         return band?.Price ?? 0m;
     }
@@ -74,6 +76,7 @@ internal sealed class Pricing(ICarts carts, ICatalogQueries catalog, IPricesAndS
         var products = await catalog.GetProductsBySkuAsync(skus, ct);
         var stock = await prices.GetManyAsync(skus, ct);
         var quoted = new List<QuoteLine>();
+        decimal weight = 0;
         foreach (var (sku, quantity) in lines)
         {
             if (!products.TryGetValue(sku, out var product) || !stock.TryGetValue(sku, out var item))
@@ -82,6 +85,7 @@ internal sealed class Pricing(ICarts carts, ICatalogQueries catalog, IPricesAndS
                 continue;
             }
             quoted.Add(new QuoteLine(sku, product.Title, item.Price, quantity));
+            weight += quantity * (product.WeightKg ?? Options.DefaultItemWeightKg);
         }
         var currency = quoted.FirstOrDefault()?.UnitPrice.Currency ?? "USD";
         if (quoted.Any(l => l.UnitPrice.Currency != currency)) problems.Add("The cart mixes currencies; this store cannot charge it.");
@@ -89,12 +93,12 @@ internal sealed class Pricing(ICarts carts, ICatalogQueries catalog, IPricesAndS
         decimal shipping = 0, tax = 0;
         if (shippingMethod is not null)
         {
-            if (Options.Shipping.TryGetValue(shippingMethod, out var method)) shipping = ShippingPrice(method, subtotal);
+            if (Options.Shipping.TryGetValue(shippingMethod, out var method)) shipping = ShippingPrice(method, subtotal, weight);
             else problems.Add("Choose a shipping method.");
         }
         if (address is not null) tax = Math.Round((subtotal + shipping) * TaxRate(address), 2, MidpointRounding.AwayFromZero);
         if (quoted.Count == 0 && problems.Count == 0) problems.Add("Your cart is empty.");
         return new Quote(quoted, new Money(subtotal, currency), new Money(shipping, currency), new Money(tax, currency),
-            new Money(subtotal + shipping + tax, currency), problems);
+            new Money(subtotal + shipping + tax, currency), problems) { WeightKg = weight };
     }
 }

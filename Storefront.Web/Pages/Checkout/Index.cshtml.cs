@@ -55,7 +55,7 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
             TempData[CartPage.ProblemKey] = string.Join(" ", Quote.Problems);
             return LocalRedirect("/cart");
         }
-        Shipping = checkout.ShippingChoices(Quote.Subtotal);
+        Shipping = checkout.ShippingChoices(Quote.Subtotal, Quote.WeightKg);
         return null;
     }
 

@@ -90,7 +90,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
             TempData[CartPage.ProblemKey] = string.Join(" ", Quote.Problems);
             return LocalRedirect("/cart");
         }
-        ShippingName = checkout.ShippingChoices(Quote.Subtotal).FirstOrDefault(s => s.Code == Form.ShippingMethod)?.Name;
+        ShippingName = checkout.ShippingChoices(Quote.Subtotal, Quote.WeightKg).FirstOrDefault(s => s.Code == Form.ShippingMethod)?.Name;
         CheckoutId = Guid.CreateVersion7();
         ExpectedTotal = Quote.Total.Amount;
         Card = "";
