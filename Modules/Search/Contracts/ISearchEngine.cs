@@ -1,0 +1,56 @@
+namespace Storefront.Search.Contracts;
+
+/// <summary>What the index holds for one product.</summary>
+public sealed record SearchDocument(
+    Guid ProductId,
+    string Sku,
+    string Slug,
+    string Title,
+    string Description,
+    string Brand,
+    IReadOnlyList<string> CategorySlugs,
+    decimal Price,
+    string Currency,
+    decimal Rating,
+    int ReviewCount,
+    int Available,
+    double Popularity,
+    DateTimeOffset CreatedAt);
+
+public enum SearchSort { Relevance, PriceLowHigh, PriceHighLow, Rating, Newest }
+
+public sealed record SearchRequest(
+    string? Query,
+    string? Brand = null,
+    string? Category = null,
+    decimal? MinPrice = null,
+    decimal? MaxPrice = null,
+    int? MinRating = null,
+    bool InStockOnly = false,
+    SearchSort Sort = SearchSort.Relevance,
+    int Page = 1,
+    int PageSize = 24);
+
+public sealed record SearchHit(Guid ProductId, string Sku, string Slug, string Title, string Brand, decimal Price, string Currency,
+    decimal Rating, int ReviewCount, int Available, string? Highlight);
+
+public sealed record FacetCount(string Value, long Count);
+
+public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, long Total, IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets)
+{
+    public static readonly IReadOnlyList<string> FacetNames = ["brand", "category", "price", "rating", "availability"];
+}
+
+/// <summary>A product search engine: Lucene.Net in process by default, Elasticsearch when configured.</summary>
+public interface ISearchEngine
+{
+    /// <summary>Adds or replaces documents (by product id).</summary>
+    Task IndexAsync(IReadOnlyList<SearchDocument> documents, CancellationToken cancellationToken);
+
+    Task DeleteAsync(IReadOnlyList<Guid> productIds, CancellationToken cancellationToken);
+
+    /// <summary>Text (already parsed) with filters, facets, sorting and paging.</summary>
+    Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken);
+
+    Task<long> CountAsync(CancellationToken cancellationToken);
+}

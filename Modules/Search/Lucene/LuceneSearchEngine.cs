@@ -1,0 +1,296 @@
+using System.Globalization;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Storefront.Search.Contracts;
+using Directory = Lucene.Net.Store.Directory;
+
+namespace Storefront.Search.Lucene;
+
+/// <summary>
+/// The embedded engine: one Lucene.Net index with BM25 scoring, near-real-time readers, filters as
+/// non-scoring clauses and facet counts taken from doc values of every matching document.
+/// Titles and descriptions are analysed in English (stemming, stop words); each analysed word may
+/// also match within one or two edits, so "hedphones" still finds headphones.
+/// </summary>
+internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
+{
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+
+    private static readonly (string Label, double? From, double? To)[] PriceBands =
+    [
+        ("Under $25", null, 25), ("$25 to $50", 25, 50), ("$50 to $100", 50, 100), ("$100 to $250", 100, 250), ("$250 and over", 250, null),
+    ];
+
+    private readonly Directory _directory;
+    private readonly Analyzer _analyzer;
+    private readonly IndexWriter _writer;
+    private readonly SearcherManager _searchers;
+    private readonly object _refresh = new();
+
+    public LuceneSearchEngine(string path)
+    {
+        System.IO.Directory.CreateDirectory(path);
+        _directory = FSDirectory.Open(path);
+        _analyzer = new PerFieldAnalyzerWrapper(new KeywordAnalyzer(), new Dictionary<string, Analyzer>
+        {
+            ["title"] = new EnglishAnalyzer(Version),
+            ["description"] = new EnglishAnalyzer(Version),
+        });
+        _writer = new IndexWriter(_directory, new IndexWriterConfig(Version, _analyzer)
+        {
+            OpenMode = OpenMode.CREATE_OR_APPEND,
+            Similarity = new BM25Similarity(),
+        });
+        _searchers = new SearcherManager(_writer, true, new Bm25SearcherFactory());
+    }
+
+    private sealed class Bm25SearcherFactory : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new BM25Similarity() };
+    }
+
+    public Task IndexAsync(IReadOnlyList<SearchDocument> documents, CancellationToken ct)
+    {
+        foreach (var d in documents) _writer.UpdateDocument(new Term("id", d.ProductId.ToString("N")), ToDocument(d));
+        Refresh();
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(IReadOnlyList<Guid> productIds, CancellationToken ct)
+    {
+        _writer.DeleteDocuments(productIds.Select(id => new Term("id", id.ToString("N"))).ToArray());
+        Refresh();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Commits and makes the changes visible to the next search (near real time).</summary>
+    private void Refresh()
+    {
+        lock (_refresh)
+        {
+            _writer.Commit();
+            _searchers.MaybeRefreshBlocking();
+        }
+    }
+
+    private static Document ToDocument(SearchDocument d)
+    {
+        var doc = new Document
+        {
+            new StringField("id", d.ProductId.ToString("N"), Field.Store.YES),
+            new StoredField("sku", d.Sku),
+            new StoredField("slug", d.Slug),
+            new TextField("title", d.Title, Field.Store.YES),
+            new TextField("description", d.Description, Field.Store.NO),
+            new StringField("brand", d.Brand.ToLowerInvariant(), Field.Store.NO),
+            new StoredField("brand_name", d.Brand),
+            new SortedDocValuesField("brand_dv", new BytesRef(d.Brand)),
+            new DoubleField("price", (double)d.Price, Field.Store.YES),
+            new DoubleDocValuesField("price_dv", (double)d.Price),
+            new StoredField("currency", d.Currency),
+            new DoubleField("rating", (double)d.Rating, Field.Store.YES),
+            new DoubleDocValuesField("rating_dv", (double)d.Rating),
+            new StoredField("reviews", d.ReviewCount),
+            new Int32Field("available", d.Available, Field.Store.YES),
+            new NumericDocValuesField("available_dv", d.Available),
+            new DoubleDocValuesField("popularity_dv", d.Popularity),
+            new NumericDocValuesField("created_dv", d.CreatedAt.ToUnixTimeMilliseconds()),
+        };
+        foreach (var slug in d.CategorySlugs.Distinct())
+        {
+            doc.Add(new StringField("category", slug, Field.Store.NO));
+            doc.Add(new SortedSetDocValuesField("category_dv", new BytesRef(slug)));
+        }
+        return doc;
+    }
+
+    public Task<long> CountAsync(CancellationToken ct)
+    {
+        var searcher = _searchers.Acquire();
+        try
+        {
+            return Task.FromResult((long)searcher.IndexReader.NumDocs);
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    public Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
+    {
+        var query = new BooleanQuery();
+        var text = TextQuery(request.Query);
+        query.Add(text ?? new MatchAllDocsQuery(), Occur.MUST);
+        // Filters narrow the matches without changing their scores.
+        void Filter(Query filter) => query.Add(new ConstantScoreQuery(filter) { Boost = 0f }, Occur.MUST);
+        if (!string.IsNullOrWhiteSpace(request.Brand)) Filter(new TermQuery(new Term("brand", request.Brand.ToLowerInvariant())));
+        if (!string.IsNullOrWhiteSpace(request.Category)) Filter(new TermQuery(new Term("category", request.Category)));
+        if (request.MinPrice is not null || request.MaxPrice is not null)
+            Filter(NumericRangeQuery.NewDoubleRange("price", (double?)request.MinPrice, (double?)request.MaxPrice, true, true));
+        if (request.MinRating is { } rating) Filter(NumericRangeQuery.NewDoubleRange("rating", rating, null, true, true));
+        if (request.InStockOnly) Filter(NumericRangeQuery.NewInt32Range("available", 1, null, true, true));
+
+        var size = Math.Clamp(request.PageSize, 1, 100);
+        var page = Math.Clamp(request.Page, 1, 100);
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var top = TopFieldCollector.Create(SortFor(request.Sort), page * size, null, true, false, false, false);
+            var facets = new FacetCollector();
+            searcher.Search(query, MultiCollector.Wrap(top, facets));
+            var docs = top.GetTopDocs((page - 1) * size, size);
+            var hits = docs.ScoreDocs.Select(s => Hit(searcher.Doc(s.Doc))).ToList();
+            return Task.FromResult(new SearchResult(hits, docs.TotalHits, facets.Result()));
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    private static Sort SortFor(SearchSort sort) => sort switch
+    {
+        SearchSort.PriceLowHigh => new Sort(new SortField("price_dv", SortFieldType.DOUBLE), SortField.FIELD_SCORE),
+        SearchSort.PriceHighLow => new Sort(new SortField("price_dv", SortFieldType.DOUBLE, true), SortField.FIELD_SCORE),
+        SearchSort.Rating => new Sort(new SortField("rating_dv", SortFieldType.DOUBLE, true), SortField.FIELD_SCORE),
+        SearchSort.Newest => new Sort(new SortField("created_dv", SortFieldType.INT64, true)),
+        _ => new Sort(SortField.FIELD_SCORE, new SortField("popularity_dv", SortFieldType.DOUBLE, true)),
+    };
+
+    /// <summary>
+    /// Every analysed word must match the title or description, exactly or (for words of four
+    /// letters or more) within one edit, two from eight letters; exact title matches weigh most.
+    /// </summary>
+    private Query? TextQuery(string? text)
+    {
+        var words = Analyze("title", text ?? "");
+        if (words.Count == 0) return null;
+        var all = new BooleanQuery();
+        foreach (var word in words)
+        {
+            var either = new BooleanQuery
+            {
+                { new TermQuery(new Term("title", word)) { Boost = 3f }, Occur.SHOULD },
+                { new TermQuery(new Term("description", word)), Occur.SHOULD },
+            };
+            if (word.Length >= 4)
+            {
+                var edits = word.Length >= 8 ? 2 : 1;
+                either.Add(new FuzzyQuery(new Term("title", word), edits, 1) { Boost = 0.8f }, Occur.SHOULD);
+                either.Add(new FuzzyQuery(new Term("description", word), edits, 1) { Boost = 0.2f }, Occur.SHOULD);
+            }
+            all.Add(either, Occur.MUST);
+        }
+        return all;
+    }
+
+    private List<string> Analyze(string field, string text)
+    {
+        var words = new List<string>();
+        using var stream = _analyzer.GetTokenStream(field, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken() && words.Count < 16) words.Add(term.ToString());
+        stream.End();
+        return words.Distinct().ToList();
+    }
+
+    private static SearchHit Hit(Document d) => new(
+        Guid.ParseExact(d.Get("id"), "N"), d.Get("sku"), d.Get("slug"), d.Get("title"), d.Get("brand_name"),
+        (decimal)(d.GetField("price").GetDoubleValue() ?? 0), d.Get("currency"),
+        Math.Round((decimal)(d.GetField("rating").GetDoubleValue() ?? 0), 1), d.GetField("reviews").GetInt32Value() ?? 0,
+        d.GetField("available").GetInt32Value() ?? 0, null);
+
+    /// <summary>Counts brand, category, price band, rating and availability over every matching document.</summary>
+    private sealed class FacetCollector : ICollector
+    {
+        private readonly Dictionary<string, long> _brands = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _categories = new(StringComparer.Ordinal);
+        private readonly long[] _prices = new long[PriceBands.Length];
+        private readonly long[] _ratings = new long[4];
+        private long _inStock;
+        private SortedDocValues? _brand;
+        private SortedSetDocValues? _category;
+        private FieldCache.Doubles? _price;
+        private FieldCache.Doubles? _rating;
+        private NumericDocValues? _available;
+
+        public bool AcceptsDocsOutOfOrder => true;
+
+        public void SetScorer(Scorer scorer)
+        {
+        }
+
+        public void SetNextReader(AtomicReaderContext context)
+        {
+            var reader = context.AtomicReader;
+            _brand = reader.GetSortedDocValues("brand_dv");
+            _category = reader.GetSortedSetDocValues("category_dv");
+            _price = FieldCache.DEFAULT.GetDoubles(reader, "price_dv", false);
+            _rating = FieldCache.DEFAULT.GetDoubles(reader, "rating_dv", false);
+            _available = reader.GetNumericDocValues("available_dv");
+        }
+
+        public void Collect(int doc)
+        {
+            if (_brand is not null)
+            {
+                var value = new BytesRef();
+                _brand.Get(doc, value);
+                var brand = value.Utf8ToString();
+                _brands[brand] = _brands.GetValueOrDefault(brand) + 1;
+            }
+            if (_category is not null)
+            {
+                _category.SetDocument(doc);
+                long ord;
+                var value = new BytesRef();
+                while ((ord = _category.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
+                {
+                    _category.LookupOrd(ord, value);
+                    var slug = value.Utf8ToString();
+                    _categories[slug] = _categories.GetValueOrDefault(slug) + 1;
+                }
+            }
+            if (_price is not null)
+            {
+                var price = _price.Get(doc);
+                for (var i = 0; i < PriceBands.Length; i++)
+                    if ((PriceBands[i].From is not { } from || price >= from) && (PriceBands[i].To is not { } to || price < to)) { _prices[i]++; break; }
+            }
+            if (_rating is not null)
+            {
+                var rating = _rating.Get(doc);
+                for (var stars = 4; stars >= 1; stars--) if (rating >= stars) _ratings[4 - stars]++;
+            }
+            if (_available is not null && _available.Get(doc) > 0) _inStock++;
+        }
+
+        public IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Result() => new Dictionary<string, IReadOnlyList<FacetCount>>
+        {
+            ["brand"] = _brands.OrderByDescending(b => b.Value).ThenBy(b => b.Key, StringComparer.Ordinal).Take(20).Select(b => new FacetCount(b.Key, b.Value)).ToList(),
+            ["category"] = _categories.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(30).Select(c => new FacetCount(c.Key, c.Value)).ToList(),
+            ["price"] = PriceBands.Select((b, i) => new FacetCount(b.Label, _prices[i])).Where(f => f.Count > 0).ToList(),
+            ["rating"] = Enumerable.Range(0, 4).Select(i => new FacetCount($"{4 - i} stars & up", _ratings[i])).Where(f => f.Count > 0).ToList(),
+            ["availability"] = [new FacetCount("In stock", _inStock)],
+        };
+    }
+
+    public void Dispose()
+    {
+        _searchers.Dispose();
+        _writer.Dispose();
+        _analyzer.Dispose();
+        _directory.Dispose();
+    }
+}

@@ -1,0 +1,119 @@
+using Storefront.Search.Contracts;
+using Storefront.Search.Lucene;
+
+namespace Storefront.Tests.Search;
+
+/// <summary>The search engine's behaviour on a small fixed catalog with known answers.</summary>
+public sealed class LuceneEngineTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "sf-lucene-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly LuceneSearchEngine _engine;
+
+    private static Guid Id(int n) => new($"00000000-0000-0000-0000-{n:D12}");
+
+    private static SearchDocument Doc(int n, string title, string brand, string[] categories, decimal price, decimal rating, int available,
+        double popularity = 0, string description = "") =>
+        new(Id(n), $"SKU-{n}", $"p-{n}", title, description, brand, categories, price, "USD", rating, 10, available, popularity,
+            new DateTimeOffset(2026, 1, n, 0, 0, 0, TimeSpan.Zero));
+
+    private static readonly string[] Headphones = ["electronics", "audio", "headphones"];
+
+    public LuceneEngineTests()
+    {
+        _engine = new LuceneSearchEngine(_path);
+        _engine.IndexAsync(
+        [
+            Doc(1, "Basswave Studio Wireless Headphones", "Basswave", Headphones, 89m, 4.5m, 10, popularity: 50, description: "Over-ear, 30 hours of battery."),
+            Doc(2, "Basswave Bluetooth Earbuds", "Basswave", Headphones, 49m, 4.1m, 0, popularity: 80, description: "Tiny in-ear headphones with a charging case."),
+            Doc(3, "Corvex Noise Cancelling Headphones", "Corvex", Headphones, 199m, 4.8m, 5, popularity: 30),
+            Doc(4, "Corvex Book Ultra Laptop", "Corvex", ["electronics", "computers", "laptops"], 1299m, 4.2m, 3),
+            Doc(5, "North Peak Trail Running Shoes", "North Peak", ["clothing", "shoes", "running-shoes"], 120m, 4.6m, 8),
+            Doc(6, "Acme Cast Iron Skillet", "Acme", ["home", "kitchen"], 35m, 4.9m, 12),
+            Doc(7, "The Art of Headphone Design", "Harrow Press", ["books"], 29m, 3.9m, 4),
+            Doc(8, "Acme Bluetooth Speaker", "Acme", ["electronics", "audio", "speakers"], 59m, 4.0m, 6),
+        ], default).GetAwaiter().GetResult();
+    }
+
+    public void Dispose()
+    {
+        _engine.Dispose();
+        if (Directory.Exists(_path)) Directory.Delete(_path, recursive: true);
+    }
+
+    private async Task<int[]> IdsAsync(SearchRequest request) =>
+        (await _engine.SearchAsync(request, default)).Hits.Select(h => int.Parse(h.Sku[4..], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    [Fact]
+    public async Task Words_match_titles_and_descriptions_with_stemming_and_title_matches_first()
+    {
+        var ids = await IdsAsync(new SearchRequest("headphones"));
+        Assert.Equal([1, 2, 3, 7], ids.Order());
+        Assert.Equal(2, ids[^1]); // only its description says "headphones"
+        Assert.Equal(3, (await IdsAsync(new SearchRequest("noise cancelling headphones")))[0]);
+    }
+
+    [Theory]
+    [InlineData("hedphones")]
+    [InlineData("headphnes")]
+    [InlineData("HEADPHONES")]
+    public async Task Typos_and_case_still_find_headphones(string query) =>
+        Assert.Contains(3, await IdsAsync(new SearchRequest(query)));
+
+    [Fact]
+    public async Task Filters_narrow_by_brand_category_price_rating_and_stock()
+    {
+        Assert.Equal(new[] { 3, 4 }, (await IdsAsync(new SearchRequest(null, Brand: "corvex"))).Order());
+        Assert.Equal(new[] { 1, 2, 3 }, (await IdsAsync(new SearchRequest(null, Category: "headphones"))).Order());
+        Assert.Equal(new[] { 1, 2, 7 }, (await IdsAsync(new SearchRequest("headphones", MaxPrice: 100m))).Order());
+        Assert.Equal(new[] { 3 }, await IdsAsync(new SearchRequest("headphones", MinPrice: 100m)));
+        Assert.Equal(new[] { 1, 3 }, (await IdsAsync(new SearchRequest("headphones", MinRating: 4, InStockOnly: true))).Order());
+    }
+
+    [Fact]
+    public async Task Sorting_by_price_rating_and_newest_gives_exact_orders()
+    {
+        Assert.Equal(new[] { 2, 1, 3 }, await IdsAsync(new SearchRequest(null, Category: "headphones", Sort: SearchSort.PriceLowHigh)));
+        Assert.Equal(new[] { 3, 1, 2 }, await IdsAsync(new SearchRequest(null, Category: "headphones", Sort: SearchSort.PriceHighLow)));
+        Assert.Equal(new[] { 3, 1, 2 }, await IdsAsync(new SearchRequest(null, Category: "headphones", Sort: SearchSort.Rating)));
+        Assert.Equal(new[] { 8, 3, 2, 1 }, await IdsAsync(new SearchRequest(null, Category: "audio", Sort: SearchSort.Newest)));
+        // With no words, relevance falls back to popularity.
+        Assert.Equal(new[] { 2, 1, 3 }, await IdsAsync(new SearchRequest(null, Category: "headphones")));
+    }
+
+    [Fact]
+    public async Task Facets_count_every_match_not_just_the_page()
+    {
+        var result = await _engine.SearchAsync(new SearchRequest("headphones", PageSize: 1), default);
+        Assert.Equal(4, result.Total);
+        Assert.Single(result.Hits);
+        Assert.Equal([new FacetCount("Basswave", 2), new FacetCount("Corvex", 1), new FacetCount("Harrow Press", 1)], result.Facets["brand"]);
+        Assert.Contains(new FacetCount("headphones", 3), result.Facets["category"]);
+        Assert.Contains(new FacetCount("books", 1), result.Facets["category"]);
+        Assert.Equal([new FacetCount("$25 to $50", 2), new FacetCount("$50 to $100", 1), new FacetCount("$100 to $250", 1)], result.Facets["price"]);
+        Assert.Equal(new FacetCount("In stock", 3), Assert.Single(result.Facets["availability"]));
+        Assert.Equal(new FacetCount("4 stars & up", 3), result.Facets["rating"][0]);
+    }
+
+    [Fact]
+    public async Task Changes_are_visible_to_the_next_search()
+    {
+        await _engine.IndexAsync([Doc(2, "Basswave Bluetooth Earbuds", "Basswave", Headphones, 19m, 4.1m, 7)], default);
+        Assert.Equal(new[] { 2 }, await IdsAsync(new SearchRequest("earbuds", MaxPrice: 20m, InStockOnly: true)));
+        await _engine.DeleteAsync([Id(2)], default);
+        Assert.Empty(await IdsAsync(new SearchRequest("earbuds")));
+        Assert.Equal(7, await _engine.CountAsync(default));
+    }
+
+    [Theory]
+    [InlineData("title:foo AND (bar")]
+    [InlineData("*")]
+    [InlineData("\"")]
+    [InlineData("'; DROP TABLE catalog.products; --")]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("a")]
+    public async Task Query_syntax_and_hostile_text_are_just_words(string query)
+    {
+        var result = await _engine.SearchAsync(new SearchRequest(query), default);
+        Assert.True(result.Total >= 0);
+    }
+}
