@@ -29,6 +29,7 @@ public static class CatalogModule
         services.AddScoped<CategoryFacets>();
         services.AddTransient<RefreshCategoryFacetsJob>();
         services.AddScoped<ICatalogQueries, CatalogQueries>();
+        services.AddScoped<ICatalogSearchFeed, CatalogSearchFeed>();
         services.AddScoped<ICatalogAdmin, CatalogAdmin>();
         services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();
         services.AddScoped<IValidator<ProductInput>, ProductInputValidator>();

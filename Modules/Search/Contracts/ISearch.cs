@@ -1,0 +1,36 @@
+namespace Storefront.Search.Contracts;
+
+/// <summary>A shopper's search: the words as typed, plus any facets they picked.</summary>
+public sealed record ShopperSearch(string? Query, string? Brand = null, string? Category = null, decimal? MinPrice = null, decimal? MaxPrice = null,
+    int? MinRating = null, bool InStockOnly = false, SearchSort Sort = SearchSort.Relevance, int Page = 1);
+
+/// <summary>Results with what the words were understood to mean and which filters were applied.</summary>
+public sealed record SearchPage(ShopperSearch Search, ParsedQuery Parsed, SearchRequest Applied, SearchResult Result, int PageSize)
+{
+    public int PageCount => (int)Math.Max(1, Math.Min(100, Math.Ceiling(Result.Total / (double)PageSize)));
+}
+
+/// <summary>Product search for the storefront: query understanding on top of the configured engine.</summary>
+public interface ISearch
+{
+    Task<SearchPage> SearchAsync(ShopperSearch search, CancellationToken cancellationToken);
+}
+
+/// <summary>Index upkeep: a full rebuild from the catalog, and the index's size.</summary>
+public interface ISearchIndexAdmin
+{
+    Task<long> RebuildAsync(CancellationToken cancellationToken);
+
+    Task<long> CountAsync(CancellationToken cancellationToken);
+}
+
+public sealed class SearchOptions
+{
+    /// <summary>"lucene" (embedded, the default).</summary>
+    public string Engine { get; set; } = "lucene";
+
+    /// <summary>Where the Lucene index lives; by default "search/lucene" under Storefront:DataPath.</summary>
+    public string? IndexPath { get; set; }
+
+    public int PageSize { get; set; } = 24;
+}

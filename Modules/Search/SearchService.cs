@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Storefront.Catalog.Contracts;
+using Storefront.Search.Contracts;
+using Storefront.Search.Querying;
+
+namespace Storefront.Search;
+
+/// <summary>
+/// Turns what the shopper typed into an engine request: prices and a brand named in the words
+/// become filters (unless the shopper picked others), and a category named in them narrows the
+/// results when that category has matches.
+/// </summary>
+internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalog, IMemoryCache cache, IOptions<SearchOptions> options) : ISearch
+{
+    public async Task<SearchPage> SearchAsync(ShopperSearch search, CancellationToken ct)
+    {
+        var (brands, categories) = await VocabularyAsync(ct);
+        var parsed = QueryParser.Parse(search.Query, brands, categories);
+        var request = new SearchRequest(parsed.Text,
+            search.Brand ?? parsed.Brand, search.Category,
+            search.MinPrice ?? parsed.MinPrice, search.MaxPrice ?? parsed.MaxPrice,
+            search.MinRating is >= 1 and <= 4 ? search.MinRating : null, search.InStockOnly, search.Sort,
+            Math.Clamp(search.Page, 1, 100), options.Value.PageSize);
+        if (search.Category is null && parsed.CategorySlug is { } likely)
+        {
+            var narrowed = await engine.SearchAsync(request with { Category = likely }, ct);
+            if (narrowed.Total > 0) return new SearchPage(search, parsed, request with { Category = likely }, narrowed, options.Value.PageSize);
+        }
+        return new SearchPage(search, parsed, request, await engine.SearchAsync(request, ct), options.Value.PageSize);
+    }
+
+    /// <summary>The brand and category names the parser looks for, refreshed every few minutes.</summary>
+    private async Task<(IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>)> VocabularyAsync(CancellationToken ct)
+    {
+        if (cache.TryGetValue("search:vocabulary", out (IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>) known)) return known;
+        var all = await engine.SearchAsync(new SearchRequest(null, PageSize: 1), ct);
+        var brands = all.Facets["brand"].Select(f => f.Value).ToList();
+        var categories = new List<CategoryName>();
+        void Walk(IEnumerable<CategoryNode> nodes)
+        {
+            foreach (var node in nodes)
+            {
+                categories.Add(new CategoryName(node.Slug, node.Name));
+                Walk(node.Children);
+            }
+        }
+        Walk(await catalog.GetCategoryTreeAsync(ct));
+        known = (brands, categories);
+        cache.Set("search:vocabulary", known, TimeSpan.FromMinutes(5));
+        return known;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Storefront.Inventory.Contracts;
+using Storefront.Search.Contracts;
+using Storefront.Tests.Fixtures;
+
+namespace Storefront.Tests.Web;
+
+/// <summary>The demo catalog with its search index built.</summary>
+public sealed class SearchStoreFixture : ShopFixture
+{
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        using var scope = Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<ISearchIndexAdmin>().RebuildAsync(default);
+    }
+}
+
+public sealed class SearchPagesTests(SearchStoreFixture store) : IClassFixture<SearchStoreFixture>
+{
+    [Fact]
+    public async Task Searching_for_a_products_words_finds_it_with_facets()
+    {
+        var product = await store.ProductAsync(onHand: 7);
+        var words = string.Join(' ', product.Title.Split(' ').Take(3));
+        var page = await store.Client().GetDocumentAsync($"/search?q={Uri.EscapeDataString(words)}");
+        Assert.Contains(page.QuerySelectorAll(".search-results .product-link"), a => a.GetAttribute("href") == $"/p/{product.Slug}");
+        Assert.NotEmpty(page.QuerySelectorAll(".filters fieldset"));
+        Assert.Equal(words, page.QuerySelector("#site-search-q")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task A_typo_still_finds_the_product()
+    {
+        var product = await store.ProductAsync(onHand: 3);
+        var word = product.Title.Split(' ').First(w => w.Length >= 6 && w.All(char.IsLetter));
+        var typo = word.Remove(2, 1);
+        var page = await store.Client().GetDocumentAsync($"/search?q={Uri.EscapeDataString(typo)}");
+        Assert.NotEmpty(page.QuerySelectorAll(".search-results .product-card"));
+        Assert.Contains(page.QuerySelectorAll(".search-results .product-title"), t => t.TextContent.Contains(word, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_price_change_reaches_search_through_the_outbox()
+    {
+        var product = await store.ProductAsync(onHand: 5);
+        using (var scope = store.Services.CreateScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().SetPriceAsync(product.Sku, 0.77m, "USD", default)).Succeeded);
+        await store.DrainOutboxAsync();
+        var page = await store.Client().GetDocumentAsync("/search?max=0.80&sort=price-asc");
+        Assert.Contains(page.QuerySelectorAll(".search-results .product-link"), a => a.GetAttribute("href") == $"/p/{product.Slug}");
+        Assert.All(page.QuerySelectorAll(".search-results .price"), p => Assert.Equal("$0.77", p.TextContent));
+    }
+
+    [Theory]
+    [InlineData("<script>alert(1)</script>")]
+    [InlineData("title:(foo AND")]
+    [InlineData("'; DROP TABLE catalog.products; --")]
+    [InlineData("*?~^")]
+    public async Task Hostile_queries_get_a_page_and_are_never_reflected_unescaped(string query)
+    {
+        var response = await store.Client().GetAsync($"/search?q={Uri.EscapeDataString(query)}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_very_long_query_and_a_query_with_no_matches_get_a_helpful_page()
+    {
+        var long_ = await store.Client().GetAsync("/search?q=" + new string('x', 5000));
+        Assert.Equal(HttpStatusCode.OK, long_.StatusCode);
+        var none = await store.Client().GetDocumentAsync("/search?q=qqqqzzzzwwww");
+        Assert.Equal("No products match “qqqqzzzzwwww”", none.QuerySelector(".zero-results h2")!.TextContent);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Search.Contracts;
+
+namespace Storefront.Web.Pages;
+
+public sealed class SearchModel(ISearch search) : PageModel
+{
+    public SearchPage Results { get; private set; } = default!;
+
+    public async Task OnGetAsync(string? q, string? brand, string? category, string? min, string? max, int? rating, bool? instock,
+        string? sort, int? page, CancellationToken ct)
+    {
+        var order = sort switch
+        {
+            "price-asc" => SearchSort.PriceLowHigh, "price-desc" => SearchSort.PriceHighLow, "rating" => SearchSort.Rating,
+            "newest" => SearchSort.Newest, _ => SearchSort.Relevance,
+        };
+        Results = await search.SearchAsync(new ShopperSearch(q?.Length > 200 ? q[..200] : q, Clean(brand), Clean(category),
+            Amount(min), Amount(max), rating, instock == true, order, page ?? 1), ct);
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) || value.Length > 100 ? null : value.Trim();
+
+    private static decimal? Amount(string? value) =>
+        decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) && amount is >= 0 and < 10_000_000 ? amount : null;
+
+    /// <summary>The current search with some parameters changed (null removes one).</summary>
+    public string With(params (string Key, string? Value)[] changes)
+    {
+        var s = Results.Search;
+        var values = new Dictionary<string, string?>
+        {
+            ["q"] = s.Query, ["brand"] = s.Brand, ["category"] = s.Category,
+            ["min"] = s.MinPrice?.ToString(CultureInfo.InvariantCulture), ["max"] = s.MaxPrice?.ToString(CultureInfo.InvariantCulture),
+            ["rating"] = s.MinRating?.ToString(CultureInfo.InvariantCulture), ["instock"] = s.InStockOnly ? "true" : null,
+            ["sort"] = Request.Query["sort"].ToString(), ["page"] = null,
+        };
+        foreach (var (key, value) in changes) values[key] = value;
+        return "/search?" + string.Join("&", values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => $"{v.Key}={Uri.EscapeDataString(v.Value!)}"));
+    }
+}
