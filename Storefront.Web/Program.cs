@@ -47,6 +47,7 @@ app.MapStorefrontInfrastructure();
 app.MapMedia();
 app.MapCartApi();
 app.MapStripeWebhook();
+app.MapSearchApi();
 app.MapRazorPages();
 
 app.Run();

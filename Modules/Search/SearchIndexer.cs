@@ -39,7 +39,10 @@ internal sealed class SearchIndexer(ISearchEngine engine, ICatalogSearchFeed fee
     }
 
     internal static SearchDocument ToDocument(SearchSource s) => new(s.ProductId, s.Sku, s.Slug, s.Title, s.Description, s.Brand,
-        s.CategorySlugs, s.Price, s.Currency, s.Rating, s.ReviewCount, s.Available, s.ReviewCount * (double)s.Rating, s.CreatedAt);
+        s.CategorySlugs, s.Price, s.Currency, s.Rating, s.ReviewCount, s.Available, s.ReviewCount * (double)s.Rating, s.CreatedAt)
+    {
+        CategoryNames = s.CategoryNames,
+    };
 
     public async Task<long> RebuildAsync(CancellationToken ct)
     {

@@ -30,6 +30,21 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
         return new SearchPage(search, parsed, request, await engine.SearchAsync(request, ct), options.Value.PageSize);
     }
 
+    public async Task<IReadOnlyList<Suggestion>> SuggestAsync(string? prefix, CancellationToken ct)
+    {
+        var typed = (prefix ?? "").Trim();
+        if (typed.Length is < 2 or > 100) return [];
+        var (brands, categories) = await VocabularyAsync(ct);
+        static bool Starts(string name, string typed) =>
+            name.StartsWith(typed, StringComparison.OrdinalIgnoreCase) || name.Contains(" " + typed, StringComparison.OrdinalIgnoreCase);
+        var found = new List<Suggestion>();
+        found.AddRange(categories.Where(c => Starts(c.Name, typed)).Take(3).Select(c => new Suggestion(SuggestionKind.Category, c.Name, "/c/" + c.Slug)));
+        found.AddRange(brands.Where(b => Starts(b, typed)).Take(2).Select(b => new Suggestion(SuggestionKind.Brand, b, "/search?brand=" + Uri.EscapeDataString(b))));
+        var products = await engine.SuggestAsync(typed, 10 - found.Count, ct);
+        found.AddRange(products.Select(p => new Suggestion(SuggestionKind.Product, p.Title, "/p/" + p.Slug)));
+        return found.Take(10).ToList();
+    }
+
     /// <summary>The brand and category names the parser looks for, refreshed every few minutes.</summary>
     private async Task<(IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>)> VocabularyAsync(CancellationToken ct)
     {

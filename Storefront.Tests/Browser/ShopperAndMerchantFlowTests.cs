@@ -171,6 +171,37 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await BrowserFixture.ScreenshotAsync(shopper, "order-shipped");
     }
 
+    [Fact]
+    public async Task Shopper_types_into_search_picks_a_suggestion_with_the_keyboard_and_applies_a_facet()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/");
+        var box = page.GetByRole(AriaRole.Combobox, new() { Name = "Search products" });
+        await box.PressSequentiallyAsync("headph", new() { Delay = 40 });
+        var suggestions = page.GetByRole(AriaRole.Listbox, new() { Name = "Suggestions" });
+        await Expect(suggestions).ToBeVisibleAsync();
+        await Expect(suggestions.GetByRole(AriaRole.Option).First).ToContainTextAsync("Headphones");
+        await BrowserFixture.ScreenshotAsync(page, "search-suggestions");
+        await box.PressAsync("ArrowDown");
+        await Expect(box).ToHaveAttributeAsync("aria-activedescendant", "suggestion-0");
+        await box.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("/c/headphones$"));
+
+        await box.FillAsync("headphones");
+        // With no suggestion chosen, Enter searches for the words as typed.
+        await box.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("/search\\?q=headphones"));
+        await Expect(page.Locator(".search-results .product-card").First).ToBeVisibleAsync();
+        var brandFacet = page.Locator("fieldset", new() { Has = page.GetByText("Brand", new() { Exact = true }) }).GetByRole(AriaRole.Link).First;
+        var brand = (await brandFacet.TextContentAsync())!;
+        await brandFacet.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("brand="));
+        var brands = await page.Locator(".search-results .brand").AllTextContentsAsync();
+        Assert.NotEmpty(brands);
+        Assert.All(brands, b => Assert.Equal(brand, b));
+        await BrowserFixture.ScreenshotAsync(page, "search-results");
+    }
+
     private async Task<(string Sku, string Slug, string Title)> ProductWithStockAsync(int onHand, int offset = 0)
     {
         await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);

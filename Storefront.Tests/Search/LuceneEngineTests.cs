@@ -14,7 +14,7 @@ public sealed class LuceneEngineTests : IDisposable
     private static SearchDocument Doc(int n, string title, string brand, string[] categories, decimal price, decimal rating, int available,
         double popularity = 0, string description = "") =>
         new(Id(n), $"SKU-{n}", $"p-{n}", title, description, brand, categories, price, "USD", rating, 10, available, popularity,
-            new DateTimeOffset(2026, 1, n, 0, 0, 0, TimeSpan.Zero));
+            new DateTimeOffset(2026, 1, n, 0, 0, 0, TimeSpan.Zero)) { CategoryNames = categories };
 
     private static readonly string[] Headphones = ["electronics", "audio", "headphones"];
 
@@ -48,6 +48,8 @@ public sealed class LuceneEngineTests : IDisposable
     {
         var ids = await IdsAsync(new SearchRequest("headphones"));
         Assert.Equal([1, 2, 3, 7], ids.Order());
+        // A category name counts as words of the product: the skillet sits in Kitchen, and only there says so.
+        Assert.Equal(new[] { 6 }, await IdsAsync(new SearchRequest("kitchen")));
         Assert.Equal(2, ids[^1]); // only its description says "headphones"
         Assert.Equal(3, (await IdsAsync(new SearchRequest("noise cancelling headphones")))[0]);
     }

@@ -74,4 +74,14 @@ public sealed class SearchPagesTests(SearchStoreFixture store) : IClassFixture<S
         var none = await store.Client().GetDocumentAsync("/search?q=qqqqzzzzwwww");
         Assert.Equal("No products match “qqqqzzzzwwww”", none.QuerySelector(".zero-results h2")!.TextContent);
     }
+
+    [Fact]
+    public async Task Suggestions_come_as_the_shopper_types_at_most_ten()
+    {
+        var suggestions = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(store.Client(), "/api/search/suggest?q=head");
+        var all = suggestions.EnumerateArray().ToList();
+        Assert.InRange(all.Count, 1, 10);
+        Assert.Contains(all, s => s.GetProperty("kind").GetString() == "category" && s.GetProperty("url").GetString() == "/c/headphones");
+        Assert.Empty((await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(store.Client(), "/api/search/suggest?q=h")).EnumerateArray());
+    }
 }

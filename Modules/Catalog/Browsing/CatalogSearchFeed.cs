@@ -33,8 +33,14 @@ internal sealed class CatalogSearchFeed(CatalogDbContext db, CategoryTree tree) 
                               Price = l == null ? 0m : l.Price, Currency = l == null ? "USD" : l.Currency, Available = l == null ? 0 : l.Available,
                           }).ToListAsync(ct);
         var snapshot = await tree.GetAsync(ct);
-        return rows.Select(r => new SearchSource(r.Id, r.Sku, r.Slug, r.Title, r.Description, r.Brand,
-            snapshot.ById.TryGetValue(r.CategoryId, out var category) ? snapshot.Crumbs(category).Select(c => c.Slug).ToList() : [],
-            r.Price, r.Currency, r.Available, r.AverageRating, r.ReviewCount, r.CreatedAt, r.IsPublished)).ToList();
+        return rows.Select(r =>
+        {
+            var crumbs = snapshot.ById.TryGetValue(r.CategoryId, out var category) ? snapshot.Crumbs(category) : [];
+            return new SearchSource(r.Id, r.Sku, r.Slug, r.Title, r.Description, r.Brand, crumbs.Select(c => c.Slug).ToList(),
+                r.Price, r.Currency, r.Available, r.AverageRating, r.ReviewCount, r.CreatedAt, r.IsPublished)
+            {
+                CategoryNames = crumbs.Select(c => c.Name).ToList(),
+            };
+        }).ToList();
     }
 }

@@ -3,7 +3,11 @@ namespace Storefront.Catalog.Contracts;
 /// <summary>A product as a search index needs it: text, brand, every category slug up to the root, price, stock, rating.</summary>
 public sealed record SearchSource(
     Guid ProductId, string Sku, string Slug, string Title, string Description, string Brand, IReadOnlyList<string> CategorySlugs,
-    decimal Price, string Currency, int Available, decimal Rating, int ReviewCount, DateTimeOffset CreatedAt, bool Published);
+    decimal Price, string Currency, int Available, decimal Rating, int ReviewCount, DateTimeOffset CreatedAt, bool Published)
+{
+    /// <summary>The names of those categories, root first ("Electronics", "Audio", "Headphones").</summary>
+    public IReadOnlyList<string> CategoryNames { get; init; } = [];
+}
 
 /// <summary>What the catalog gives a search index: everything in batches, or some products again after a change.</summary>
 public interface ICatalogSearchFeed

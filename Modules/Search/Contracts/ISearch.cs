@@ -10,10 +10,17 @@ public sealed record SearchPage(ShopperSearch Search, ParsedQuery Parsed, Search
     public int PageCount => (int)Math.Max(1, Math.Min(100, Math.Ceiling(Result.Total / (double)PageSize)));
 }
 
+public enum SuggestionKind { Product, Category, Brand }
+
+public sealed record Suggestion(SuggestionKind Kind, string Label, string Url);
+
 /// <summary>Product search for the storefront: query understanding on top of the configured engine.</summary>
 public interface ISearch
 {
     Task<SearchPage> SearchAsync(ShopperSearch search, CancellationToken cancellationToken);
+
+    /// <summary>Up to ten suggestions as the shopper types: categories, brands and products.</summary>
+    Task<IReadOnlyList<Suggestion>> SuggestAsync(string? prefix, CancellationToken cancellationToken);
 }
 
 /// <summary>Index upkeep: a full rebuild from the catalog, and the index's size.</summary>

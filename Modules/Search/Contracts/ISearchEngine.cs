@@ -15,7 +15,11 @@ public sealed record SearchDocument(
     int ReviewCount,
     int Available,
     double Popularity,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>Category names, searched as words ("headphones" finds what sits in Headphones).</summary>
+    public IReadOnlyList<string> CategoryNames { get; init; } = [];
+}
 
 public enum SearchSort { Relevance, PriceLowHigh, PriceHighLow, Rating, Newest }
 
@@ -53,4 +57,7 @@ public interface ISearchEngine
     Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken cancellationToken);
 
     Task<long> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>Products whose title words start with what was typed so far, most popular first.</summary>
+    Task<IReadOnlyList<SearchHit>> SuggestAsync(string prefix, int take, CancellationToken cancellationToken);
 }

@@ -3,6 +3,8 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.En;
 using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Analysis.Standard;
+using Lucene.Net.Analysis.Util;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
@@ -44,6 +46,8 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         {
             ["title"] = new EnglishAnalyzer(Version),
             ["description"] = new EnglishAnalyzer(Version),
+            ["category_text"] = new EnglishAnalyzer(Version),
+            ["title_words"] = new StandardAnalyzer(Version, CharArraySet.Empty),
         });
         _writer = new IndexWriter(_directory, new IndexWriterConfig(Version, _analyzer)
         {
@@ -90,7 +94,9 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             new StoredField("sku", d.Sku),
             new StoredField("slug", d.Slug),
             new TextField("title", d.Title, Field.Store.YES),
+            new TextField("title_words", d.Title, Field.Store.NO),
             new TextField("description", d.Description, Field.Store.NO),
+            new TextField("category_text", string.Join(" ", d.CategoryNames), Field.Store.NO),
             new StringField("brand", d.Brand.ToLowerInvariant(), Field.Store.NO),
             new StoredField("brand_name", d.Brand),
             new SortedDocValuesField("brand_dv", new BytesRef(d.Brand)),
@@ -158,6 +164,27 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         }
     }
 
+    public Task<IReadOnlyList<SearchHit>> SuggestAsync(string prefix, int take, CancellationToken ct)
+    {
+        var words = Analyze("title_words", prefix);
+        if (words.Count == 0) return Task.FromResult<IReadOnlyList<SearchHit>>([]);
+        var query = new BooleanQuery();
+        // Whole words typed so far must be there; the last one may still be growing.
+        for (var i = 0; i < words.Count - 1; i++) query.Add(new TermQuery(new Term("title_words", words[i])), Occur.MUST);
+        query.Add(new PrefixQuery(new Term("title_words", words[^1])), Occur.MUST);
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var docs = searcher.Search(query, null, Math.Clamp(take, 1, 20), new Sort(new SortField("popularity_dv", SortFieldType.DOUBLE, true)));
+            IReadOnlyList<SearchHit> hits = docs.ScoreDocs.Select(s => Hit(searcher.Doc(s.Doc))).ToList();
+            return Task.FromResult(hits);
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
     private static Sort SortFor(SearchSort sort) => sort switch
     {
         SearchSort.PriceLowHigh => new Sort(new SortField("price_dv", SortFieldType.DOUBLE), SortField.FIELD_SCORE),
@@ -168,7 +195,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     };
 
     /// <summary>
-    /// Every analysed word must match the title or description, exactly or (for words of four
+    /// Every analysed word must match the title, description or category names, exactly or (for words of four
     /// letters or more) within one edit, two from eight letters; exact title matches weigh most.
     /// </summary>
     private Query? TextQuery(string? text)
@@ -182,6 +209,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             {
                 { new TermQuery(new Term("title", word)) { Boost = 3f }, Occur.SHOULD },
                 { new TermQuery(new Term("description", word)), Occur.SHOULD },
+                { new TermQuery(new Term("category_text", word)) { Boost = 1.5f }, Occur.SHOULD },
             };
             if (word.Length >= 4)
             {
