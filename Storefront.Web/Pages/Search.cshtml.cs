@@ -4,9 +4,12 @@ using Storefront.Search.Contracts;
 
 namespace Storefront.Web.Pages;
 
-public sealed class SearchModel(ISearch search) : PageModel
+public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICatalogQueries catalog) : PageModel
 {
     public SearchPage Results { get; private set; } = default!;
+
+    /// <summary>Category names by slug, for the category facet.</summary>
+    public Dictionary<string, string> CategoryNames { get; } = new(StringComparer.Ordinal);
 
     public async Task OnGetAsync(string? q, string? brand, string? category, string? min, string? max, int? rating, bool? instock,
         string? sort, int? page, CancellationToken ct)
@@ -16,6 +19,15 @@ public sealed class SearchModel(ISearch search) : PageModel
             "price-asc" => SearchSort.PriceLowHigh, "price-desc" => SearchSort.PriceHighLow, "rating" => SearchSort.Rating,
             "newest" => SearchSort.Newest, _ => SearchSort.Relevance,
         };
+        void Walk(IEnumerable<Storefront.Catalog.Contracts.CategoryNode> nodes)
+        {
+            foreach (var node in nodes)
+            {
+                CategoryNames[node.Slug] = node.Name;
+                Walk(node.Children);
+            }
+        }
+        Walk(await catalog.GetCategoryTreeAsync(ct));
         Results = await search.SearchAsync(new ShopperSearch(q?.Length > 200 ? q[..200] : q, Clean(brand), Clean(category),
             Amount(min), Amount(max), rating, instock == true, order, page ?? 1), ct);
     }
