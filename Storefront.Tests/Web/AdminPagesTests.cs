@@ -19,6 +19,7 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
     [InlineData("/admin/jobs")]
     [InlineData("/admin/orders")]
     [InlineData("/admin/fulfilment")]
+    [InlineData("/admin/search")]
     public async Task The_admin_area_sends_anonymous_visitors_to_sign_in(string url)
     {
         var response = await store.Client(followRedirects: false).GetAsync(url);

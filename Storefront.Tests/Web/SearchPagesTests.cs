@@ -84,4 +84,36 @@ public sealed class SearchPagesTests(SearchStoreFixture store) : IClassFixture<S
         Assert.Contains(all, s => s.GetProperty("kind").GetString() == "category" && s.GetProperty("url").GetString() == "/c/headphones");
         Assert.Empty((await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(store.Client(), "/api/search/suggest?q=h")).EnumerateArray());
     }
+
+    [Fact]
+    public async Task A_full_rebuild_keeps_search_answering_and_ends_with_the_same_products()
+    {
+        var before = await store.Client().GetDocumentAsync("/search");
+        var total = before.QuerySelector(".toolbar p")!.TextContent;
+        using var stop = new CancellationTokenSource();
+        var searching = Task.Run(async () =>
+        {
+            var answered = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var page = await store.Client().GetDocumentAsync("/search?q=a&sort=price-asc");
+                Assert.NotNull(page.QuerySelector(".toolbar"));
+                Assert.Null(page.QuerySelector(".zero-results"));
+                answered++;
+            }
+            return answered;
+        });
+        long rebuilt;
+        using (var scope = store.Services.CreateScope())
+            rebuilt = await scope.ServiceProvider.GetRequiredService<ISearchIndexAdmin>().RebuildAsync(default);
+        await stop.CancelAsync();
+        Assert.True(await searching > 0);
+        Assert.True(rebuilt > 0);
+        Assert.Equal(total, (await store.Client().GetDocumentAsync("/search")).QuerySelector(".toolbar p")!.TextContent);
+
+        var admin = await store.AdminClientAsync();
+        var status = await admin.GetDocumentAsync("/admin/search");
+        Assert.Equal(total.Split(' ')[0], status.QuerySelector("#documents")!.TextContent);
+        Assert.Contains("products in", status.QuerySelector(".search-status")!.TextContent, StringComparison.Ordinal);
+    }
 }

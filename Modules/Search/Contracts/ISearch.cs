@@ -23,12 +23,18 @@ public interface ISearch
     Task<IReadOnlyList<Suggestion>> SuggestAsync(string? prefix, CancellationToken cancellationToken);
 }
 
-/// <summary>Index upkeep: a full rebuild from the catalog, and the index's size.</summary>
+public sealed record SearchIndexStatus(string Engine, string Location, long Documents, DateTimeOffset? LastChangeAt,
+    DateTimeOffset? RebuildingSince, string? LastError, DateTimeOffset? LastErrorAt, string? LastRebuild);
+
+/// <summary>Index upkeep: status, and a full rebuild from the catalog that keeps search online.</summary>
 public interface ISearchIndexAdmin
 {
+    /// <summary>Builds a new index from the catalog beside the live one and swaps it in; returns the documents indexed (0 when a rebuild was already running).</summary>
     Task<long> RebuildAsync(CancellationToken cancellationToken);
 
     Task<long> CountAsync(CancellationToken cancellationToken);
+
+    Task<SearchIndexStatus> StatusAsync(CancellationToken cancellationToken);
 }
 
 public sealed class SearchOptions
@@ -36,7 +42,7 @@ public sealed class SearchOptions
     /// <summary>"lucene" (embedded, the default).</summary>
     public string Engine { get; set; } = "lucene";
 
-    /// <summary>Where the Lucene index lives; by default "search/lucene" under Storefront:DataPath.</summary>
+    /// <summary>The folder of the Lucene indexes (the live one and, during a rebuild, the next); by default "search" under Storefront:DataPath.</summary>
     public string? IndexPath { get; set; }
 
     public int PageSize { get; set; } = 24;

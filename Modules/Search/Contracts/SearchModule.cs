@@ -18,12 +18,14 @@ public static class SearchModule
             .Validate(o => o.Engine is "lucene", "Search:Engine must be \"lucene\".")
             .Validate(o => o.PageSize is >= 1 and <= 100, "Search:PageSize must be between 1 and 100.")
             .ValidateOnStart();
-        services.AddSingleton<ISearchEngine>(sp =>
+        services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SearchOptions>>().Value;
-            var path = options.IndexPath ?? Path.Combine(sp.GetRequiredService<IConfiguration>()["Storefront:DataPath"] ?? ".data", "search", "lucene");
-            return new LuceneSearchEngine(Path.GetFullPath(path));
+            var root = options.IndexPath ?? Path.Combine(sp.GetRequiredService<IConfiguration>()["Storefront:DataPath"] ?? ".data", "search");
+            return new SwitchableIndex(Path.GetFullPath(root));
         });
+        services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredService<SwitchableIndex>());
+        services.AddSingleton<IndexHealth>();
         services.AddScoped<ISearch, SearchService>();
         services.AddScoped<SearchIndexer>();
         services.AddScoped<ISearchIndexAdmin>(sp => sp.GetRequiredService<SearchIndexer>());
