@@ -118,4 +118,14 @@ public sealed class LuceneEngineTests : IDisposable
         var result = await _engine.SearchAsync(new SearchRequest(query), default);
         Assert.True(result.Total >= 0);
     }
+
+    [Fact]
+    public async Task Matched_title_words_are_marked_and_the_rest_of_the_title_is_encoded()
+    {
+        await _engine.IndexAsync([Doc(9, "Basswave <b>Bold</b> Headphones & Case", "Basswave", Headphones, 10m, 4m, 1)], default);
+        var hit = (await _engine.SearchAsync(new SearchRequest("headphones", Brand: "basswave", Sort: SearchSort.PriceLowHigh), default)).Hits[0];
+        Assert.Equal("Basswave &lt;b&gt;Bold&lt;&#x2F;b&gt; <mark>Headphones</mark> &amp; Case", hit.Highlight);
+        var typo = (await _engine.SearchAsync(new SearchRequest("hedphones", Brand: "corvex"), default)).Hits[0];
+        Assert.Equal("Corvex Noise Cancelling <mark>Headphones</mark>", typo.Highlight);
+    }
 }

@@ -35,6 +35,10 @@ public sealed record SearchRequest(
     int Page = 1,
     int PageSize = 24);
 
+/// <summary>
+/// One result. <see cref="Highlight"/> is the title as HTML-encoded text with the matched words in
+/// &lt;mark&gt;, safe to write into a page as it is; null when nothing in the title matched.
+/// </summary>
 public sealed record SearchHit(Guid ProductId, string Sku, string Slug, string Title, string Brand, decimal Price, string Currency,
     decimal Rating, int ReviewCount, int Available, string? Highlight);
 

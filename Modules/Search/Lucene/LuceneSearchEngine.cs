@@ -9,6 +9,7 @@ using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
@@ -155,7 +156,13 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             var facets = new FacetCollector();
             searcher.Search(query, MultiCollector.Wrap(top, facets));
             var docs = top.GetTopDocs((page - 1) * size, size);
-            var hits = docs.ScoreDocs.Select(s => Hit(searcher.Doc(s.Doc))).ToList();
+            var highlighter = text is null ? null
+                : new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(text, searcher.IndexReader, "title"));
+            var hits = docs.ScoreDocs.Select(s =>
+            {
+                var hit = Hit(searcher.Doc(s.Doc));
+                return highlighter is null ? hit : hit with { Highlight = highlighter.GetBestFragment(_analyzer, "title", hit.Title) };
+            }).ToList();
             return Task.FromResult(new SearchResult(hits, docs.TotalHits, facets.Result()));
         }
         finally
