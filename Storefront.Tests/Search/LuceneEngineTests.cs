@@ -128,4 +128,14 @@ public sealed class LuceneEngineTests : IDisposable
         var typo = (await _engine.SearchAsync(new SearchRequest("hedphones", Brand: "corvex"), default)).Hits[0];
         Assert.Equal("Corvex Noise Cancelling <mark>Headphones</mark>", typo.Highlight);
     }
+
+    [Fact]
+    public async Task With_no_matches_the_nearest_known_words_are_offered()
+    {
+        var result = await _engine.SearchAsync(new SearchRequest("skilet cstiron"), default);
+        Assert.Equal(0, result.Total);
+        Assert.Equal("skillet cast", (await _engine.SearchAsync(new SearchRequest("skilet cst"), default)).DidYouMean);
+        Assert.Null((await _engine.SearchAsync(new SearchRequest("qqqqqqqqqq"), default)).DidYouMean);
+        Assert.Null((await _engine.SearchAsync(new SearchRequest("skillet"), default)).DidYouMean);
+    }
 }

@@ -46,6 +46,9 @@ public sealed record FacetCount(string Value, long Count);
 
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, long Total, IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets)
 {
+    /// <summary>When nothing matched: the words with each unknown one replaced by the nearest indexed word, if that helps.</summary>
+    public string? DidYouMean { get; init; }
+
     public static readonly IReadOnlyList<string> FacetNames = ["brand", "category", "price", "rating", "availability"];
 }
 

@@ -163,7 +163,10 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
                 var hit = Hit(searcher.Doc(s.Doc));
                 return highlighter is null ? hit : hit with { Highlight = highlighter.GetBestFragment(_analyzer, "title", hit.Title) };
             }).ToList();
-            return Task.FromResult(new SearchResult(hits, docs.TotalHits, facets.Result()));
+            var result = new SearchResult(hits, docs.TotalHits, facets.Result());
+            if (docs.TotalHits == 0 && !string.IsNullOrWhiteSpace(request.Query))
+                result = result with { DidYouMean = DidYouMean(searcher.IndexReader, request.Query) };
+            return Task.FromResult(result);
         }
         finally
         {
@@ -190,6 +193,39 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         {
             _searchers.Release(searcher);
         }
+    }
+
+    /// <summary>
+    /// Replaces each word of the query that no title contains by the title word within two edits that
+    /// the most products have; null when no word changes.
+    /// </summary>
+    private string? DidYouMean(IndexReader reader, string query)
+    {
+        var terms = MultiFields.GetTerms(reader, "title_words");
+        if (terms is null) return null;
+        var words = Analyze("title_words", query);
+        var changed = false;
+        var corrected = new List<string>(words.Count);
+        foreach (var word in words)
+        {
+            var term = new Term("title_words", word);
+            if (word.Length < 3 || reader.DocFreq(term) > 0)
+            {
+                corrected.Add(word);
+                continue;
+            }
+            var fuzzy = new FuzzyTermsEnum(terms, new AttributeSource(), term, 2f, 1, true);
+            string? best = null;
+            var bestFreq = 0;
+            while (fuzzy.MoveNext())
+            {
+                if (fuzzy.DocFreq <= bestFreq) continue;
+                (best, bestFreq) = (fuzzy.Term.Utf8ToString(), fuzzy.DocFreq);
+            }
+            changed |= best is not null;
+            corrected.Add(best ?? word);
+        }
+        return changed ? string.Join(' ', corrected) : null;
     }
 
     private static Sort SortFor(SearchSort sort) => sort switch
