@@ -352,7 +352,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             ["brand"] = _brands.OrderByDescending(b => b.Value).ThenBy(b => b.Key, StringComparer.Ordinal).Take(20).Select(b => new FacetCount(b.Key, b.Value)).ToList(),
             ["category"] = _categories.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(30).Select(c => new FacetCount(c.Key, c.Value)).ToList(),
             ["price"] = PriceBands.Select((b, i) => new FacetCount(b.Label, _prices[i])).Where(f => f.Count > 0).ToList(),
-            ["rating"] = Enumerable.Range(0, 4).Select(i => new FacetCount($"{4 - i} stars & up", _ratings[i])).Where(f => f.Count > 0).ToList(),
+            ["rating"] = Enumerable.Range(0, 4).Select(i => new FacetCount(4 - i == 1 ? "1 star & up" : $"{4 - i} stars & up", _ratings[i])).Where(f => f.Count > 0).ToList(),
             ["availability"] = [new FacetCount("In stock", _inStock)],
         };
     }
