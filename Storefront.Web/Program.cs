@@ -29,6 +29,7 @@ app.Services.UseInventoryJobs();
 app.Services.UseCatalogJobs();
 app.Services.UseCartJobs();
 app.Services.UseCheckoutJobs();
+app.Services.UseSearchJobs();
 
 if (!app.Environment.IsDevelopment())
 {

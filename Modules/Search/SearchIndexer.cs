@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
 using Storefront.Search.Contracts;
+using Storefront.Search.Ranking;
 
 namespace Storefront.Search;
 
@@ -13,13 +15,24 @@ namespace Storefront.Search;
 /// through the outbox) re-read the products they touch from the catalog and replace their
 /// documents, so a repeated or late event can only write the current state.
 /// </summary>
-internal sealed class SearchIndexer(ISearchEngine engine, ICatalogSearchFeed feed, Lucene.SwitchableIndex index, IndexHealth health) :
+internal sealed class SearchIndexer(
+    ISearchIndexes indexes,
+    ICatalogSearchFeed feed,
+    PopularitySignals signals,
+    IndexHealth health,
+    OutboxDelivery delivery,
+    IEnumerable<IOutboxBacklog> outboxes,
+    IOptions<SearchOptions> options,
+    TimeProvider clock) :
     IIntegrationEventHandler<ProductChangedEvent>,
     IIntegrationEventHandler<ReviewsChangedEvent>,
     IIntegrationEventHandler<PriceChangedEvent>,
     IIntegrationEventBatchHandler<StockChangedEvent>,
     ISearchIndexAdmin
 {
+    /// <summary>The events that change what the index holds.</summary>
+    private static readonly Type[] IndexedEvents = [typeof(ProductChangedEvent), typeof(ReviewsChangedEvent), typeof(PriceChangedEvent), typeof(StockChangedEvent)];
+
     public Task HandleAsync(ProductChangedEvent e, CancellationToken ct) => ReindexAsync([e.ProductId], [], ct);
 
     public Task HandleAsync(ReviewsChangedEvent e, CancellationToken ct) => ReindexAsync([e.ProductId], [], ct);
@@ -29,15 +42,19 @@ internal sealed class SearchIndexer(ISearchEngine engine, ICatalogSearchFeed fee
     public Task HandleAsync(IReadOnlyList<StockChangedEvent> events, CancellationToken ct) =>
         ReindexAsync([], events.Select(e => e.Sku).Distinct().ToList(), ct);
 
+    /// <summary>Writes the current state of these products (after their popularity changed).</summary>
+    public Task ReindexProductsAsync(IReadOnlyCollection<Guid> productIds, CancellationToken ct) => ReindexAsync(productIds, [], ct);
+
     private async Task ReindexAsync(IReadOnlyCollection<Guid> ids, IReadOnlyCollection<string> skus, CancellationToken ct)
     {
         try
         {
             var current = await feed.CurrentAsync(ids, skus, ct);
-            var published = current.Where(s => s.Published).Select(ToDocument).ToList();
-            if (published.Count > 0) await engine.IndexAsync(published, ct);
+            var published = await DocumentsAsync(current.Where(s => s.Published).ToList(), ct);
+            if (published.Count > 0) await indexes.IndexAsync(published, ct);
             var gone = current.Where(s => !s.Published).Select(s => s.ProductId).ToList();
-            if (gone.Count > 0) await engine.DeleteAsync(gone, ct);
+            if (gone.Count > 0) await indexes.DeleteAsync(gone, ct);
+            if (delivery.OldestOccurredAt is { } occurred) health.Applied(clock.GetUtcNow() - occurred);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -47,16 +64,32 @@ internal sealed class SearchIndexer(ISearchEngine engine, ICatalogSearchFeed fee
         }
     }
 
-    internal static SearchDocument ToDocument(SearchSource s) => new(s.ProductId, s.Sku, s.Slug, s.Title, s.Description, s.Brand,
-        s.CategorySlugs, s.Price, s.Currency, s.Rating, s.ReviewCount, s.Available, s.ReviewCount * (double)s.Rating, s.CreatedAt)
+    private async Task<List<SearchDocument>> DocumentsAsync(IReadOnlyList<SearchSource> sources, CancellationToken ct)
+    {
+        var counts = await signals.CountsAsync(sources.Select(s => s.ProductId).ToList(), ct);
+        var ranking = options.Value.Ranking;
+        return sources.Select(s =>
+        {
+            var (clicks, purchases) = counts.GetValueOrDefault(s.ProductId);
+            return ToDocument(s, Popularity(ranking, clicks, purchases, s.ReviewCount, s.Rating));
+        }).ToList();
+    }
+
+    /// <summary>ClickWeight × clicks + PurchaseWeight × units bought + ReviewWeight × reviews × rating / 5.</summary>
+    internal static double Popularity(RankingOptions ranking, int clicks, int purchases, int reviews, decimal rating) =>
+        ranking.ClickWeight * clicks + ranking.PurchaseWeight * purchases + ranking.ReviewWeight * reviews * (double)rating / 5;
+
+    internal static SearchDocument ToDocument(SearchSource s, double popularity) => new(s.ProductId, s.Sku, s.Slug, s.Title, s.Description, s.Brand,
+        s.CategorySlugs, s.Price, s.Currency, s.Rating, s.ReviewCount, s.Available, popularity, s.CreatedAt)
     {
         CategoryNames = s.CategoryNames,
     };
 
     public async Task<long> RebuildAsync(CancellationToken ct)
     {
-        if (!index.TryBeginRebuild(out var building)) return 0;
-        var started = DateTimeOffset.UtcNow;
+        var building = await indexes.BeginRebuildAsync(ct);
+        if (building is null) return 0;
+        var started = clock.GetUtcNow();
         long count = 0;
         try
         {
@@ -65,27 +98,42 @@ internal sealed class SearchIndexer(ISearchEngine engine, ICatalogSearchFeed fee
             {
                 var batch = await feed.BatchAsync(after, 2000, ct);
                 if (batch.Count == 0) break;
-                await building.IndexAsync(batch.Where(s => s.Published).Select(ToDocument).ToList(), ct);
+                await building.IndexAsync(await DocumentsAsync(batch.Where(s => s.Published).ToList(), ct), ct);
                 count += batch.Count;
                 after = batch[^1].ProductId;
             }
-            index.EndRebuild(succeeded: true);
-            health.Rebuilt(count, DateTimeOffset.UtcNow - started);
+            await indexes.EndRebuildAsync(succeeded: true, ct);
+            health.Rebuilt(count, clock.GetUtcNow() - started);
             return count;
         }
         catch (Exception ex)
         {
-            index.EndRebuild(succeeded: false);
+            await indexes.EndRebuildAsync(succeeded: false, CancellationToken.None);
             health.Failed(ex);
             throw;
         }
     }
 
-    public Task<long> CountAsync(CancellationToken ct) => engine.CountAsync(ct);
+    public Task<long> CountAsync(CancellationToken ct) => indexes.CountAsync(ct);
 
-    public async Task<SearchIndexStatus> StatusAsync(CancellationToken ct) =>
-        new("Lucene.Net", index.LiveDirectory, await engine.CountAsync(ct), index.LastChangeAt, index.RebuildingSince,
-            health.LastError, health.LastErrorAt, health.LastRebuild);
+    public async Task<SearchIndexStatus> StatusAsync(CancellationToken ct)
+    {
+        var backlog = await outboxes.PendingAsync(IndexedEvents, ct);
+        long documents;
+        bool current;
+        try
+        {
+            documents = await indexes.CountAsync(ct);
+            current = await indexes.IsCurrentAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            health.Failed(ex);
+            (documents, current) = (0, false);
+        }
+        return new(indexes.EngineName, indexes.Location, documents, current, indexes.LastChangeAt, health.LastLag,
+            backlog.Pending, backlog.OldestOccurredAt, indexes.RebuildingSince, health.LastError, health.LastErrorAt, health.LastRebuild);
+    }
 }
 
 /// <summary>What the admin page shows about the index's recent history.</summary>
@@ -95,13 +143,22 @@ internal sealed class IndexHealth
     public DateTimeOffset? LastErrorAt { get; private set; }
     public string? LastRebuild { get; private set; }
 
+    /// <summary>How long the last applied change took from the catalog to the index.</summary>
+    public TimeSpan? LastLag { get; private set; }
+
+    public void Applied(TimeSpan lag) => LastLag = lag < TimeSpan.Zero ? TimeSpan.Zero : lag;
+
     public void Failed(Exception ex) => (LastError, LastErrorAt) = (ex.Message, DateTimeOffset.UtcNow);
 
     public void Rebuilt(long count, TimeSpan took) =>
         LastRebuild = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count} products in {took.TotalSeconds:0.0} s, finished {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");
 }
 
-/// <summary>Builds the index from the catalog when it is missing or empty (a new store, a lost volume).</summary>
+/// <summary>
+/// Builds the index from the catalog when it is missing, empty of a build, or written in an older
+/// <see cref="SearchIndexFormat"/> (a new store, a lost volume, an upgrade); the old index answers
+/// searches until the new one is swapped in.
+/// </summary>
 internal sealed partial class SearchIndexBootstrapper(IServiceScopeFactory scopes, ILogger<SearchIndexBootstrapper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -109,9 +166,9 @@ internal sealed partial class SearchIndexBootstrapper(IServiceScopeFactory scope
         try
         {
             using var scope = scopes.CreateScope();
-            var admin = scope.ServiceProvider.GetRequiredService<ISearchIndexAdmin>();
-            if (await admin.CountAsync(stoppingToken) > 0) return;
-            var count = await admin.RebuildAsync(stoppingToken);
+            var indexes = scope.ServiceProvider.GetRequiredService<ISearchIndexes>();
+            if (await indexes.IsCurrentAsync(stoppingToken)) return;
+            var count = await scope.ServiceProvider.GetRequiredService<ISearchIndexAdmin>().RebuildAsync(stoppingToken);
             if (count > 0) LogBuilt(count);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

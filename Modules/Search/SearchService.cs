@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Storefront.Catalog.Contracts;
 using Storefront.Search.Contracts;
 using Storefront.Search.Querying;
+using Storefront.Search.Ranking;
 
 namespace Storefront.Search;
 
@@ -11,7 +12,7 @@ namespace Storefront.Search;
 /// become filters (unless the shopper picked others), and a category named in them narrows the
 /// results when that category has matches.
 /// </summary>
-internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalog, IMemoryCache cache, IOptions<SearchOptions> options) : ISearch
+internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalog, ShopperHistory history, IMemoryCache cache, IOptions<SearchOptions> options) : ISearch
 {
     public async Task<SearchPage> SearchAsync(ShopperSearch search, CancellationToken ct)
     {
@@ -21,7 +22,11 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
             search.Brand ?? parsed.Brand, search.Category,
             search.MinPrice ?? parsed.MinPrice, search.MaxPrice ?? parsed.MaxPrice,
             search.MinRating is >= 1 and <= 4 ? search.MinRating : null, search.InStockOnly, search.Sort,
-            Math.Clamp(search.Page, 1, 100), options.Value.PageSize);
+            Math.Clamp(search.Page, 1, 100), options.Value.PageSize)
+        {
+            PopularityWeight = options.Value.Ranking.PopularityWeight,
+            Boosts = search.Sort == SearchSort.Relevance ? await history.BoostsAsync(search.Visitor, ct) : [],
+        };
         if (search.Category is null && parsed.CategorySlug is { } likely)
         {
             var narrowed = await engine.SearchAsync(request with { Category = likely }, ct);
@@ -49,7 +54,7 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
     private async Task<(IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>)> VocabularyAsync(CancellationToken ct)
     {
         if (cache.TryGetValue("search:vocabulary", out (IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>) known)) return known;
-        var all = await engine.SearchAsync(new SearchRequest(null, PageSize: 1), ct);
+        var all = await engine.SearchAsync(new SearchRequest(null, PageSize: 1, Sort: SearchSort.Newest), ct);
         var brands = all.Facets["brand"].Select(f => f.Value).ToList();
         var categories = new List<CategoryName>();
         void Walk(IEnumerable<CategoryNode> nodes)

@@ -138,4 +138,26 @@ public sealed class LuceneEngineTests : IDisposable
         Assert.Null((await _engine.SearchAsync(new SearchRequest("qqqqqqqqqq"), default)).DidYouMean);
         Assert.Null((await _engine.SearchAsync(new SearchRequest("skillet"), default)).DidYouMean);
     }
+
+    [Fact]
+    public async Task Popularity_and_shopper_boosts_reorder_relevance()
+    {
+        var plain = await IdsAsync(new SearchRequest("headphones"));
+        Assert.Equal(new[] { 1, 3, 7, 2 }, plain);
+        // A popular product climbs past less popular ones that match about as well: the earbuds only say "headphones" in their description…
+        await _engine.IndexAsync([Doc(2, "Basswave Bluetooth Earbuds", "Basswave", Headphones, 49m, 4.1m, 0, popularity: 5000,
+            description: "Tiny in-ear headphones with a charging case.")], default);
+        Assert.Equal(new[] { 1, 3, 7, 2 }, await IdsAsync(new SearchRequest("headphones")));
+        Assert.Equal(new[] { 1, 3, 2, 7 }, await IdsAsync(new SearchRequest("headphones") { PopularityWeight = 0.5 }));
+        // A popular book about headphones climbs past the headphones themselves; the earbuds stay behind every title match.
+        await _engine.IndexAsync([Doc(7, "The Art of Headphone Design", "Harrow Press", ["books"], 29m, 3.9m, 4, popularity: 5000)], default);
+        Assert.Equal(new[] { 1, 3, 7, 2 }, await IdsAsync(new SearchRequest("headphones")));
+        Assert.Equal(new[] { 7, 1, 3, 2 }, await IdsAsync(new SearchRequest("headphones") { PopularityWeight = 0.5 }));
+        // A shopper who likes Corvex, or books, sees those first.
+        Assert.Equal(3, (await IdsAsync(new SearchRequest("headphones") { Boosts = [new(BoostField.Brand, "Corvex", 1)] }))[0]);
+        Assert.Equal(7, (await IdsAsync(new SearchRequest("headphones") { Boosts = [new(BoostField.Category, "books", 2)] }))[0]);
+        // Boosts re-rank; they never add matches, and other orders ignore them.
+        Assert.Equal(4, (await IdsAsync(new SearchRequest("headphones") { Boosts = [new(BoostField.Category, "laptops", 5)] })).Length);
+        Assert.Equal(new[] { 7, 2, 1, 3 }, await IdsAsync(new SearchRequest("headphones", Sort: SearchSort.PriceLowHigh) { Boosts = [new(BoostField.Brand, "Corvex", 9)] }));
+    }
 }

@@ -29,7 +29,7 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
         }
         Walk(await catalog.GetCategoryTreeAsync(ct));
         Results = await search.SearchAsync(new ShopperSearch(q?.Length > 200 ? q[..200] : q, Clean(brand), Clean(category),
-            Amount(min), Amount(max), rating, instock == true, order, page ?? 1), ct);
+            Amount(min), Amount(max), rating, instock == true, order, page ?? 1) { Visitor = Shopping.Visitor.Of(HttpContext, create: true) }, ct);
     }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) || value.Length > 100 ? null : value.Trim();

@@ -56,6 +56,8 @@ public static class ModuleRegistration
         services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         services.AddSingleton<OutboxDispatcher<TContext>>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
+        services.AddSingleton<IOutboxBacklog>(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
+        services.TryAddScoped<OutboxDelivery>();
         return services;
     }
 }

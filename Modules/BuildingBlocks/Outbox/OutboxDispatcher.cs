@@ -24,9 +24,20 @@ public sealed class OutboxDispatcher<TContext>(
     IServiceScopeFactory scopes,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
-    ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
+    ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService, IOutboxBacklog
     where TContext : DbContext
 {
+    public async Task<OutboxBacklog> PendingAsync(IReadOnlyCollection<Type> eventTypes, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var names = eventTypes.Select(t => t.AssemblyQualifiedName!).ToArray();
+        var pending = db.Set<OutboxMessage>().Where(m => m.ProcessedAt == null && names.Contains(m.Type));
+        var count = await pending.LongCountAsync(cancellationToken);
+        var oldest = count == 0 ? null : await pending.MinAsync(m => (DateTimeOffset?)m.OccurredAt, cancellationToken);
+        return new OutboxBacklog(count, oldest);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return;
@@ -101,6 +112,7 @@ public sealed class OutboxDispatcher<TContext>(
     private static async Task DeliverAsync(IServiceProvider services, List<OutboxMessage> run, CancellationToken ct)
     {
         var eventType = Type.GetType(run[0].Type, throwOnError: true)!;
+        if (services.GetService<OutboxDelivery>() is { } delivery) delivery.OldestOccurredAt = run[0].OccurredAt;
         var events = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(eventType))!;
         foreach (var message in run)
             events.Add(JsonSerializer.Deserialize(message.Payload, eventType, OutboxModelBuilderExtensions.JsonOptions)!);

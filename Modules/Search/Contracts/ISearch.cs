@@ -2,7 +2,11 @@ namespace Storefront.Search.Contracts;
 
 /// <summary>A shopper's search: the words as typed, plus any facets they picked.</summary>
 public sealed record ShopperSearch(string? Query, string? Brand = null, string? Category = null, decimal? MinPrice = null, decimal? MaxPrice = null,
-    int? MinRating = null, bool InStockOnly = false, SearchSort Sort = SearchSort.Relevance, int Page = 1);
+    int? MinRating = null, bool InStockOnly = false, SearchSort Sort = SearchSort.Relevance, int Page = 1)
+{
+    /// <summary>Who is searching (see <see cref="ISearchSignals"/>): their history lifts the brands and categories they like.</summary>
+    public string? Visitor { get; init; }
+}
 
 /// <summary>Results with what the words were understood to mean and which filters were applied.</summary>
 public sealed record SearchPage(ShopperSearch Search, ParsedQuery Parsed, SearchRequest Applied, SearchResult Result, int PageSize)
@@ -23,7 +27,13 @@ public interface ISearch
     Task<IReadOnlyList<Suggestion>> SuggestAsync(string? prefix, CancellationToken cancellationToken);
 }
 
-public sealed record SearchIndexStatus(string Engine, string Location, long Documents, DateTimeOffset? LastChangeAt,
+/// <summary>
+/// The index as an operator sees it. Lag: <see cref="LastLag"/> is how long the last applied change
+/// took from the catalog to the index; <see cref="PendingChanges"/> are changes not yet applied, the
+/// oldest of them from <see cref="OldestPendingAt"/>.
+/// </summary>
+public sealed record SearchIndexStatus(string Engine, string Location, long Documents, bool FormatCurrent, DateTimeOffset? LastChangeAt,
+    TimeSpan? LastLag, long PendingChanges, DateTimeOffset? OldestPendingAt,
     DateTimeOffset? RebuildingSince, string? LastError, DateTimeOffset? LastErrorAt, string? LastRebuild);
 
 /// <summary>Index upkeep: status, and a full rebuild from the catalog that keeps search online.</summary>
@@ -46,4 +56,6 @@ public sealed class SearchOptions
     public string? IndexPath { get; set; }
 
     public int PageSize { get; set; } = 24;
+
+    public RankingOptions Ranking { get; set; } = new();
 }

@@ -33,7 +33,21 @@ public sealed record SearchRequest(
     bool InStockOnly = false,
     SearchSort Sort = SearchSort.Relevance,
     int Page = 1,
-    int PageSize = 24);
+    int PageSize = 24)
+{
+    /// <summary>
+    /// With relevance order, each match's text score is multiplied by
+    /// 1 + PopularityWeight × ln(1 + popularity) + the weights of the <see cref="Boosts"/> it matches.
+    /// </summary>
+    public double PopularityWeight { get; init; }
+
+    public IReadOnlyList<RankingBoost> Boosts { get; init; } = [];
+}
+
+public enum BoostField { Brand, Category }
+
+/// <summary>A brand or category the shopper has shown interest in, and how much it lifts a match.</summary>
+public sealed record RankingBoost(BoostField Field, string Value, double Weight);
 
 /// <summary>
 /// One result. <see cref="Highlight"/> is the title as HTML-encoded text with the matched words in
@@ -67,4 +81,38 @@ public interface ISearchEngine
 
     /// <summary>Products whose title words start with what was typed so far, most popular first.</summary>
     Task<IReadOnlyList<SearchHit>> SuggestAsync(string prefix, int take, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The version of the document layout an index was written with. Raise it whenever a change to
+/// <see cref="SearchDocument"/> or to an engine's fields needs every product indexed again: a store
+/// that starts with an index of another version rebuilds it (beside the live one, then swaps).
+/// </summary>
+public static class SearchIndexFormat
+{
+    public const string Version = "3";
+}
+
+/// <summary>The configured engine as index upkeep sees it: where the live index is, and a rebuild beside it that is swapped in.</summary>
+public interface ISearchIndexes : ISearchEngine
+{
+    string EngineName { get; }
+
+    string Location { get; }
+
+    DateTimeOffset? LastChangeAt { get; }
+
+    DateTimeOffset? RebuildingSince { get; }
+
+    /// <summary>True when the live index exists and was written in the current <see cref="SearchIndexFormat"/>.</summary>
+    Task<bool> IsCurrentAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a new, empty index beside the live one; null when a rebuild is already running. Until
+    /// the rebuild ends every change goes to both, so the new index misses nothing.
+    /// </summary>
+    Task<ISearchEngine?> BeginRebuildAsync(CancellationToken cancellationToken);
+
+    /// <summary>Makes the new index the live one, or, when the rebuild failed, throws it away.</summary>
+    Task EndRebuildAsync(bool succeeded, CancellationToken cancellationToken);
 }

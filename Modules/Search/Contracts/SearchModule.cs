@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -5,7 +6,11 @@ using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
+using Storefront.BuildingBlocks.Modules;
+using Storefront.Checkout.Contracts;
+using Storefront.Search.Data;
 using Storefront.Search.Lucene;
+using Storefront.Search.Ranking;
 
 namespace Storefront.Search.Contracts;
 
@@ -24,8 +29,15 @@ public static class SearchModule
             var root = options.IndexPath ?? Path.Combine(sp.GetRequiredService<IConfiguration>()["Storefront:DataPath"] ?? ".data", "search");
             return new SwitchableIndex(Path.GetFullPath(root));
         });
-        services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredService<SwitchableIndex>());
+        services.AddSingleton<ISearchIndexes>(sp => sp.GetRequiredService<SwitchableIndex>());
+        services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredService<ISearchIndexes>());
         services.AddSingleton<IndexHealth>();
+        services.AddModuleDbContext<SearchDbContext>(SearchDbContext.Schema, withOutbox: false);
+        services.AddScoped<ShopperHistory>();
+        services.AddScoped<PopularitySignals>();
+        services.AddScoped<ISearchSignals>(sp => sp.GetRequiredService<PopularitySignals>());
+        services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>>(sp => sp.GetRequiredService<PopularitySignals>());
+        services.AddTransient<PopularityJob>();
         services.AddScoped<ISearch, SearchService>();
         services.AddScoped<SearchIndexer>();
         services.AddScoped<ISearchIndexAdmin>(sp => sp.GetRequiredService<SearchIndexer>());
@@ -34,6 +46,14 @@ public static class SearchModule
         services.AddScoped<IIntegrationEventHandler<PriceChangedEvent>>(sp => sp.GetRequiredService<SearchIndexer>());
         services.AddScoped<IIntegrationEventBatchHandler<StockChangedEvent>>(sp => sp.GetRequiredService<SearchIndexer>());
         services.AddSingleton<IHostedService, SearchIndexBootstrapper>();
+        return services;
+    }
+
+    /// <summary>Registers the search module's recurring Hangfire jobs.</summary>
+    public static IServiceProvider UseSearchJobs(this IServiceProvider services)
+    {
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<PopularityJob>(
+            PopularityJob.Id, job => job.RunAsync(CancellationToken.None), "* * * * *");
         return services;
     }
 }

@@ -39,10 +39,20 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     private readonly SearcherManager _searchers;
     private readonly object _refresh = new();
 
-    public LuceneSearchEngine(string path)
+    /// <summary>
+    /// Opens (or creates) the index in <paramref name="path"/>. A new index is stamped with the current
+    /// <see cref="SearchIndexFormat"/> only when <paramref name="stampFormat"/> is set (a rebuild), so
+    /// an index that was never built from the catalog is known to need it.
+    /// </summary>
+    public LuceneSearchEngine(string path, bool stampFormat = false)
     {
         System.IO.Directory.CreateDirectory(path);
         _directory = FSDirectory.Open(path);
+        if (DirectoryReader.IndexExists(_directory))
+        {
+            using var reader = DirectoryReader.Open(_directory);
+            Format = reader.IndexCommit.UserData.TryGetValue("format", out var format) ? format : null;
+        }
         _analyzer = new PerFieldAnalyzerWrapper(new KeywordAnalyzer(), new Dictionary<string, Analyzer>
         {
             ["title"] = new EnglishAnalyzer(Version),
@@ -55,8 +65,17 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             OpenMode = OpenMode.CREATE_OR_APPEND,
             Similarity = new BM25Similarity(),
         });
+        if (stampFormat || Format == SearchIndexFormat.Version)
+        {
+            _writer.SetCommitData(new Dictionary<string, string> { ["format"] = SearchIndexFormat.Version });
+            _writer.Commit();
+            Format = SearchIndexFormat.Version;
+        }
         _searchers = new SearcherManager(_writer, true, new Bm25SearcherFactory());
     }
+
+    /// <summary>The <see cref="SearchIndexFormat"/> the index was built in; null when it never was.</summary>
+    public string? Format { get; }
 
     private sealed class Bm25SearcherFactory : SearcherFactory
     {
@@ -147,6 +166,10 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         if (request.MinRating is { } rating) Filter(NumericRangeQuery.NewDoubleRange("rating", rating, null, true, true));
         if (request.InStockOnly) Filter(NumericRangeQuery.NewInt32Range("available", 1, null, true, true));
 
+        Query ranked = request.Sort == SearchSort.Relevance && (request.PopularityWeight > 0 || request.Boosts.Count > 0)
+            ? new RankedQuery(query, request.PopularityWeight, request.Boosts)
+            : query;
+
         var size = Math.Clamp(request.PageSize, 1, 100);
         var page = Math.Clamp(request.Page, 1, 100);
         var searcher = _searchers.Acquire();
@@ -154,7 +177,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         {
             var top = TopFieldCollector.Create(SortFor(request.Sort), page * size, null, true, false, false, false);
             var facets = new FacetCollector();
-            searcher.Search(query, MultiCollector.Wrap(top, facets));
+            searcher.Search(ranked, MultiCollector.Wrap(top, facets));
             var docs = top.GetTopDocs((page - 1) * size, size);
             var highlighter = text is null ? null
                 : new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(text, searcher.IndexReader, "title"));
@@ -185,7 +208,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            var docs = searcher.Search(query, null, Math.Clamp(take, 1, 20), new Sort(new SortField("popularity_dv", SortFieldType.DOUBLE, true)));
+            var docs = searcher.Search(query, null, Math.Clamp(take, 1, 20), new Sort(new SortField("popularity_dv", SortFieldType.DOUBLE, true), new SortField("id", SortFieldType.STRING)));
             IReadOnlyList<SearchHit> hits = docs.ScoreDocs.Select(s => Hit(searcher.Doc(s.Doc))).ToList();
             return Task.FromResult(hits);
         }
@@ -234,8 +257,58 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         SearchSort.PriceHighLow => new Sort(new SortField("price_dv", SortFieldType.DOUBLE, true), SortField.FIELD_SCORE),
         SearchSort.Rating => new Sort(new SortField("rating_dv", SortFieldType.DOUBLE, true), SortField.FIELD_SCORE),
         SearchSort.Newest => new Sort(new SortField("created_dv", SortFieldType.INT64, true)),
-        _ => new Sort(SortField.FIELD_SCORE, new SortField("popularity_dv", SortFieldType.DOUBLE, true)),
+        _ => new Sort(SortField.FIELD_SCORE, new SortField("popularity_dv", SortFieldType.DOUBLE, true), new SortField("id", SortFieldType.STRING)),
     };
+
+    /// <summary>
+    /// Text relevance re-ranked: each score is multiplied by 1 + w × ln(1 + popularity) plus the
+    /// weight of every boosted brand or category the product has (read from doc values).
+    /// </summary>
+    private sealed class RankedQuery(Query query, double popularityWeight, IReadOnlyList<RankingBoost> boosts) : global::Lucene.Net.Queries.CustomScoreQuery(query)
+    {
+        protected override global::Lucene.Net.Queries.CustomScoreProvider GetCustomScoreProvider(AtomicReaderContext context) =>
+            new Provider(context, popularityWeight, boosts);
+
+        private sealed class Provider : global::Lucene.Net.Queries.CustomScoreProvider
+        {
+            private readonly double _weight;
+            private readonly FieldCache.Doubles _popularity;
+            private readonly SortedDocValues? _brand;
+            private readonly Dictionary<int, double> _brandBoosts = [];
+            private readonly SortedSetDocValues? _category;
+            private readonly Dictionary<long, double> _categoryBoosts = [];
+
+            public Provider(AtomicReaderContext context, double weight, IReadOnlyList<RankingBoost> boosts) : base(context)
+            {
+                var reader = context.AtomicReader;
+                _weight = weight;
+                _popularity = FieldCache.DEFAULT.GetDoubles(reader, "popularity_dv", false);
+                _brand = reader.GetSortedDocValues("brand_dv");
+                _category = reader.GetSortedSetDocValues("category_dv");
+                foreach (var boost in boosts)
+                {
+                    if (boost.Field == BoostField.Brand && _brand?.LookupTerm(new BytesRef(boost.Value)) is >= 0 and var brand)
+                        _brandBoosts[brand] = _brandBoosts.GetValueOrDefault(brand) + boost.Weight;
+                    if (boost.Field == BoostField.Category && _category?.LookupTerm(new BytesRef(boost.Value)) is >= 0 and var category)
+                        _categoryBoosts[category] = _categoryBoosts.GetValueOrDefault(category) + boost.Weight;
+                }
+            }
+
+            public override float CustomScore(int doc, float subQueryScore, float valSrcScore)
+            {
+                var factor = 1 + _weight * Math.Log(1 + Math.Max(0, _popularity.Get(doc)));
+                if (_brand is not null && _brandBoosts.Count > 0 && _brandBoosts.TryGetValue(_brand.GetOrd(doc), out var b)) factor += b;
+                if (_category is not null && _categoryBoosts.Count > 0)
+                {
+                    _category.SetDocument(doc);
+                    long ord;
+                    while ((ord = _category.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
+                        if (_categoryBoosts.TryGetValue(ord, out var c)) factor += c;
+                }
+                return (float)(subQueryScore * factor);
+            }
+        }
+    }
 
     /// <summary>
     /// Every analysed word must match the title, description or category names, exactly or (for words of four

@@ -8,7 +8,7 @@ namespace Storefront.Search.Lucene;
 /// it is complete it becomes the live one in a single swap (recorded in a pointer file, so a restart
 /// opens it) and the old one is deleted. Search never goes offline.
 /// </summary>
-internal sealed class SwitchableIndex : ISearchEngine, IDisposable
+internal sealed class SwitchableIndex : ISearchIndexes, IDisposable
 {
     private readonly string _root;
     private readonly object _gate = new();
@@ -29,6 +29,24 @@ internal sealed class SwitchableIndex : ISearchEngine, IDisposable
     public DateTimeOffset? LastChangeAt { get; private set; }
     public DateTimeOffset? RebuildingSince { get; private set; }
     public string LiveDirectory => Path.Combine(_root, _liveName);
+
+    public string EngineName => "Lucene.Net";
+
+    public string Location => LiveDirectory;
+
+    public Task<bool> IsCurrentAsync(CancellationToken ct)
+    {
+        lock (_gate) return Task.FromResult(_live.Format == SearchIndexFormat.Version);
+    }
+
+    public Task<ISearchEngine?> BeginRebuildAsync(CancellationToken ct) =>
+        Task.FromResult(TryBeginRebuild(out var building) ? building : null);
+
+    public Task EndRebuildAsync(bool succeeded, CancellationToken ct)
+    {
+        EndRebuild(succeeded);
+        return Task.CompletedTask;
+    }
 
     private ISearchEngine Live { get { lock (_gate) return _live; } }
 
@@ -69,7 +87,7 @@ internal sealed class SwitchableIndex : ISearchEngine, IDisposable
                 return false;
             }
             _buildingName = "lucene-" + DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-            _building = new LuceneSearchEngine(Path.Combine(_root, _buildingName));
+            _building = new LuceneSearchEngine(Path.Combine(_root, _buildingName), stampFormat: true);
             RebuildingSince = DateTimeOffset.UtcNow;
             building = _building;
             return true;

@@ -5,7 +5,7 @@ using Storefront.Inventory.Contracts;
 
 namespace Storefront.Web.Pages.Catalog;
 
-public sealed class ProductModel(ICatalogQueries catalog, IPricesAndStock stock) : PageModel
+public sealed class ProductModel(ICatalogQueries catalog, IPricesAndStock stock, Storefront.Search.Contracts.ISearchSignals signals) : PageModel
 {
     public const int ReviewsPerPage = 5;
 
@@ -21,6 +21,9 @@ public sealed class ProductModel(ICatalogQueries catalog, IPricesAndStock stock)
         // The live price and stock come from Inventory, not from the catalog's listing copy.
         Stock = await stock.GetAsync(product.Sku, cancellationToken);
         Reviews = await catalog.GetReviewsAsync(product.Id, Math.Max(1, reviews ?? 1), ReviewsPerPage, cancellationToken);
+        // What the shopper looks at lifts its brand and category in their searches.
+        await signals.ViewedAsync(Shopping.Visitor.Of(HttpContext, create: true)!, product.Brand,
+            product.Breadcrumbs.Count > 0 ? product.Breadcrumbs[^1].Slug : null, cancellationToken);
         return Page();
     }
 }

@@ -1,0 +1,44 @@
+namespace Storefront.Search.Contracts;
+
+/// <summary>
+/// What shoppers do that ranking learns from. A visitor is an opaque key for one shopper ("u:" and
+/// the account id when signed in, otherwise a random browser key); history is kept per visitor.
+/// </summary>
+public interface ISearchSignals
+{
+    /// <summary>A shopper opened a product from search results; counted once per visitor, product and day.</summary>
+    Task ClickedAsync(string visitor, Guid productId, CancellationToken cancellationToken);
+
+    /// <summary>A shopper looked at a product: its brand and category weigh in their later searches.</summary>
+    Task ViewedAsync(string visitor, string brand, string? categorySlug, CancellationToken cancellationToken);
+}
+
+/// <summary>How results are ranked beyond text relevance (section "Search:Ranking"; see docs/search.md).</summary>
+public sealed class RankingOptions
+{
+    /// <summary>w in score × (1 + w × ln(1 + popularity)); 0 ranks by text alone.</summary>
+    public double PopularityWeight { get; set; } = 0.15;
+
+    /// <summary>Popularity = ClickWeight × clicks + PurchaseWeight × units bought (both over <see cref="WindowDays"/>) + ReviewWeight × reviews × rating / 5.</summary>
+    public double ClickWeight { get; set; } = 1;
+
+    public double PurchaseWeight { get; set; } = 5;
+
+    public double ReviewWeight { get; set; } = 0.5;
+
+    public int WindowDays { get; set; } = 30;
+
+    /// <summary>Added to the multiplier of a product of the shopper's favourite brand (less for brands they have shown less interest in).</summary>
+    public double HistoryBrandWeight { get; set; } = 0.3;
+
+    /// <summary>Added to the multiplier of a product in the shopper's favourite category.</summary>
+    public double HistoryCategoryWeight { get; set; } = 0.2;
+
+    /// <summary>A purchase counts as this many views in the shopper's history.</summary>
+    public int HistoryPurchaseViews { get; set; } = 3;
+
+    /// <summary>How many brands and how many categories of the history are boosted.</summary>
+    public int HistoryTop { get; set; } = 3;
+
+    public int HistoryDays { get; set; } = 30;
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Storefront.Checkout.Contracts;
+using Storefront.Search;
+using Storefront.Search.Contracts;
+using Storefront.Search.Ranking;
+using Storefront.Tests.Fixtures;
+using Storefront.Tests.Web;
+
+namespace Storefront.Tests.Search;
+
+/// <summary>The demo catalog with its index built; the outbox is delivered only when a test drains it.</summary>
+public sealed class RankingStoreFixture : ShopFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Outbox:Enabled"] = "false" };
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        using var scope = Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<ISearchIndexAdmin>().RebuildAsync(default);
+    }
+
+    public sealed record Twin(Guid Id, string Sku, string Slug, string Brand, string Title);
+
+    /// <summary>
+    /// Two products of different brands and categories given the same title (unique to the call) and
+    /// no reviews, so that text and reviews rank them equally; ordered by id, which breaks the tie.
+    /// </summary>
+    public async Task<(Twin First, Twin Second, string Words)> TwinsAsync(string word)
+    {
+        var title = $"Zephyrine {word} Vantablume";
+        var twins = new List<Twin>();
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                WITH picked AS (
+                    SELECT DISTINCT ON (brand) id, sku, slug, brand, category_id FROM catalog.products
+                    WHERE is_published AND title NOT LIKE 'Zephyrine %' ORDER BY brand, id),
+                two AS (
+                    SELECT a.id AS a, b.id AS b FROM picked a JOIN picked b ON a.id < b.id AND a.category_id <> b.category_id
+                    ORDER BY a.id, b.id LIMIT 1)
+                UPDATE catalog.products p SET title = @title, review_count = 0, average_rating = 0
+                FROM two WHERE p.id IN (two.a, two.b)
+                RETURNING p.id, p.sku, p.slug, p.brand
+                """, connection);
+            command.Parameters.AddWithValue("title", title);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) twins.Add(new Twin(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), title));
+        }
+        Assert.Equal(2, twins.Count);
+        using var scope = Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<SearchIndexer>().ReindexProductsAsync(twins.Select(t => t.Id).ToList(), default);
+        twins.Sort((x, y) => string.CompareOrdinal(x.Id.ToString("N"), y.Id.ToString("N")));
+        return (twins[0], twins[1], $"zephyrine {word} vantablume");
+    }
+
+    public async Task<int> RecountPopularityAsync()
+    {
+        using var scope = Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<PopularityJob>().RunAsync(default);
+    }
+}
+
+public sealed class RankingTests(RankingStoreFixture store) : IClassFixture<RankingStoreFixture>
+{
+    private static async Task<string[]> ResultSlugsAsync(HttpClient client, string words)
+    {
+        var page = await client.GetDocumentAsync($"/search?q={Uri.EscapeDataString(words)}");
+        return page.QuerySelectorAll(".search-results .product-link").Select(a => a.GetAttribute("href")![3..]).ToArray();
+    }
+
+    private static Task<HttpResponseMessage> ClickAsync(HttpClient client, Guid product) =>
+        client.PostAsync("/api/search/click", new FormUrlEncodedContent(new Dictionary<string, string> { ["product"] = product.ToString() }));
+
+    [Fact]
+    public async Task Results_that_shoppers_click_rise_once_the_popularity_job_has_run()
+    {
+        var (first, second, words) = await store.TwinsAsync("qlickzor");
+        var shopper = store.Client();
+        Assert.Equal(new[] { first.Slug, second.Slug }, await ResultSlugsAsync(shopper, words));
+
+        // Three shoppers open the second from their results; one of them clicks it again (counted once a day).
+        foreach (var client in new[] { shopper, store.Client(), store.Client(), shopper })
+            Assert.Equal(HttpStatusCode.NoContent, (await ClickAsync(client, second.Id)).StatusCode);
+        Assert.Equal(new[] { first.Slug, second.Slug }, await ResultSlugsAsync(store.Client(), words));
+
+        Assert.True(await store.RecountPopularityAsync() >= 1);
+        Assert.Equal(new[] { second.Slug, first.Slug }, await ResultSlugsAsync(store.Client(), words));
+        await using var connection = new NpgsqlConnection(store.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT clicks FROM search.product_popularity WHERE product_id = @id", connection);
+        command.Parameters.AddWithValue("id", second.Id);
+        Assert.Equal(3, (int)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Purchases_count_once_per_order_and_lift_the_product()
+    {
+        var (first, second, words) = await store.TwinsAsync("purchzor");
+        var order = new OrderPlacedEvent(Guid.NewGuid(), "SF-TEST-1", null, "shopper@example.com",
+            [new OrderPlacedLine(second.Sku, 2, 10m)], 20m, "USD", DateTimeOffset.UtcNow);
+        using (var scope = store.Services.CreateScope())
+        {
+            var handler = scope.ServiceProvider.GetRequiredService<Storefront.BuildingBlocks.Outbox.IIntegrationEventHandler<OrderPlacedEvent>>();
+            await handler.HandleAsync(order, default);
+            await handler.HandleAsync(order, default); // delivered again
+        }
+        await store.RecountPopularityAsync();
+        await using var connection = new NpgsqlConnection(store.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT purchases FROM search.product_popularity WHERE product_id = @id", connection);
+        command.Parameters.AddWithValue("id", second.Id);
+        Assert.Equal(2, (int)(await command.ExecuteScalarAsync())!);
+        Assert.Equal(new[] { second.Slug, first.Slug }, await ResultSlugsAsync(store.Client(), words));
+    }
+
+    [Fact]
+    public async Task A_shopper_sees_the_brands_and_categories_they_look_at_first()
+    {
+        var (first, second, words) = await store.TwinsAsync("personzor");
+        var likesSecond = store.Client();
+        var likesFirst = store.Client();
+        Assert.Equal(HttpStatusCode.OK, (await likesSecond.GetAsync($"/p/{second.Slug}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await likesFirst.GetAsync($"/p/{first.Slug}")).StatusCode);
+
+        Assert.Equal(new[] { second.Slug, first.Slug }, await ResultSlugsAsync(likesSecond, words));
+        Assert.Equal(new[] { first.Slug, second.Slug }, await ResultSlugsAsync(likesFirst, words));
+        // Someone with no history gets the plain order.
+        Assert.Equal(new[] { first.Slug, second.Slug }, await ResultSlugsAsync(store.Client(), words));
+    }
+
+    [Fact]
+    public async Task A_click_report_without_a_product_is_a_problem_and_counts_nothing()
+    {
+        var response = await store.Client().PostAsync("/api/search/click", new FormUrlEncodedContent(new Dictionary<string, string> { ["product"] = "<script>" }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.BadRequest, (await store.Client().PostAsync("/api/search/click", new StringContent("{}"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_status_page_shows_changes_waiting_and_then_how_long_they_took()
+    {
+        var product = await store.ProductAsync(onHand: 77); // its stock change waits in the outbox
+        var admin = await store.AdminClientAsync();
+        var waiting = (await admin.GetDocumentAsync("/admin/search")).QuerySelector("#lag")!.TextContent;
+        Assert.Matches(@"^\d+ changes? waiting, the oldest for [\d.]+ s; ", waiting);
+
+        await store.DrainOutboxAsync();
+        var applied = (await admin.GetDocumentAsync("/admin/search")).QuerySelector("#lag")!.TextContent;
+        Assert.Matches(@"^up to date; last change applied [\d.]+ s after it happened$", applied);
+        Assert.NotNull(product);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Storefront.Search.Contracts;
+
+namespace Storefront.Web.Shopping;
+
+/// <summary>
+/// Who a shopper is for search ranking (<see cref="ISearchSignals"/>): "u:" and the account id when
+/// signed in, otherwise "v:" and a random key kept in the storefront.visitor cookie. The cookie holds
+/// nothing but that key; it lets search lift the brands and categories the shopper looks at.
+/// </summary>
+internal static class Visitor
+{
+    public const string CookieName = "storefront.visitor";
+
+    public static string? Of(HttpContext http, bool create)
+    {
+        if (http.User.Identity?.IsAuthenticated == true && http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId) return "u:" + userId;
+        if (http.Request.Cookies[CookieName] is { Length: 32 } key && key.All(char.IsAsciiHexDigitLower)) return "v:" + key;
+        if (!create) return null;
+        var fresh = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        http.Response.Cookies.Append(CookieName, fresh, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = http.Request.IsHttps || !http.RequestServices.GetRequiredService<IWebHostEnvironment>().IsDevelopment(),
+            MaxAge = TimeSpan.FromDays(90),
+            IsEssential = false,
+        });
+        return "v:" + fresh;
+    }
+}
