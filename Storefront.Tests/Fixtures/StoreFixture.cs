@@ -53,7 +53,7 @@ public class StoreFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync() => await Factory.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Factory.DisposeAsync();
 
     public HttpClient Client(bool followRedirects = true) =>
         Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true });

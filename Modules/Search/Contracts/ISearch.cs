@@ -49,7 +49,7 @@ public interface ISearchIndexAdmin
 
 public sealed class SearchOptions
 {
-    /// <summary>"lucene" (embedded, the default).</summary>
+    /// <summary>"lucene" (embedded, the default) or "elasticsearch" (see <see cref="Elasticsearch"/>).</summary>
     public string Engine { get; set; } = "lucene";
 
     /// <summary>The folder of the Lucene indexes (the live one and, during a rebuild, the next); by default "search" under Storefront:DataPath.</summary>
@@ -58,4 +58,6 @@ public sealed class SearchOptions
     public int PageSize { get; set; } = 24;
 
     public RankingOptions Ranking { get; set; } = new();
+
+    public Elasticsearch.ElasticsearchOptions Elasticsearch { get; set; } = new();
 }

@@ -9,6 +9,7 @@ using Storefront.Inventory.Contracts;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.Checkout.Contracts;
 using Storefront.Search.Data;
+using Storefront.Search.Elasticsearch;
 using Storefront.Search.Lucene;
 using Storefront.Search.Ranking;
 
@@ -20,7 +21,9 @@ public static class SearchModule
     {
         services.AddMemoryCache();
         services.AddOptions<SearchOptions>().BindConfiguration("Search")
-            .Validate(o => o.Engine is "lucene", "Search:Engine must be \"lucene\".")
+            .Validate(o => o.Engine is "lucene" or "elasticsearch", "Search:Engine must be \"lucene\" or \"elasticsearch\".")
+            .Validate(o => o.Engine != "elasticsearch" || Uri.TryCreate(o.Elasticsearch.Url?.Split(',')[0].Trim(), UriKind.Absolute, out _),
+                "Search:Elasticsearch:Url must name the cluster (http://host:9200) when Search:Engine is \"elasticsearch\".")
             .Validate(o => o.PageSize is >= 1 and <= 100, "Search:PageSize must be between 1 and 100.")
             .ValidateOnStart();
         services.AddSingleton(sp =>
@@ -29,7 +32,13 @@ public static class SearchModule
             var root = options.IndexPath ?? Path.Combine(sp.GetRequiredService<IConfiguration>()["Storefront:DataPath"] ?? ".data", "search");
             return new SwitchableIndex(Path.GetFullPath(root));
         });
-        services.AddSingleton<ISearchIndexes>(sp => sp.GetRequiredService<SwitchableIndex>());
+        services.AddSingleton<ISearchIndexes>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SearchOptions>>().Value;
+            return options.Engine == "elasticsearch"
+                ? new ElasticsearchIndexes(ElasticsearchIndexes.Connect(options.Elasticsearch), options.Elasticsearch.Index)
+                : sp.GetRequiredService<SwitchableIndex>();
+        });
         services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredService<ISearchIndexes>());
         services.AddSingleton<IndexHealth>();
         services.AddModuleDbContext<SearchDbContext>(SearchDbContext.Schema, withOutbox: false);
