@@ -20,9 +20,7 @@ public sealed class BrowserFixture : StoreFixture
     {
         await base.InitializeAsync();
         await SeedDemoAsync(240);
-        using (var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(Services))
-            await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-                .GetRequiredService<Storefront.Search.Contracts.ISearchIndexAdmin>(scope.ServiceProvider).RebuildAsync(default);
+        await BuildSearchIndexAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -128,6 +128,24 @@ public class StoreFixture : IAsyncLifetime
         throw new TimeoutException("Outbox messages were still undelivered after 20 s.");
     }
 
+    /// <summary>
+    /// Builds the search index from the catalog now. The store may already be building it (at start
+    /// it rebuilds an index that was never built); then this waits for that build to be swapped in.
+    /// </summary>
+    public async Task BuildSearchIndexAsync()
+    {
+        using var scope = Services.CreateScope();
+        var admin = scope.ServiceProvider.GetRequiredService<Storefront.Search.Contracts.ISearchIndexAdmin>();
+        var indexes = scope.ServiceProvider.GetRequiredService<Storefront.Search.Contracts.ISearchIndexes>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // A build started before the catalog was loaded may miss products: wait for it, then build again.
+        while (await admin.RebuildAsync(default) == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The search index was not built within 60 s.");
+            while (indexes.RebuildingSince is not null && DateTime.UtcNow < deadline) await Task.Delay(50);
+        }
+    }
+
     /// <summary>An HTTP client signed in as the development admin.</summary>
     public async Task<HttpClient> AdminClientAsync()
     {

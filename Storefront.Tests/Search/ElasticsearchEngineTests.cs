@@ -279,8 +279,7 @@ public sealed class ElasticsearchStoreFixture : ShopFixture
     {
         Cluster = await ElasticsearchStandIn.StartAsync();
         await base.InitializeAsync();
-        using var scope = Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<ISearchIndexAdmin>().RebuildAsync(default);
+        await BuildSearchIndexAsync();
     }
 
     public override async Task DisposeAsync()

@@ -18,8 +18,7 @@ public sealed class RankingStoreFixture : ShopFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        using var scope = Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<ISearchIndexAdmin>().RebuildAsync(default);
+        await BuildSearchIndexAsync();
     }
 
     public sealed record Twin(Guid Id, string Sku, string Slug, string Brand, string Title);

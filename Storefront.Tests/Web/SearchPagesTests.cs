@@ -12,8 +12,7 @@ public sealed class SearchStoreFixture : ShopFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        using var scope = Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<ISearchIndexAdmin>().RebuildAsync(default);
+        await BuildSearchIndexAsync();
     }
 }
 

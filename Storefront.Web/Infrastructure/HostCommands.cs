@@ -6,7 +6,7 @@ using Storefront.Web.Seeding;
 namespace Storefront.Web.Infrastructure;
 
 /// <summary>
-/// Start-up work and the host's commands: "migrate", "seed" and "seed-large [count]".
+/// Start-up work and the host's commands: "migrate", "seed", "seed-large [count]" and "reindex".
 /// </summary>
 internal static class HostCommands
 {
@@ -41,8 +41,15 @@ internal static class HostCommands
                 await services.MigrateAllAsync();
                 await services.GetRequiredService<CatalogSeeder>().SeedIfEmptyAsync(count, default);
                 return true;
+            case "reindex":
+                await services.MigrateAllAsync();
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                var indexed = await services.GetRequiredService<Storefront.Search.Contracts.ISearchIndexAdmin>().RebuildAsync(default);
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Search index rebuilt: {indexed} products in {started.Elapsed.TotalSeconds:0.0} s"));
+                return true;
             default:
-                throw new ArgumentException($"Unknown command '{args[0]}'. Commands: migrate, seed, seed-large [count].");
+                throw new ArgumentException($"Unknown command '{args[0]}'. Commands: migrate, seed, seed-large [count], reindex.");
         }
     }
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Search on the 1,000,000-product catalog: index build time, then p50/p95/p99 of a fixed mix of
+# full-text, filtered, faceted and autocomplete queries in process (the Lucene index and PostgreSQL
+# full-text search side by side, same data, same queries) and over HTTP (wrk on the same machine).
+#   bench/search.sh                  # 1,000,000 products (loaded once, shared with catalog-pages.sh)
+#   PRODUCTS=2400 bench/search.sh    # the demo catalog
+# Environment: PRODUCTS, DURATION (20s), WARMUP (20s), CONNECTIONS (4), THREADS (1), PORT (5081), ROUNDS (3, in process).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+source bench/lib.sh
+
+PRODUCTS="${PRODUCTS:-1000000}"
+DURATION="${DURATION:-20s}"
+CONNECTIONS="${CONNECTIONS:-4}"
+THREADS="${THREADS:-1}"
+PORT="${PORT:-5081}"
+bench_prepare "$ROOT/.data/bench-$PRODUCTS" $((5434 + (PRODUCTS % 97))) $((6390 + (PRODUCTS % 97)))
+if [ ! -f "$DATA/seeded" ]; then
+  log "Loading $PRODUCTS products"
+  t0=$SECONDS
+  (cd "$DATA/app" && dotnet Storefront.Web.dll seed-large "$PRODUCTS")
+  echo $((SECONDS - t0)) > "$DATA/seeded"
+fi
+RESULTS="$OUT/search-$PRODUCTS.txt"
+WORK="$DATA/search-bench"
+mkdir -p "$WORK"
+log "Building the search benchmark"
+dotnet build bench/Storefront.SearchBench -c Release --nologo -v quiet >/dev/null
+BENCH=(dotnet bench/Storefront.SearchBench/bin/Release/net10.0/Storefront.SearchBench.dll)
+PG="$ConnectionStrings__Postgres"
+
+{
+  echo "# $(date -u +%FT%TZ) products=$PRODUCTS, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  log "Building the Lucene index from the catalog (the app's reindex command)"
+  (cd "$DATA/app" && dotnet Storefront.Web.dll migrate >/dev/null && dotnet Storefront.Web.dll reindex) 2>&1 | grep -E 'rebuilt'
+  echo "lucene index size: $(du -sh "$DATA/search/$(cat "$DATA/search/current")" | cut -f1)"
+  log "Building the PostgreSQL full-text table and GIN indexes"
+  "${BENCH[@]}" fts-setup "$PG"
+  echo "postgres fts size: $(psql_q "SELECT pg_size_pretty(pg_total_relation_size('bench_fts.products'))")"
+  "${BENCH[@]}" queries "$PG" "$WORK"
+  log "In process, one query at a time"
+  "${BENCH[@]}" run "$PG" "$DATA/search/$(cat "$DATA/search/current")" "$WORK" "${ROUNDS:-3}"
+} | tee -a "$RESULTS"
+
+bench_start_app "$PORT"
+BASE="http://127.0.0.1:$PORT"
+run() {
+  local name="$1" file="$2"
+  URLS_FILE="$file" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP:-20s}" -s bench/report.lua "$BASE/" >/dev/null
+  local line
+  line=$(URLS_FILE="$file" wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -s bench/report.lua "$BASE/" | grep '^RESULT')
+  printf 'http %-10s c=%-3s %s\n' "$name" "$CONNECTIONS" "${line#RESULT }" | tee -a "$RESULTS"
+}
+log "Over HTTP: wrk -t$THREADS -c$CONNECTIONS -d$DURATION per kind"
+for kind in full filtered faceted suggest; do run "$kind" "$WORK/search-$kind.txt"; done
