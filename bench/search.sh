@@ -4,7 +4,8 @@
 # full-text search side by side, same data, same queries) and over HTTP (wrk on the same machine).
 #   bench/search.sh                  # 1,000,000 products (loaded once, shared with catalog-pages.sh)
 #   PRODUCTS=2400 bench/search.sh    # the demo catalog
-# Environment: PRODUCTS, DURATION (20s), WARMUP (20s), CONNECTIONS (4), THREADS (1), PORT (5081), ROUNDS (3, in process).
+# Environment: PRODUCTS, DURATION (20s), WARMUP (20s), CONNECTIONS (4), THREADS (1), PORT (5081), ROUNDS (3, in process),
+# REBUILD (1; 0 keeps the Lucene index and the FTS table of an earlier run instead of timing their builds again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -32,11 +33,16 @@ PG="$ConnectionStrings__Postgres"
 
 {
   echo "# $(date -u +%FT%TZ) products=$PRODUCTS, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-  log "Building the Lucene index from the catalog (the app's reindex command)"
-  (cd "$DATA/app" && dotnet Storefront.Web.dll migrate >/dev/null && dotnet Storefront.Web.dll reindex) 2>&1 | grep -E 'rebuilt'
+  (cd "$DATA/app" && dotnet Storefront.Web.dll migrate >/dev/null)
+  if [ "${REBUILD:-1}" = 1 ] || [ ! -f "$DATA/search/current" ]; then
+    log "Building the Lucene index from the catalog (the app's reindex command)"
+    (cd "$DATA/app" && dotnet Storefront.Web.dll reindex) 2>&1 | grep -E 'rebuilt'
+  fi
   echo "lucene index size: $(du -sh "$DATA/search/$(cat "$DATA/search/current")" | cut -f1)"
-  log "Building the PostgreSQL full-text table and GIN indexes"
-  "${BENCH[@]}" fts-setup "$PG"
+  if [ "${REBUILD:-1}" = 1 ] || [ "$(psql_q "SELECT to_regclass('bench_fts.products') IS NOT NULL")" != t ]; then
+    log "Building the PostgreSQL full-text table and GIN indexes"
+    "${BENCH[@]}" fts-setup "$PG"
+  fi
   echo "postgres fts size: $(psql_q "SELECT pg_size_pretty(pg_total_relation_size('bench_fts.products'))")"
   "${BENCH[@]}" queries "$PG" "$WORK"
   log "In process, one query at a time"

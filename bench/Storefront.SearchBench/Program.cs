@@ -51,13 +51,13 @@ async Task WriteQueriesAsync(string dir)
         var b = words.Where(w => w != a).ElementAt(random.Next(words.Count - 1));
         lines.Add($"full\t{a} {b}\t");
         lines.Add($"filtered\t{a}\tmin=20&max=200&instock=true");
-        lines.Add($"faceted\t{a}\tbrand={brand}");
+        lines.Add($"faceted\t{a}\tbrand={Uri.EscapeDataString(brand)}");
         lines.Add($"suggest\t{(random.Next(2) == 0 ? a[..Math.Min(a.Length, 3 + random.Next(3))] : $"{a} {b[..Math.Min(b.Length, 2 + random.Next(3))]}")}\t");
     }
     await File.WriteAllLinesAsync(Path.Combine(dir, "queries.tsv"), lines);
     string Url(string kind, string q, string extra) => kind == "suggest"
         ? $"/api/search/suggest?q={Uri.EscapeDataString(q)}"
-        : $"/search?q={Uri.EscapeDataString(q)}" + (extra.Length > 0 ? "&" + string.Join('&', extra.Split('&').Select(p => p.Split('=')).Select(p => p[0] + "=" + Uri.EscapeDataString(p[1]))) : "");
+        : $"/search?q={Uri.EscapeDataString(q)}" + (extra.Length > 0 ? "&" + extra : "");
     foreach (var kind in new[] { "full", "filtered", "faceted", "suggest" })
     {
         var urls = lines.Select(l => l.Split('\t')).Where(p => p[0] == kind).Select(p => Url(p[0], p[1], p[2]));
@@ -155,7 +155,9 @@ async Task RunAsync(string indexDir, string dir, int rounds)
 
 static Storefront.Search.Contracts.SearchRequest Request(string[] q)
 {
-    var extra = q[2].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+    // The extra filters are a URL query string (values escaped).
+    var extra = q[2].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
+        .ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
     return new Storefront.Search.Contracts.SearchRequest(q[1],
         Brand: extra.GetValueOrDefault("brand"),
         MinPrice: extra.TryGetValue("min", out var min) ? decimal.Parse(min, CultureInfo.InvariantCulture) : null,

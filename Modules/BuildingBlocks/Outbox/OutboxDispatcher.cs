@@ -16,9 +16,10 @@ public sealed class OutboxOptions
 }
 
 /// <summary>
-/// Delivers the outbox of one module's DbContext to the in-process handlers. Rows are claimed with
-/// FOR UPDATE SKIP LOCKED, so several web instances can run it side by side; a failed message stops
-/// the batch so later events for the same subject are not delivered before it.
+/// Delivers the outbox of one module's DbContext to the in-process handlers. Several web instances
+/// can run it: a transaction-scoped advisory lock lets one of them deliver a module's outbox at a
+/// time, so events reach handlers in the order they happened; a failed message stops the batch so
+/// later events for the same subject are not delivered before it.
 /// </summary>
 public sealed class OutboxDispatcher<TContext>(
     IServiceScopeFactory scopes,
@@ -67,6 +68,11 @@ public sealed class OutboxDispatcher<TContext>(
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var schema = db.Model.GetDefaultSchema() ?? "public";
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        // One dispatcher per outbox at a time, across every instance: two batches delivered side by
+        // side could apply an older change to a subject after a newer one.
+        var mine = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock(hashtext({"outbox:" + schema})) AS \"Value\"")
+            .SingleAsync(cancellationToken);
+        if (!mine) return 0;
         // The schema comes from the model and the numbers from options, never from input.
 #pragma warning disable EF1002
         var batch = await db.Set<OutboxMessage>()

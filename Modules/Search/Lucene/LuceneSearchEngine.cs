@@ -154,27 +154,31 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     public Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
     {
-        var query = new BooleanQuery();
-        var text = TextQuery(request.Query);
-        query.Add(text ?? new MatchAllDocsQuery(), Occur.MUST);
-        // Filters narrow the matches without changing their scores.
-        void Filter(Query filter) => query.Add(new ConstantScoreQuery(filter) { Boost = 0f }, Occur.MUST);
-        if (!string.IsNullOrWhiteSpace(request.Brand)) Filter(new TermQuery(new Term("brand", request.Brand.ToLowerInvariant())));
-        if (!string.IsNullOrWhiteSpace(request.Category)) Filter(new TermQuery(new Term("category", request.Category)));
-        if (request.MinPrice is not null || request.MaxPrice is not null)
-            Filter(NumericRangeQuery.NewDoubleRange("price", (double?)request.MinPrice, (double?)request.MaxPrice, true, true));
-        if (request.MinRating is { } rating) Filter(NumericRangeQuery.NewDoubleRange("rating", rating, null, true, true));
-        if (request.InStockOnly) Filter(NumericRangeQuery.NewInt32Range("available", 1, null, true, true));
-
-        Query ranked = request.Sort == SearchSort.Relevance && (request.PopularityWeight > 0 || request.Boosts.Count > 0)
-            ? new RankedQuery(query, request.PopularityWeight, request.Boosts)
-            : query;
-
         var size = Math.Clamp(request.PageSize, 1, 100);
         var page = Math.Clamp(request.Page, 1, 100);
         var searcher = _searchers.Acquire();
         try
         {
+            var query = new BooleanQuery();
+            var text = TextQuery(searcher.IndexReader, request.Query);
+            query.Add(text ?? new MatchAllDocsQuery(), Occur.MUST);
+            // Brand and category narrow the matches through their postings, without changing scores…
+            void Filter(Query filter) => query.Add(new ConstantScoreQuery(filter) { Boost = 0f }, Occur.MUST);
+            if (!string.IsNullOrWhiteSpace(request.Brand)) Filter(new TermQuery(new Term("brand", request.Brand.ToLowerInvariant())));
+            if (!string.IsNullOrWhiteSpace(request.Category)) Filter(new TermQuery(new Term("category", request.Category)));
+            // …and price, rating and stock are checked from doc values on the documents that match
+            // already, instead of collecting every product in a range first.
+            Query filtered = query;
+            void Check(Filter filter) => filtered = new FilteredQuery(filtered, filter, FilteredQuery.QUERY_FIRST_FILTER_STRATEGY);
+            if (request.MinPrice is not null || request.MaxPrice is not null)
+                Check(FieldCacheRangeFilter.NewDoubleRange("price_dv", (double?)request.MinPrice, (double?)request.MaxPrice, true, true));
+            if (request.MinRating is { } rating) Check(FieldCacheRangeFilter.NewDoubleRange("rating_dv", rating, null, true, true));
+            if (request.InStockOnly) Check(FieldCacheRangeFilter.NewInt64Range("available_dv", 1, null, true, true));
+
+            Query ranked = request.Sort == SearchSort.Relevance && (request.PopularityWeight > 0 || request.Boosts.Count > 0)
+                ? new RankedQuery(filtered, request.PopularityWeight, request.Boosts)
+                : filtered;
+
             var top = TopFieldCollector.Create(SortFor(request.Sort), page * size, null, true, false, false, false);
             var facets = new FacetCollector();
             searcher.Search(ranked, MultiCollector.Wrap(top, facets));
@@ -313,10 +317,12 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     }
 
     /// <summary>
-    /// Every analysed word must match the title, description or category names, exactly or (for words of four
-    /// letters or more) within one edit, two from eight letters; exact title matches weigh most.
+    /// Every analysed word must match the title, description or category names; title matches weigh
+    /// most. A word that no product has (a typo, most likely) may match within one edit from four
+    /// letters, two from eight; a word the index knows matches exactly, which keeps "cast" from
+    /// also finding "case" and spares the cost of expanding it.
     /// </summary>
-    private Query? TextQuery(string? text)
+    private Query? TextQuery(IndexReader reader, string? text)
     {
         var words = Analyze("title", text ?? "");
         if (words.Count == 0) return null;
@@ -329,7 +335,9 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
                 { new TermQuery(new Term("description", word)), Occur.SHOULD },
                 { new TermQuery(new Term("category_text", word)) { Boost = 1.5f }, Occur.SHOULD },
             };
-            if (word.Length >= 4)
+            var known = reader.DocFreq(new Term("title", word)) > 0 || reader.DocFreq(new Term("description", word)) > 0
+                || reader.DocFreq(new Term("category_text", word)) > 0;
+            if (!known && word.Length >= 4)
             {
                 var edits = word.Length >= 8 ? 2 : 1;
                 either.Add(new TypoQuery(new Term("title", word), edits) { Boost = 0.8f }, Occur.SHOULD);
