@@ -16,8 +16,8 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
 {
     public async Task<SearchPage> SearchAsync(ShopperSearch search, CancellationToken ct)
     {
-        var (brands, categories) = await VocabularyAsync(ct);
-        var parsed = QueryParser.Parse(search.Query, brands, categories);
+        var (_, _, vocabulary) = await VocabularyAsync(ct);
+        var parsed = QueryParser.Parse(search.Query, vocabulary);
         var request = new SearchRequest(parsed.Text,
             search.Brand ?? parsed.Brand, search.Category,
             search.MinPrice ?? parsed.MinPrice, search.MaxPrice ?? parsed.MaxPrice,
@@ -39,7 +39,7 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
     {
         var typed = (prefix ?? "").Trim();
         if (typed.Length is < 2 or > 100) return [];
-        var (brands, categories) = await VocabularyAsync(ct);
+        var (brands, categories, _) = await VocabularyAsync(ct);
         static bool Starts(string name, string typed) =>
             name.StartsWith(typed, StringComparison.OrdinalIgnoreCase) || name.Contains(" " + typed, StringComparison.OrdinalIgnoreCase);
         var found = new List<Suggestion>();
@@ -51,9 +51,9 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
     }
 
     /// <summary>The brand and category names the parser looks for, refreshed every few minutes.</summary>
-    private async Task<(IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>)> VocabularyAsync(CancellationToken ct)
+    private async Task<(IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>, QueryParser.Vocabulary)> VocabularyAsync(CancellationToken ct)
     {
-        if (cache.TryGetValue("search:vocabulary", out (IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>) known)) return known;
+        if (cache.TryGetValue("search:vocabulary", out (IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>, QueryParser.Vocabulary) known)) return known;
         var all = await engine.SearchAsync(new SearchRequest(null, PageSize: 1, Sort: SearchSort.Newest), ct);
         var brands = all.Facets["brand"].Select(f => f.Value).ToList();
         var categories = new List<CategoryName>();
@@ -66,7 +66,7 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
             }
         }
         Walk(await catalog.GetCategoryTreeAsync(ct));
-        known = (brands, categories);
+        known = (brands, categories, new QueryParser.Vocabulary(brands, categories));
         cache.Set("search:vocabulary", known, TimeSpan.FromMinutes(5));
         return known;
     }

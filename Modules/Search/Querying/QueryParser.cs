@@ -14,7 +14,10 @@ public static partial class QueryParser
 {
     public const int MaxLength = 200;
 
-    public static ParsedQuery Parse(string? input, IReadOnlyCollection<string> brands, IReadOnlyCollection<CategoryName> categories)
+    public static ParsedQuery Parse(string? input, IReadOnlyCollection<string> brands, IReadOnlyCollection<CategoryName> categories) =>
+        Parse(input, new Vocabulary(brands, categories));
+
+    public static ParsedQuery Parse(string? input, Vocabulary vocabulary)
     {
         var text = Normalize(input);
         decimal? min = null, max = null;
@@ -48,27 +51,64 @@ public static partial class QueryParser
         }
 
         string? brand = null;
-        foreach (var candidate in brands.Where(b => b.Length > 1).OrderByDescending(b => b.Length))
+        if (vocabulary.Longest(vocabulary.Brands, text) is { } brandMatch)
         {
-            var match = Regex.Match(text, $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(candidate)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-            if (!match.Success) continue;
-            brand = candidate;
-            text = Remove(text, match);
-            break;
+            brand = vocabulary.BrandNamed(brandMatch.Value);
+            text = Remove(text, brandMatch);
         }
 
-        string? category = null;
-        foreach (var candidate in categories.OrderByDescending(c => c.Name.Length))
-        {
-            var name = candidate.Name.ToLowerInvariant();
-            var singular = name.EndsWith('s') ? name[..^1] : name;
-            if (Regex.IsMatch(text, $@"(?<![\p{{L}}\p{{N}}])({Regex.Escape(name)}|{Regex.Escape(singular)})(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))
-            {
-                category = candidate.Slug;
-                break;
-            }
-        }
+        var category = vocabulary.Longest(vocabulary.Categories, text) is { } categoryMatch ? vocabulary.CategoryNamed(categoryMatch.Value) : null;
         return new ParsedQuery(Collapse(text), min, max, brand, category);
+    }
+
+    /// <summary>
+    /// The brand and category names a query may contain, each set compiled once into one
+    /// case-insensitive pattern of whole words (a category also by its singular).
+    /// </summary>
+    public sealed class Vocabulary
+    {
+        private readonly Dictionary<string, string> _brands = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> _categories = new(StringComparer.OrdinalIgnoreCase);
+
+        public Vocabulary(IReadOnlyCollection<string> brands, IReadOnlyCollection<CategoryName> categories)
+        {
+            foreach (var brand in brands.Where(b => b.Length > 1)) _brands.TryAdd(brand, brand);
+            // Longer names first, so "Running Shoes" is chosen over "Shoes" where both would match.
+            foreach (var category in categories.OrderByDescending(c => c.Name.Length))
+            {
+                var name = category.Name.ToLowerInvariant();
+                _categories.TryAdd(name, category.Slug);
+                if (name.EndsWith('s')) _categories.TryAdd(name[..^1], category.Slug);
+            }
+            Brands = Words(_brands.Keys);
+            Categories = Words(_categories.Keys);
+        }
+
+        internal Regex? Brands { get; }
+
+        internal Regex? Categories { get; }
+
+        internal string BrandNamed(string matched) => _brands[matched];
+
+        internal string CategoryNamed(string matched) => _categories[matched];
+
+        private static Regex? Words(IEnumerable<string> names)
+        {
+            var alternatives = names.OrderByDescending(n => n.Length).Select(Regex.Escape).ToList();
+            return alternatives.Count == 0 ? null
+                : new Regex($@"(?<![\p{{L}}\p{{N}}])(?:{string.Join('|', alternatives)})(?![\p{{L}}\p{{N}}])",
+                    RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
+        }
+
+        /// <summary>The longest name found in the text (the first of equally long ones).</summary>
+        internal Match? Longest(Regex? names, string text)
+        {
+            if (names is null) return null;
+            Match? best = null;
+            for (var match = names.Match(text); match.Success; match = match.NextMatch())
+                if (best is null || match.Length > best.Length) best = match;
+            return best;
+        }
     }
 
     private static string Normalize(string? input)
