@@ -4,7 +4,7 @@
 # full-text search side by side, same data, same queries) and over HTTP (wrk on the same machine).
 #   bench/search.sh                  # 1,000,000 products (loaded once, shared with catalog-pages.sh)
 #   PRODUCTS=2400 bench/search.sh    # the demo catalog
-# Environment: PRODUCTS, DURATION (20s), WARMUP (20s), CONNECTIONS (4), THREADS (1), PORT (5081), ROUNDS (3, in process),
+# Environment: PRODUCTS, DURATION (20s), WARMUP (20s, the first time per kind), CONNECTIONS ("1 4": one run per count), THREADS (1), PORT (5081), ROUNDS (3, in process),
 # REBUILD (1; 0 keeps the Lucene index and the FTS table of an earlier run instead of timing their builds again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ source bench/lib.sh
 
 PRODUCTS="${PRODUCTS:-1000000}"
 DURATION="${DURATION:-20s}"
-CONNECTIONS="${CONNECTIONS:-4}"
+CONNECTIONS="${CONNECTIONS:-1 4}"
 THREADS="${THREADS:-1}"
 PORT="${PORT:-5081}"
 bench_prepare "$ROOT/.data/bench-$PRODUCTS" $((5434 + (PRODUCTS % 97))) $((6390 + (PRODUCTS % 97)))
@@ -52,11 +52,13 @@ PG="$ConnectionStrings__Postgres"
 bench_start_app "$PORT"
 BASE="http://127.0.0.1:$PORT"
 run() {
-  local name="$1" file="$2"
-  URLS_FILE="$file" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP:-20s}" -s bench/report.lua "$BASE/" >/dev/null
+  local name="$1" file="$2" connections="$3"
+  [ "$connections" != "${CONNECTIONS%% *}" ] || URLS_FILE="$file" wrk -t "$THREADS" -c 4 -d "${WARMUP:-20s}" -s bench/report.lua "$BASE/" >/dev/null
   local line
-  line=$(URLS_FILE="$file" wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -s bench/report.lua "$BASE/" | grep '^RESULT')
-  printf 'http %-10s c=%-3s %s\n' "$name" "$CONNECTIONS" "${line#RESULT }" | tee -a "$RESULTS"
+  line=$(URLS_FILE="$file" wrk -t "$THREADS" -c "$connections" -d "$DURATION" -s bench/report.lua "$BASE/" | grep '^RESULT')
+  printf 'http %-10s c=%-3s %s\n' "$name" "$connections" "${line#RESULT }" | tee -a "$RESULTS"
 }
-log "Over HTTP: wrk -t$THREADS -c$CONNECTIONS -d$DURATION per kind"
-for kind in full filtered faceted suggest; do run "$kind" "$WORK/search-$kind.txt"; done
+for connections in $CONNECTIONS; do
+  log "Over HTTP: wrk -t$THREADS -c$connections -d$DURATION per kind"
+  for kind in full filtered faceted browse suggest; do run "$kind" "$WORK/search-$kind.txt" "$connections"; done
+done

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Storefront.Catalog.Contracts;
@@ -32,7 +33,24 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
             var narrowed = await engine.SearchAsync(request with { Category = likely }, ct);
             if (narrowed.Total > 0) return new SearchPage(search, parsed, request with { Category = likely }, narrowed, options.Value.PageSize);
         }
-        return new SearchPage(search, parsed, request, await engine.SearchAsync(request, ct), options.Value.PageSize);
+        return new SearchPage(search, parsed, request, await ResultAsync(request, ct), options.Value.PageSize);
+    }
+
+    /// <summary>
+    /// Browsing without words ("all products", perhaps filtered) makes the engine rank and count the
+    /// whole catalog, about half a second at a million products on two cores; such results are kept
+    /// for <see cref="SearchOptions.BrowseCacheSeconds"/>, shared by every shopper without history boosts.
+    /// </summary>
+    private async Task<SearchResult> ResultAsync(SearchRequest request, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(request.Query) || request.Boosts.Count > 0 || options.Value.BrowseCacheSeconds <= 0)
+            return await engine.SearchAsync(request, ct);
+        var key = string.Create(CultureInfo.InvariantCulture,
+            $"search:browse:{request.Brand}|{request.Category}|{request.MinPrice}|{request.MaxPrice}|{request.MinRating}|{request.InStockOnly}|{request.Sort}|{request.Page}|{request.PageSize}|{request.PopularityWeight}");
+        if (cache.TryGetValue(key, out SearchResult? cached) && cached is not null) return cached;
+        var result = await engine.SearchAsync(request, ct);
+        cache.Set(key, result, TimeSpan.FromSeconds(options.Value.BrowseCacheSeconds));
+        return result;
     }
 
     public async Task<IReadOnlyList<Suggestion>> SuggestAsync(string? prefix, CancellationToken ct)

@@ -44,7 +44,9 @@ async Task WriteQueriesAsync(string dir)
     var lines = new List<string>();
     foreach (var (title, brand) in rows)
     {
-        var words = title.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3 && w.All(char.IsLetter))
+        // Words a shopper would type: not "the", "and" or "for", which the English analysis drops.
+        string[] stop = ["the", "and", "for", "with", "not", "but", "are", "was", "this", "that", "into", "such", "their", "then", "there", "these", "they", "will"];
+        var words = title.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3 && w.All(char.IsLetter) && !stop.Contains(w.ToLowerInvariant()))
             .Select(w => w.ToLowerInvariant()).Where(w => !string.Equals(w, brand, StringComparison.OrdinalIgnoreCase)).ToList();
         if (words.Count < 2) continue;
         var a = words[random.Next(words.Count)];
@@ -52,13 +54,15 @@ async Task WriteQueriesAsync(string dir)
         lines.Add($"full\t{a} {b}\t");
         lines.Add($"filtered\t{a}\tmin=20&max=200&instock=true");
         lines.Add($"faceted\t{a}\tbrand={Uri.EscapeDataString(brand)}");
+        lines.Add($"browse\t\tmin=20&max=200&instock=true&sort=rating");
         lines.Add($"suggest\t{(random.Next(2) == 0 ? a[..Math.Min(a.Length, 3 + random.Next(3))] : $"{a} {b[..Math.Min(b.Length, 2 + random.Next(3))]}")}\t");
     }
     await File.WriteAllLinesAsync(Path.Combine(dir, "queries.tsv"), lines);
     string Url(string kind, string q, string extra) => kind == "suggest"
         ? $"/api/search/suggest?q={Uri.EscapeDataString(q)}"
         : $"/search?q={Uri.EscapeDataString(q)}" + (extra.Length > 0 ? "&" + extra : "");
-    foreach (var kind in new[] { "full", "filtered", "faceted", "suggest" })
+    // Browsing (no words) is one request repeated: what "See all products" with filters asks for.
+    foreach (var kind in new[] { "full", "filtered", "faceted", "browse", "suggest" })
     {
         var urls = lines.Select(l => l.Split('\t')).Where(p => p[0] == kind).Select(p => Url(p[0], p[1], p[2]));
         await File.WriteAllLinesAsync(Path.Combine(dir, $"search-{kind}.txt"), urls);
@@ -129,7 +133,7 @@ async Task RunAsync(string indexDir, string dir, int rounds)
     {
         // Warm up: JIT, caches, the first reader.
         foreach (var q in queries.Take(200)) await run(q);
-        foreach (var kind in new[] { "full", "filtered", "faceted", "suggest" })
+        foreach (var kind in new[] { "full", "filtered", "faceted", "browse", "suggest" })
         {
             var mine = queries.Where(q => q[0] == kind).ToList();
             var times = new List<double>();
@@ -158,7 +162,8 @@ static Storefront.Search.Contracts.SearchRequest Request(string[] q)
     // The extra filters are a URL query string (values escaped).
     var extra = q[2].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
         .ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
-    return new Storefront.Search.Contracts.SearchRequest(q[1],
+    return new Storefront.Search.Contracts.SearchRequest(q[1].Length == 0 ? null : q[1],
+        Sort: extra.GetValueOrDefault("sort") == "rating" ? SearchSort.Rating : SearchSort.Relevance,
         Brand: extra.GetValueOrDefault("brand"),
         MinPrice: extra.TryGetValue("min", out var min) ? decimal.Parse(min, CultureInfo.InvariantCulture) : null,
         MaxPrice: extra.TryGetValue("max", out var max) ? decimal.Parse(max, CultureInfo.InvariantCulture) : null,
@@ -173,16 +178,21 @@ NpgsqlCommand SearchSql(string[] q)
     var request = Request(q);
     var filters = new StringBuilder();
     var cmd = dataSource.CreateCommand();
-    cmd.Parameters.AddWithValue("q", request.Query!);
+    if (request.Query is not null) cmd.Parameters.AddWithValue("q", request.Query);
     if (request.Brand is not null) { filters.Append(" AND brand = @brand"); cmd.Parameters.AddWithValue("brand", request.Brand); }
     if (request.MinPrice is not null) { filters.Append(" AND price >= @min"); cmd.Parameters.AddWithValue("min", request.MinPrice); }
     if (request.MaxPrice is not null) { filters.Append(" AND price <= @max"); cmd.Parameters.AddWithValue("max", request.MaxPrice); }
     if (request.InStockOnly) filters.Append(" AND available > 0");
+    // Without words: every product that passes the filters, best rated first.
+    var matches = request.Query is null
+        ? $"SELECT id, brand, price, rating AS r FROM bench_fts.products WHERE true{filters}"
+        : $"""
+          SELECT id, brand, price, ts_rank_cd(tsv, q) * (1 + 0.15 * ln(1 + popularity)) AS r
+          FROM bench_fts.products, websearch_to_tsquery('english', @q) q
+          WHERE tsv @@ q{filters}
+          """;
     cmd.CommandText = $"""
-        WITH m AS MATERIALIZED (
-            SELECT id, brand, price, ts_rank_cd(tsv, q) * (1 + 0.15 * ln(1 + popularity)) AS r
-            FROM bench_fts.products, websearch_to_tsquery('english', @q) q
-            WHERE tsv @@ q{filters})
+        WITH m AS MATERIALIZED ({matches})
         SELECT 'hit', id::text, r::float8 FROM (SELECT id, r FROM m ORDER BY r DESC, id LIMIT 24) h
         UNION ALL SELECT 'total', NULL, count(*)::float8 FROM m
         UNION ALL SELECT 'brand', brand, n::float8 FROM (SELECT brand, count(*) AS n FROM m GROUP BY brand ORDER BY n DESC LIMIT 20) b

@@ -57,6 +57,9 @@ public sealed class SearchOptions
 
     public int PageSize { get; set; } = 24;
 
+    /// <summary>How long results of a search without words are reused (0 turns it off).</summary>
+    public int BrowseCacheSeconds { get; set; } = 15;
+
     public RankingOptions Ranking { get; set; } = new();
 
     public Elasticsearch.ElasticsearchOptions Elasticsearch { get; set; } = new();
