@@ -15,12 +15,7 @@ CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-1}"
 PORT="${PORT:-5080}"
 bench_prepare "$ROOT/.data/bench-$PRODUCTS" $((5434 + (PRODUCTS % 97))) $((6390 + (PRODUCTS % 97)))
-if [ ! -f "$DATA/seeded" ]; then
-  log "Loading $PRODUCTS products"
-  t0=$SECONDS
-  (cd "$DATA/app" && dotnet Storefront.Web.dll seed-large "$PRODUCTS")
-  echo $((SECONDS - t0)) > "$DATA/seeded"
-fi
+bench_seed_catalog "$PRODUCTS"
 log "Applying migrations"
 (cd "$DATA/app" && dotnet Storefront.Web.dll migrate)
 log "Catalog load took $(cat "$DATA/seeded") s (migrations, COPY of products, images, reviews, stock, ANALYZE)"

@@ -20,6 +20,16 @@ bench_prepare() {
   dotnet publish Storefront.Web -c Release -o "$DATA/app" --nologo -v quiet >/dev/null
 }
 
+# Loads a catalog of this many products once per data folder (the seconds it took go to $DATA/seeded).
+bench_seed_catalog() {
+  if [ ! -f "$DATA/seeded" ]; then
+    log "Loading $1 products"
+    local t0=$SECONDS
+    (cd "$DATA/app" && dotnet Storefront.Web.dll seed-large "$1")
+    echo $((SECONDS - t0)) > "$DATA/seeded"
+  fi
+}
+
 # Starts the published app on a port and waits until it is ready; stops it when the script exits.
 bench_start_app() {
   local port="$1"

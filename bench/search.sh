@@ -17,12 +17,7 @@ CONNECTIONS="${CONNECTIONS:-1 4}"
 THREADS="${THREADS:-1}"
 PORT="${PORT:-5081}"
 bench_prepare "$ROOT/.data/bench-$PRODUCTS" $((5434 + (PRODUCTS % 97))) $((6390 + (PRODUCTS % 97)))
-if [ ! -f "$DATA/seeded" ]; then
-  log "Loading $PRODUCTS products"
-  t0=$SECONDS
-  (cd "$DATA/app" && dotnet Storefront.Web.dll seed-large "$PRODUCTS")
-  echo $((SECONDS - t0)) > "$DATA/seeded"
-fi
+bench_seed_catalog "$PRODUCTS"
 RESULTS="$OUT/search-$PRODUCTS.txt"
 WORK="$DATA/search-bench"
 mkdir -p "$WORK"
