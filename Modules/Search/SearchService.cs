@@ -69,23 +69,50 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
     }
 
     /// <summary>The brand and category names the parser looks for, refreshed every few minutes.</summary>
+    private sealed record Known(IReadOnlyCollection<string> Brands, IReadOnlyCollection<CategoryName> Categories, QueryParser.Vocabulary Vocabulary);
+
+    private static readonly SemaphoreSlim Refreshing = new(1, 1);
+
+    /// <summary>
+    /// Reading the brands counts the whole index (half a second at a million products), so one
+    /// request refreshes the vocabulary when it is five minutes old while the others go on with the
+    /// previous one; only the very first requests wait.
+    /// </summary>
     private async Task<(IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>, QueryParser.Vocabulary)> VocabularyAsync(CancellationToken ct)
     {
-        if (cache.TryGetValue("search:vocabulary", out (IReadOnlyCollection<string>, IReadOnlyCollection<CategoryName>, QueryParser.Vocabulary) known)) return known;
-        var all = await engine.SearchAsync(new SearchRequest(null, PageSize: 1, Sort: SearchSort.Newest), ct);
-        var brands = all.Facets["brand"].Select(f => f.Value).ToList();
-        var categories = new List<CategoryName>();
-        void Walk(IEnumerable<CategoryNode> nodes)
+        if (cache.TryGetValue("search:vocabulary", out Known? fresh) && fresh is not null) return (fresh.Brands, fresh.Categories, fresh.Vocabulary);
+        var previous = cache.TryGetValue("search:vocabulary:previous", out Known? last) ? last : null;
+        if (previous is not null)
         {
-            foreach (var node in nodes)
-            {
-                categories.Add(new CategoryName(node.Slug, node.Name));
-                Walk(node.Children);
-            }
+            if (!await Refreshing.WaitAsync(0, ct)) return (previous.Brands, previous.Categories, previous.Vocabulary);
         }
-        Walk(await catalog.GetCategoryTreeAsync(ct));
-        known = (brands, categories, new QueryParser.Vocabulary(brands, categories));
-        cache.Set("search:vocabulary", known, TimeSpan.FromMinutes(5));
-        return known;
+        else
+        {
+            await Refreshing.WaitAsync(ct);
+        }
+        try
+        {
+            if (cache.TryGetValue("search:vocabulary", out fresh) && fresh is not null) return (fresh.Brands, fresh.Categories, fresh.Vocabulary);
+            var all = await engine.SearchAsync(new SearchRequest(null, PageSize: 1, Sort: SearchSort.Newest), ct);
+            var brands = all.Facets["brand"].Select(f => f.Value).ToList();
+            var categories = new List<CategoryName>();
+            void Walk(IEnumerable<CategoryNode> nodes)
+            {
+                foreach (var node in nodes)
+                {
+                    categories.Add(new CategoryName(node.Slug, node.Name));
+                    Walk(node.Children);
+                }
+            }
+            Walk(await catalog.GetCategoryTreeAsync(ct));
+            var known = new Known(brands, categories, new QueryParser.Vocabulary(brands, categories));
+            cache.Set("search:vocabulary", known, TimeSpan.FromMinutes(5));
+            cache.Set("search:vocabulary:previous", known);
+            return (known.Brands, known.Categories, known.Vocabulary);
+        }
+        finally
+        {
+            Refreshing.Release();
+        }
     }
 }
