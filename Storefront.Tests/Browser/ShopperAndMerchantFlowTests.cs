@@ -40,16 +40,36 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await BrowserFixture.ScreenshotAsync(page, "product");
     }
 
-    [Fact]
-    public async Task Merchant_signs_in_and_edits_a_product_with_errors_shown_beside_the_fields()
+    /// <summary>A page that asked for <paramref name="adminPath"/>, was sent to sign in, and came back signed in as the merchant.</summary>
+    private async Task<IPage> MerchantAsync(string adminPath)
     {
         var page = await app.NewPageAsync();
-        await page.GotoAsync("/admin/products");
+        await page.GotoAsync(adminPath);
         await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
         await page.GetByLabel("E-mail").FillAsync(AdminBootstrapper.DemoEmail);
         await page.GetByLabel("Password").FillAsync(AdminBootstrapper.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/admin/products$"));
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(adminPath) + "$"));
+        return page;
+    }
+
+    [Fact]
+    public async Task Merchant_sees_the_search_index_status_and_starts_a_rebuild()
+    {
+        var page = await MerchantAsync("/admin/search");
+        var status = page.Locator(".search-status");
+        await Expect(status).ToContainTextAsync("Lucene.Net");
+        await Expect(status).ToContainTextAsync("current");
+        await Expect(page.Locator("#lag")).ToContainTextAsync("up to date");
+        await BrowserFixture.ScreenshotAsync(page, "admin-search-status");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rebuild the index" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Rebuild started");
+    }
+
+    [Fact]
+    public async Task Merchant_signs_in_and_edits_a_product_with_errors_shown_beside_the_fields()
+    {
+        var page = await MerchantAsync("/admin/products");
 
         await page.GetByLabel("Search title or SKU").FillAsync("Laptop");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
