@@ -118,18 +118,19 @@ internal sealed class SearchIndexer(
 
     public async Task<SearchIndexStatus> StatusAsync(CancellationToken ct)
     {
-        var backlog = await outboxes.PendingAsync(IndexedEvents, ct);
-        long documents;
-        bool current;
+        // The status page must answer even when the index or the database does not: what failed is shown as the last error.
+        var backlog = new OutboxBacklog(0, null);
+        long documents = 0;
+        var current = false;
         try
         {
+            backlog = await outboxes.PendingAsync(IndexedEvents, ct);
             documents = await indexes.CountAsync(ct);
             current = await indexes.IsCurrentAsync(ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             health.Failed(ex);
-            (documents, current) = (0, false);
         }
         return new(indexes.EngineName, indexes.Location, documents, current, indexes.LastChangeAt, health.LastLag,
             backlog.Pending, backlog.OldestOccurredAt, indexes.RebuildingSince, health.LastError, health.LastErrorAt, health.LastRebuild);

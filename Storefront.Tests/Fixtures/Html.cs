@@ -22,8 +22,15 @@ public static class Html
         return await context.OpenAsync(r => r.Content(html));
     }
 
-    public static async Task<IDocument> GetDocumentAsync(this HttpClient client, string url) =>
-        await ParseAsync(await client.GetStringAsync(url));
+    /// <summary>The page as a document; a failed request throws with the start of what the server said.</summary>
+    public static async Task<IDocument> GetDocumentAsync(this HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"GET {url} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 3000)]}", null, response.StatusCode);
+        return await ParseAsync(body);
+    }
 
     public static string AntiforgeryToken(string html)
     {
