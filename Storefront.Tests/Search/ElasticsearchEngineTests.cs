@@ -5,6 +5,7 @@ using Storefront.Search.Contracts;
 using Storefront.Search.Elasticsearch;
 using Storefront.Tests.Fixtures;
 using Storefront.Tests.Web;
+using static Storefront.Tests.Search.SearchEngines;
 
 namespace Storefront.Tests.Search;
 
@@ -24,13 +25,6 @@ public sealed class ElasticsearchEngineTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
-    private static SearchDocument Doc(int n, string title, string brand, string[] categories, decimal price, decimal rating, int available,
-        double popularity = 0, string description = "") =>
-        new(new Guid($"00000000-0000-0000-0000-{n:D12}"), $"SKU-{n}", $"p-{n}", title, description, brand, categories, price, "USD", rating, 10,
-            available, popularity, new DateTimeOffset(2026, 1, n, 0, 0, 0, TimeSpan.Zero)) { CategoryNames = categories };
-
-    private static readonly string[] Headphones = ["electronics", "audio", "headphones"];
 
     private static readonly SearchDocument[] Catalog =
     [

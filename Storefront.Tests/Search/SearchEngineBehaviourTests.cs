@@ -1,5 +1,6 @@
 using Storefront.Search.Contracts;
 using Storefront.Tests.Fixtures;
+using static Storefront.Tests.Search.SearchEngines;
 
 namespace Storefront.Tests.Search;
 
@@ -14,15 +15,6 @@ public sealed class SearchEngineBehaviourTests
 
     public static TheoryData<string, string> Hostile => SearchEngines.Each("title:foo AND (bar", "*", "\"", "'; DROP TABLE catalog.products; --",
         "<script>alert(1)</script>", "a", "{\"query\":{\"match_all\":{}}}");
-
-    private static Guid Id(int n) => new($"00000000-0000-0000-0000-{n:D12}");
-
-    private static SearchDocument Doc(int n, string title, string brand, string[] categories, decimal price, decimal rating, int available,
-        double popularity = 0, string description = "") =>
-        new(Id(n), $"SKU-{n}", $"p-{n}", title, description, brand, categories, price, "USD", rating, 10, available, popularity,
-            new DateTimeOffset(2026, 1, n, 0, 0, 0, TimeSpan.Zero)) { CategoryNames = categories };
-
-    private static readonly string[] Headphones = ["electronics", "audio", "headphones"];
 
     private static async Task<EngineUnderTest> CatalogAsync(string engine)
     {

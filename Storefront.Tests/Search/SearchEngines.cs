@@ -20,6 +20,16 @@ public sealed class EngineUnderTest(ISearchEngine engine, Func<Task> cleanUp) : 
 /// </summary>
 public static class SearchEngines
 {
+    /// <summary>Product n of the small fixed test catalogs (id, SKU-n, p-n, ten reviews, created on day n of 2026).</summary>
+    public static SearchDocument Doc(int n, string title, string brand, string[] categories, decimal price, decimal rating, int available,
+        double popularity = 0, string description = "") =>
+        new(Id(n), $"SKU-{n}", $"p-{n}", title, description, brand, categories, price, "USD", rating, 10, available, popularity,
+            new DateTimeOffset(2026, 1, n, 0, 0, 0, TimeSpan.Zero)) { CategoryNames = categories };
+
+    public static Guid Id(int n) => new($"00000000-0000-0000-0000-{n:D12}");
+
+    public static readonly string[] Headphones = ["electronics", "audio", "headphones"];
+
     public const string ClusterVariable = "STOREFRONT_TEST_ELASTICSEARCH_URL";
 
     private static string? Cluster => Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } url ? url : null;

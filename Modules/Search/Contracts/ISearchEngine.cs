@@ -58,6 +58,21 @@ public sealed record SearchHit(Guid ProductId, string Sku, string Slug, string T
 
 public sealed record FacetCount(string Value, long Count);
 
+/// <summary>One price band of the price facet: From inclusive, To exclusive.</summary>
+public sealed record PriceBand(string Label, decimal? From, decimal? To);
+
+/// <summary>The fixed facets every engine counts the same way, and what the results page links them to.</summary>
+public static class SearchFacets
+{
+    public static readonly IReadOnlyList<PriceBand> PriceBands =
+    [
+        new("Under $25", null, 25), new("$25 to $50", 25, 50), new("$50 to $100", 50, 100), new("$100 to $250", 100, 250), new("$250 and over", 250, null),
+    ];
+
+    /// <summary>The rating facet's value for "at least <paramref name="stars"/> stars" (1 to 4).</summary>
+    public static string RatingLabel(int stars) => stars == 1 ? "1 star & up" : $"{stars} stars & up";
+}
+
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, long Total, IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Facets)
 {
     /// <summary>When nothing matched: the words with each unknown one replaced by the nearest indexed word, if that helps.</summary>

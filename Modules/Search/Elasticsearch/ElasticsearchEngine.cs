@@ -40,11 +40,6 @@ public sealed class SearchEngineException(string message, Exception? inner = nul
 /// </summary>
 internal sealed partial class ElasticsearchEngine(IElasticClient client, string index) : ISearchEngine
 {
-    private static readonly (string Label, double? From, double? To)[] PriceBands =
-    [
-        ("Under $25", null, 25), ("$25 to $50", 25, 50), ("$50 to $100", 50, 100), ("$100 to $250", 100, 250), ("$250 and over", 250, null),
-    ];
-
     public string Index => index;
 
     /// <summary>Creates an index with the product mapping, stamped with the current <see cref="SearchIndexFormat"/>.</summary>
@@ -244,7 +239,7 @@ internal sealed partial class ElasticsearchEngine(IElasticClient client, string 
 
     private static AggregationDictionary Facets()
     {
-        var ratings = Enumerable.Range(1, 4).Reverse().Select(stars => new AggregationRange { Key = RatingLabel(stars), From = stars }).ToList();
+        var ratings = Enumerable.Range(1, 4).Reverse().Select(stars => new AggregationRange { Key = SearchFacets.RatingLabel(stars), From = stars }).ToList();
         return new AggregationDictionary
         {
             ["brand"] = (AggregationContainer)new TermsAggregation("brand") { Field = "brand", Size = 20, Order = [TermsOrder.CountDescending, TermsOrder.KeyAscending] },
@@ -252,14 +247,12 @@ internal sealed partial class ElasticsearchEngine(IElasticClient client, string 
             ["price"] = (AggregationContainer)new RangeAggregation("price")
             {
                 Field = "price",
-                Ranges = PriceBands.Select(b => new AggregationRange { Key = b.Label, From = b.From, To = b.To }).ToList(),
+                Ranges = SearchFacets.PriceBands.Select(b => new AggregationRange { Key = b.Label, From = (double?)b.From, To = (double?)b.To }).ToList(),
             },
             ["rating"] = (AggregationContainer)new RangeAggregation("rating") { Field = "rating", Ranges = ratings },
             ["in_stock"] = (AggregationContainer)new FilterAggregation("in_stock") { Filter = new NumericRangeQuery { Field = "available", GreaterThanOrEqualTo = 1 } },
         };
     }
-
-    private static string RatingLabel(int stars) => stars == 1 ? "1 star & up" : $"{stars} stars & up";
 
     private static IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> ReadFacets(AggregateDictionary aggregations)
     {

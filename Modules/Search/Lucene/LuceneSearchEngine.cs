@@ -29,9 +29,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
     private static readonly (string Label, double? From, double? To)[] PriceBands =
-    [
-        ("Under $25", null, 25), ("$25 to $50", 25, 50), ("$50 to $100", 50, 100), ("$100 to $250", 100, 250), ("$250 and over", 250, null),
-    ];
+        SearchFacets.PriceBands.Select(b => (b.Label, (double?)b.From, (double?)b.To)).ToArray();
 
     private readonly Directory _directory;
     private readonly Analyzer _analyzer;
@@ -487,7 +485,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
                 ["brand"] = _brands.OrderByDescending(b => b.Value).ThenBy(b => b.Key, StringComparer.Ordinal).Take(20).Select(b => new FacetCount(b.Key, b.Value)).ToList(),
                 ["category"] = _categories.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(30).Select(c => new FacetCount(c.Key, c.Value)).ToList(),
                 ["price"] = PriceBands.Select((b, i) => new FacetCount(b.Label, _prices[i])).Where(f => f.Count > 0).ToList(),
-                ["rating"] = Enumerable.Range(0, 4).Select(i => new FacetCount(4 - i == 1 ? "1 star & up" : $"{4 - i} stars & up", _ratings[i])).Where(f => f.Count > 0).ToList(),
+                ["rating"] = Enumerable.Range(0, 4).Select(i => new FacetCount(SearchFacets.RatingLabel(4 - i), _ratings[i])).Where(f => f.Count > 0).ToList(),
                 ["availability"] = [new FacetCount("In stock", _inStock)],
             };
         }
