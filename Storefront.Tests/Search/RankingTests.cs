@@ -132,6 +132,33 @@ public sealed class RankingTests(RankingStoreFixture store) : IClassFixture<Rank
     }
 
     [Fact]
+    public async Task Clicks_older_than_the_window_stop_counting()
+    {
+        var (_, second, _) = await store.TwinsAsync("windowzor");
+        await using var connection = new NpgsqlConnection(store.ConnectionString);
+        await connection.OpenAsync();
+        async Task<int> ClicksAsync()
+        {
+            await using var read = new NpgsqlCommand("SELECT clicks FROM search.product_popularity WHERE product_id = @id", connection);
+            read.Parameters.AddWithValue("id", second.Id);
+            return (int)(await read.ExecuteScalarAsync())!;
+        }
+        // Seven clicks 40 days ago and two yesterday, as if counted then.
+        await using (var seed = new NpgsqlCommand("""
+            INSERT INTO search.product_activity (product_id, day, clicks, purchases)
+            VALUES (@id, current_date - 40, 7, 0), (@id, current_date - 1, 2, 0);
+            INSERT INTO search.product_popularity (product_id, clicks, purchases, stale) VALUES (@id, 9, 0, false);
+            """, connection))
+        {
+            seed.Parameters.AddWithValue("id", second.Id);
+            await seed.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(9, await ClicksAsync());
+        await store.RecountPopularityAsync();
+        Assert.Equal(2, await ClicksAsync());
+    }
+
+    [Fact]
     public async Task A_click_report_without_a_product_is_a_problem_and_counts_nothing()
     {
         var response = await store.Client().PostAsync("/api/search/click", new FormUrlEncodedContent(new Dictionary<string, string> { ["product"] = "<script>" }));
