@@ -42,7 +42,8 @@ internal static class InfrastructureExtensions
         services.AddHangfire((sp, config) =>
         {
             var cs = sp.GetRequiredService<IConfiguration>().GetConnectionString(ModuleRegistration.ConnectionStringName);
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            config.UseLogProvider(new HangfireLogging(sp.GetRequiredService<ILoggerFactory>()))
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings()
                 .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(cs), new PostgreSqlStorageOptions
