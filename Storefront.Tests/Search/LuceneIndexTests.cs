@@ -54,4 +54,57 @@ public sealed class LuceneIndexTests : IDisposable
         Assert.False(await old.IsCurrentAsync(default));
         Assert.Equal(2, await old.CountAsync(default)); // still answering until the rebuild is swapped in
     }
+
+    /// <summary>
+    /// Price, stock, rating, brand and popularity are read from per-segment arrays; every update lands
+    /// in a new segment and old ones are merged away, so a search after hundreds of single-product
+    /// updates must still filter, count, sort and rank by the latest values only.
+    /// </summary>
+    [Fact]
+    public async Task Filters_facets_sorts_and_ranking_follow_the_latest_values_through_hundreds_of_updates_and_merges()
+    {
+        using var engine = new LuceneSearchEngine(Path.Combine(_root, "updates"), stampFormat: true);
+        var random = new Random(7);
+        string[] brands = ["Acme", "Borealis", "Cobalt"];
+        var current = new Dictionary<int, SearchDocument>();
+        // Prices and popularity are distinct per product (n hundredths), so every expected order is exact.
+        SearchDocument Changed(int n) => new(SearchEngines.Id(n), $"SKU-{n}", $"p-{n}", $"Lantern {n}", "", brands[random.Next(brands.Length)],
+            ["home", "home-lighting"], random.Next(5, 90) + n / 100m, "USD", random.Next(1, 6), 3, random.Next(0, 3), random.Next(0, 50) + n / 100.0,
+            DateTimeOffset.UnixEpoch.AddDays(n)) { CategoryNames = ["Home", "Lighting"] };
+        for (var n = 1; n <= 40; n += 5)
+        {
+            var batch = Enumerable.Range(n, 5).Select(Changed).ToList();
+            foreach (var d in batch) current[int.Parse(d.Sku[4..])] = d;
+            await engine.IndexAsync(batch, default);
+        }
+        for (var i = 0; i < 300; i++)
+        {
+            var d = Changed(random.Next(1, 41));
+            current[int.Parse(d.Sku[4..])] = d;
+            await engine.IndexAsync([d], default);
+        }
+        await engine.DeleteAsync([SearchEngines.Id(3), SearchEngines.Id(17)], default);
+        current.Remove(3);
+        current.Remove(17);
+
+        var expected = current.Values.Where(d => d.Price is >= 20 and <= 60 && d.Available > 0).ToList();
+        var byPrice = await engine.SearchAsync(new SearchRequest("lantern", MinPrice: 20, MaxPrice: 60, InStockOnly: true, Sort: SearchSort.PriceLowHigh, PageSize: 100), default);
+        Assert.Equal(expected.Count, byPrice.Total);
+        Assert.Equal(expected.OrderBy(d => d.Price).Select(d => d.Sku), byPrice.Hits.Select(h => h.Sku));
+        Assert.Equal(expected.Select(d => d.Price).Order(), byPrice.Hits.Select(h => h.Price));
+        Assert.Equal(
+            expected.GroupBy(d => d.Brand).Select(g => (g.Key, (long)g.Count())).OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal),
+            byPrice.Facets["brand"].Select(f => (f.Value, f.Count)));
+        Assert.Equal([("In stock", (long)expected.Count)], byPrice.Facets["availability"].Select(f => (f.Value, f.Count)));
+        Assert.Equal(expected.Count(d => d.Rating >= 4), byPrice.Facets["rating"].Single(f => f.Value == SearchFacets.RatingLabel(4)).Count);
+
+        var rated = await engine.SearchAsync(new SearchRequest("lantern", MinRating: 3, PageSize: 100), default);
+        Assert.Equal(current.Values.Count(d => d.Rating >= 3), rated.Total);
+
+        // Equal text scores, so relevance order is popularity order.
+        var ranked = await engine.SearchAsync(new SearchRequest("lantern", PageSize: 100) { PopularityWeight = 0.5 }, default);
+        Assert.Equal(current.Values.OrderByDescending(d => d.Popularity).Select(d => d.Sku), ranked.Hits.Select(h => h.Sku));
+        Assert.Equal(current.Values.OrderByDescending(d => d.Popularity).Take(5).Select(d => d.Sku),
+            (await engine.SuggestAsync("lant", 5, default)).Select(h => h.Sku));
+    }
 }

@@ -20,7 +20,8 @@ namespace Storefront.Search.Lucene;
 
 /// <summary>
 /// The embedded engine: one Lucene.Net index with BM25 scoring, near-real-time readers, filters as
-/// non-scoring clauses and facet counts taken from doc values of every matching document.
+/// non-scoring clauses and facet counts over every matching document, read from in-memory columns
+/// (<see cref="SegmentColumns"/>).
 /// Titles and descriptions are analysed in English (stemming, stop words); each analysed word may
 /// also match within one or two edits, so "hedphones" still finds headphones.
 /// </summary>
@@ -62,6 +63,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
             Similarity = new BM25Similarity(),
+            MergedSegmentWarmer = new SegmentColumns.MergeWarmer(),
         });
         if (stampFormat || Format == SearchIndexFormat.Version)
         {
@@ -69,16 +71,11 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             _writer.Commit();
             Format = SearchIndexFormat.Version;
         }
-        _searchers = new SearcherManager(_writer, true, new Bm25SearcherFactory());
+        _searchers = new SearcherManager(_writer, true, new SegmentColumns.WarmingSearcherFactory(new BM25Similarity()));
     }
 
     /// <summary>The <see cref="SearchIndexFormat"/> the index was built in; null when it never was.</summary>
     public string? Format { get; }
-
-    private sealed class Bm25SearcherFactory : SearcherFactory
-    {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new BM25Similarity() };
-    }
 
     public Task IndexAsync(IReadOnlyList<SearchDocument> documents, CancellationToken ct)
     {
@@ -164,14 +161,9 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             void Filter(Query filter) => query.Add(new ConstantScoreQuery(filter) { Boost = 0f }, Occur.MUST);
             if (!string.IsNullOrWhiteSpace(request.Brand)) Filter(new TermQuery(new Term("brand", request.Brand.ToLowerInvariant())));
             if (!string.IsNullOrWhiteSpace(request.Category)) Filter(new TermQuery(new Term("category", request.Category)));
-            // …and price, rating and stock are checked from doc values on the documents that match
-            // already, instead of collecting every product in a range first.
-            Query filtered = query;
-            void Check(Filter filter) => filtered = new FilteredQuery(filtered, filter, FilteredQuery.QUERY_FIRST_FILTER_STRATEGY);
-            if (request.MinPrice is not null || request.MaxPrice is not null)
-                Check(FieldCacheRangeFilter.NewDoubleRange("price_dv", (double?)request.MinPrice, (double?)request.MaxPrice, true, true));
-            if (request.MinRating is { } rating) Check(FieldCacheRangeFilter.NewDoubleRange("rating_dv", rating, null, true, true));
-            if (request.InStockOnly) Check(FieldCacheRangeFilter.NewInt64Range("available_dv", 1, null, true, true));
+            // …and price, rating and stock are checked on the documents that match already.
+            var checks = new ColumnFilter((double?)request.MinPrice, (double?)request.MaxPrice, request.MinRating, request.InStockOnly);
+            Query filtered = checks.IsEmpty ? query : new FilteredQuery(query, checks, FilteredQuery.QUERY_FIRST_FILTER_STRATEGY);
 
             Query ranked = request.Sort == SearchSort.Relevance && (request.PopularityWeight > 0 || request.Boosts.Count > 0)
                 ? new RankedQuery(filtered, request.PopularityWeight, request.Boosts)
@@ -212,7 +204,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            var docs = searcher.Search(query, null, Math.Clamp(take, 1, 20), new Sort(new SortField("popularity_dv", SortFieldType.DOUBLE, true), new SortField("id", SortFieldType.STRING)));
+            var docs = searcher.Search(query, null, Math.Clamp(take, 1, 20), new Sort(new SortField("popularity_dv", ColumnSort.Popularity, true), new SortField("id", SortFieldType.STRING)));
             IReadOnlyList<SearchHit> hits = docs.ScoreDocs.Select(s => Hit(searcher.Doc(s.Doc))).ToList();
             return Task.FromResult(hits);
         }
@@ -257,11 +249,11 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     private static Sort SortFor(SearchSort sort) => sort switch
     {
-        SearchSort.PriceLowHigh => new Sort(new SortField("price_dv", SortFieldType.DOUBLE), SortField.FIELD_SCORE),
-        SearchSort.PriceHighLow => new Sort(new SortField("price_dv", SortFieldType.DOUBLE, true), SortField.FIELD_SCORE),
-        SearchSort.Rating => new Sort(new SortField("rating_dv", SortFieldType.DOUBLE, true), SortField.FIELD_SCORE),
+        SearchSort.PriceLowHigh => new Sort(new SortField("price_dv", ColumnSort.Price), SortField.FIELD_SCORE),
+        SearchSort.PriceHighLow => new Sort(new SortField("price_dv", ColumnSort.Price, true), SortField.FIELD_SCORE),
+        SearchSort.Rating => new Sort(new SortField("rating_dv", ColumnSort.Rating, true), SortField.FIELD_SCORE),
         SearchSort.Newest => new Sort(new SortField("created_dv", SortFieldType.INT64, true)),
-        _ => new Sort(SortField.FIELD_SCORE, new SortField("popularity_dv", SortFieldType.DOUBLE, true), new SortField("id", SortFieldType.STRING)),
+        _ => new Sort(SortField.FIELD_SCORE, new SortField("popularity_dv", ColumnSort.Popularity, true), new SortField("id", SortFieldType.STRING)),
     };
 
     /// <summary>
@@ -276,38 +268,31 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         private sealed class Provider : global::Lucene.Net.Queries.CustomScoreProvider
         {
             private readonly double _weight;
-            private readonly FieldCache.Doubles _popularity;
-            private readonly SortedDocValues? _brand;
+            private readonly SegmentColumns _columns;
             private readonly Dictionary<int, double> _brandBoosts = [];
-            private readonly SortedSetDocValues? _category;
-            private readonly Dictionary<long, double> _categoryBoosts = [];
+            private readonly Dictionary<int, double> _categoryBoosts = [];
 
             public Provider(AtomicReaderContext context, double weight, IReadOnlyList<RankingBoost> boosts) : base(context)
             {
-                var reader = context.AtomicReader;
                 _weight = weight;
-                _popularity = FieldCache.DEFAULT.GetDoubles(reader, "popularity_dv", false);
-                _brand = reader.GetSortedDocValues("brand_dv");
-                _category = reader.GetSortedSetDocValues("category_dv");
+                _columns = SegmentColumns.For(context.AtomicReader);
                 foreach (var boost in boosts)
                 {
-                    if (boost.Field == BoostField.Brand && _brand?.LookupTerm(new BytesRef(boost.Value)) is >= 0 and var brand)
+                    if (boost.Field == BoostField.Brand && _columns.BrandOrdinal(boost.Value) is >= 0 and var brand)
                         _brandBoosts[brand] = _brandBoosts.GetValueOrDefault(brand) + boost.Weight;
-                    if (boost.Field == BoostField.Category && _category?.LookupTerm(new BytesRef(boost.Value)) is >= 0 and var category)
+                    if (boost.Field == BoostField.Category && _columns.CategoryOrdinal(boost.Value) is >= 0 and var category)
                         _categoryBoosts[category] = _categoryBoosts.GetValueOrDefault(category) + boost.Weight;
                 }
             }
 
             public override float CustomScore(int doc, float subQueryScore, float valSrcScore)
             {
-                var factor = 1 + _weight * Math.Log(1 + Math.Max(0, _popularity.Get(doc)));
-                if (_brand is not null && _brandBoosts.Count > 0 && _brandBoosts.TryGetValue(_brand.GetOrd(doc), out var b)) factor += b;
-                if (_category is not null && _categoryBoosts.Count > 0)
+                var factor = 1 + _weight * Math.Log(1 + Math.Max(0, _columns.Popularity[doc]));
+                if (_brandBoosts.Count > 0 && _brandBoosts.TryGetValue(_columns.Brand[doc], out var b)) factor += b;
+                if (_categoryBoosts.Count > 0)
                 {
-                    _category.SetDocument(doc);
-                    long ord;
-                    while ((ord = _category.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
-                        if (_categoryBoosts.TryGetValue(ord, out var c)) factor += c;
+                    for (var i = _columns.CategoryStart[doc]; i < _columns.CategoryStart[doc + 1]; i++)
+                        if (_categoryBoosts.TryGetValue(_columns.Categories[i], out var c)) factor += c;
                 }
                 return (float)(subQueryScore * factor);
             }
@@ -400,13 +385,9 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         private readonly long[] _prices = new long[PriceBands.Length];
         private readonly long[] _ratings = new long[4];
         private long _inStock;
-        private SortedDocValues? _brand;
+        private SegmentColumns? _columns;
         private int[] _brandCounts = [];
-        private SortedSetDocValues? _category;
         private int[] _categoryCounts = [];
-        private FieldCache.Doubles? _price;
-        private FieldCache.Doubles? _rating;
-        private NumericDocValues? _available;
 
         public bool AcceptsDocsOutOfOrder => true;
 
@@ -417,64 +398,41 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         public void SetNextReader(AtomicReaderContext context)
         {
             Flush();
-            var reader = context.AtomicReader;
-            _brand = reader.GetSortedDocValues("brand_dv");
-            _brandCounts = _brand is null ? [] : new int[_brand.ValueCount];
-            _category = reader.GetSortedSetDocValues("category_dv");
-            _categoryCounts = _category is null ? [] : new int[checked((int)_category.ValueCount)];
-            _price = FieldCache.DEFAULT.GetDoubles(reader, "price_dv", false);
-            _rating = FieldCache.DEFAULT.GetDoubles(reader, "rating_dv", false);
-            _available = reader.GetNumericDocValues("available_dv");
+            _columns = SegmentColumns.For(context.AtomicReader);
+            _brandCounts = new int[_columns.BrandNames.Length];
+            _categoryCounts = new int[_columns.CategorySlugs.Length];
         }
 
         /// <summary>Adds the previous segment's ordinal counts to the totals by name.</summary>
         private void Flush()
         {
-            var value = new BytesRef();
-            if (_brand is not null)
+            if (_columns is null) return;
+            for (var ord = 0; ord < _brandCounts.Length; ord++)
             {
-                for (var ord = 0; ord < _brandCounts.Length; ord++)
-                {
-                    if (_brandCounts[ord] == 0) continue;
-                    _brand.LookupOrd(ord, value);
-                    var brand = value.Utf8ToString();
-                    _brands[brand] = _brands.GetValueOrDefault(brand) + _brandCounts[ord];
-                }
+                if (_brandCounts[ord] == 0) continue;
+                var brand = _columns.BrandNames[ord];
+                _brands[brand] = _brands.GetValueOrDefault(brand) + _brandCounts[ord];
             }
-            if (_category is not null)
+            for (var ord = 0; ord < _categoryCounts.Length; ord++)
             {
-                for (var ord = 0; ord < _categoryCounts.Length; ord++)
-                {
-                    if (_categoryCounts[ord] == 0) continue;
-                    _category.LookupOrd(ord, value);
-                    var slug = value.Utf8ToString();
-                    _categories[slug] = _categories.GetValueOrDefault(slug) + _categoryCounts[ord];
-                }
+                if (_categoryCounts[ord] == 0) continue;
+                var slug = _columns.CategorySlugs[ord];
+                _categories[slug] = _categories.GetValueOrDefault(slug) + _categoryCounts[ord];
             }
-            (_brand, _category) = (null, null);
+            _columns = null;
         }
 
         public void Collect(int doc)
         {
-            if (_brand is not null && _brand.GetOrd(doc) is >= 0 and var brand) _brandCounts[brand]++;
-            if (_category is not null)
-            {
-                _category.SetDocument(doc);
-                long ord;
-                while ((ord = _category.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS) _categoryCounts[ord]++;
-            }
-            if (_price is not null)
-            {
-                var price = _price.Get(doc);
-                for (var i = 0; i < PriceBands.Length; i++)
-                    if ((PriceBands[i].From is not { } from || price >= from) && (PriceBands[i].To is not { } to || price < to)) { _prices[i]++; break; }
-            }
-            if (_rating is not null)
-            {
-                var rating = _rating.Get(doc);
-                for (var stars = 4; stars >= 1; stars--) if (rating >= stars) _ratings[4 - stars]++;
-            }
-            if (_available is not null && _available.Get(doc) > 0) _inStock++;
+            var columns = _columns!;
+            if (columns.Brand[doc] is >= 0 and var brand) _brandCounts[brand]++;
+            for (var i = columns.CategoryStart[doc]; i < columns.CategoryStart[doc + 1]; i++) _categoryCounts[columns.Categories[i]]++;
+            var price = columns.Price[doc];
+            for (var i = 0; i < PriceBands.Length; i++)
+                if ((PriceBands[i].From is not { } from || price >= from) && (PriceBands[i].To is not { } to || price < to)) { _prices[i]++; break; }
+            var rating = columns.Rating[doc];
+            for (var stars = 4; stars >= 1; stars--) if (rating >= stars) _ratings[4 - stars]++;
+            if (columns.InStock[doc]) _inStock++;
         }
 
         public IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Result()
