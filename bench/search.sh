@@ -5,7 +5,9 @@
 #   bench/search.sh                  # 1,000,000 products (loaded once, shared with catalog-pages.sh)
 #   PRODUCTS=2400 bench/search.sh    # the demo catalog
 # Environment: PRODUCTS, DURATION (20s), WARMUP (20s, the first time per kind), CONNECTIONS ("1 4": one run per count), THREADS (1), PORT (5081), ROUNDS (3, in process),
-# REBUILD (1; 0 keeps the Lucene index and the FTS table of an earlier run instead of timing their builds again).
+# REBUILD (1; 0 keeps the Lucene index and the FTS table of an earlier run instead of timing their builds again),
+# IN_PROCESS (1; 0 goes straight to the HTTP runs, reusing the query mix of an earlier run),
+# ENGINES ("lucene postgres-fts": the engines timed in process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -39,9 +41,11 @@ PG="$ConnectionStrings__Postgres"
     "${BENCH[@]}" fts-setup "$PG"
   fi
   echo "postgres fts size: $(psql_q "SELECT pg_size_pretty(pg_total_relation_size('bench_fts.products'))")"
-  "${BENCH[@]}" queries "$PG" "$WORK"
-  log "In process, one query at a time"
-  "${BENCH[@]}" run "$PG" "$DATA/search/$(cat "$DATA/search/current")" "$WORK" "${ROUNDS:-3}"
+  if [ "${IN_PROCESS:-1}" = 1 ] || [ ! -f "$WORK/queries.tsv" ]; then
+    "${BENCH[@]}" queries "$PG" "$WORK"
+    log "In process, one query at a time"
+    "${BENCH[@]}" run "$PG" "$DATA/search/$(cat "$DATA/search/current")" "$WORK" "${ROUNDS:-3}"
+  fi
 } | tee -a "$RESULTS"
 
 bench_start_app "$PORT"
