@@ -107,4 +107,44 @@ public sealed class LuceneIndexTests : IDisposable
         Assert.Equal(current.Values.OrderByDescending(d => d.Popularity).Take(5).Select(d => d.Sku),
             (await engine.SuggestAsync("lant", 5, default)).Select(h => h.Sku));
     }
+
+    /// <summary>
+    /// Shoppers search while stock changes arrive: each change opens new segments whose columns are
+    /// built on first use. Every answer must still agree with itself — "in stock only" shows no
+    /// sold-out product and its count equals the in-stock facet — and nothing fails.
+    /// </summary>
+    [Fact]
+    public async Task Searches_running_while_stock_changes_arrive_never_show_sold_out_products_as_in_stock()
+    {
+        using var engine = new LuceneSearchEngine(Path.Combine(_root, "concurrent"), stampFormat: true);
+        SearchDocument Lantern(int n, int available) => new(SearchEngines.Id(n), $"SKU-{n}", $"p-{n}", $"Lantern {n}", "", "Acme",
+            ["home"], 10m + n, "USD", 4m, 3, available, n, DateTimeOffset.UnixEpoch.AddDays(n)) { CategoryNames = ["Home"] };
+        await engine.IndexAsync(Enumerable.Range(1, 200).Select(n => Lantern(n, n % 2)).ToList(), default);
+
+        using var done = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            var random = new Random(3);
+            for (var i = 0; i < 300; i++)
+            {
+                var batch = Enumerable.Range(0, 1 + random.Next(4)).Select(_ => random.Next(1, 201)).Distinct().Select(n => Lantern(n, random.Next(0, 3))).ToList();
+                await engine.IndexAsync(batch, default);
+            }
+            done.Cancel();
+        });
+        var searches = 0;
+        var readers = Enumerable.Range(0, 4).Select(r => Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                var result = await engine.SearchAsync(new SearchRequest("lantern", InStockOnly: true, Sort: r % 2 == 0 ? SearchSort.PriceLowHigh : SearchSort.Relevance, PageSize: 100) { PopularityWeight = 0.2 }, default);
+                Assert.All(result.Hits, h => Assert.True(h.Available > 0, $"{h.Sku} shown as in stock with {h.Available}"));
+                Assert.Equal(result.Total, result.Facets["availability"].Single().Count);
+                Assert.InRange(result.Total, 0, 200);
+                Interlocked.Increment(ref searches);
+            }
+        })).ToList();
+        await Task.WhenAll(readers.Append(writer));
+        Assert.True(searches > 20, $"only {searches} searches ran alongside the updates");
+    }
 }
