@@ -174,4 +174,48 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
         Assert.Equal(StockChangeOutcome.Changed, (await With(sp => stock(sp).SetOnHandAsync(sku, 3, StockChangeContext.System, default))).Outcome);
         Assert.Equal(3, (await With(sp => stock(sp).GetAsync(sku, default)))!.Available);
     }
+
+    /// <summary>
+    /// A page reads the category tree from the database just before a merchant's new category
+    /// commits, and finishes after the change has cleared the cache. That old tree must not go back
+    /// into the cache: the next page has to see the new category, not wait ten minutes for it.
+    /// </summary>
+    [Fact]
+    public async Task A_tree_read_before_a_category_was_added_is_not_cached_after_it()
+    {
+        var parent = await CategoryIdAsync("men-shoes");
+        using var scope = store.Services.CreateScope();
+        var cache = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>();
+        var pause = new PauseAfterQuery();
+        var options = new DbContextOptionsBuilder<CatalogDbContext>(scope.ServiceProvider.GetRequiredService<DbContextOptions<CatalogDbContext>>())
+            .AddInterceptors(pause).Options;
+        await using var slowDb = new CatalogDbContext(options);
+        var slowTree = new Storefront.Catalog.Categories.CategoryTree(slowDb, cache);
+
+        new Storefront.Catalog.Categories.CategoryTree(slowDb, cache).Invalidate();
+        var slowRead = slowTree.GetAsync(default);
+        await pause.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10)); // its rows are read: the old tree
+        var created = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateCategoryAsync("Late Shoes", parent, default));
+        Assert.True(created.Succeeded);
+        pause.Release.SetResult();
+        Assert.DoesNotContain(created.Value, (await slowRead).ById.Keys); // the slow page itself had the old tree
+
+        var tree = await With(sp => sp.GetRequiredService<ICatalogQueries>().GetCategoryTreeAsync(default));
+        static IEnumerable<CategoryNode> All(IEnumerable<CategoryNode> nodes) => nodes.SelectMany(n => All(n.Children).Prepend(n));
+        Assert.Contains(All(tree), c => c.Id == created.Value);
+    }
+
+    /// <summary>Holds the first query it sees after the database answered, until released.</summary>
+    private sealed class PauseAfterQuery : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, System.Data.Common.DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (Reached.TrySetResult()) await Release.Task;
+            return result;
+        }
+    }
 }

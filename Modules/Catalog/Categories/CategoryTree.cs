@@ -49,14 +49,34 @@ internal sealed class CategoryTree(CatalogDbContext db, IMemoryCache cache)
             ChildrenOf(parentId).Select(c => new CategoryNode(c.Id, c.ParentId, c.Name, c.Slug, c.Depth, Build(c.Id))).ToList();
     }
 
+    /// <summary>Counts invalidations, so a tree read before a change is not cached after it.</summary>
+    private sealed class Generation
+    {
+        public long Value;
+    }
+
+    private Generation Changes => cache.GetOrCreate(CacheKey + ":generation", entry =>
+    {
+        entry.Priority = CacheItemPriority.NeverRemove;
+        return new Generation();
+    })!;
+
     public async Task<Snapshot> GetAsync(CancellationToken cancellationToken)
     {
         if (cache.TryGetValue(CacheKey, out Snapshot? snapshot) && snapshot is not null) return snapshot;
+        // A read that began before a change committed and ends after its invalidation holds the old
+        // tree: it is returned to its caller but not cached, or every page would use it for ten minutes.
+        var changes = Changes;
+        var seen = Interlocked.Read(ref changes.Value);
         var all = await db.Categories.AsNoTracking().ToListAsync(cancellationToken);
         snapshot = new Snapshot(all.ToDictionary(c => c.Id), all.ToDictionary(c => c.Slug, StringComparer.Ordinal));
-        cache.Set(CacheKey, snapshot, TimeSpan.FromMinutes(10));
+        if (Interlocked.Read(ref changes.Value) == seen) cache.Set(CacheKey, snapshot, TimeSpan.FromMinutes(10));
         return snapshot;
     }
 
-    public void Invalidate() => cache.Remove(CacheKey);
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref Changes.Value);
+        cache.Remove(CacheKey);
+    }
 }
