@@ -30,7 +30,9 @@ internal sealed class HangfireLogging(ILoggerFactory factory) : HangfireLog.ILog
             try
             {
                 _logger ??= factory.CreateLogger(name);
-                if (messageFunc is null || !_logger.IsEnabled(level)) return messageFunc is null && _logger.IsEnabled(level);
+                // Hangfire asks with no message to learn whether the level is on.
+                if (messageFunc is null) return _logger.IsEnabled(level);
+                if (!_logger.IsEnabled(level)) return false;
                 _logger.Log(level, exception, "{Message}", messageFunc());
                 return true;
             }
