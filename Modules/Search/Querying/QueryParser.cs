@@ -95,9 +95,12 @@ public static partial class QueryParser
         private static Regex? Words(IEnumerable<string> names)
         {
             var alternatives = names.OrderByDescending(n => n.Length).Select(Regex.Escape).ToList();
+            // Escaped literals with a one-character look-around on each side cannot backtrack
+            // without bound, and queries are cut to MaxLength; a time limit would only turn a slow
+            // first (JIT-compiling) match on a busy machine into a failed search.
             return alternatives.Count == 0 ? null
                 : new Regex($@"(?<![\p{{L}}\p{{N}}])(?:{string.Join('|', alternatives)})(?![\p{{L}}\p{{N}}])",
-                    RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
+                    RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, Regex.InfiniteMatchTimeout);
         }
 
         /// <summary>The longest name found in the text (the first of equally long ones).</summary>
