@@ -11,6 +11,7 @@ using Storefront.Web.Shopping;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddStorefrontInfrastructure(builder.Configuration);
+builder.Services.AddStorefrontWebSecurity(builder.Configuration, builder.Environment);
 builder.Services.AddStorefrontIdentity();
 builder.Services.AddInventoryModule(builder.Configuration);
 builder.Services.AddCatalogModule(builder.Configuration);
@@ -31,11 +32,7 @@ app.Services.UseCartJobs();
 app.Services.UseCheckoutJobs();
 app.Services.UseSearchJobs();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error");
-    app.UseHsts();
-}
+app.UseStorefrontWebSecurity();
 // JSON endpoints answer with RFC 7807 problems; pages get the friendly error page.
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));

@@ -111,9 +111,6 @@ public sealed class CheckoutOptions
     /// <summary>What the browser needs from Stripe's settings.</summary>
     public StripePublicOptions Stripe { get; set; } = new();
 
-    /// <summary>The store's public address, for links in e-mails.</summary>
-    public string StoreUrl { get; set; } = "http://localhost:5000";
-
     /// <summary>A checkout untouched for this long mid-way is finished or compensated by the recovery job.</summary>
     public TimeSpan RecoverAfter { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -1,17 +1,17 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Email;
+using Storefront.BuildingBlocks.Links;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Checkout.Contracts;
 
 namespace Storefront.Checkout.Orders;
 
 /// <summary>The order confirmation and status e-mails, sent from the outbox (so never for an order that did not happen).</summary>
-internal sealed class OrderEmails(IEmailSender email, IOptions<CheckoutOptions> options) :
+internal sealed class OrderEmails(IEmailSender email, IStoreLinks links) :
     IIntegrationEventHandler<OrderPlacedEvent>, IIntegrationEventHandler<OrderStatusChangedEvent>
 {
-    private string TrackUrl => options.Value.StoreUrl.TrimEnd('/') + "/orders/track";
+    private string TrackUrl => links.Absolute("/orders/track");
 
     public Task HandleAsync(OrderPlacedEvent e, CancellationToken ct)
     {

@@ -5,11 +5,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Storefront.BuildingBlocks.Email;
+using Storefront.BuildingBlocks.Links;
 using Storefront.Web.Identity;
 
 namespace Storefront.Web.Pages.Account;
 
-public sealed class ForgotPasswordModel(UserManager<StoreUser> users, IEmailSender email) : PageModel
+public sealed class ForgotPasswordModel(UserManager<StoreUser> users, IEmailSender email, IStoreLinks links) : PageModel
 {
     [BindProperty, Required(ErrorMessage = "Enter your e-mail address."), EmailAddress(ErrorMessage = "Enter a valid e-mail address."), StringLength(256)]
     public string Email { get; set; } = "";
@@ -29,7 +30,8 @@ public sealed class ForgotPasswordModel(UserManager<StoreUser> users, IEmailSend
         var user = await users.FindByEmailAsync(Email.Trim());
         if (user?.Email is null) return Page();
         var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
-        var link = $"{Request.Scheme}://{Request.Host}/account/reset-password?email={Uri.EscapeDataString(user.Email)}&token={token}";
+        // The link comes from the configured public address: the request's Host header is the sender's choice.
+        var link = links.Absolute(Url.Page("/Account/ResetPassword", new { email = user.Email, token })!);
         await email.SendAsync(new EmailMessage(user.Email, "Reset your Storefront password",
             $"""
             Hello {user.DisplayName},
