@@ -58,6 +58,7 @@ internal sealed partial class CartService(
         if (Invalid(sku, quantity, allowZero: false) is { } invalid) return invalid;
         await using var held = await live.LockAsync(cartId, LockWait, ct);
         if (held is null) return Busy();
+        if (await live.FrozenByAsync(cartId) is not null) return Frozen();
         var cart = await GetAsync(cartId, ct);
         var current = cart.Line(sku)?.Quantity ?? 0;
         if (current == 0 && cart.Lines.Count >= options.Value.MaxLines)
@@ -74,6 +75,7 @@ internal sealed partial class CartService(
         if (Invalid(sku, quantity, allowZero: true) is { } invalid) return invalid;
         await using var held = await live.LockAsync(cartId, LockWait, ct);
         if (held is null) return Busy();
+        if (await live.FrozenByAsync(cartId) is not null) return Frozen();
         var cart = await GetAsync(cartId, ct);
         if (cart.Line(sku) is not { } line) return NotInCart();
         return await SetLineAsync(cartId, sku, line.Quantity, quantity, ct);
@@ -84,6 +86,7 @@ internal sealed partial class CartService(
         if (string.IsNullOrEmpty(sku) || sku.Length > 64) return NotInCart();
         await using var held = await live.LockAsync(cartId, LockWait, ct);
         if (held is null) return Busy();
+        if (await live.FrozenByAsync(cartId) is not null) return Frozen();
         var cart = await GetAsync(cartId, ct);
         if (cart.Line(sku) is null) return NotInCart();
         await holds.ReleaseAsync(Holder(cartId), sku, ct);
@@ -124,6 +127,7 @@ internal sealed partial class CartService(
         await using var held = await live.LockAsync(cartId, LockWait, ct)
             ?? throw new InvalidOperationException("The cart is locked by another change.");
         var cart = await GetAsync(cartId, ct);
+        if (await live.FrozenByAsync(cartId) is { } checkout) await live.ThawAsync(cartId, checkout);
         if (cart.Lines.Count == 0) return;
         if (releaseHolds)
             foreach (var line in cart.Lines) await holds.ReleaseAsync(Holder(cartId), line.Sku, ct);
@@ -150,6 +154,10 @@ internal sealed partial class CartService(
 
         var anonymous = await GetAsync(anonymousCartId, ct);
         var mine = await GetAsync(userCartId, ct);
+        // An order is being placed from either cart: leave both as they are until it is done.
+        if (await live.FrozenByAsync(userCartId) is not null || await live.FrozenByAsync(anonymousCartId) is not null)
+            return new(userCartId, anonymous.Lines.Select(l => new MergedLine(l.Sku, l.Quantity, 0,
+                "An order is being placed from your cart; add this product again once it is done.")).ToList());
         var merged = new List<MergedLine>();
         var changes = new List<(string, int, Money?)>();
         var lineCount = mine.Lines.Count;
@@ -192,6 +200,18 @@ internal sealed partial class CartService(
         return new(userCartId, merged);
     }
 
+    public async Task<bool> FreezeAsync(Guid cartId, Guid checkoutId, TimeSpan expiry, CancellationToken ct)
+    {
+        await using var held = await live.LockAsync(cartId, LockWait, ct);
+        if (held is null) return false;
+        var checkout = checkoutId.ToString("N");
+        if (await live.FrozenByAsync(cartId) is { } other && other != checkout) return false;
+        await live.FreezeAsync(cartId, checkout, expiry);
+        return true;
+    }
+
+    public Task ThawAsync(Guid cartId, Guid checkoutId, CancellationToken ct) => live.ThawAsync(cartId, checkoutId.ToString("N"));
+
     public async Task FlushAsync(Guid cartId, CancellationToken ct)
     {
         var cart = await live.ReadAsync(cartId, Lifetime);
@@ -216,6 +236,9 @@ internal sealed partial class CartService(
 
     private static CartChangeResult Busy() =>
         new(CartChangeOutcome.Busy, 0, 0, "Your cart is being changed in another window. Please try again.");
+
+    private static CartChangeResult Frozen() =>
+        new(CartChangeOutcome.Frozen, 0, 0, "Your order is being placed from this cart. It can be changed again once that is done.");
 
     private static CartChangeResult NotInCart() =>
         new(CartChangeOutcome.NotInCart, 0, 0, "That product is no longer in your cart.");

@@ -58,38 +58,124 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.Contains(mail, m => m.Contains($"Subject: Order {order.Number}: Delivered", StringComparison.Ordinal));
     }
 
+    private Task<OrderChangeResult> RefundAsync(string number, decimal amount, Guid? request = null) =>
+        Admin(a => a.RefundAsync(number, request ?? Guid.NewGuid(), amount, "merchant@shop.test", default));
+
     [Fact]
-    public async Task Partial_refunds_add_up_to_the_total_and_never_beyond()
+    public async Task Partial_refunds_add_up_to_the_total_and_never_beyond_and_never_move_the_order_in_fulfilment()
     {
         var (order, _) = await OrderAsync();
         var total = order.Total.Amount;
-        Assert.True((await Admin(a => a.RefundAsync(order.Number, 5m, "admin", default))).Succeeded);
-        Assert.Equal("Partially refunded", (await ReloadAsync(order.Number)).Status);
-        var tooMuch = await Admin(a => a.RefundAsync(order.Number, total, "admin", default));
+        Assert.True((await RefundAsync(order.Number, 5m)).Succeeded);
+        var partly = await ReloadAsync(order.Number);
+        Assert.Equal(("Paid", "Partial"), (partly.Status, partly.RefundState));
+        var tooMuch = await RefundAsync(order.Number, total);
         Assert.Equal((false, $"At most ${total - 5m:#,##0.00} is left to refund."), (tooMuch.Succeeded, tooMuch.Message));
-        Assert.False((await Admin(a => a.RefundAsync(order.Number, 0.001m, "admin", default))).Succeeded);
-        Assert.True((await Admin(a => a.RefundAsync(order.Number, total - 5m, "admin", default))).Succeeded);
+        Assert.False((await RefundAsync(order.Number, 0.001m)).Succeeded);
+        Assert.True((await RefundAsync(order.Number, total - 5m)).Succeeded);
 
         var refunded = await ReloadAsync(order.Number);
-        Assert.Equal(("Refunded", total), (refunded.Status, refunded.Refunded.Amount));
+        Assert.Equal(("Paid", "Full", total), (refunded.Status, refunded.RefundState, refunded.Refunded.Amount));
         var atGateway = await With(sp => sp.GetRequiredService<CheckoutDbContext>().TestGatewayPayments
             .Where(p => p.RefundOf == order.PaymentId && p.Status == "succeeded").SumAsync(p => p.Amount));
         Assert.Equal(total, atGateway);
     }
 
     [Fact]
-    public async Task Cancelling_refunds_what_is_left_and_puts_the_stock_back()
+    public async Task A_partly_refunded_order_stays_in_the_fulfilment_queue_and_ships()
+    {
+        var (order, _) = await OrderAsync();
+        await store.DrainOutboxAsync();
+        Assert.True((await RefundAsync(order.Number, 1m)).Succeeded);
+        var request = Assert.Single(await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PendingAsync(500, default)), r => r.OrderNumber == order.Number);
+        Assert.True((await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PackedAsync(request.Id, "warehouse", default))).Succeeded);
+        Assert.True((await Admin(a => a.MoveAsync(order.Number, "Shipped", "UPS", "1Z1", "admin", default))).Succeeded);
+        Assert.Equal("Shipped · partially refunded", (await ReloadAsync(order.Number)).Display);
+    }
+
+    [Fact]
+    public async Task A_shipped_order_cannot_be_cancelled_or_restocked_even_after_a_partial_refund()
     {
         var (order, product) = await OrderAsync(onHand: 10, quantity: 3);
+        Assert.True((await Admin(a => a.MoveAsync(order.Number, "Packed", null, null, "admin", default))).Succeeded);
+        Assert.True((await Admin(a => a.MoveAsync(order.Number, "Shipped", "UPS", "1Z2", "admin", default))).Succeeded);
+        Assert.True((await RefundAsync(order.Number, 2m)).Succeeded);
+        var cancel = await Admin(a => a.CancelAsync(order.Number, "admin", default));
+        Assert.Equal((false, "A shipped order cannot be cancelled; its goods come back through a return."), (cancel.Succeeded, cancel.Message));
         Assert.Equal(7, await store.AvailableAsync(product.Sku));
-        Assert.True((await Admin(a => a.RefundAsync(order.Number, 1m, "admin", default))).Succeeded);
-        var cancelled = await Admin(a => a.CancelAsync(order.Number, "admin", default));
-        Assert.True(cancelled.Succeeded, cancelled.Message);
         var after = await ReloadAsync(order.Number);
-        Assert.Equal(("Refunded", order.Total.Amount), (after.Status, after.Refunded.Amount));
-        Assert.Equal(["Placed", "Paid", "Partially refunded", "Cancelled", "Refunded"], after.Timeline.Select(t => t.Status));
-        Assert.Equal(10, await store.AvailableAsync(product.Sku));
-        Assert.False((await Admin(a => a.CancelAsync(order.Number, "admin", default))).Succeeded);
+        Assert.Equal(("Shipped", "Partial"), (after.Status, after.RefundState));
+        Assert.False(after.Actions.CanCancel);
+    }
+
+    [Fact]
+    public async Task The_same_refund_request_twice_at_once_refunds_once()
+    {
+        var (order, _) = await OrderAsync();
+        var request = Guid.NewGuid();
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => RefundAsync(order.Number, 3m, request))));
+        Assert.Contains(results, r => r.Succeeded);
+        var after = await ReloadAsync(order.Number);
+        Assert.Equal(3m, after.Refunded.Amount);
+        Assert.Single(after.Timeline, t => t.Status == "Partially refunded");
+        var atGateway = await With(sp => sp.GetRequiredService<CheckoutDbContext>().TestGatewayPayments
+            .Where(p => p.RefundOf == order.PaymentId && p.Status == "succeeded").SumAsync(p => p.Amount));
+        Assert.Equal(3m, atGateway);
+    }
+
+    [Fact]
+    public async Task Two_merchants_refunding_at_once_never_refund_more_than_was_paid()
+    {
+        var (order, _) = await OrderAsync();
+        var total = order.Total.Amount;
+        // Eight different refund requests, each for 60 % of the total: at most one can go through.
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => RefundAsync(order.Number, decimal.Round(total * 0.6m, 2)))));
+        Assert.Single(results, r => r.Succeeded);
+        var atGateway = await With(sp => sp.GetRequiredService<CheckoutDbContext>().TestGatewayPayments
+            .Where(p => p.RefundOf == order.PaymentId && p.Status == "succeeded").SumAsync(p => p.Amount));
+        Assert.Equal(decimal.Round(total * 0.6m, 2), atGateway);
+        Assert.Equal(atGateway, (await ReloadAsync(order.Number)).Refunded.Amount);
+    }
+
+    [Fact]
+    public async Task Cancelling_at_once_from_many_places_restocks_refunds_and_e_mails_once()
+    {
+        var (order, product) = await OrderAsync(onHand: 131, quantity: 2);
+        Assert.Equal(129, await store.AvailableAsync(product.Sku));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Admin(a => a.CancelAsync(order.Number, "admin", default)))));
+        Assert.Contains(results, r => r.Succeeded);
+        Assert.Equal(131, await store.AvailableAsync(product.Sku));
+        var after = await ReloadAsync(order.Number);
+        Assert.Equal(("Cancelled", "Full", order.Total.Amount), (after.Status, after.RefundState, after.Refunded.Amount));
+        Assert.Equal(["Placed", "Paid", "Cancelled", "Refunded"], after.Timeline.Select(t => t.Status));
+        var atGateway = await With(sp => sp.GetRequiredService<CheckoutDbContext>().TestGatewayPayments
+            .Where(p => p.RefundOf == order.PaymentId && p.Status == "succeeded").SumAsync(p => p.Amount));
+        Assert.Equal(order.Total.Amount, atGateway);
+
+        await store.DrainOutboxAsync();
+        var mail = Directory.GetFiles(Path.Combine(store.Factory.DataPath, "mail"), "*.eml").Select(File.ReadAllText)
+            .Where(m => m.Contains(order.Email, StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Single(mail, m => m.Contains($"Subject: Order {order.Number}: Cancelled", StringComparison.Ordinal));
+        Assert.Single(mail, m => m.Contains($"Subject: Order {order.Number}: Refunded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_merchant_is_named_in_the_audit_trail_but_never_to_the_customer()
+    {
+        var (order, _) = await OrderAsync();
+        Assert.True((await RefundAsync(order.Number, 2m)).Succeeded);
+        Assert.True((await Admin(a => a.CancelAsync(order.Number, "merchant@shop.test", default))).Succeeded);
+        var shopper = await ReloadAsync(order.Number);
+        Assert.All(shopper.Timeline, t => Assert.Null(t.Actor));
+        Assert.DoesNotContain(shopper.Timeline, t => t.Note?.Contains("merchant@", StringComparison.Ordinal) == true);
+        var merchant = (await With(sp => sp.GetRequiredService<IOrderAdmin>().GetAsync(order.Number, default)))!;
+        Assert.Equal("merchant@shop.test", merchant.Timeline.Single(t => t.Status == "Cancelled").Actor);
+
+        await store.DrainOutboxAsync();
+        var mail = Directory.GetFiles(Path.Combine(store.Factory.DataPath, "mail"), "*.eml").Select(File.ReadAllText)
+            .Where(m => m.Contains(order.Email, StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.NotEmpty(mail);
+        Assert.All(mail, m => Assert.DoesNotContain("merchant@shop.test", m, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -21,8 +21,13 @@ public sealed class StripeStoreFixture : ShopFixture, IAsyncLifetime
 
     public StripeStandIn Stripe { get; private set; } = default!;
 
+    public ScriptedFaults Faults { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<Storefront.Checkout.Saga.ICheckoutFaults>(Faults);
+
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
+        ["Checkout:RecoverAfter"] = "00:00:00",
         ["Checkout:Gateway"] = "stripe",
         ["Checkout:Stripe:SecretKey"] = StripeStandIn.SecretKey,
         ["Checkout:Stripe:ApiBase"] = Stripe.BaseAddress.ToString().TrimEnd('/'),
@@ -68,8 +73,12 @@ public sealed class StripeGatewayTests(StripeStoreFixture store) : IClassFixture
         var sent = store.Stripe.Requests.Where(r => r.IdempotencyKey == key).ToList();
         Assert.Equal(2, sent.Count);
         Assert.All(sent, r => Assert.Equal(("2550", "usd", "true", key), (r.Form["amount"], r.Form["currency"], r.Form["confirm"], r.Form["metadata[checkout_id]"])));
-        Assert.Equal(first.PaymentId, (await Gateway(g => g.FindChargeAsync(key, default)))!.PaymentId);
-        Assert.Null(await Gateway(g => g.FindChargeAsync(Guid.NewGuid().ToString("N"), default)));
+        // Recovery asks by repeating the request (the same answer, no second charge) or by id.
+        Assert.Equal(first.PaymentId, (await Gateway(g => g.ResumeChargeAsync(charge, null, default))).PaymentId);
+        Assert.Equal(first.PaymentId, (await Gateway(g => g.ResumeChargeAsync(charge with { PaymentMethod = "" }, first.PaymentId, default))).PaymentId);
+        Assert.Equal(before + 1, store.Stripe.SucceededCharges);
+        // Without the payment method or an id the answer is "not known yet", never "not charged".
+        Assert.Equal(PaymentStatus.RetryLater, (await Gateway(g => g.ResumeChargeAsync(charge with { PaymentMethod = "" }, null, default))).Status);
     }
 
     [Fact]
@@ -109,8 +118,64 @@ public sealed class StripeGatewayTests(StripeStoreFixture store) : IClassFixture
         var order = (await With(sp => sp.GetRequiredService<IOrders>().GetAsync(result.OrderNumber!, default)))!;
         Assert.StartsWith("pi_", order.PaymentId, StringComparison.Ordinal);
 
-        Assert.True((await With(sp => sp.GetRequiredService<IOrderAdmin>().RefundAsync(order.Number, 1.25m, "admin", default))).Succeeded);
+        Assert.True((await With(sp => sp.GetRequiredService<IOrderAdmin>().RefundAsync(order.Number, Guid.NewGuid(), 1.25m, "admin", default))).Succeeded);
         Assert.Equal(125, store.Stripe.RefundedCents(order.PaymentId!));
+    }
+
+    private async Task<(Guid Cart, ShopFixture.TestProduct Product)> CartAsync()
+    {
+        var product = await store.ProductAsync(onHand: 5);
+        var cart = await With(sp => sp.GetRequiredService<ICarts>().StartAsync(default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cart, product.Sku, 1, default))).Succeeded);
+        return (cart, product);
+    }
+
+    private static CheckoutRequest Request(Guid cart) =>
+        new(Guid.NewGuid(), cart, null, "sam@example.test", new Address("Sam Stripe", "1 Dock St", null, "Boston", "MA", "02110", "US"), "standard", "pm_card_visa");
+
+    private Task<int> RecoverAsync() => With(sp => sp.GetRequiredService<RecoverCheckoutsJob>().RunAsync(default));
+
+    [Fact]
+    public async Task A_checkout_that_died_after_Stripe_charged_it_is_completed_by_recovery_from_a_consistent_answer()
+    {
+        var (cart, product) = await CartAsync();
+        var request = Request(cart);
+        store.Faults.At(request.CheckoutId, Storefront.Checkout.Saga.CheckoutStep.AfterCharge, Storefront.Checkout.Saga.CheckoutFault.Crash);
+        var before = store.Stripe.SucceededCharges;
+        await Assert.ThrowsAsync<Storefront.Checkout.Saga.CheckoutInterruptedException>(() =>
+            With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(request, default)));
+        Assert.Equal(before + 1, store.Stripe.SucceededCharges);
+
+        await RecoverAsync();
+        var order = await With(sp => sp.GetRequiredService<CheckoutDbContext>().Orders.AsNoTracking().SingleAsync(o => o.CheckoutId == request.CheckoutId));
+        Assert.Equal("Paid", order.Status);
+        Assert.Equal(before + 1, store.Stripe.SucceededCharges);
+        Assert.Equal(0, store.Stripe.RefundedCents(order.PaymentId!));
+        // The eventually consistent search is never what decides.
+        Assert.DoesNotContain(store.Stripe.Requests, r => r.Path.Contains("search", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_payment_webhook_only_leaves_a_hint_and_never_takes_a_checkout_from_the_request_driving_it()
+    {
+        var (cart, _) = await CartAsync();
+        var request = Request(cart);
+        // The request is between "charging" and Stripe's answer when the webhook arrives.
+        store.Faults.At(request.CheckoutId, Storefront.Checkout.Saga.CheckoutStep.Charge, Storefront.Checkout.Saga.CheckoutFault.Crash);
+        await Assert.ThrowsAsync<Storefront.Checkout.Saga.CheckoutInterruptedException>(() =>
+            With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(request, default)));
+        var key = request.CheckoutId.ToString("N");
+        var lease = await With(sp => sp.GetRequiredService<CheckoutDbContext>().Checkouts.AsNoTracking()
+            .Where(c => c.Id == request.CheckoutId).Select(c => new { c.State, c.LeaseOwner, c.LeaseUntil, c.Version }).SingleAsync());
+        Assert.Equal("charging", lease.State);
+
+        var payload = Event("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.processing", key);
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(payload, StripeStandIn.Sign(payload, StripeStoreFixture.WebhookSecret, DateTimeOffset.UtcNow))).StatusCode);
+        var after = await With(sp => sp.GetRequiredService<CheckoutDbContext>().Checkouts.AsNoTracking()
+            .Where(c => c.Id == request.CheckoutId).Select(c => new { c.State, c.LeaseOwner, c.LeaseUntil, c.Version }).SingleAsync());
+        Assert.Equal(lease, after);
+        Assert.Equal("pi_webhook", await With(sp => sp.GetRequiredService<CheckoutDbContext>().CheckoutSteps.AsNoTracking()
+            .Where(s => s.CheckoutId == request.CheckoutId && s.Step == "webhook").Select(s => s.Detail).SingleAsync()));
     }
 
     private static string Event(string id, string type, string checkoutKey) => JsonSerializer.Serialize(new Dictionary<string, object?>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,11 +13,11 @@ namespace Storefront.Tests.Fixtures;
 
 /// <summary>
 /// A local server that speaks Stripe's wire format for the endpoints the store uses
-/// (PaymentIntents create and search, refunds): form-encoded requests, bearer keys, the
+/// (PaymentIntents create and retrieve, refunds): form-encoded requests, bearer keys, the
 /// Idempotency-Key header with Stripe's replay rules, and Stripe-shaped JSON and errors. It records
 /// what it was sent so tests can check the requests, and never charges the same key twice.
 /// </summary>
-public sealed partial class StripeStandIn : IAsyncDisposable
+public sealed class StripeStandIn : IAsyncDisposable
 {
     public const string SecretKey = "sk_test_standin";
 
@@ -55,13 +54,14 @@ public sealed partial class StripeStandIn : IAsyncDisposable
     private void Map()
     {
         _app.MapPost("/v1/payment_intents", (Func<HttpContext, Task<IResult>>)(http => Idempotent(http, CreateIntent)));
-        _app.MapGet("/v1/payment_intents/search", (HttpContext http) =>
+        // Stripe's search is eventually consistent (a new PaymentIntent can be missing from it for a
+        // while), so the store never uses it; reading one PaymentIntent by id is consistent.
+        _app.MapGet("/v1/payment_intents/{id}", (HttpContext http, string id) =>
         {
             if (Unauthorized(http) is { } denied) return denied;
-            var key = CheckoutQuery().Match(http.Request.Query["query"].ToString()) is { Success: true } m ? m.Groups[1].Value : "";
-            var data = _intents.Values.Where(i => ((Dictionary<string, string>)i["metadata"]!).GetValueOrDefault("checkout_id") == key).ToList();
             Record(http, new Dictionary<string, string>());
-            return Json(200, new Dictionary<string, object?> { ["object"] = "search_result", ["data"] = data, ["has_more"] = false, ["url"] = "/v1/payment_intents/search" });
+            return _intents.TryGetValue(id, out var intent) ? Json(200, intent)
+                : Error(404, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'");
         });
         _app.MapPost("/v1/refunds", (Func<HttpContext, Task<IResult>>)(http => Idempotent(http, CreateRefund)));
     }
@@ -149,9 +149,6 @@ public sealed partial class StripeStandIn : IAsyncDisposable
     private static IResult Error(int status, string type, string? code, string message) => Json(status, ErrorBody(type, code, message));
 
     private static IResult Json(int status, object body) => Results.Text(JsonSerializer.Serialize(body), "application/json", statusCode: status);
-
-    [GeneratedRegex(@"metadata\['checkout_id'\]:'([^']*)'")]
-    private static partial Regex CheckoutQuery();
 
     /// <summary>A Stripe-Signature header for a payload, as Stripe signs webhooks (HMAC-SHA256 of "t.payload").</summary>
     public static string Sign(string payload, string secret, DateTimeOffset at)

@@ -99,20 +99,40 @@ public sealed class ReservationTests(StoreFixture store) : ReservationTestBase(s
     public async Task Committing_takes_stock_for_good_once_and_releasing_twice_changes_nothing()
     {
         await With(r => r.ReserveAsync("cart-c", "HOT-2", 3, default));
-        Assert.Equal(CommitOutcome.Committed, await With(r => r.CommitAsync("cart-c", "HOT-2", "ORDER-1", default)));
-        Assert.Equal(CommitOutcome.AlreadyCommitted, await With(r => r.CommitAsync("cart-c", "HOT-2", "ORDER-1", default)));
+        Assert.Equal(CommitOutcome.Committed, await With(r => r.CommitAsync("cart-c", "HOT-2", 3, "ORDER-1", default)));
+        Assert.Equal(CommitOutcome.AlreadyCommitted, await With(r => r.CommitAsync("cart-c", "HOT-2", 3, "ORDER-1", default)));
         Assert.Equal((7, 0, 0L), await StateAsync("HOT-2"));
         Assert.False(await With(r => r.ReleaseAsync("cart-c", "HOT-2", default)));
 
         await With(r => r.ReserveAsync("cart-d", "HOT-2", 2, default));
         Assert.True(await With(r => r.ReleaseAsync("cart-d", "HOT-2", default)));
         Assert.False(await With(r => r.ReleaseAsync("cart-d", "HOT-2", default)));
-        Assert.Equal(CommitOutcome.NoHold, await With(r => r.CommitAsync("cart-d", "HOT-2", "ORDER-2", default)));
+        Assert.Equal(CommitOutcome.NoHold, await With(r => r.CommitAsync("cart-d", "HOT-2", 2, "ORDER-2", default)));
         Assert.Equal((7, 0, 0L), await StateAsync("HOT-2"));
 
         using var scope = Store.Services.CreateScope();
         var ledger = await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().LedgerAsync("HOT-2", 10, default);
         Assert.Equal((-3, 7, "Order", "ORDER-1"), (ledger[0].Delta, ledger[0].OnHandAfter, ledger[0].Reason, ledger[0].Reference));
+    }
+
+    [Fact]
+    public async Task Committing_takes_exactly_the_priced_quantity_whatever_the_hold_became()
+    {
+        // The hold grew to 5 after 1 was priced and paid for: 1 is taken, the other 4 go back.
+        await With(r => r.ReserveAsync("cart-grew", "HOT-2", 5, default));
+        Assert.Equal(CommitOutcome.Committed, await With(r => r.CommitAsync("cart-grew", "HOT-2", 1, "ORDER-G", default)));
+        Assert.Equal((9, 0, 0L), await StateAsync("HOT-2"));
+
+        // The hold shrank to 1 after 3 were paid for: the 2 missing units come from free stock.
+        await With(r => r.ReserveAsync("cart-shrank", "HOT-2", 1, default));
+        Assert.Equal(CommitOutcome.Committed, await With(r => r.CommitAsync("cart-shrank", "HOT-2", 3, "ORDER-S", default)));
+        Assert.Equal((6, 0, 0L), await StateAsync("HOT-2"));
+
+        // Not enough free stock for the missing units: nothing is taken and the hold stays.
+        await With(r => r.ReserveAsync("cart-short", "HOT-2", 1, default));
+        await With(r => r.ReserveAsync("cart-other", "HOT-2", 5, default));
+        Assert.Equal(CommitOutcome.NotEnoughStock, await With(r => r.CommitAsync("cart-short", "HOT-2", 3, "ORDER-X", default)));
+        Assert.Equal((6, 6, 6L), await StateAsync("HOT-2"));
     }
 
     [Fact]
@@ -124,7 +144,7 @@ public sealed class ReservationTests(StoreFixture store) : ReservationTestBase(s
         {
             0 or 1 => await r.ReserveAsync(op.Holder, "HOT-1", op.Quantity, default),
             2 => await r.ReleaseAsync(op.Holder, "HOT-1", default),
-            _ => await r.CommitAsync(op.Holder, "HOT-1", $"ORDER-{op.I}", default),
+            _ => await r.CommitAsync(op.Holder, "HOT-1", Math.Max(1, op.Quantity), $"ORDER-{op.I}", default),
         })));
         var (onHand, reserved, held) = await StateAsync("HOT-1");
         Assert.Equal(held, reserved);

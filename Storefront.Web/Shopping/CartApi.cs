@@ -67,6 +67,7 @@ internal static class CartApi
             CartChangeOutcome.UnknownSku => (StatusCodes.Status404NotFound, "Unknown product"),
             CartChangeOutcome.NotInCart => (StatusCodes.Status404NotFound, "Not in the cart"),
             CartChangeOutcome.Busy => (StatusCodes.Status409Conflict, "Cart busy"),
+            CartChangeOutcome.Frozen => (StatusCodes.Status409Conflict, "Order in progress"),
             CartChangeOutcome.TooManyLines => (StatusCodes.Status422UnprocessableEntity, "Cart full"),
             _ => (StatusCodes.Status400BadRequest, "Invalid quantity"),
         };

@@ -15,7 +15,7 @@ public sealed record CartSnapshot(Guid Id, string? UserId, IReadOnlyList<CartLin
     public CartLine? Line(string sku) => Lines.FirstOrDefault(l => l.Sku == sku);
 }
 
-public enum CartChangeOutcome { Changed, Unchanged, NotEnoughStock, UnknownSku, NotInCart, TooManyLines, Invalid, Busy }
+public enum CartChangeOutcome { Changed, Unchanged, NotEnoughStock, UnknownSku, NotInCart, TooManyLines, Invalid, Busy, Frozen }
 
 /// <summary>
 /// What became of a change. <see cref="Quantity"/> is the line's quantity afterwards and
@@ -79,6 +79,18 @@ public interface ICarts
 
     /// <summary>Writes the cart to PostgreSQL now rather than within the write-behind delay.</summary>
     Task FlushAsync(Guid cartId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Freezes the cart for a checkout, from validation until the order is placed or given up:
+    /// every change answers <see cref="CartChangeOutcome.Frozen"/> meanwhile, so what is paid for is
+    /// what was priced. Taken under the cart's lock, so a change in flight finishes first. False when
+    /// another checkout holds it or the cart stayed busy. The freeze lapses by itself after
+    /// <paramref name="expiry"/> (a checkout that died); the same checkout may freeze again to renew it.
+    /// </summary>
+    Task<bool> FreezeAsync(Guid cartId, Guid checkoutId, TimeSpan expiry, CancellationToken cancellationToken);
+
+    /// <summary>Lifts the freeze of this checkout (none other); clearing the cart lifts it too.</summary>
+    Task ThawAsync(Guid cartId, Guid checkoutId, CancellationToken cancellationToken);
 }
 
 public sealed class CartOptions

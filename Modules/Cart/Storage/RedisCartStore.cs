@@ -26,6 +26,8 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis)
 
     public static RedisKey UserKey(string userId) => $"cart:user:{userId}";
 
+    public static RedisKey FrozenKey(Guid id) => $"cart:{{{id:N}}}:frozen";
+
     // Returns nil when the cart is not in Redis (never created, expired, or lost with a restart).
     private const string ReadScript = """
         local meta = redis.call('HGETALL', KEYS[2])
@@ -177,6 +179,16 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis)
     /// A short lock per cart, so that a cart's lines and its stock holds change together even when
     /// two tabs (or a double click) change the same cart at once.
     /// </summary>
+    /// <summary>The checkout that froze the cart, or null when it can be changed.</summary>
+    public async Task<string?> FrozenByAsync(Guid id) => (string?)await Db.StringGetAsync(FrozenKey(id));
+
+    public Task FreezeAsync(Guid id, string checkout, TimeSpan expiry) => Db.StringSetAsync(FrozenKey(id), checkout, expiry);
+
+    /// <summary>Lifts the freeze if <paramref name="checkout"/> still holds it.</summary>
+    public Task ThawAsync(Guid id, string checkout) =>
+        Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+            [FrozenKey(id)], [checkout]);
+
     public async Task<IAsyncDisposable?> LockAsync(Guid id, TimeSpan wait, CancellationToken ct)
     {
         var token = Guid.NewGuid().ToString("N");

@@ -7,12 +7,30 @@ public sealed record OrderLineView(string Sku, string Title, Money UnitPrice, in
     public Money LineTotal => new(UnitPrice.Amount * Quantity, UnitPrice.Currency);
 }
 
-public sealed record OrderStatusView(string Status, DateTimeOffset At, string? Note);
+/// <summary>A timeline entry. <see cref="Actor"/> (who did it) is filled in for merchants only.</summary>
+public sealed record OrderStatusView(string Status, DateTimeOffset At, string? Note, string? Actor = null);
 
+/// <summary>What a merchant may do with an order now, from the order's state machine.</summary>
+public sealed record OrderActions(string? NextStatus, bool CanCancel, Money Refundable, bool CancellationUnfinished);
+
+/// <summary>
+/// An order. <see cref="Status"/> is where it is in fulfilment (Paid, Packed, Shipped, Delivered or
+/// Cancelled); <see cref="RefundState"/> (None, Partial, Full) is the money side, kept apart.
+/// </summary>
 public sealed record OrderView(
     Guid Id, string Number, string? UserId, string Email, string Status, Address ShippingAddress, string ShippingMethod,
     IReadOnlyList<OrderLineView> Lines, Money Subtotal, Money Shipping, Money Tax, Money Total, Money Refunded,
-    string? PaymentId, string? Carrier, string? TrackingNumber, DateTimeOffset PlacedAt, IReadOnlyList<OrderStatusView> Timeline);
+    string? PaymentId, string? Carrier, string? TrackingNumber, DateTimeOffset PlacedAt, IReadOnlyList<OrderStatusView> Timeline,
+    string RefundState, OrderActions Actions)
+{
+    /// <summary>The status as a shopper reads it, such as "Shipped · partially refunded".</summary>
+    public string Display => RefundState switch
+    {
+        "Partial" => Status + " · partially refunded",
+        "Full" => Status + " · refunded",
+        _ => Status,
+    };
+}
 
 public sealed record OrderSummary(string Number, string Status, Money Total, int Items, DateTimeOffset PlacedAt);
 
@@ -30,10 +48,11 @@ public interface IOrders
     Task<bool> ClaimAsync(string number, string userId, CancellationToken cancellationToken);
 }
 
+/// <summary>Orders by fulfilment <paramref name="Status"/> and refund state (None, Partial, Full), dates, customer and total.</summary>
 public sealed record AdminOrderQuery(string? Status = null, DateOnly? From = null, DateOnly? To = null, string? Customer = null,
-    decimal? MinTotal = null, decimal? MaxTotal = null, int Page = 1, int PageSize = 25);
+    decimal? MinTotal = null, decimal? MaxTotal = null, int Page = 1, int PageSize = 25, string? RefundState = null);
 
-public sealed record AdminOrderRow(string Number, string Email, string Status, Money Total, int Items, DateTimeOffset PlacedAt);
+public sealed record AdminOrderRow(string Number, string Email, string Status, Money Total, int Items, DateTimeOffset PlacedAt, string RefundState = "None");
 
 public sealed record AdminOrderPage(IReadOnlyList<AdminOrderRow> Rows, int Page, int PageSize, long Total);
 
@@ -44,14 +63,29 @@ public interface IOrderAdmin
 {
     Task<AdminOrderPage> ListAsync(AdminOrderQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Moves an order forward: Paid → Packed → Shipped (needs carrier and tracking number) → Delivered.</summary>
+    /// <summary>An order with who did what on its timeline, and what can be done with it now.</summary>
+    Task<OrderView?> GetAsync(string number, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves an order forward: Paid → Packed → Shipped (needs carrier and tracking number) → Delivered.
+    /// Every change of an order is saved only if nobody changed it since it was read, and before any
+    /// side effect; the loser of two at once is refused with a message.
+    /// </summary>
     Task<OrderChangeResult> MoveAsync(string number, string status, string? carrier, string? trackingNumber, string actor, CancellationToken cancellationToken);
 
-    /// <summary>Cancels an order that has not shipped: refunds what is left to refund and puts its stock back.</summary>
+    /// <summary>
+    /// Cancels an order that has not shipped: refunds what is left to refund and puts its stock back,
+    /// each once however often or however many at once ask. Asked again for a cancelled order whose
+    /// refund or restock failed, it finishes them.
+    /// </summary>
     Task<OrderChangeResult> CancelAsync(string number, string actor, CancellationToken cancellationToken);
 
-    /// <summary>Refunds part or all of what is left of an order's payment through the payment gateway.</summary>
-    Task<OrderChangeResult> RefundAsync(string number, decimal amount, string actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Refunds part or all of what is left of an order's payment through the payment gateway. The
+    /// <paramref name="requestId"/> (made when the refund form is shown) makes a repeated request refund once.
+    /// A refund never changes where the order is in fulfilment.
+    /// </summary>
+    Task<OrderChangeResult> RefundAsync(string number, Guid requestId, decimal amount, string actor, CancellationToken cancellationToken);
 }
 
 public sealed record FulfilmentRow(Guid Id, string OrderNumber, string Status, int Items, string ShipTo, DateTimeOffset CreatedAt);

@@ -33,8 +33,13 @@ public interface IPaymentGateway
     Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The charge made with this idempotency key, or null when the provider never received it: how
-    /// the recovery job learns whether a checkout interrupted during payment took money.
+    /// What became of a charge whose answer was lost (the process died, or the call timed out): how
+    /// the recovery job learns whether a checkout took money. The answer must never be stale, so no
+    /// eventually consistent search is used: the payment is read by <paramref name="knownPaymentId"/>
+    /// when a webhook named it, otherwise the same request is repeated with the same idempotency key,
+    /// which returns the first request's result if it arrived and otherwise settles the key now — so
+    /// an original request still on its way can never charge afterwards.
+    /// <see cref="PaymentStatus.RetryLater"/> means the answer is not known yet.
     /// </summary>
-    Task<PaymentResult?> FindChargeAsync(string idempotencyKey, CancellationToken cancellationToken);
+    Task<PaymentResult> ResumeChargeAsync(ChargeRequest request, string? knownPaymentId, CancellationToken cancellationToken);
 }

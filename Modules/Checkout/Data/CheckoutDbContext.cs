@@ -15,6 +15,7 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
+    public DbSet<OrderRefund> OrderRefunds => Set<OrderRefund>();
     public DbSet<FulfilmentRequest> FulfilmentRequests => Set<FulfilmentRequest>();
     public DbSet<TestGatewayPayment> TestGatewayPayments => Set<TestGatewayPayment>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
@@ -43,6 +44,9 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.Property(c => c.RefundId).HasMaxLength(100);
             e.Property(c => c.OrderNumber).HasMaxLength(20);
             e.Property(c => c.Message).HasMaxLength(1000);
+            e.Property(c => c.PaymentToken).HasMaxLength(100);
+            e.Property(c => c.LeaseOwner).IsConcurrencyToken();
+            e.Property(c => c.Version).IsRowVersion();
             // One checkout in flight per cart: a second tab's checkout finds the first one.
             e.HasIndex(c => c.CartId).IsUnique().HasFilter("state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')");
             e.HasIndex(c => c.UpdatedAt).HasFilter("state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')");
@@ -69,6 +73,8 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.HasIndex(o => o.Email);
             e.Property(o => o.Status).HasMaxLength(30);
             e.HasIndex(o => new { o.Status, o.PlacedAt });
+            e.Property(o => o.RefundState).HasMaxLength(10).HasDefaultValue(RefundState.None);
+            e.Property(o => o.Version).IsRowVersion();
             e.Property(o => o.ShippingAddress).HasColumnType("jsonb");
             e.Property(o => o.ShippingMethod).HasMaxLength(40);
             e.Property(o => o.Currency).HasMaxLength(3).IsFixedLength();
@@ -95,7 +101,20 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.HasKey(h => h.Id);
             e.Property(h => h.Status).HasMaxLength(30);
             e.Property(h => h.Note).HasMaxLength(500);
+            e.Property(h => h.Actor).HasMaxLength(256);
             e.HasIndex(h => new { h.OrderId, h.Id });
+        });
+        modelBuilder.Entity<OrderRefund>(e =>
+        {
+            e.ToTable("order_refunds", t => t.HasCheckConstraint("ck_order_refunds_amount", "amount > 0"));
+            e.HasKey(r => r.Id);
+            e.HasIndex(r => new { r.OrderId, r.Status });
+            e.Property(r => r.Amount).HasPrecision(12, 2);
+            e.Property(r => r.Status).HasMaxLength(20);
+            e.Property(r => r.RefundId).HasMaxLength(100);
+            e.Property(r => r.Message).HasMaxLength(300);
+            e.Property(r => r.Actor).HasMaxLength(256);
+            e.Property(r => r.Version).IsRowVersion();
         });
         modelBuilder.Entity<FulfilmentRequest>(e =>
         {

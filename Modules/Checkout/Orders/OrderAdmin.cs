@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Checkout.Contracts;
@@ -7,14 +8,21 @@ using Storefront.Inventory.Contracts;
 
 namespace Storefront.Checkout.Orders;
 
+/// <summary>
+/// What merchants do with orders, every move through the order's state machine (<see cref="Order.MoveTo"/>).
+/// A change is saved first, conditional on the order's row version, and only the request whose save
+/// went through goes on to the side effects (refund, restock, e-mails); those are keyed so that a
+/// retry repeats none of them.
+/// </summary>
 internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, IPricesAndStock stock, TimeProvider clock) : IOrderAdmin
 {
-    private static readonly string[] Flow = [OrderStatus.Paid, OrderStatus.Packed, OrderStatus.Shipped, OrderStatus.Delivered];
+    private const string Raced = "This order was changed by someone else a moment ago. Look at it again and retry if it still needs doing.";
 
     public async Task<AdminOrderPage> ListAsync(AdminOrderQuery q, CancellationToken ct)
     {
         var orders = db.Orders.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(q.Status)) orders = orders.Where(o => o.Status == q.Status);
+        if (!string.IsNullOrWhiteSpace(q.RefundState)) orders = orders.Where(o => o.RefundState == q.RefundState);
         if (q.From is { } from) orders = orders.Where(o => o.PlacedAt >= new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         if (q.To is { } to) orders = orders.Where(o => o.PlacedAt < new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         if (!string.IsNullOrWhiteSpace(q.Customer))
@@ -25,82 +33,194 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         if (q.MinTotal is { } min) orders = orders.Where(o => o.Total >= min);
         if (q.MaxTotal is { } max) orders = orders.Where(o => o.Total <= max);
         var size = Math.Clamp(q.PageSize, 1, 100);
-        var page = Math.Max(1, q.Page);
         var total = await orders.LongCountAsync(ct);
+        // A page past the end shows the last page (and a huge page number cannot overflow the offset).
+        var lastPage = (int)Math.Max(1, Math.Min(int.MaxValue / size, (total + size - 1) / size));
+        var page = Math.Clamp(q.Page, 1, lastPage);
         var rows = await orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip((page - 1) * size).Take(size)
-            .Select(o => new AdminOrderRow(o.Number, o.Email, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt))
+            .Select(o => new AdminOrderRow(o.Number, o.Email, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt, o.RefundState))
             .ToListAsync(ct);
         return new AdminOrderPage(rows, page, size, total);
+    }
+
+    public async Task<OrderView?> GetAsync(string number, CancellationToken ct)
+    {
+        if (OrderQueries.Normalize(number) is not { } normalized) return null;
+        var order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.History).FirstOrDefaultAsync(o => o.Number == normalized, ct);
+        return order is null ? null : OrderQueries.View(order, await PendingRefundsAsync(order.Id, ct), withActors: true);
     }
 
     public async Task<OrderChangeResult> MoveAsync(string number, string status, string? carrier, string? trackingNumber, string actor, CancellationToken ct)
     {
         if (await LoadAsync(number, ct) is not { } order) return new(false, "There is no such order.");
-        var from = Array.IndexOf(Flow, order.Status);
-        var to = Array.IndexOf(Flow, status);
-        if (from < 0) return new(false, $"An order that is {order.Status.ToLowerInvariant()} cannot move on.");
-        if (to != from + 1) return new(false, $"An order that is {order.Status.ToLowerInvariant()} can only become {(from + 1 < Flow.Length ? Flow[from + 1].ToLowerInvariant() : "nothing else")}.");
+        if (status == OrderStatus.Cancelled) return new(false, "Use “Cancel order” to cancel: it also refunds and restocks.");
         string? note = null;
-        if (status == OrderStatus.Shipped)
+        if (status == OrderStatus.Shipped && OrderStatus.CanMove(order.Status, status))
         {
             if (string.IsNullOrWhiteSpace(carrier) || carrier.Length > 60) return new(false, "Enter the carrier (60 characters at most).", "Carrier");
             if (string.IsNullOrWhiteSpace(trackingNumber) || trackingNumber.Length > 60) return new(false, "Enter the tracking number (60 characters at most).", "TrackingNumber");
             (order.Carrier, order.TrackingNumber) = (carrier.Trim(), trackingNumber.Trim());
             note = $"{order.Carrier} {order.TrackingNumber}";
         }
-        await ChangeAsync(order, status, note, ct);
-        return new(true, $"Order {order.Number} is now {status.ToLowerInvariant()}.");
+        var now = clock.GetUtcNow();
+        if (order.MoveTo(status, now, actor, note) is { } refused) return new(false, refused);
+        Publish(order, status, note, now);
+        return await SaveAsync(ct) ? new(true, $"Order {order.Number} is now {status.ToLowerInvariant()}.") : new(false, Raced);
     }
 
     public async Task<OrderChangeResult> CancelAsync(string number, string actor, CancellationToken ct)
     {
         if (await LoadAsync(number, ct) is not { } order) return new(false, "There is no such order.");
-        if (order.Status is not (OrderStatus.Paid or OrderStatus.Packed or OrderStatus.PartiallyRefunded))
-            return new(false, $"An order that is {order.Status.ToLowerInvariant()} cannot be cancelled.");
-        var left = order.Total - order.Refunded;
-        if (left > 0 && order.PaymentId is not null)
+        var now = clock.GetUtcNow();
+        if (order.Status != OrderStatus.Cancelled)
         {
-            var refund = await gateway.RefundAsync(new RefundRequest($"cancel-{order.Id:N}", order.PaymentId, new Money(left, order.Currency)), ct);
-            if (!refund.Succeeded) return new(false, "The refund failed: " + refund.Message);
-            order.Refunded = order.Total;
+            if (order.MoveTo(OrderStatus.Cancelled, now, actor) is { } refused) return new(false, refused);
+            // The rest of what is left to refund is reserved with the cancellation itself, so a
+            // refund asked for meanwhile cannot take it too.
+            var pending = await PendingRefundsAsync(order.Id, ct);
+            if (order.Refundable(pending) is > 0 and var left)
+                db.OrderRefunds.Add(new OrderRefund { Id = CancellationRefundId(order), OrderId = order.Id, Amount = left, Actor = actor, CreatedAt = now });
+            Publish(order, OrderStatus.Cancelled, null, now);
+            // Only the one request whose cancellation is saved goes on to refund and restock.
+            if (!await SaveAsync(ct)) return new(false, Raced);
         }
-        foreach (var line in order.Lines)
-            await stock.AdjustOnHandAsync(line.Sku, line.Quantity, new StockChangeContext(actor, "Order cancelled", order.Number), ct);
-        await ChangeAsync(order, OrderStatus.Cancelled, $"by {actor}", ct);
-        if (left > 0) await ChangeAsync(order, OrderStatus.Refunded, $"{new Money(left, order.Currency)} refunded", ct);
-        return new(true, $"Order {order.Number} is cancelled, its stock is back{(left > 0 ? $" and {new Money(left, order.Currency)} was refunded" : "")}.");
+        else if (!order.RestockPending && !await db.OrderRefunds.AnyAsync(r => r.OrderId == order.Id && r.Status == OrderRefund.Pending, ct))
+        {
+            return new(false, $"Order {order.Number} is already cancelled.");
+        }
+        return await SettleCancellationAsync(order, actor, ct);
     }
 
-    public async Task<OrderChangeResult> RefundAsync(string number, decimal amount, string actor, CancellationToken ct)
+    /// <summary>The side effects of a cancellation, each keyed so that finishing twice does each once.</summary>
+    private async Task<OrderChangeResult> SettleCancellationAsync(Order order, string actor, CancellationToken ct)
     {
-        if (await LoadAsync(number, ct) is not { } order) return new(false, "There is no such order.");
-        var left = order.Total - order.Refunded;
-        if (amount <= 0 || decimal.Round(amount, 2) != amount) return new(false, "Enter an amount of money, such as 12.50.", "Amount");
-        if (amount > left) return new(false, $"At most {new Money(left, order.Currency)} is left to refund.", "Amount");
-        if (order.PaymentId is null) return new(false, "This order has no payment to refund.");
-        // One key per refund the merchant asks for: the n-th refund of an order is sent once, however often it is retried.
-        var count = await db.OrderStatusChanges.CountAsync(h => h.OrderId == order.Id && (h.Status == OrderStatus.Refunded || h.Status == OrderStatus.PartiallyRefunded), ct);
-        var refund = await gateway.RefundAsync(new RefundRequest($"refund-{order.Id:N}-{count + 1}", order.PaymentId, new Money(amount, order.Currency)), ct);
-        if (!refund.Succeeded) return new(false, "The refund failed: " + refund.Message);
-        order.Refunded += amount;
-        var status = order.Refunded == order.Total ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
-        await ChangeAsync(order, status, $"{new Money(amount, order.Currency)} refunded by {actor}", ct);
-        return new(true, $"{new Money(amount, order.Currency)} refunded.");
+        string? refunded = null;
+        if (await db.OrderRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == CancellationRefundId(order) && r.Status == OrderRefund.Pending, ct) is { } refund)
+        {
+            var outcome = await CompleteRefundAsync(order.Id, refund.Id, actor, ct);
+            if (!outcome.Succeeded)
+                return new(false, $"Order {order.Number} is cancelled, but its refund failed ({outcome.Message}). Its stock is not back yet; cancel again to retry.");
+            refunded = $" and {new Money(refund.Amount, order.Currency)} was refunded";
+        }
+        if (order.RestockPending)
+        {
+            foreach (var line in order.Lines)
+            {
+                var restocked = await stock.AdjustOnHandAsync(line.Sku, line.Quantity,
+                    new StockChangeContext(actor, "Order cancelled", order.Number, OncePerReference: true), ct);
+                if (!restocked.Succeeded && restocked.Outcome != StockChangeOutcome.UnknownSku)
+                    return new(false, $"Order {order.Number} is cancelled, but {line.Sku} could not be restocked ({restocked.Message}); cancel again to retry.");
+            }
+            // Another request finishing the same cancellation at once is harmless: each restock happened once.
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                db.ChangeTracker.Clear();
+                var fresh = await db.Orders.FirstAsync(o => o.Id == order.Id, ct);
+                if (!fresh.RestockPending) break;
+                fresh.RestockPending = false;
+                if (await SaveAsync(ct)) break;
+            }
+        }
+        return new(true, $"Order {order.Number} is cancelled, its stock is back{refunded}.");
     }
+
+    public async Task<OrderChangeResult> RefundAsync(string number, Guid requestId, decimal amount, string actor, CancellationToken ct)
+    {
+        if (requestId == Guid.Empty) return new(false, "This refund form has expired. Reload the order and try again.");
+        if (await LoadAsync(number, ct) is not { } order) return new(false, "There is no such order.");
+        if (await db.OrderRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, ct) is { } earlier)
+        {
+            // The same request again (a double click, a retry): it refunds once.
+            if (earlier.OrderId != order.Id) return new(false, "This refund form belongs to another order. Reload the order and try again.");
+            return earlier.Status == OrderRefund.Pending
+                ? await CompleteRefundAsync(order.Id, requestId, actor, ct)
+                : new(earlier.Status == OrderRefund.Succeeded, earlier.Status == OrderRefund.Succeeded
+                    ? $"{new Money(earlier.Amount, order.Currency)} refunded." : "The refund failed: " + earlier.Message);
+        }
+        if (amount <= 0 || decimal.Round(amount, 2) != amount) return new(false, "Enter an amount of money, such as 12.50.", "Amount");
+        if (order.PaymentId is null) return new(false, "This order has no payment to refund.");
+        var left = order.Refundable(await PendingRefundsAsync(order.Id, ct));
+        if (amount > left) return new(false, left == 0 ? "Nothing is left to refund." : $"At most {new Money(left, order.Currency)} is left to refund.", "Amount");
+        // Written as pending, with the order's version checked, before the provider is called: of two
+        // refunds at once only one can take what is left.
+        var now = clock.GetUtcNow();
+        order.UpdatedAt = now;
+        db.OrderRefunds.Add(new OrderRefund { Id = requestId, OrderId = order.Id, Amount = amount, Actor = actor, CreatedAt = now });
+        if (!await SaveAsync(ct))
+        {
+            // The same request saved first (a double click) goes on by itself; anything else raced us.
+            return await db.OrderRefunds.AsNoTracking().AnyAsync(r => r.Id == requestId, ct)
+                ? new(true, "This refund is being made.")
+                : new(false, Raced);
+        }
+        return await CompleteRefundAsync(order.Id, requestId, actor, ct);
+    }
+
+    /// <summary>Sends a pending refund to the provider (its key is the refund's id) and books the answer on the order.</summary>
+    private async Task<OrderChangeResult> CompleteRefundAsync(Guid orderId, Guid refundId, string actor, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
+        var pending = await db.OrderRefunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
+        var result = await gateway.RefundAsync(new RefundRequest($"refund-{refundId:N}", order.PaymentId!, new Money(pending.Amount, order.Currency)), ct);
+        // Booked with a retry: a concurrent change of the order (another refund starting) must not lose this one.
+        for (var attempt = 0; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var refund = await db.OrderRefunds.FirstAsync(r => r.Id == refundId, ct);
+            if (refund.Status != OrderRefund.Pending) break;
+            var now = clock.GetUtcNow();
+            if (result.Succeeded)
+            {
+                var fresh = await db.Orders.FirstAsync(o => o.Id == orderId, ct);
+                (refund.Status, refund.RefundId) = (OrderRefund.Succeeded, result.RefundId);
+                fresh.Refund(refund.Amount, now, actor);
+                Publish(fresh, fresh.History[^1].Status, fresh.History[^1].Note, now);
+            }
+            else
+            {
+                (refund.Status, refund.Message) = (OrderRefund.Failed, result.Message is { Length: > 300 } m ? m[..300] : result.Message);
+            }
+            if (await SaveAsync(ct)) break;
+            if (attempt >= 5) throw new DbUpdateConcurrencyException($"The refund {refundId} could not be booked on order {orderId}.");
+        }
+        return result.Succeeded
+            ? new(true, $"{new Money(pending.Amount, order.Currency)} refunded.")
+            : new(false, "The refund failed: " + result.Message);
+    }
+
+    private static Guid CancellationRefundId(Order order) => order.Id;
+
+    private Task<decimal> PendingRefundsAsync(Guid orderId, CancellationToken ct) =>
+        db.OrderRefunds.Where(r => r.OrderId == orderId && r.Status == OrderRefund.Pending).SumAsync(r => r.Amount, ct);
 
     private Task<Order?> LoadAsync(string number, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(number)) return Task.FromResult<Order?>(null);
-        var normalized = number.Trim().ToUpperInvariant();
+        if (OrderQueries.Normalize(number) is not { } normalized) return Task.FromResult<Order?>(null);
+        db.ChangeTracker.Clear();
         return db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Number == normalized, ct);
     }
 
-    private async Task ChangeAsync(Order order, string status, string? note, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        (order.Status, order.UpdatedAt) = (status, now);
-        db.OrderStatusChanges.Add(new OrderStatusChange { OrderId = order.Id, Status = status, Note = note, At = now });
+    /// <summary>The customer's e-mail goes out through the outbox, in the transaction of the change.</summary>
+    private void Publish(Order order, string status, string? note, DateTimeOffset now) =>
         db.AddIntegrationEvent(new OrderStatusChangedEvent(order.Id, order.Number, order.Email, status, note, now), now);
-        await db.SaveChangesAsync(ct);
+
+    /// <summary>
+    /// Saves, unless the order (or its refund) changed since it was read, or another request wrote the
+    /// same refund first; then nothing is saved and false is returned.
+    /// </summary>
+    private async Task<bool> SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is DbUpdateConcurrencyException
+            || ex is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 }

@@ -11,14 +11,18 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Order numbers are stored upper case; what a shopper types may not be. Null for what cannot be one.</summary>
+    public static string? Normalize(string? number) =>
+        string.IsNullOrWhiteSpace(number) || number.Trim().Length > 20 ? null : number.Trim().ToUpperInvariant();
+
     public async Task<OrderView?> GetAsync(string number, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(number) || number.Length > 20) return null;
-        // Order numbers are stored upper case ("SF-100001"); what a shopper types may not be.
-        var normalized = number.Trim().ToUpperInvariant();
+        if (Normalize(number) is not { } normalized) return null;
         var order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.History)
             .FirstOrDefaultAsync(o => o.Number == normalized, ct);
-        return order is null ? null : View(order);
+        if (order is null) return null;
+        var pending = await db.OrderRefunds.Where(r => r.OrderId == order.Id && r.Status == OrderRefund.Pending).SumAsync(r => r.Amount, ct);
+        return View(order, pending, withActors: false);
     }
 
     public async Task<OrderView?> TrackAsync(string number, string email, CancellationToken ct)
@@ -34,19 +38,24 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
 
     public async Task<bool> ClaimAsync(string number, string userId, CancellationToken ct)
     {
-        var normalized = (number ?? "").Trim().ToUpperInvariant();
+        if (Normalize(number) is not { } normalized) return false;
         return await db.Orders.Where(o => o.Number == normalized && o.UserId == null)
             .ExecuteUpdateAsync(u => u.SetProperty(o => o.UserId, userId), ct) == 1;
     }
 
-    private static OrderView View(Order o)
+    /// <summary>The order as read; who did what (the actor) only for merchants.</summary>
+    internal static OrderView View(Order o, decimal pendingRefunds, bool withActors)
     {
         Money M(decimal amount) => new(amount, o.Currency);
+        var actions = new OrderActions(OrderStatus.NextOf(o.Status), OrderStatus.CanMove(o.Status, OrderStatus.Cancelled),
+            M(o.Status == OrderStatus.Cancelled ? 0 : o.Refundable(pendingRefunds)),
+            o.Status == OrderStatus.Cancelled && (o.RestockPending || pendingRefunds > 0));
         return new OrderView(o.Id, o.Number, o.UserId, o.Email, o.Status,
             JsonSerializer.Deserialize<Address>(o.ShippingAddress, Json)!, o.ShippingMethod,
             o.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineView(l.Sku, l.Title, M(l.UnitPrice), l.Quantity)).ToList(),
             M(o.Subtotal), M(o.ShippingCost), M(o.Tax), M(o.Total), M(o.Refunded), o.PaymentId, o.Carrier, o.TrackingNumber, o.PlacedAt,
-            o.History.OrderBy(h => h.Id).Select(h => new OrderStatusView(h.Status, h.At, h.Note)).ToList());
+            o.History.OrderBy(h => h.Id).Select(h => new OrderStatusView(h.Status, h.At, h.Note, withActors ? h.Actor : null)).ToList(),
+            o.RefundState, actions);
     }
 }
 

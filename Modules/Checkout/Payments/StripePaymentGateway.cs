@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Stripe;
 using Storefront.Checkout.Contracts;
@@ -20,7 +19,8 @@ public sealed class StripeOptions
 /// <summary>
 /// Payments through Stripe with Stripe.net: a PaymentIntent created and confirmed in one call, with
 /// the checkout id as Stripe's idempotency key (a repeated request returns the first PaymentIntent
-/// and never charges twice) and as metadata, which is how recovery finds a charge again. The
+/// and never charges twice, which is also how recovery learns what became of a charge) and as
+/// metadata, which is how webhooks name the checkout. The
 /// payment method is a Stripe PaymentMethod id (pm_…), made in the browser by Stripe.js; card
 /// numbers never reach this server.
 /// </summary>
@@ -72,14 +72,38 @@ internal sealed class StripePaymentGateway(IOptions<StripeOptions> options) : IP
         }
     }
 
-    public async Task<PaymentResult?> FindChargeAsync(string idempotencyKey, CancellationToken ct)
+    public async Task<PaymentResult> ResumeChargeAsync(ChargeRequest request, string? knownPaymentId, CancellationToken ct)
     {
-        var found = await new PaymentIntentService(Client).SearchAsync(new PaymentIntentSearchOptions
+        if (!string.IsNullOrEmpty(knownPaymentId))
         {
-            Query = string.Create(CultureInfo.InvariantCulture, $"metadata['checkout_id']:'{idempotencyKey}'"),
-        }, null, ct);
-        return found.Data.Count == 0 ? null : Answer(found.Data[0]);
+            try
+            {
+                // Reading one PaymentIntent by id is consistent, unlike Stripe's search.
+                return Answer(await new PaymentIntentService(Client).GetAsync(knownPaymentId, null, null, ct));
+            }
+            catch (StripeException ex) when (ex.StripeError?.Code != "resource_missing")
+            {
+                // A failed read says nothing about the payment.
+                return Unknown();
+            }
+            catch (StripeException)
+            {
+                // A hint that names no PaymentIntent of ours: fall back to repeating the request.
+            }
+        }
+        if (!request.PaymentMethod.StartsWith("pm_", StringComparison.Ordinal))
+        {
+            // Without the payment method the request cannot be repeated exactly; a different one would
+            // not settle the key. Leave it for the next pass (and the operator), never guess "not charged".
+            return Unknown();
+        }
+        // Stripe keeps an idempotent request's result for at least 24 hours: the same key and the same
+        // parameters return the first result, or make the charge now if the first never arrived.
+        return await ChargeAsync(request, ct);
     }
+
+    private static PaymentResult Unknown() =>
+        new(PaymentStatus.RetryLater, null, "Stripe's answer for this payment is not known yet.");
 
     private static PaymentResult Answer(PaymentIntent intent) => intent.Status switch
     {

@@ -20,7 +20,7 @@ internal sealed class ProcessedWebhookEvent
 /// <summary>
 /// Stripe's webhook: the signature is checked with the endpoint's secret, each event is handled
 /// once (its id is recorded in the same transaction), and a payment event for a checkout that is
-/// still waiting on its payment hands that checkout to the recovery job at once.
+/// still waiting on its payment leaves the PaymentIntent's id as a hint for the recovery job.
 /// </summary>
 internal sealed class StripeWebhooks(CheckoutDbContext db, IOptions<StripeOptions> options, TimeProvider clock) : IStripeWebhooks
 {
@@ -43,10 +43,16 @@ internal sealed class StripeWebhooks(CheckoutDbContext db, IOptions<StripeOption
         if (inserted == 0) return WebhookOutcome.Duplicate;
 
         if (stripeEvent.Data.Object is PaymentIntent intent && intent.Metadata?.TryGetValue("checkout_id", out var key) == true
-            && Guid.TryParseExact(key, "N", out var checkoutId))
+            && Guid.TryParseExact(key, "N", out var checkoutId) && intent.Id is { Length: > 0 and <= 100 })
         {
-            await db.Checkouts.Where(c => c.Id == checkoutId && c.State == CheckoutState.Charging)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseUntil, now.AddSeconds(-1)), ct);
+            // Only a hint: the PaymentIntent's id, for the recovery job to read it by id should the
+            // checkout's own request never learn the answer. The checkout row (its owner, its lease) is
+            // not touched, so the request driving it goes on undisturbed.
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO checkout.checkout_steps (checkout_id, step, outcome, detail, at)
+                SELECT {checkoutId}, 'webhook', {stripeEvent.Type[..Math.Min(stripeEvent.Type.Length, 30)]}, {intent.Id}, {now}
+                WHERE EXISTS (SELECT 1 FROM checkout.checkouts WHERE id = {checkoutId} AND state = {CheckoutState.Charging})
+                """, ct);
         }
         await tx.CommitAsync(ct);
         return WebhookOutcome.Handled;

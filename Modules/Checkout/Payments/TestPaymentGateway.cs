@@ -90,10 +90,20 @@ internal sealed class TestPaymentGateway(CheckoutDbContext db, TimeProvider cloc
         return new(refund.Status == "succeeded", refund.PaymentId, refund.Message);
     }
 
-    public async Task<PaymentResult?> FindChargeAsync(string idempotencyKey, CancellationToken ct) =>
-        await db.TestGatewayPayments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey && p.Kind == "charge", ct) is { } found
-            ? Answer(found)
-            : null;
+    public async Task<PaymentResult> ResumeChargeAsync(ChargeRequest request, string? knownPaymentId, CancellationToken ct)
+    {
+        // The first request with a key wins. One that never arrived is settled as not charged, so
+        // the original, should it still arrive, gets that answer instead of charging.
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO checkout.test_gateway_payments (idempotency_key, payment_id, kind, status, message, amount, currency, attempts, created_at)
+            VALUES ({request.IdempotencyKey}, {"pi_test_" + Guid.NewGuid().ToString("N")[..24]}, 'charge', 'failed',
+                    'The checkout was interrupted before payment. Nothing was charged.', {request.Amount.Amount}, {request.Amount.Currency}, 0, {clock.GetUtcNow()})
+            ON CONFLICT (idempotency_key) DO UPDATE SET status = 'failed', message = excluded.message
+                WHERE test_gateway_payments.status = 'retry'
+            """, ct);
+        var payment = await db.TestGatewayPayments.AsNoTracking().FirstAsync(p => p.IdempotencyKey == request.IdempotencyKey, ct);
+        return Answer(payment);
+    }
 
     /// <summary>Two requests with one key at once: the first insert wins and both get its answer.</summary>
     private async Task<TestGatewayPayment> InsertOrFirstAsync(TestGatewayPayment payment, CancellationToken ct)

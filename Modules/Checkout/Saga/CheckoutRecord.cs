@@ -44,8 +44,17 @@ internal sealed class CheckoutRecord
     public string? Outcome { get; set; }
     public string? Message { get; set; }
     public int Attempts { get; set; }
-    /// <summary>Until when the instance driving it owns it; the recovery job takes over after that.</summary>
+    /// <summary>
+    /// A Stripe PaymentMethod id (pm_…) when the shopper paid with one: a reference usable only with
+    /// the store's secret key, kept so recovery can repeat the exact charge request. Never a card number.
+    /// </summary>
+    public string? PaymentToken { get; set; }
+    /// <summary>The driver (a request or the recovery job) that owns the checkout; every save checks it.</summary>
+    public Guid LeaseOwner { get; set; }
+    /// <summary>Until when the owner's lease runs; the recovery job takes over after that.</summary>
     public DateTimeOffset LeaseUntil { get; set; }
+    /// <summary>The row version (PostgreSQL's xmin): a save made from a stale read fails.</summary>
+    public uint Version { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Email;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
@@ -30,9 +32,13 @@ internal sealed partial class CheckoutSaga(
     ICheckoutFaults faults,
     IOptions<CheckoutOptions> options,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<CheckoutSaga> logger) : ICheckout
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>How long a checkout keeps its cart frozen if it dies without ending (renewed by recovery).</summary>
+    private static readonly TimeSpan FreezeFor = TimeSpan.FromMinutes(30);
 
     public IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal, decimal weightKg) => pricing.ShippingChoices(subtotal, weightKg);
 
@@ -44,8 +50,8 @@ internal sealed partial class CheckoutSaga(
     public async Task<CheckoutResult> PlaceOrderAsync(CheckoutRequest request, CancellationToken ct)
     {
         var errors = new Dictionary<string, string>(pricing.ValidateAddress(request.ShippingAddress));
-        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 256 || !request.Email.Contains('@', StringComparison.Ordinal))
-            errors["Email"] = "Enter a valid e-mail address.";
+        // The confirmation and every status e-mail go to this address: one that cannot be delivered is refused here.
+        if (!EmailAddress.IsDeliverable(request.Email)) errors["Email"] = "Enter a valid e-mail address, such as name@example.com.";
         if (!options.Value.Shipping.ContainsKey(request.ShippingMethod ?? "")) errors["ShippingMethod"] = "Choose a shipping method.";
         // A Stripe PaymentMethod id (made by Stripe.js in the browser), or a card number for the test gateway.
         var token = (request.PaymentMethod ?? "").Trim();
@@ -61,7 +67,9 @@ internal sealed partial class CheckoutSaga(
             Id = request.CheckoutId, CartId = request.CartId, UserId = request.UserId, Email = request.Email.Trim(),
             ShippingAddress = JsonSerializer.Serialize(request.ShippingAddress, Json), ShippingMethod = request.ShippingMethod!,
             PaymentHint = isToken ? "Stripe payment method" : "card ending " + digits[^4..], State = CheckoutState.Started,
-            LeaseUntil = now + options.Value.RecoverAfter, CreatedAt = now, UpdatedAt = now,
+            // A provider's payment-method reference (never a card number) lets recovery repeat the very same charge request.
+            PaymentToken = isToken ? token : null,
+            LeaseOwner = Guid.NewGuid(), LeaseUntil = now + options.Value.RecoverAfter, CreatedAt = now, UpdatedAt = now,
         };
         db.Checkouts.Add(saga);
         try
@@ -95,8 +103,10 @@ internal sealed partial class CheckoutSaga(
 
     /// <summary>
     /// Runs the saga from its current state to an end. <paramref name="paymentMethod"/> is null when
-    /// the recovery job drives it (the card is never stored): a checkout interrupted before its
-    /// charge reached the provider then ends without one.
+    /// the recovery job drives it (a card number is never stored): a checkout interrupted before its
+    /// charge reached the provider then ends without one. Every save checks that this driver still
+    /// owns the checkout (lease owner and row version); one that lost it stops at once, without
+    /// another side effect, and reports what the new owner made of it.
     /// </summary>
     internal async Task<CheckoutResult> DriveAsync(CheckoutRecord saga, string? paymentMethod, decimal? expectedTotal, CancellationToken ct)
     {
@@ -106,6 +116,9 @@ internal sealed partial class CheckoutSaga(
             {
                 if (await ValidateAndPriceAsync(saga, paymentMethod, expectedTotal, ct) is { } stop) return stop;
             }
+            // From the charge on, the shopper closing the tab must not leave money taken and the order
+            // half made: only the host shutting down stops the steps (recovery then finishes them).
+            ct = lifetime.ApplicationStopping;
             if (saga.State == CheckoutState.Charging)
             {
                 if (await ChargeAsync(saga, paymentMethod, ct) is { } stop) return stop;
@@ -121,23 +134,59 @@ internal sealed partial class CheckoutSaga(
         {
             throw;
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await LostOwnershipAsync(saga);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException && saga.State is CheckoutState.Charged or CheckoutState.OrderCreated or CheckoutState.StockCommitted)
         {
             LogStepFailed(ex, saga.Id, saga.State);
-            return await CompensateAsync(saga, ex.Message, ct);
+            try
+            {
+                return await CompensateAsync(saga, ex.Message, ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return await LostOwnershipAsync(saga);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException && saga.State == CheckoutState.Charging)
         {
             // The provider's answer is unknown: the recovery job asks it and finishes or ends the checkout.
             LogStepFailed(ex, saga.Id, saga.State);
-            return new(CheckoutOutcome.InProgress, null,
-                "We could not confirm your payment yet. We will finish or cancel your order within a few minutes and e-mail you; you will not be charged twice.");
+            return Unconfirmed();
         }
         catch (Exception ex) when (ex is not OperationCanceledException && saga.State == CheckoutState.Started)
         {
             LogStepFailed(ex, saga.Id, saga.State);
-            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed,
-                "Your order could not be placed. Nothing was charged; please try again.", ct);
+            try
+            {
+                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed,
+                    "Your order could not be placed. Nothing was charged; please try again.", ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return await LostOwnershipAsync(saga);
+            }
+        }
+    }
+
+    private static CheckoutResult Unconfirmed() => new(CheckoutOutcome.InProgress, null,
+        "We could not confirm your payment yet. We will finish or cancel your order within a few minutes and e-mail you; you will not be charged twice.");
+
+    /// <summary>Another driver (the recovery job) owns the checkout now: nothing more is done here.</summary>
+    private async Task<CheckoutResult> LostOwnershipAsync(CheckoutRecord saga)
+    {
+        LogLostOwnership(saga.Id, saga.State);
+        db.ChangeTracker.Clear();
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            return await OutcomeOfAsync(saga.Id, wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return new(CheckoutOutcome.InProgress, null, "Your order is still being placed. Check your orders in a moment.");
         }
     }
 
@@ -147,6 +196,11 @@ internal sealed partial class CheckoutSaga(
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed, "The checkout was interrupted before payment. Nothing was charged.", ct);
 
         Fault(CheckoutStep.Validate, saga);
+        // From here until the order is placed or given up, the cart cannot change (another tab, the
+        // cart API): what is held, priced, charged and committed is one and the same.
+        if (!await carts.FreezeAsync(saga.CartId, saga.Id, FreezeFor, ct))
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.InProgress,
+                "Your cart is being changed in another window. Nothing was charged; check your cart and place the order again.", ct);
         var cart = await carts.GetAsync(saga.CartId, ct);
         if (cart.Lines.Count == 0) return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.CartEmpty, "Your cart is empty.", ct);
         // Renew every hold (or take it again if it ran out): what is held now can be committed after the charge.
@@ -185,18 +239,27 @@ internal sealed partial class CheckoutSaga(
     private async Task<CheckoutResult?> ChargeAsync(CheckoutRecord saga, string? paymentMethod, CancellationToken ct)
     {
         var key = saga.Id.ToString("N");
-        PaymentResult? result;
+        var request = new ChargeRequest(key, new Money(saga.Total, saga.Currency), paymentMethod ?? saga.PaymentToken ?? "", $"Storefront checkout {saga.Id}");
+        PaymentResult result;
         if (paymentMethod is null)
         {
-            // Recovery: ask the provider whether the interrupted request ever took money.
-            result = await gateway.FindChargeAsync(key, ct);
-            if (result is null or { Status: PaymentStatus.RetryLater })
-                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed, "The checkout was interrupted before payment. Nothing was charged.", ct);
+            // Recovery: ask the provider what became of this key, in a way that cannot be stale: by
+            // the payment's id when a webhook named it, otherwise by repeating the same request with
+            // the same key (the first request's answer if it arrived; settled now if it did not).
+            var hinted = await db.CheckoutSteps.AsNoTracking()
+                .Where(s => s.CheckoutId == saga.Id && s.Step == "webhook" && s.Detail != null)
+                .OrderByDescending(s => s.Id).Select(s => s.Detail).FirstOrDefaultAsync(ct);
+            result = await gateway.ResumeChargeAsync(request, hinted, ct);
+            if (result.Status == PaymentStatus.RetryLater)
+            {
+                // Still unknown or still processing: stay in Charging and ask again on the next pass.
+                await StepAsync(saga, "charge", "unknown", result.Message, ct);
+                return Unconfirmed();
+            }
         }
         else
         {
             Fault(CheckoutStep.Charge, saga);
-            var request = new ChargeRequest(key, new Money(saga.Total, saga.Currency), paymentMethod, $"Storefront checkout {saga.Id}");
             result = await gateway.ChargeAsync(request, ct);
             for (var attempt = 1; result.Status == PaymentStatus.RetryLater && attempt < 4; attempt++)
             {
@@ -214,6 +277,8 @@ internal sealed partial class CheckoutSaga(
             case PaymentStatus.Declined:
                 // The holds stay: the shopper can try another card while they last.
                 return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentDeclined, result.Message ?? "Your card was declined.", ct);
+            case PaymentStatus.RetryLater:
+                return Unconfirmed();
             default:
                 return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed,
                     result.Message ?? "The payment could not be processed. Nothing was charged.", ct);
@@ -268,14 +333,16 @@ internal sealed partial class CheckoutSaga(
         var holder = CartHolds.HolderOf(saga.CartId);
         foreach (var line in Lines(saga))
         {
-            var committed = await holds.CommitAsync(holder, line.Sku, saga.OrderNumber!, ct);
+            // Exactly the quantity priced and paid for, whatever the hold says now.
+            var committed = await holds.CommitAsync(holder, line.Sku, line.Quantity, saga.OrderNumber!, ct);
             if (committed == CommitOutcome.NoHold)
             {
                 // The hold ran out between validation and now: take the stock again if it is there.
                 var again = await holds.ReserveAsync(holder, line.Sku, line.Quantity, ct);
-                if (!again.Succeeded || await holds.CommitAsync(holder, line.Sku, saga.OrderNumber!, ct) == CommitOutcome.NoHold)
-                    throw new InvalidOperationException($"{line.Title} sold out before your order could take it.");
+                if (again.Succeeded) committed = await holds.CommitAsync(holder, line.Sku, line.Quantity, saga.OrderNumber!, ct);
             }
+            if (committed is CommitOutcome.NoHold or CommitOutcome.NotEnoughStock)
+                throw new InvalidOperationException($"{line.Title} sold out before your order could take it.");
             await StepAsync(saga, "commit", "ok", line.Sku, ct);
         }
         saga.State = CheckoutState.StockCommitted;
@@ -329,7 +396,7 @@ internal sealed partial class CheckoutSaga(
             if (committed.Contains(line.Sku))
             {
                 if (restocked.Contains(line.Sku)) continue;
-                await stock.AdjustOnHandAsync(line.Sku, line.Quantity, new StockChangeContext("checkout", "Order cancelled", saga.OrderNumber), ct);
+                await stock.AdjustOnHandAsync(line.Sku, line.Quantity, new StockChangeContext("checkout", "Order cancelled", saga.OrderNumber, OncePerReference: true), ct);
                 await StepAsync(saga, "restock", "ok", line.Sku, ct);
             }
             else
@@ -337,13 +404,14 @@ internal sealed partial class CheckoutSaga(
                 await holds.ReleaseAsync(holder, line.Sku, ct);
             }
         }
-        if (saga.OrderId is { } orderId && await db.Orders.Include(o => o.History).FirstOrDefaultAsync(o => o.Id == orderId, ct) is { } order
-            && order.Status != OrderStatus.Refunded)
+        if (saga.OrderId is { } orderId && await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct) is { } order
+            && order.Status != OrderStatus.Cancelled)
         {
             var now = clock.GetUtcNow();
-            (order.Status, order.Refunded, order.UpdatedAt) = (OrderStatus.Refunded, order.Total, now);
-            order.History.Add(new OrderStatusChange { Status = OrderStatus.Cancelled, At = now, Note = reason });
-            order.History.Add(new OrderStatusChange { Status = OrderStatus.Refunded, At = now, Note = $"{new Money(order.Total, order.Currency)} refunded" });
+            // The stock and the money were settled above, by this saga's own keyed steps.
+            (order.Status, order.RestockPending, order.UpdatedAt) = (OrderStatus.Cancelled, false, now);
+            order.Record(OrderStatus.Cancelled, now, "checkout", reason);
+            order.Refund(order.Total - order.Refunded, now, "checkout");
         }
         return await EndAsync(saga, CheckoutState.Refunded, CheckoutOutcome.Refunded,
             $"We could not complete your order{(reason is null ? "" : $" ({reason})")}. The {new Money(saga.Total, saga.Currency)} charged has been refunded.", ct);
@@ -353,6 +421,15 @@ internal sealed partial class CheckoutSaga(
     {
         (saga.State, saga.Outcome, saga.Message) = (state, outcome.ToString(), message);
         await StepAsync(saga, "end", outcome.ToString(), message, ct);
+        try
+        {
+            await carts.ThawAsync(saga.CartId, saga.Id, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The freeze lapses by itself; the checkout's end stands.
+            LogCartNotThawed(ex, saga.CartId);
+        }
         return ResultOf(saga);
     }
 
@@ -366,7 +443,11 @@ internal sealed partial class CheckoutSaga(
         await SaveAsync(saga, ct);
     }
 
-    /// <summary>Saves the saga (and whatever else is pending) and renews this instance's lease on it.</summary>
+    /// <summary>
+    /// Saves the saga (and whatever else is pending) and renews this driver's lease on it. The update
+    /// is conditional on the row version and lease owner this driver read: if the recovery job took
+    /// the checkout over meanwhile, it throws <see cref="DbUpdateConcurrencyException"/> and nothing is saved.
+    /// </summary>
     private async Task SaveAsync(CheckoutRecord saga, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -400,15 +481,26 @@ internal sealed partial class CheckoutSaga(
         var recovered = 0;
         foreach (var id in stuck)
         {
-            // Take the lease first, so two instances never drive one checkout.
+            // Take the lease first, under a new owner: the driver that had it fails its next save and stops.
+            var owner = Guid.NewGuid();
             var taken = await db.Checkouts.Where(c => c.Id == id && c.LeaseUntil < now)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseUntil, now + options.Value.RecoverAfter), ct);
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.LeaseUntil, now + options.Value.RecoverAfter).SetProperty(c => c.LeaseOwner, owner), ct);
             if (taken == 0) continue;
             db.ChangeTracker.Clear();
             var saga = await db.Checkouts.FirstAsync(c => c.Id == id, ct);
             LogRecovering(id, saga.State);
-            await StepAsync(saga, "recover", saga.State, null, ct);
-            await DriveAsync(saga, paymentMethod: null, expectedTotal: null, ct);
+            try
+            {
+                await StepAsync(saga, "recover", saga.State, null, ct);
+                if (!CheckoutState.IsTerminal(saga.State) && saga.State != CheckoutState.Started)
+                    await carts.FreezeAsync(saga.CartId, saga.Id, FreezeFor, ct);
+                await DriveAsync(saga, paymentMethod: null, expectedTotal: null, ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                LogLostOwnership(id, saga.State);
+            }
+            db.ChangeTracker.Clear();
             recovered++;
         }
         return recovered;
@@ -419,6 +511,12 @@ internal sealed partial class CheckoutSaga(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cart {CartId} could not be cleared after its order")]
     private partial void LogCartNotCleared(Exception exception, Guid cartId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cart {CartId} could not be unfrozen after its checkout ended")]
+    private partial void LogCartNotThawed(Exception exception, Guid cartId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout {CheckoutId} was taken over by another driver in state {State}; this one stops")]
+    private partial void LogLostOwnership(Guid checkoutId, string state);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recovering checkout {CheckoutId}, left in state {State}")]
     private partial void LogRecovering(Guid checkoutId, string state);

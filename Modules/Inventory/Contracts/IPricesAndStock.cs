@@ -10,8 +10,12 @@ public sealed record SkuStock(string Sku, Money Price, int OnHand, int Reserved)
 
 public sealed record SkuSeed(string Sku, decimal Price, string Currency, int OnHand);
 
-/// <summary>Who changes stock and why, for the stock ledger.</summary>
-public sealed record StockChangeContext(string Actor, string Reason, string? Reference = null)
+/// <summary>
+/// Who changes stock and why, for the stock ledger. With <see cref="OncePerReference"/> the change is
+/// made at most once per SKU, reason and reference (a restock of a cancelled order, retried or
+/// raced, puts its units back once).
+/// </summary>
+public sealed record StockChangeContext(string Actor, string Reason, string? Reference = null, bool OncePerReference = false)
 {
     public static readonly StockChangeContext System = new("system", "Stock count");
 }

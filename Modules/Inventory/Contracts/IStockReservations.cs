@@ -14,7 +14,7 @@ public sealed record ReservationResult(ReservationOutcome Outcome, int Held, int
     public bool Succeeded => Outcome is ReservationOutcome.Reserved or ReservationOutcome.Released;
 }
 
-public enum CommitOutcome { Committed, AlreadyCommitted, NoHold }
+public enum CommitOutcome { Committed, AlreadyCommitted, NoHold, NotEnoughStock }
 
 public sealed record HoldView(Guid Id, string Sku, string Holder, int Quantity, DateTimeOffset ExpiresAt);
 
@@ -33,8 +33,13 @@ public interface IStockReservations
     /// <summary>Gives the hold back; releasing twice, or something never held, changes nothing.</summary>
     Task<bool> ReleaseAsync(string holder, string sku, CancellationToken cancellationToken);
 
-    /// <summary>Turns the hold into a permanent decrement of on-hand stock; idempotent per hold.</summary>
-    Task<CommitOutcome> CommitAsync(string holder, string sku, string reference, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes exactly <paramref name="quantity"/> units for good on the strength of the holder's hold:
+    /// units held beyond it are given back, units missing from it are taken from free stock when
+    /// there are enough (otherwise <see cref="CommitOutcome.NotEnoughStock"/> and nothing changes).
+    /// Idempotent per hold and reference.
+    /// </summary>
+    Task<CommitOutcome> CommitAsync(string holder, string sku, int quantity, string reference, CancellationToken cancellationToken);
 
     /// <summary>Units free to reserve for each SKU (expired holds never count); unknown SKUs are left out.</summary>
     Task<IReadOnlyDictionary<string, int>> AvailabilityAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken);

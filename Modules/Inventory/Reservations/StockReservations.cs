@@ -220,8 +220,9 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
         return released;
     }
 
-    public async Task<CommitOutcome> CommitAsync(string holder, string sku, string reference, CancellationToken ct)
+    public async Task<CommitOutcome> CommitAsync(string holder, string sku, int quantity, string reference, CancellationToken ct)
     {
+        if (quantity <= 0) throw new ArgumentOutOfRangeException(nameof(quantity), "Commit at least one unit.");
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (!await LockSkuAsync(sku, ct)) return CommitOutcome.NoHold;
@@ -230,15 +231,23 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
             .FirstOrDefaultAsync(ct);
         if (hold is null) return CommitOutcome.NoHold;
         if (hold.Status == ReservationStatus.Committed) return CommitOutcome.AlreadyCommitted;
+        // Exactly what was priced and paid for is taken, whatever the hold says now: units held
+        // beyond it go back, and units missing from it are taken from free stock if it is there.
         // A hold that has expired but not yet been swept is still honoured: its units were never
         // given to anyone else, since expiry and reservation of a SKU take the same row lock.
+        var extra = quantity - hold.Quantity;
+        if (extra > 0)
+        {
+            var free = (int)(await ScalarAsync("SELECT on_hand - reserved FROM inventory.stock_items WHERE sku = @sku", ct, ("sku", sku)))!;
+            if (free < extra) return CommitOutcome.NotEnoughStock;
+        }
         var onHand = (int)(await ScalarAsync(
-            "UPDATE inventory.stock_items SET on_hand = on_hand - @q, reserved = reserved - @q, updated_at = @now WHERE sku = @sku RETURNING on_hand",
-            ct, ("q", hold.Quantity), ("now", now), ("sku", sku)))!;
-        (hold.Status, hold.Reference, hold.UpdatedAt) = (ReservationStatus.Committed, reference, now);
+            "UPDATE inventory.stock_items SET on_hand = on_hand - @q, reserved = reserved - @held, updated_at = @now WHERE sku = @sku RETURNING on_hand",
+            ct, ("q", quantity), ("held", hold.Quantity), ("now", now), ("sku", sku)))!;
+        (hold.Status, hold.Quantity, hold.Reference, hold.UpdatedAt) = (ReservationStatus.Committed, quantity, reference, now);
         db.StockLedger.Add(new Stock.StockLedgerEntry
         {
-            Sku = sku, Delta = -hold.Quantity, OnHandAfter = onHand, Reason = "Order", Actor = "checkout", Reference = reference, CreatedAt = now,
+            Sku = sku, Delta = -quantity, OnHandAfter = onHand, Reason = "Order", Actor = "checkout", Reference = reference, CreatedAt = now,
         });
         await PublishAvailabilityAsync(sku, now, ct);
         await db.SaveChangesAsync(ct);

@@ -102,6 +102,10 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
         var item = await db.StockItems.FromSqlInterpolated($"SELECT * FROM inventory.stock_items WHERE sku = {sku} FOR UPDATE")
             .FirstOrDefaultAsync(ct);
         if (item is null) return new(StockChangeOutcome.UnknownSku, $"No SKU '{sku}' exists.");
+        // Under the row lock, so two requests with one reference cannot both pass this check.
+        if (context is { OncePerReference: true, Reference: { } reference }
+            && await db.StockLedger.AnyAsync(l => l.Sku == sku && l.Reason == context.Reason.Trim() && l.Reference == reference, ct))
+            return new(StockChangeOutcome.Unchanged);
         if (delta is { } d)
         {
             onHand = item.OnHand + d;

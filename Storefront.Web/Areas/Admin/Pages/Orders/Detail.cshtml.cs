@@ -5,18 +5,16 @@ using Storefront.Checkout.Contracts;
 
 namespace Storefront.Web.Areas.Admin.Pages.Orders;
 
-public sealed class DetailModel(IOrders orders, IOrderAdmin admin) : PageModel
+public sealed class DetailModel(IOrderAdmin admin) : PageModel
 {
     public OrderView Order { get; private set; } = default!;
 
-    /// <summary>The status the order can move to next, if any.</summary>
-    public string? Next => Order.Status switch { "Paid" => "Packed", "Packed" => "Shipped", "Shipped" => "Delivered", _ => null };
-
-    public bool CanCancel => Order.Status is "Paid" or "Packed" or "Partially refunded";
+    /// <summary>Identifies the refund this page's form asks for: submitting it twice refunds once.</summary>
+    public Guid RefundRequestId { get; } = Guid.NewGuid();
 
     public async Task<IActionResult> OnGetAsync(string number, CancellationToken ct)
     {
-        if (await orders.GetAsync(number, ct) is not { } order) return NotFound();
+        if (await admin.GetAsync(number, ct) is not { } order) return NotFound();
         Order = order;
         return Page();
     }
@@ -27,16 +25,16 @@ public sealed class DetailModel(IOrders orders, IOrderAdmin admin) : PageModel
     public async Task<IActionResult> OnPostCancelAsync(string number, CancellationToken ct) =>
         Done(number, await admin.CancelAsync(number, Actor, ct));
 
-    public async Task<IActionResult> OnPostRefundAsync(string number, string? amount, CancellationToken ct) =>
+    public async Task<IActionResult> OnPostRefundAsync(string number, string? amount, Guid requestId, CancellationToken ct) =>
         Done(number, decimal.TryParse(amount, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
-            ? await admin.RefundAsync(number, value, Actor, ct)
+            ? await admin.RefundAsync(number, requestId, value, Actor, ct)
             : new OrderChangeResult(false, "Enter an amount of money, such as 12.50.", "Amount"));
 
     private string Actor => User.Identity?.Name ?? "admin";
 
-    private RedirectResult Done(string number, OrderChangeResult result)
+    private RedirectToPageResult Done(string number, OrderChangeResult result)
     {
         TempData[result.Succeeded ? "Notice" : "Problem"] = result.Message;
-        return Redirect($"/admin/orders/{Uri.EscapeDataString(number)}");
+        return RedirectToPage(new { number });
     }
 }

@@ -20,8 +20,10 @@ public sealed class IndexModel(IOrderAdmin orders) : PageModel
     public async Task OnGetAsync(string? status, string? from, string? to, string? customer, string? min, string? max, int? page, CancellationToken ct)
     {
         (Status, From, To, Customer, MinTotal, MaxTotal) = (Statuses.Contains(status) ? status : null, from, to, customer?.Trim(), min, max);
-        var query = new AdminOrderQuery(Status, Date(from, "From"), Date(to, "To"), string.IsNullOrWhiteSpace(Customer) ? null : Customer[..Math.Min(100, Customer.Length)],
-            Amount(min, "Minimum total"), Amount(max, "Maximum total"), page ?? 1);
+        // "Refunded" and "Partially refunded" are the money side of an order, not where it is in fulfilment.
+        var refundState = Status switch { "Refunded" => "Full", "Partially refunded" => "Partial", _ => null };
+        var query = new AdminOrderQuery(refundState is null ? Status : null, Date(from, "From"), Date(to, "To"), string.IsNullOrWhiteSpace(Customer) ? null : Customer[..Math.Min(100, Customer.Length)],
+            Amount(min, "Minimum total"), Amount(max, "Maximum total"), page ?? 1, RefundState: refundState);
         Orders = await orders.ListAsync(query, ct);
     }
 
