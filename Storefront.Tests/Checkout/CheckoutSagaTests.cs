@@ -183,13 +183,13 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
     [InlineData("4111111111111111", CheckoutOutcome.PaymentDeclined, "This store takes test payments only: use the card 4242 4242 4242 4242.")]
     public async Task A_refused_card_places_nothing_and_the_cart_keeps_its_holds(string card, CheckoutOutcome outcome, string message)
     {
-        var (cart, products) = await CartAsync((10, 3));
+        var (cart, products) = await CartAsync((12, 3));
         var request = Request(cart, card);
         var result = await PlaceAsync(request);
         Assert.Equal((outcome, message), (result.Outcome, result.Message));
         Assert.Equal((0m, 0m), await MoneyAsync(request.CheckoutId));
         Assert.Equal(0, await OrdersForAsync(request.CheckoutId));
-        Assert.Equal((10, 3), await StockAsync(products[0].Sku));
+        Assert.Equal((12, 3), await StockAsync(products[0].Sku));
         // A new attempt with a good card works.
         Assert.Equal(CheckoutOutcome.Completed, (await PlaceAsync(Request(cart))).Outcome);
     }

@@ -80,15 +80,15 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
     [Fact]
     public async Task Cancelling_refunds_what_is_left_and_puts_the_stock_back()
     {
-        var (order, product) = await OrderAsync(onHand: 10, quantity: 3);
-        Assert.Equal(7, await store.AvailableAsync(product.Sku));
+        var (order, product) = await OrderAsync(onHand: 12, quantity: 3);
+        Assert.Equal(9, await store.AvailableAsync(product.Sku));
         Assert.True((await Admin(a => a.RefundAsync(order.Number, 1m, "admin", default))).Succeeded);
         var cancelled = await Admin(a => a.CancelAsync(order.Number, "admin", default));
         Assert.True(cancelled.Succeeded, cancelled.Message);
         var after = await ReloadAsync(order.Number);
         Assert.Equal(("Refunded", order.Total.Amount), (after.Status, after.Refunded.Amount));
         Assert.Equal(["Placed", "Paid", "Partially refunded", "Cancelled", "Refunded"], after.Timeline.Select(t => t.Status));
-        Assert.Equal(10, await store.AvailableAsync(product.Sku));
+        Assert.Equal(12, await store.AvailableAsync(product.Sku));
         Assert.False((await Admin(a => a.CancelAsync(order.Number, "admin", default))).Succeeded);
     }
 
