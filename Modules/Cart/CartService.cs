@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks;
 using Storefront.Cart.Contracts;
+using Storefront.Cart.Holds;
 using Storefront.Cart.Storage;
 using Storefront.Inventory.Contracts;
 
@@ -11,10 +12,13 @@ namespace Storefront.Cart;
 /// Carts live in Redis and are backed by stock holds: a line changes only after its hold has been
 /// placed, under a short per-cart lock so the two can never drift apart. PostgreSQL has the durable
 /// copy (see <see cref="CartWriteBehind"/>), from which a cart Redis has lost is put back.
+/// What a cart may hold is limited twice: Inventory keeps each cart to its share of a SKU's stock,
+/// and <see cref="ClientHolds"/> keeps all the carts of one client within the client limits.
 /// </summary>
 internal sealed partial class CartService(
     RedisCartStore live,
     PostgresCartStore durable,
+    ClientHolds clients,
     IStockReservations holds,
     IPricesAndStock prices,
     IOptions<CartOptions> options,
@@ -25,6 +29,7 @@ internal sealed partial class CartService(
 
     private TimeSpan Lifetime => options.Value.Lifetime;
     private int MaxPerLine => holdOptions.Value.MaxQuantityPerLine;
+    private ClientHoldLimits ClientLimits => options.Value.ClientHolds;
 
     /// <summary>The stock-hold holder name of a cart.</summary>
     private static string Holder(Guid cartId) => CartHolds.HolderOf(cartId);
@@ -53,7 +58,7 @@ internal sealed partial class CartService(
         return id;
     }
 
-    public async Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CancellationToken ct)
+    public async Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CartClient client, CancellationToken ct)
     {
         if (Invalid(sku, quantity, allowZero: false) is { } invalid) return invalid;
         await using var held = await live.LockAsync(cartId, LockWait, ct);
@@ -67,10 +72,10 @@ internal sealed partial class CartService(
         if (wanted > MaxPerLine)
             return new(CartChangeOutcome.Invalid, current, MaxPerLine,
                 current == 0 ? $"Choose a quantity from 1 to {MaxPerLine}." : $"You can have at most {MaxPerLine} of one product in your cart; you already have {current}.");
-        return await SetLineAsync(cartId, sku, current, wanted, ct);
+        return await SetLineAsync(cartId, sku, current, wanted, client, ct);
     }
 
-    public async Task<CartChangeResult> SetQuantityAsync(Guid cartId, string sku, int quantity, CancellationToken ct)
+    public async Task<CartChangeResult> SetQuantityAsync(Guid cartId, string sku, int quantity, CartClient client, CancellationToken ct)
     {
         if (Invalid(sku, quantity, allowZero: true) is { } invalid) return invalid;
         await using var held = await live.LockAsync(cartId, LockWait, ct);
@@ -78,7 +83,7 @@ internal sealed partial class CartService(
         if (await live.FrozenByAsync(cartId) is not null) return Frozen();
         var cart = await GetAsync(cartId, ct);
         if (cart.Line(sku) is not { } line) return NotInCart();
-        return await SetLineAsync(cartId, sku, line.Quantity, quantity, ct);
+        return await SetLineAsync(cartId, sku, line.Quantity, quantity, client, ct);
     }
 
     public async Task<CartChangeResult> RemoveAsync(Guid cartId, string sku, CancellationToken ct)
@@ -90,30 +95,126 @@ internal sealed partial class CartService(
         var cart = await GetAsync(cartId, ct);
         if (cart.Line(sku) is null) return NotInCart();
         await holds.ReleaseAsync(Holder(cartId), sku, ct);
+        await ForgetAsync(cartId, [sku]);
         await live.ApplyAsync(cartId, Lifetime, [(sku, 0, null)]);
         return new(CartChangeOutcome.Changed, 0, 0);
     }
 
-    /// <summary>Holds the stock for the new quantity, then (only then) changes the line.</summary>
-    private async Task<CartChangeResult> SetLineAsync(Guid cartId, string sku, int current, int wanted, CancellationToken ct)
+    /// <summary>
+    /// Counts the new quantity against the cart's client, holds the stock for it, then (only then)
+    /// changes the line. A hold that Inventory refuses takes the client's count back with it.
+    /// </summary>
+    private async Task<CartChangeResult> SetLineAsync(Guid cartId, string sku, int current, int wanted, CartClient client, CancellationToken ct)
     {
-        var hold = await holds.ReserveAsync(Holder(cartId), sku, wanted, ct);
+        var (claim, refused) = await ClaimAsync(cartId, sku, current, wanted, client, ct);
+        if (refused is not null) return refused;
+        ReservationResult hold;
+        try
+        {
+            hold = await holds.ReserveShareAsync(Holder(cartId), sku, wanted, ct);
+        }
+        catch
+        {
+            if (claim is not null) await clients.UndoAsync(claim);
+            throw;
+        }
         if (!hold.Succeeded)
         {
+            if (claim is not null) await clients.UndoAsync(claim);
             var outcome = hold.Outcome switch
             {
                 ReservationOutcome.NotEnoughStock => CartChangeOutcome.NotEnoughStock,
                 ReservationOutcome.UnknownSku => CartChangeOutcome.UnknownSku,
+                ReservationOutcome.LimitReached => CartChangeOutcome.LimitReached,
                 _ => CartChangeOutcome.Invalid,
             };
-            var message = outcome == CartChangeOutcome.NotEnoughStock ? ShortMessage(hold.Available, current) : hold.Message;
-            return new(outcome, current, hold.Available, message);
+            return outcome switch
+            {
+                CartChangeOutcome.NotEnoughStock => new(outcome, current, hold.Available, ShortMessage(hold.Available, current)),
+                CartChangeOutcome.LimitReached => new(outcome, current, hold.Limit ?? 0, LimitMessage(hold.Limit ?? 0, current)),
+                _ => new(outcome, current, hold.Available, hold.Message),
+            };
         }
         if (wanted == current && wanted > 0) return new(CartChangeOutcome.Unchanged, wanted, hold.Available);
         var price = current == 0 && wanted > 0 ? hold.Price ?? (await prices.GetAsync(sku, ct))?.Price : null;
         await live.ApplyAsync(cartId, Lifetime, [(sku, wanted, price)]);
         return new(CartChangeOutcome.Changed, wanted, hold.Available);
     }
+
+    /// <summary>
+    /// Sets the cart's entry in its client's count to <paramref name="wanted"/>. Growing a line is
+    /// checked against the client limits (and gives the cart a client if it has none); shrinking or
+    /// renewing one only records it. Nothing is counted when the limits are off, when the cart has
+    /// no known client, or for an unknown SKU (Inventory answers for that).
+    /// </summary>
+    private async Task<(ClientClaim? Claim, CartChangeResult? Refused)> ClaimAsync(
+        Guid cartId, string sku, int current, int wanted, CartClient client, CancellationToken ct)
+    {
+        var limits = ClientLimits;
+        if (!limits.Enabled || !holdOptions.Value.Enabled) return (null, null);
+        var growing = wanted > current;
+        var key = await clients.ClientOfAsync(cartId, growing ? client.Address : null, limits.IPv6PrefixLength, holdOptions.Value.HoldDuration);
+        if (key is null) return (null, null);
+        if (!growing)
+            return (await clients.ClaimAsync(key, new ClientLine(cartId, sku, wanted, false, 0), limits, holdOptions.Value.HoldDuration, force: true), null);
+        if (await prices.GetAsync(sku, ct) is not { } stock) return (null, null);
+        var cartLimit = holdOptions.Value.LimitPerHolder(stock.OnHand);
+        var line = new ClientLine(cartId, sku, wanted, holdOptions.Value.IsLimited(stock.OnHand), ClientLimitOf(stock.OnHand, cartLimit));
+        var claim = await clients.ClaimAsync(key, line, limits, holdOptions.Value.HoldDuration, force: false);
+        if (claim.Granted) return (claim, null);
+        if (claim.Refusal == ClientRefusal.Share
+            && (await holds.AvailabilityAsync([sku], ct)).GetValueOrDefault(sku) + current is var couldHave && wanted > couldHave)
+        {
+            // Asking for more than there is: "only N left" is the truer answer, as Inventory would give it.
+            return (null, new(CartChangeOutcome.NotEnoughStock, current, couldHave, ShortMessage(couldHave, current)));
+        }
+        LogClientLimit(cartId, claim.Refusal, sku);
+        var refused = claim.Refusal switch
+        {
+            ClientRefusal.Carts => new CartChangeResult(CartChangeOutcome.LimitReached, current, current,
+                "Too many carts from your network are holding stock right now. Check out or empty one, or try again in a few minutes."),
+            ClientRefusal.Units => new CartChangeResult(CartChangeOutcome.LimitReached, current, current,
+                $"Carts from your network already hold {limits.MaxUnits} items, the most we allow at once. Remove some, or try again in a few minutes."),
+            ClientRefusal.LimitedLines => new CartChangeResult(CartChangeOutcome.LimitReached, current, current,
+                $"Carts from your network already hold {limits.MaxLimitedLines} products whose stock is limited, the most we allow at once. Remove one, or try again in a few minutes."),
+            _ => Limited(Math.Min(claim.Allowed, cartLimit), current),
+        };
+        return (null, refused);
+    }
+
+    /// <summary>How much of a SKU one client's carts may hold together: their share, never less than one cart's.</summary>
+    private int ClientLimitOf(int onHand, int cartLimit) =>
+        Math.Max(cartLimit, (int)Math.Floor(Math.Max(onHand, 0) * ClientLimits.MaxShareOfStock));
+
+    /// <summary>Records a quantity in the cart's client count whatever the limits say (units that only move between the client's carts).</summary>
+    private async Task RecordAsync(Guid cartId, string sku, int quantity, CartClient client, CancellationToken ct)
+    {
+        var limits = ClientLimits;
+        if (!limits.Enabled || !holdOptions.Value.Enabled) return;
+        var key = await clients.ClientOfAsync(cartId, quantity > 0 ? client.Address : null, limits.IPv6PrefixLength, holdOptions.Value.HoldDuration);
+        if (key is null) return;
+        var limited = quantity > 0 && await prices.GetAsync(sku, ct) is { } stock && holdOptions.Value.IsLimited(stock.OnHand);
+        await clients.ClaimAsync(key, new ClientLine(cartId, sku, quantity, limited, 0), limits, holdOptions.Value.HoldDuration, force: true);
+    }
+
+    /// <summary>Takes lines whose holds were given back or taken by an order out of the cart's client count.</summary>
+    private async Task ForgetAsync(Guid cartId, IEnumerable<string> skus)
+    {
+        if (!ClientLimits.Enabled) return;
+        var key = await clients.ClientOfAsync(cartId, null, ClientLimits.IPv6PrefixLength, holdOptions.Value.HoldDuration);
+        if (key is null) return;
+        foreach (var sku in skus)
+            await clients.ClaimAsync(key, new ClientLine(cartId, sku, 0, false, 0), ClientLimits, holdOptions.Value.HoldDuration, force: true);
+    }
+
+    private static CartChangeResult Limited(int most, int current) => new(CartChangeOutcome.LimitReached, current, most, LimitMessage(most, current));
+
+    private static string LimitMessage(int most, int current) => most switch
+    {
+        <= 0 => "Carts from your network already hold as many of this item as we allow while stock is limited.",
+        _ when current > 0 => $"You can hold at most {most} of this item while stock is limited. Your cart already has {current}.",
+        _ => $"You can hold at most {most} of this item while stock is limited.",
+    };
 
     private static string ShortMessage(int available, int current) => available switch
     {
@@ -131,6 +232,8 @@ internal sealed partial class CartService(
         if (cart.Lines.Count == 0) return;
         if (releaseHolds)
             foreach (var line in cart.Lines) await holds.ReleaseAsync(Holder(cartId), line.Sku, ct);
+        // Released or taken by an order: either way the holds no longer count against the client.
+        await ForgetAsync(cartId, cart.Lines.Select(l => l.Sku));
         await live.ApplyAsync(cartId, Lifetime, cart.Lines.Select(l => (l.Sku, 0, (Money?)null)).ToList());
         await FlushAsync(cartId, ct);
     }
@@ -144,7 +247,7 @@ internal sealed partial class CartService(
         return id;
     }
 
-    public async Task<CartMergeResult> MergeAsync(Guid anonymousCartId, Guid userCartId, CancellationToken ct)
+    public async Task<CartMergeResult> MergeAsync(Guid anonymousCartId, Guid userCartId, CartClient client, CancellationToken ct)
     {
         if (anonymousCartId == userCartId || anonymousCartId == Guid.Empty) return new(userCartId, []);
         // Both carts are locked, always in the same order, so two merges cannot wait on each other.
@@ -174,12 +277,20 @@ internal sealed partial class CartService(
                 continue;
             }
             var got = wanted;
-            var hold = await holds.ReserveAsync(Holder(userCartId), line.Sku, wanted, ct);
+            var hold = await holds.ReserveShareAsync(Holder(userCartId), line.Sku, wanted, ct);
             string? message = null;
-            if (hold.Outcome == ReservationOutcome.NotEnoughStock)
+            if (hold.Outcome == ReservationOutcome.LimitReached)
+            {
+                // The merged line is kept to one cart's share; what the shopper's cart already held stays.
+                got = Math.Max(Math.Min(wanted, hold.Limit ?? 0), current);
+                hold = await holds.ReserveShareAsync(Holder(userCartId), line.Sku, got, ct);
+                if (!hold.Succeeded) got = hold.Held;
+                message = $"Only {got} could be kept in your cart while stock is limited.";
+            }
+            else if (hold.Outcome == ReservationOutcome.NotEnoughStock)
             {
                 got = Math.Min(wanted, hold.Available);
-                hold = await holds.ReserveAsync(Holder(userCartId), line.Sku, got, ct);
+                hold = await holds.ReserveShareAsync(Holder(userCartId), line.Sku, got, ct);
                 if (!hold.Succeeded) got = hold.Held;
                 message = got == 0 ? "Sorry, this product sold out while you were signing in." : $"Only {got} could be kept in your cart.";
             }
@@ -189,10 +300,13 @@ internal sealed partial class CartService(
                 message = hold.Message ?? "This product is no longer sold.";
             }
             if (got != current) changes.Add((line.Sku, got, line.PriceWhenAdded));
+            // The units moved from one of the shopper's carts to the other: counted, never refused.
+            await RecordAsync(userCartId, line.Sku, got, client, ct);
             if (current == 0 && got > 0) lineCount++;
             merged.Add(new(line.Sku, wanted, got, message));
         }
         if (changes.Count > 0) await live.ApplyAsync(userCartId, Lifetime, changes);
+        await ForgetAsync(anonymousCartId, anonymous.Lines.Select(l => l.Sku));
         await live.DeleteAsync(anonymousCartId);
         await durable.DeleteAsync(anonymousCartId, ct);
         await FlushAsync(userCartId, ct);
@@ -245,6 +359,9 @@ internal sealed partial class CartService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cart {CartId} restored from PostgreSQL with {Lines} lines at version {Version}")]
     private partial void LogRestored(Guid cartId, int lines, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cart {CartId} refused a hold on {Sku}: its client reached the {Limit} limit")]
+    private partial void LogClientLimit(Guid cartId, ClientRefusal limit, string sku);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cart {From} merged into {Into} ({Lines} lines)")]
     private partial void LogMerged(Guid from, Guid into, int lines);

@@ -7,12 +7,17 @@ using Storefront.Tests.Fixtures;
 
 namespace Storefront.Tests.Cart;
 
-/// <summary>Write-behind off: the tests decide when carts reach PostgreSQL.</summary>
+/// <summary>
+/// Write-behind off: the tests decide when carts reach PostgreSQL. These tests are about carts and
+/// their holds, so one cart may hold all of a product here; the holds policy has its own tests
+/// (<see cref="HoldsPolicyTests"/>).
+/// </summary>
 public sealed class ManualFlushStoreFixture : StoreFixture
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Cart:WriteBehindEnabled"] = "false",
+        ["Inventory:Holds:MaxShareOfStock"] = "1",
     };
 }
 
@@ -290,6 +295,7 @@ public sealed class MaxMergeStoreFixture : StoreFixture
     {
         ["Cart:MergeRule"] = "Max",
         ["Cart:WriteBehindInterval"] = "00:00:01",
+        ["Inventory:Holds:MaxShareOfStock"] = "1",
     };
 }
 

@@ -190,13 +190,13 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
     [InlineData("4111111111111111", CheckoutOutcome.PaymentDeclined, "This store takes test payments only: use the card 4242 4242 4242 4242.")]
     public async Task A_refused_card_places_nothing_and_the_cart_keeps_its_holds(string card, CheckoutOutcome outcome, string message)
     {
-        var (cart, products) = await CartAsync((10, 3));
+        var (cart, products) = await CartAsync((12, 3));
         var request = Request(cart, card);
         var result = await PlaceAsync(request);
         Assert.Equal((outcome, message), (result.Outcome, result.Message));
         Assert.Equal((0m, 0m), await MoneyAsync(request.CheckoutId));
         Assert.Equal(0, await OrdersForAsync(request.CheckoutId));
-        Assert.Equal((10, 3), await StockAsync(products[0].Sku));
+        Assert.Equal((12, 3), await StockAsync(products[0].Sku));
         // A new attempt with a good card works.
         Assert.Equal(CheckoutOutcome.Completed, (await PlaceAsync(Request(cart))).Outcome);
     }
@@ -264,7 +264,7 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
     [Fact]
     public async Task A_shopper_closing_the_tab_after_the_charge_still_gets_the_order_at_once()
     {
-        var (cart, products) = await CartAsync((10, 3));
+        var (cart, products) = await CartAsync((12, 3));
         var request = Request(cart);
         using var tab = new CancellationTokenSource();
         store.Faults.Do(request.CheckoutId, CheckoutStep.AfterCharge, tab.Cancel);
@@ -272,7 +272,7 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
 
         Assert.Equal(CheckoutOutcome.Completed, result.Outcome);
         Assert.Equal("completed", await With(sp => sp.GetRequiredService<CheckoutDbContext>().Checkouts.Where(c => c.Id == request.CheckoutId).Select(c => c.State).SingleAsync()));
-        Assert.Equal((7, 0), await StockAsync(products[0].Sku));
+        Assert.Equal((9, 0), await StockAsync(products[0].Sku));
         var (charged, refunded) = await MoneyAsync(request.CheckoutId);
         Assert.True(charged > 0);
         Assert.Equal(0m, refunded);

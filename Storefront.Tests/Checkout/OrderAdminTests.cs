@@ -96,13 +96,13 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
     [Fact]
     public async Task A_shipped_order_cannot_be_cancelled_or_restocked_even_after_a_partial_refund()
     {
-        var (order, product) = await OrderAsync(onHand: 10, quantity: 3);
+        var (order, product) = await OrderAsync(onHand: 12, quantity: 3);
         Assert.True((await Admin(a => a.MoveAsync(order.Number, "Packed", null, null, "admin", default))).Succeeded);
         Assert.True((await Admin(a => a.MoveAsync(order.Number, "Shipped", "UPS", "1Z2", "admin", default))).Succeeded);
         Assert.True((await RefundAsync(order.Number, 2m)).Succeeded);
         var cancel = await Admin(a => a.CancelAsync(order.Number, "admin", default));
         Assert.Equal((false, "A shipped order cannot be cancelled; its goods come back through a return."), (cancel.Succeeded, cancel.Message));
-        Assert.Equal(7, await store.AvailableAsync(product.Sku));
+        Assert.Equal(9, await store.AvailableAsync(product.Sku));
         var after = await ReloadAsync(order.Number);
         Assert.Equal(("Shipped", "Partial"), (after.Status, after.RefundState));
         Assert.False(after.Actions.CanCancel);
@@ -176,6 +176,21 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
             .Where(m => m.Contains(order.Email, StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.NotEmpty(mail);
         Assert.All(mail, m => Assert.DoesNotContain("merchant@shop.test", m, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cancelling_refunds_what_is_left_and_puts_the_stock_back()
+    {
+        var (order, product) = await OrderAsync(onHand: 12, quantity: 3);
+        Assert.Equal(9, await store.AvailableAsync(product.Sku));
+        Assert.True((await RefundAsync(order.Number, 1m)).Succeeded);
+        var cancelled = await Admin(a => a.CancelAsync(order.Number, "admin", default));
+        Assert.True(cancelled.Succeeded, cancelled.Message);
+        var after = await ReloadAsync(order.Number);
+        Assert.Equal(("Cancelled", "Full", order.Total.Amount), (after.Status, after.RefundState, after.Refunded.Amount));
+        Assert.Equal(["Placed", "Paid", "Partially refunded", "Cancelled", "Refunded"], after.Timeline.Select(t => t.Status));
+        Assert.Equal(12, await store.AvailableAsync(product.Sku));
+        Assert.False((await Admin(a => a.CancelAsync(order.Number, "admin", default))).Succeeded);
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed class StripeGatewayTests(StripeStoreFixture store) : IClassFixture
     [Fact]
     public async Task The_whole_saga_runs_on_Stripe_and_merchant_refunds_go_back_through_it()
     {
-        var product = await store.ProductAsync(onHand: 5);
+        var product = await store.ProductAsync(onHand: 8);
         var cart = await With(sp => sp.GetRequiredService<ICarts>().StartAsync(default));
         await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cart, product.Sku, 2, default));
         var address = new Address("Sam Stripe", "1 Dock St", null, "Boston", "MA", "02110", "US");

@@ -175,27 +175,27 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
     [Fact]
     public async Task Updating_and_removing_lines_changes_the_hold_and_a_stale_form_brings_nothing_back()
     {
-        var product = await store.ProductAsync(onHand: 10);
+        var product = await store.ProductAsync(onHand: 20);
         var client = store.Client();
         await AddAsync(client, product, "1");
         var token = Html.AntiforgeryToken(await client.GetStringAsync("/cart"));
 
         var updated = await DocumentAsync(await PostCartFormAsync(client, "Update", new() { ["sku"] = product.Sku, ["quantity"] = "4" }, token));
         Assert.Equal("Your cart has been updated.", updated.QuerySelector("[role=status].flash")!.TextContent);
-        Assert.Equal(6, await store.AvailableAsync(product.Sku));
+        Assert.Equal(16, await store.AvailableAsync(product.Sku));
 
-        var tooMany = await DocumentAsync(await PostCartFormAsync(client, "Update", new() { ["sku"] = product.Sku, ["quantity"] = "11" }, token));
-        Assert.Equal("Sorry, only 10 available; your cart already has 4.", tooMany.QuerySelector("[role=alert].flash")!.TextContent);
+        var tooMany = await DocumentAsync(await PostCartFormAsync(client, "Update", new() { ["sku"] = product.Sku, ["quantity"] = "21" }, token));
+        Assert.Equal("Sorry, only 20 available; your cart already has 4.", tooMany.QuerySelector("[role=alert].flash")!.TextContent);
 
         var removed = await DocumentAsync(await PostCartFormAsync(client, "Remove", new() { ["sku"] = product.Sku }, token));
         Assert.Equal("Removed from your cart.", removed.QuerySelector("[role=status].flash")!.TextContent);
-        Assert.Equal(10, await store.AvailableAsync(product.Sku));
+        Assert.Equal(20, await store.AvailableAsync(product.Sku));
 
         // The same form again, from a tab that still shows the line.
         var stale = await DocumentAsync(await PostCartFormAsync(client, "Update", new() { ["sku"] = product.Sku, ["quantity"] = "2" }, token));
         Assert.Equal("That product is no longer in your cart.", stale.QuerySelector("[role=alert].flash")!.TextContent);
         Assert.NotNull(stale.QuerySelector(".empty-cart"));
-        Assert.Equal(10, await store.AvailableAsync(product.Sku));
+        Assert.Equal(20, await store.AvailableAsync(product.Sku));
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
     [Fact]
     public async Task The_JSON_cart_answers_with_the_cart_or_an_RFC_7807_problem()
     {
-        var product = await store.ProductAsync(onHand: 3);
+        var product = await store.ProductAsync(onHand: 8);
         var client = store.Client();
         var empty = await client.GetFromJsonAsync<JsonElement>("/api/cart");
         Assert.Equal(0, empty.GetProperty("itemCount").GetInt32());
@@ -263,8 +263,8 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
         Assert.Equal(2, cart.GetProperty("itemCount").GetInt32());
         Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>("/api/cart")).GetProperty("lines")[0].GetProperty("quantity").GetInt32());
 
-        var tooMany = await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 5 });
-        await AssertProblemAsync(tooMany, HttpStatusCode.Conflict, "Sorry, only 3 available; your cart already has 2.");
+        var tooMany = await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 7 });
+        await AssertProblemAsync(tooMany, HttpStatusCode.Conflict, "Sorry, only 8 available; your cart already has 2.");
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/cart/lines", new { sku = "NO-SUCH", quantity = 1 }), HttpStatusCode.NotFound, null);
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = -4 }), HttpStatusCode.BadRequest, "Choose a quantity from 1 to 99.");
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku }), HttpStatusCode.BadRequest, null);
@@ -274,12 +274,12 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
         await AssertProblemAsync(await client.PutAsJsonAsync("/api/cart/lines/NOT-IN-CART", new { quantity = 1 }), HttpStatusCode.NotFound, "That product is no longer in your cart.");
 
         Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>("/api/cart")).GetProperty("itemCount").GetInt32());
-        Assert.Equal(1, await store.AvailableAsync(product.Sku));
+        Assert.Equal(6, await store.AvailableAsync(product.Sku));
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/api/cart/lines/{product.Sku}")).StatusCode);
-        Assert.Equal(3, await store.AvailableAsync(product.Sku));
+        Assert.Equal(8, await store.AvailableAsync(product.Sku));
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? detail)
+    internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? detail)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

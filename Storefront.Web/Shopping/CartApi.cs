@@ -31,7 +31,7 @@ internal static class CartApi
             if (string.IsNullOrWhiteSpace(body!.Sku)) return Invalid("sku", "Give the SKU of the product to add.");
             if (body.Quantity is not { } quantity) return Invalid("quantity", "Give a quantity of 1 or more.");
             var id = await shopper.EnsureIdAsync(ct);
-            return await AnswerAsync(await carts.AddAsync(id, body.Sku, quantity, ct), id, carts, ct);
+            return await AnswerAsync(await carts.AddAsync(id, body.Sku, quantity, shopper.Client, ct), id, carts, ct);
         });
 
         group.MapPut("/lines/{sku}", async (string sku, HttpContext http, ShopperCart shopper, ICarts carts, CancellationToken ct) =>
@@ -40,7 +40,7 @@ internal static class CartApi
             if (problem is not null) return problem;
             if (body!.Quantity is not { } quantity) return Invalid("quantity", "Give a quantity of 0 or more.");
             if (await shopper.CurrentIdAsync(ct) is not { } id) return NotInCart();
-            return await AnswerAsync(await carts.SetQuantityAsync(id, sku, quantity, ct), id, carts, ct);
+            return await AnswerAsync(await carts.SetQuantityAsync(id, sku, quantity, shopper.Client, ct), id, carts, ct);
         });
 
         group.MapDelete("/lines/{sku}", async (string sku, ShopperCart shopper, ICarts carts, CancellationToken ct) =>
@@ -69,6 +69,8 @@ internal static class CartApi
             CartChangeOutcome.Busy => (StatusCodes.Status409Conflict, "Cart busy"),
             CartChangeOutcome.Frozen => (StatusCodes.Status409Conflict, "Order in progress"),
             CartChangeOutcome.TooManyLines => (StatusCodes.Status422UnprocessableEntity, "Cart full"),
+            // Not a request rate: the cart (or its network) already holds what the holds policy allows.
+            CartChangeOutcome.LimitReached => (StatusCodes.Status409Conflict, "Hold limit reached"),
             _ => (StatusCodes.Status400BadRequest, "Invalid quantity"),
         };
         return TypedResults.Problem(result.Message, statusCode: status, title: title,

@@ -23,6 +23,9 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
     /// <summary>True when this request came with a cart cookie that was not ours or was altered.</summary>
     public bool CookieRejected { get; private set; }
 
+    /// <summary>Who is changing the cart, for the limits on what one client may hold.</summary>
+    public CartClient Client => new(Http.Connection.RemoteIpAddress);
+
     private string? UserId => Http.User.Identity?.IsAuthenticated == true ? Http.User.FindFirstValue(ClaimTypes.NameIdentifier) : null;
 
     /// <summary>The cart of this shopper, or null when they have none yet.</summary>
@@ -42,7 +45,7 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
                 // Signed in without this user's cart cookie (new device, or a remembered sign-in):
                 // find the user's cart and bring in any anonymous cart this browser had.
                 var mine = await carts.CartOfUserAsync(userId, ct);
-                if (ticket is { UserId: null }) await carts.MergeAsync(ticket.CartId, mine, ct);
+                if (ticket is { UserId: null }) await carts.MergeAsync(ticket.CartId, mine, Client, ct);
                 WriteTicket(new CartTicket(mine, userId));
                 current = mine;
             }
@@ -93,7 +96,7 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
         var ticket = ReadTicket();
         var mine = await carts.CartOfUserAsync(userId, ct);
         var result = ticket is { UserId: null }
-            ? await carts.MergeAsync(ticket.CartId, mine, ct)
+            ? await carts.MergeAsync(ticket.CartId, mine, Client, ct)
             : new CartMergeResult(mine, []);
         if (ticket is not { UserId: null }) await carts.FlushAsync(mine, ct);
         WriteTicket(new CartTicket(mine, userId));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.Cart.Data;
+using Storefront.Cart.Holds;
 using Storefront.Cart.Storage;
 
 namespace Storefront.Cart.Contracts;
@@ -18,8 +19,14 @@ public static class CartModule
                 "Cart:WriteBehindInterval must be more than 0 and at most 30 seconds.")
             .Validate(o => o.Lifetime >= TimeSpan.FromHours(1), "Cart:Lifetime must be at least an hour.")
             .Validate(o => o.MaxLines is > 0 and <= 500, "Cart:MaxLines must be between 1 and 500.")
+            .Validate(o => o.ClientHolds.MaxCarts is > 0 and <= 100_000, "Cart:ClientHolds:MaxCarts must be between 1 and 100000.")
+            .Validate(o => o.ClientHolds.MaxUnits is > 0 and <= 1_000_000, "Cart:ClientHolds:MaxUnits must be between 1 and 1000000.")
+            .Validate(o => o.ClientHolds.MaxLimitedLines is > 0 and <= 100_000, "Cart:ClientHolds:MaxLimitedLines must be between 1 and 100000.")
+            .Validate(o => o.ClientHolds.MaxShareOfStock is > 0m and <= 1m, "Cart:ClientHolds:MaxShareOfStock must be more than 0 and at most 1 (a share of on-hand stock).")
+            .Validate(o => o.ClientHolds.IPv6PrefixLength is >= 32 and <= 128, "Cart:ClientHolds:IPv6PrefixLength must be between 32 and 128.")
             .ValidateOnStart();
         services.AddSingleton<RedisCartStore>();
+        services.AddSingleton<ClientHolds>();
         services.AddScoped<PostgresCartStore>();
         services.AddScoped<ICarts, CartService>();
         services.AddSingleton<CartWriteBehind>();

@@ -1,3 +1,4 @@
+using System.Net;
 using Storefront.BuildingBlocks;
 
 namespace Storefront.Cart.Contracts;
@@ -15,7 +16,16 @@ public sealed record CartSnapshot(Guid Id, string? UserId, IReadOnlyList<CartLin
     public CartLine? Line(string sku) => Lines.FirstOrDefault(l => l.Sku == sku);
 }
 
-public enum CartChangeOutcome { Changed, Unchanged, NotEnoughStock, UnknownSku, NotInCart, TooManyLines, Invalid, Busy, Frozen }
+public enum CartChangeOutcome { Changed, Unchanged, NotEnoughStock, UnknownSku, NotInCart, TooManyLines, Invalid, Busy, LimitReached, Frozen }
+
+/// <summary>
+/// Who changes a cart, for the limits on what one client may hold: the network address the request
+/// came from, or null when it is not known (then only the per-cart share applies).
+/// </summary>
+public sealed record CartClient(IPAddress? Address)
+{
+    public static readonly CartClient Unknown = new((IPAddress?)null);
+}
 
 /// <summary>
 /// What became of a change. <see cref="Quantity"/> is the line's quantity afterwards and
@@ -56,11 +66,23 @@ public interface ICarts
     /// <summary>Starts a new, empty cart and returns its id.</summary>
     Task<Guid> StartAsync(CancellationToken cancellationToken);
 
-    /// <summary>Adds units of a SKU, holding the stock first; nothing changes when the stock is not there.</summary>
-    Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds units of a SKU, holding the stock first; nothing changes when the stock is not there or
+    /// when the cart or its client would hold more than the holds policy allows
+    /// (<see cref="CartChangeOutcome.LimitReached"/>).
+    /// </summary>
+    Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CartClient client, CancellationToken cancellationToken);
 
-    /// <summary>Sets a line that is already in the cart to a quantity (0 removes it).</summary>
-    Task<CartChangeResult> SetQuantityAsync(Guid cartId, string sku, int quantity, CancellationToken cancellationToken);
+    /// <summary>Adds units for a caller that has no client to name (a job); only the per-cart share applies.</summary>
+    Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CancellationToken cancellationToken) =>
+        AddAsync(cartId, sku, quantity, CartClient.Unknown, cancellationToken);
+
+    /// <summary>Sets a line that is already in the cart to a quantity (0 removes it), within the same limits as adding.</summary>
+    Task<CartChangeResult> SetQuantityAsync(Guid cartId, string sku, int quantity, CartClient client, CancellationToken cancellationToken);
+
+    /// <summary>Sets a line's quantity for a caller that has no client to name.</summary>
+    Task<CartChangeResult> SetQuantityAsync(Guid cartId, string sku, int quantity, CancellationToken cancellationToken) =>
+        SetQuantityAsync(cartId, sku, quantity, CartClient.Unknown, cancellationToken);
 
     /// <summary>Removes a line and gives its held stock back.</summary>
     Task<CartChangeResult> RemoveAsync(Guid cartId, string sku, CancellationToken cancellationToken);
@@ -73,9 +95,14 @@ public interface ICarts
 
     /// <summary>
     /// Moves the lines of an anonymous cart into a shopper's cart by the configured rule, capped by
-    /// available stock and the per-line maximum, then deletes the anonymous cart and saves the result at once.
+    /// available stock, the per-line maximum and the per-cart share, then deletes the anonymous cart and
+    /// saves the result at once. The merged holds count against <paramref name="client"/>.
     /// </summary>
-    Task<CartMergeResult> MergeAsync(Guid anonymousCartId, Guid userCartId, CancellationToken cancellationToken);
+    Task<CartMergeResult> MergeAsync(Guid anonymousCartId, Guid userCartId, CartClient client, CancellationToken cancellationToken);
+
+    /// <summary>Merges for a caller that has no client to name.</summary>
+    Task<CartMergeResult> MergeAsync(Guid anonymousCartId, Guid userCartId, CancellationToken cancellationToken) =>
+        MergeAsync(anonymousCartId, userCartId, CartClient.Unknown, cancellationToken);
 
     /// <summary>Writes the cart to PostgreSQL now rather than within the write-behind delay.</summary>
     Task FlushAsync(Guid cartId, CancellationToken cancellationToken);
@@ -106,6 +133,37 @@ public sealed class CartOptions
     public bool WriteBehindEnabled { get; set; } = true;
 
     public int MaxLines { get; set; } = 50;
+
+    /// <summary>What the carts started from one client (network address) may hold together.</summary>
+    public ClientHoldLimits ClientHolds { get; set; } = new();
+}
+
+/// <summary>
+/// Limits on the live stock holds of all carts started from one client, so that a script making a
+/// new cart with every request cannot hold what one cart may not. A cart counts against the client
+/// that first held stock with it; an entry lasts as long as the hold it stands for.
+/// </summary>
+public sealed class ClientHoldLimits
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Carts with live holds at once (so per hold duration).</summary>
+    public int MaxCarts { get; set; } = 20;
+
+    /// <summary>Units held at once, all products together.</summary>
+    public int MaxUnits { get; set; } = 250;
+
+    /// <summary>
+    /// Lines held at once on products whose stock is limited (where the per-cart share is below the
+    /// per-line maximum). The default equals <see cref="CartOptions.MaxLines"/>, so one full cart never meets it.
+    /// </summary>
+    public int MaxLimitedLines { get; set; } = 50;
+
+    /// <summary>The share of a SKU's on-hand stock the client's carts may hold together; never less than one cart's share.</summary>
+    public decimal MaxShareOfStock { get; set; } = 0.5m;
+
+    /// <summary>IPv6 addresses count per prefix of this length: one subscriber usually has a whole /64.</summary>
+    public int IPv6PrefixLength { get; set; } = 64;
 }
 
 /// <summary>The name under which a cart holds stock in Inventory.</summary>

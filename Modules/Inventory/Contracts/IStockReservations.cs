@@ -1,6 +1,6 @@
 namespace Storefront.Inventory.Contracts;
 
-public enum ReservationOutcome { Reserved, Released, NotEnoughStock, UnknownSku, Invalid }
+public enum ReservationOutcome { Reserved, Released, NotEnoughStock, UnknownSku, Invalid, LimitReached }
 
 /// <summary>
 /// What became of a hold. <see cref="Available"/> is what this holder could have had: the units
@@ -10,6 +10,9 @@ public sealed record ReservationResult(ReservationOutcome Outcome, int Held, int
 {
     /// <summary>The SKU's price when the hold was placed (set when the SKU exists).</summary>
     public Storefront.BuildingBlocks.Money? Price { get; init; }
+
+    /// <summary>With <see cref="ReservationOutcome.LimitReached"/>: the most this holder may hold of the SKU.</summary>
+    public int? Limit { get; init; }
 
     public bool Succeeded => Outcome is ReservationOutcome.Reserved or ReservationOutcome.Released;
 }
@@ -29,6 +32,14 @@ public interface IStockReservations
     /// adjusting an existing hold and renewing its expiry. Fails, changing nothing, when there is not enough stock.
     /// </summary>
     Task<ReservationResult> ReserveAsync(string holder, string sku, int quantity, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReserveAsync"/>, for a shopper's cart: a hold may grow only up to the holder's
+    /// share of the SKU's on-hand stock (<see cref="ReservationOptions.LimitPerHolder"/>), checked under
+    /// the SKU's lock; beyond it the result is <see cref="ReservationOutcome.LimitReached"/> and nothing
+    /// changes. Lowering or renewing a hold is always allowed.
+    /// </summary>
+    Task<ReservationResult> ReserveShareAsync(string holder, string sku, int quantity, CancellationToken cancellationToken);
 
     /// <summary>Gives the hold back; releasing twice, or something never held, changes nothing.</summary>
     Task<bool> ReleaseAsync(string holder, string sku, CancellationToken cancellationToken);
@@ -59,4 +70,21 @@ public sealed class ReservationOptions
     public bool Enabled { get; set; } = true;
     public TimeSpan HoldDuration { get; set; } = TimeSpan.FromMinutes(15);
     public int MaxQuantityPerLine { get; set; } = 99;
+
+    /// <summary>
+    /// The share of a SKU's on-hand stock one cart may hold (0.25: a quarter). With it no single
+    /// request can take the last units of a product, while a shopper buying two of a product with
+    /// eight or more on hand never notices it.
+    /// </summary>
+    public decimal MaxShareOfStock { get; set; } = 0.25m;
+
+    /// <summary>
+    /// The most one holder may hold of a SKU with <paramref name="onHand"/> units: its share of the
+    /// stock, rounded down, but never less than 1 nor more than <see cref="MaxQuantityPerLine"/>.
+    /// </summary>
+    public int LimitPerHolder(int onHand) =>
+        (int)Math.Clamp(Math.Floor(Math.Max(onHand, 0) * MaxShareOfStock), 1, MaxQuantityPerLine);
+
+    /// <summary>Whether the share rule keeps a holder below the per-line maximum: the SKU's stock is limited.</summary>
+    public bool IsLimited(int onHand) => LimitPerHolder(onHand) < MaxQuantityPerLine;
 }

@@ -22,6 +22,7 @@ public static class InventoryModule
         services.AddOptions<ReservationOptions>().BindConfiguration("Inventory:Holds")
             .Validate(o => o.HoldDuration > TimeSpan.Zero && o.HoldDuration <= TimeSpan.FromDays(7), "Inventory:Holds:HoldDuration must be between 0 and 7 days.")
             .Validate(o => o.MaxQuantityPerLine is > 0 and <= 10_000, "Inventory:Holds:MaxQuantityPerLine must be between 1 and 10000.")
+            .Validate(o => o.MaxShareOfStock is > 0m and <= 1m, "Inventory:Holds:MaxShareOfStock must be more than 0 and at most 1 (a share of on-hand stock, 0.25 for a quarter).")
             .ValidateOnStart();
         services.AddScoped<IStockReservations, StockReservations>();
         services.AddTransient<ReleaseExpiredHoldsJob>();

@@ -18,7 +18,13 @@ namespace Storefront.Inventory.Reservations;
 internal sealed class StockReservations(InventoryDbContext db, IOptions<ReservationOptions> options, TimeProvider clock, IMemoryCache cache)
     : IStockReservations
 {
-    public async Task<ReservationResult> ReserveAsync(string holder, string sku, int quantity, CancellationToken ct)
+    public Task<ReservationResult> ReserveAsync(string holder, string sku, int quantity, CancellationToken ct) =>
+        ReserveAsync(holder, sku, quantity, withinShare: false, ct);
+
+    public Task<ReservationResult> ReserveShareAsync(string holder, string sku, int quantity, CancellationToken ct) =>
+        ReserveAsync(holder, sku, quantity, withinShare: true, ct);
+
+    private async Task<ReservationResult> ReserveAsync(string holder, string sku, int quantity, bool withinShare, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(holder) || holder.Length > 100 || string.IsNullOrWhiteSpace(sku) || sku.Length > 64)
             return new(ReservationOutcome.Invalid, 0, 0, "Unknown cart or product.");
@@ -36,7 +42,7 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
         {
             try
             {
-                return await ReserveOnceAsync(holder, sku, quantity, ct);
+                return await ReserveOnceAsync(holder, sku, quantity, withinShare, ct);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 3)
             {
@@ -68,7 +74,7 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
     /// outbox event, and commits. The holder's own hold, even if past its expiry, is renewed rather
     /// than swept: its units were never given to anyone else.
     /// </summary>
-    private async Task<ReservationResult> ReserveOnceAsync(string holder, string sku, int quantity, CancellationToken ct)
+    private async Task<ReservationResult> ReserveOnceAsync(string holder, string sku, int quantity, bool withinShare, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await db.Database.OpenConnectionAsync(ct);
@@ -109,6 +115,17 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
 
             var free = onHand - reserved + expiredOthers;
             var delta = quantity - ownQuantity;
+            // The share is taken of on-hand stock read under the SKU's lock, so it is exact however
+            // many carts reserve at once. It answers only when the stock could cover the request:
+            // otherwise "only N left" is the truer answer.
+            var limit = options.Value.LimitPerHolder(onHand);
+            if (withinShare && delta > 0 && delta <= free && quantity > limit)
+            {
+                await RollbackAsync(connection);
+                inTransaction = false;
+                return new(ReservationOutcome.LimitReached, ownQuantity, limit, $"You can hold at most {limit} of this item while stock is limited.")
+                    { Price = price, Limit = limit };
+            }
             if (delta > free || (delta == 0 && ownId is null))
             {
                 await RollbackAsync(connection);

@@ -35,7 +35,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter 
         if (!products.TryGetValue(sku, out var product)) return Problem(back, "That product is not available to buy.");
 
         var id = await shopper.EnsureIdAsync(ct);
-        var result = await carts.AddAsync(id, sku, count, ct);
+        var result = await carts.AddAsync(id, sku, count, shopper.Client, ct);
         if (!result.Succeeded) return Problem(back, result.Message ?? "That could not be added to your cart.");
         TempData[NoticeKey] = count == 1
             ? $"Added “{product.Title}” to your cart."
@@ -48,7 +48,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter 
         if (ParseQuantity(quantity, min: 0) is not { } count) return Problem("/cart", QuantityMessage(0));
         if (await shopper.CurrentIdAsync(ct) is not { } id || string.IsNullOrEmpty(sku))
             return Problem("/cart", "That product is no longer in your cart.");
-        var result = await carts.SetQuantityAsync(id, sku, count, ct);
+        var result = await carts.SetQuantityAsync(id, sku, count, shopper.Client, ct);
         if (!result.Succeeded) return Problem("/cart", result.Message ?? "Your cart could not be changed.");
         TempData[NoticeKey] = count == 0 ? "Removed from your cart." : "Your cart has been updated.";
         return LocalRedirect("/cart");
