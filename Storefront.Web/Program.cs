@@ -18,8 +18,9 @@ builder.Services.AddCartModule(builder.Configuration);
 builder.Services.AddCheckoutModule(builder.Configuration);
 builder.Services.AddSearchModule(builder.Configuration);
 builder.Services.AddScoped<CatalogSeeder>();
+builder.Services.AddStorefrontRateLimits();
 builder.Services.AddProblemDetails();
-builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy));
+builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits());
 
 var app = builder.Build();
 
@@ -41,6 +42,7 @@ app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatus
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
 app.UseStaticFiles();
 app.UseRouting();
+app.UseStorefrontRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 
