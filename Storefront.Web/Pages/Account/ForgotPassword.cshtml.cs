@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
+using StackExchange.Redis;
 using Storefront.BuildingBlocks.Email;
 using Storefront.Web.Identity;
 
 namespace Storefront.Web.Pages.Account;
 
-public sealed class ForgotPasswordModel(UserManager<StoreUser> users, IEmailSender email) : PageModel
+public sealed class ForgotPasswordModel(UserManager<StoreUser> users, IEmailSender email, IConnectionMultiplexer redis,
+    IConfiguration configuration) : PageModel
 {
     [BindProperty, Required(ErrorMessage = "Enter your e-mail address."), EmailAddress(ErrorMessage = "Enter a valid e-mail address."), StringLength(256)]
     public string Email { get; set; } = "";
@@ -28,6 +30,12 @@ public sealed class ForgotPasswordModel(UserManager<StoreUser> users, IEmailSend
         Sent = true;
         var user = await users.FindByEmailAsync(Email.Trim());
         if (user?.Email is null) return Page();
+        // At most a few reset e-mails per account per hour, whoever asks: the form must not be a
+        // way to flood someone's inbox. The answer stays the same.
+        var key = $"account:reset-mails:{user.Id}";
+        var sent = await redis.GetDatabase().StringIncrementAsync(key);
+        if (sent == 1) await redis.GetDatabase().KeyExpireAsync(key, TimeSpan.FromHours(1));
+        if (sent > configuration.GetValue("Accounts:ResetMailsPerHour", 3)) return Page();
         var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
         var link = $"{Request.Scheme}://{Request.Host}/account/reset-password?email={Uri.EscapeDataString(user.Email)}&token={token}";
         await email.SendAsync(new EmailMessage(user.Email, "Reset your Storefront password",
