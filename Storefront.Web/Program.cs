@@ -19,8 +19,9 @@ builder.Services.AddCartModule(builder.Configuration);
 builder.Services.AddCheckoutModule(builder.Configuration);
 builder.Services.AddSearchModule(builder.Configuration);
 builder.Services.AddScoped<CatalogSeeder>();
+builder.Services.AddStorefrontRateLimits();
 builder.Services.AddProblemDetails();
-builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy));
+builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits());
 
 var app = builder.Build();
 
@@ -33,11 +34,13 @@ app.Services.UseCheckoutJobs();
 app.Services.UseSearchJobs();
 
 app.UseStorefrontWebSecurity();
+app.UseSecurityHeaders();
 // JSON endpoints answer with RFC 7807 problems; pages get the friendly error page.
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
 app.UseStaticFiles();
 app.UseRouting();
+app.UseStorefrontRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 

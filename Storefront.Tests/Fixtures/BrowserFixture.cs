@@ -12,6 +12,9 @@ public sealed class BrowserFixture : StoreFixture
 
     public IBrowser Browser { get; private set; } = default!;
 
+    /// <summary>Every Content-Security-Policy violation any page of this fixture reported in its console.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
+
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
 
     protected override bool RealPort => true;
@@ -40,7 +43,12 @@ public sealed class BrowserFixture : StoreFixture
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) CspViolations.Enqueue($"{page.Url}: {message.Text}");
+        };
+        return page;
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>

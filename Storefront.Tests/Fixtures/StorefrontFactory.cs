@@ -21,6 +21,9 @@ public sealed class StorefrontFactory(string postgres, string redis, IReadOnlyDi
         builder.UseSetting("Hangfire:ServerEnabled", "false");
         builder.UseSetting("Outbox:PollInterval", "00:00:00.050");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // The suite drives the store from one in-process client with no client address, much faster
+        // than a person: real limits would stop it. Rate-limit tests set their own low limits.
+        foreach (var policy in Storefront.Web.Infrastructure.RateLimits.Names) builder.UseSetting($"RateLimits:{policy}:PermitLimit", "1000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         if (services is not null) builder.ConfigureServices(services);
     }

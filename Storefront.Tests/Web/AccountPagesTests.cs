@@ -1,11 +1,38 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Storefront.Tests.Fixtures;
+using Storefront.Web.Identity;
 
 namespace Storefront.Tests.Web;
 
-public sealed partial class AccountPagesTests(StoreFixture store) : IClassFixture<StoreFixture>
+/// <summary>Counts password hash checks, to show a sign-in does the hashing work whatever the account state.</summary>
+public sealed class CountingPasswordHasher : IPasswordHasher<StoreUser>
+{
+    private readonly PasswordHasher<StoreUser> _inner = new();
+    private int _verifications;
+
+    public int Verifications => Volatile.Read(ref _verifications);
+
+    public string HashPassword(StoreUser user, string password) => _inner.HashPassword(user, password);
+
+    public PasswordVerificationResult VerifyHashedPassword(StoreUser user, string hashedPassword, string providedPassword)
+    {
+        Interlocked.Increment(ref _verifications);
+        return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+    }
+}
+
+public sealed class AccountStoreFixture : StoreFixture
+{
+    public CountingPasswordHasher Hasher { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IPasswordHasher<StoreUser>>(Hasher);
+}
+
+public sealed partial class AccountPagesTests(AccountStoreFixture store) : IClassFixture<AccountStoreFixture>
 {
     public static async Task<HttpResponseMessage> RegisterAsync(HttpClient client, string email, string password,
         string? confirm = null, string name = "Sam Shopper")
@@ -119,23 +146,78 @@ public sealed partial class AccountPagesTests(StoreFixture store) : IClassFixtur
         Assert.Contains("This reset link is not valid or has expired.", await store.Client().GetStringAsync("/account/reset-password"), StringComparison.Ordinal);
     }
 
+    private async Task<string> SignInMessageAsync(HttpClient client, string email, string password)
+    {
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/account/login"));
+        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = email, ["Input.Password"] = password, ["__RequestVerificationToken"] = token,
+        }));
+        return (await Html.ParseAsync(await response.Content.ReadAsStringAsync())).QuerySelector("[role=alert]")?.TextContent ?? "";
+    }
+
+    private const string Mismatch = "That e-mail and password do not match an account.";
+
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
+    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one_without_saying_so()
     {
         var email = NewEmail();
         await RegisterAsync(store.Client(), email, "Right-Password-1");
         var client = store.Client();
-        string last = "";
-        foreach (var password in Enumerable.Repeat("Wrong-Password-1", 5).Append("Right-Password-1"))
+        for (var i = 0; i < 5; i++) Assert.Equal(Mismatch, await SignInMessageAsync(client, email, "Wrong-Password-1"));
+        // Locked: the right password is refused too, with the very answer a wrong one gets, and
+        // the password is still checked so the refusal takes as long.
+        var before = store.Hasher.Verifications;
+        Assert.Equal(Mismatch, await SignInMessageAsync(client, email, "Right-Password-1"));
+        Assert.Equal(1, store.Hasher.Verifications - before);
+    }
+
+    [Fact]
+    public async Task Signing_in_to_an_unknown_address_answers_like_a_wrong_password_after_the_same_hashing_work()
+    {
+        var email = NewEmail();
+        await RegisterAsync(store.Client(), email, "Known-Password-1");
+        var client = store.Client();
+
+        var before = store.Hasher.Verifications;
+        var known = await SignInMessageAsync(client, email, "Wrong-Password-1");
+        var afterKnown = store.Hasher.Verifications;
+        var unknown = await SignInMessageAsync(client, NewEmail(), "Wrong-Password-1");
+        var afterUnknown = store.Hasher.Verifications;
+
+        Assert.Equal(Mismatch, known);
+        Assert.Equal(known, unknown);
+        Assert.Equal(1, afterKnown - before);
+        Assert.Equal(1, afterUnknown - afterKnown);
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_never_lock_the_merchant_out()
+    {
+        var client = store.Client();
+        for (var i = 0; i < 8; i++) Assert.Equal(Mismatch, await SignInMessageAsync(client, AdminBootstrapper.DemoEmail, $"Not-The-Password-{i}"));
+        await StoreFixture.SignInAsync(store.Client(), AdminBootstrapper.DemoEmail, AdminBootstrapper.DemoPassword);
+    }
+
+    [Fact]
+    public async Task Reset_emails_stop_after_three_an_hour_for_one_account_and_the_answer_never_changes()
+    {
+        var email = NewEmail();
+        await RegisterAsync(store.Client(), email, "Flooded-Password-1");
+        var client = store.Client();
+        var answers = new List<string>();
+        for (var i = 0; i < 5; i++)
         {
-            var token = Html.AntiforgeryToken(await client.GetStringAsync("/account/login"));
-            var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            var token = Html.AntiforgeryToken(await client.GetStringAsync("/account/forgot-password"));
+            var sent = await client.PostAsync("/account/forgot-password", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["Input.Email"] = email, ["Input.Password"] = password, ["__RequestVerificationToken"] = token,
+                ["Email"] = email, ["__RequestVerificationToken"] = token,
             }));
-            last = (await Html.ParseAsync(await response.Content.ReadAsStringAsync())).QuerySelector("[role=alert]")?.TextContent ?? "";
+            answers.Add((await Html.ParseAsync(await sent.Content.ReadAsStringAsync())).QuerySelector("main")!.TextContent);
         }
-        Assert.Equal("Too many failed attempts. This account is locked for 15 minutes.", last);
+        Assert.Single(answers.Distinct());
+        Assert.Contains("If an account exists for that address", answers[0], StringComparison.Ordinal);
+        Assert.Equal(3, MailFor(email).Count(m => m.Contains("Reset your Storefront password", StringComparison.Ordinal)));
     }
 
     [Fact]

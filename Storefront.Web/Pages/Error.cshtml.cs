@@ -14,6 +14,14 @@ public sealed class ErrorModel : PageModel
 
     public void OnPost(int? code) => Describe(code);
 
+    /// <summary>A 429 carries Retry-After (seconds); say how long that is in words.</summary>
+    private string RetryMessage()
+    {
+        var seconds = int.TryParse(Response.Headers.RetryAfter, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 60;
+        var wait = seconds <= 90 ? "a minute" : $"{(seconds + 59) / 60} minutes";
+        return $"We received a lot of requests from your connection in a short time. Please wait {wait} and try again.";
+    }
+
     private void Describe(int? code)
     {
         // Keep the original status: a missing product stays a 404 for browsers and crawlers.
@@ -24,6 +32,7 @@ public sealed class ErrorModel : PageModel
             404 => ("Page not found", "We could not find that page. The product or category may have moved or been removed."),
             400 => ("That request did not look right", "Please go back and try again."),
             403 => ("Not allowed", "Your account cannot open this page."),
+            429 => ("Please wait a moment", RetryMessage()),
             _ => (Heading, Message),
         };
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Storefront.Cart.Contracts;
+using Storefront.Web.Infrastructure;
 
 namespace Storefront.Web.Shopping;
 
@@ -32,7 +33,7 @@ internal static class CartApi
             if (body.Quantity is not { } quantity) return Invalid("quantity", "Give a quantity of 1 or more.");
             var id = await shopper.EnsureIdAsync(ct);
             return await AnswerAsync(await carts.AddAsync(id, body.Sku, quantity, shopper.Client, ct), id, carts, ct);
-        });
+        }).RequireRateLimiting(RateLimits.CartWrites);
 
         group.MapPut("/lines/{sku}", async (string sku, HttpContext http, ShopperCart shopper, ICarts carts, CancellationToken ct) =>
         {
@@ -41,12 +42,13 @@ internal static class CartApi
             if (body!.Quantity is not { } quantity) return Invalid("quantity", "Give a quantity of 0 or more.");
             if (await shopper.CurrentIdAsync(ct) is not { } id) return NotInCart();
             return await AnswerAsync(await carts.SetQuantityAsync(id, sku, quantity, shopper.Client, ct), id, carts, ct);
-        });
+        }).RequireRateLimiting(RateLimits.CartWrites);
 
         group.MapDelete("/lines/{sku}", async (string sku, ShopperCart shopper, ICarts carts, CancellationToken ct) =>
             await shopper.CurrentIdAsync(ct) is { } id
                 ? await AnswerAsync(await carts.RemoveAsync(id, sku, ct), id, carts, ct)
-                : NotInCart());
+                : NotInCart())
+            .RequireRateLimiting(RateLimits.CartWrites);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Storefront.Search.Contracts;
+using Storefront.Web.Infrastructure;
 
 namespace Storefront.Web.Shopping;
 
@@ -8,7 +9,8 @@ internal static class SearchApi
     public static WebApplication MapSearchApi(this WebApplication app)
     {
         app.MapGet("/api/search/suggest", async (string? q, ISearch search, CancellationToken ct) =>
-            TypedResults.Ok((await search.SuggestAsync(q, ct)).Select(s => new { kind = s.Kind.ToString().ToLowerInvariant(), label = s.Label, url = s.Url })));
+            TypedResults.Ok((await search.SuggestAsync(q, ct)).Select(s => new { kind = s.Kind.ToString().ToLowerInvariant(), label = s.Label, url = s.Url })))
+            .RequireRateLimiting(RateLimits.Suggest);
         // POST /api/search/click (form: product=<id>): a shopper opened a result; sent by the results page as a beacon.
         app.MapPost("/api/search/click", async (HttpContext http, ISearchSignals signals, CancellationToken ct) =>
         {
@@ -17,7 +19,7 @@ internal static class SearchApi
                 return Results.Problem(title: "Which product was clicked?", detail: "Send the product id in the form field \"product\".", statusCode: 400);
             await signals.ClickedAsync(Visitor.Of(http, create: true)!, product, ct);
             return Results.NoContent();
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireRateLimiting(RateLimits.SearchClick);
         return app;
     }
 }

@@ -51,8 +51,16 @@ internal sealed class Pricing(ICarts carts, ICatalogQueries catalog, IPricesAndS
             _ => postal.Length is >= 3 and <= 10,
         };
         if (!postalOk) errors["PostalCode"] = "Enter a valid postal code for the country.";
-        if (country is "US" or "CA" && (Blank(a.Region) || a.Region.Trim().Length != 2))
-            errors["Region"] = "Enter the two-letter state or province code.";
+        if (PostalRegions.HasRegions(country))
+        {
+            // Tax is looked up by region: a made-up code must be refused, not quoted without tax.
+            var region = (a.Region ?? "").Trim().ToUpperInvariant();
+            if (region.Length != 2) errors["Region"] = "Enter the two-letter state or province code.";
+            else if (!PostalRegions.IsKnownRegion(country, region))
+                errors["Region"] = country == "US" ? "Enter a US state code, such as NY or CA." : "Enter a Canadian province code, such as ON or BC.";
+            else if (postalOk && !PostalRegions.PostalCodeMatchesRegion(country, region, postal))
+                errors["PostalCode"] = country == "US" ? "This ZIP code is not in the state you entered." : "This postal code is not in the province you entered.";
+        }
         return errors;
     }
 

@@ -7,8 +7,15 @@ using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Pages.Account;
 
-public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<StoreUser> users, CartMerge cartMerge) : PageModel
+public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<StoreUser> users, IPasswordHasher<StoreUser> hasher,
+    CartMerge cartMerge) : PageModel
 {
+    public const string Mismatch = "That e-mail and password do not match an account.";
+
+    // A hash of nothing in particular, checked when there is no account (or it is locked), so the
+    // answer takes as long as a real wrong password and cannot tell who has an account.
+    private static string? s_standInHash;
+
     public sealed record InputModel
     {
         [Required(ErrorMessage = "Enter your e-mail address."), EmailAddress(ErrorMessage = "Enter a valid e-mail address."), StringLength(256)]
@@ -31,16 +38,32 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<Stor
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.IsValid) return Page();
-        var result = await signIn.PasswordSignInAsync(Input.Email, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        var user = await users.FindByEmailAsync(Input.Email.Trim());
+        if (user is null)
+        {
+            SpendHashingTime(new StoreUser(), null);
+            Error = Mismatch;
+            return Page();
+        }
+        // Merchants are never locked by failed attempts: anyone could otherwise shut the merchant
+        // out with a few wrong passwords. The per-address rate limit slows guessing instead.
+        var merchant = await users.IsInRoleAsync(user, Roles.Admin);
+        var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: !merchant);
         if (result.Succeeded)
         {
-            var user = await users.FindByEmailAsync(Input.Email);
-            await cartMerge.SignedInAsync(user!.Id, TempData, HttpContext.RequestAborted);
+            await cartMerge.SignedInAsync(user.Id, TempData, HttpContext.RequestAborted);
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
         }
-        Error = result.IsLockedOut
-            ? "Too many failed attempts. This account is locked for 15 minutes."
-            : "That e-mail and password do not match an account.";
+        // A locked account is refused before its password is checked: check it anyway, and say
+        // the same as for a wrong password, so a lock does not reveal that the account exists.
+        if (result.IsLockedOut) SpendHashingTime(user, user.PasswordHash);
+        Error = Mismatch;
         return Page();
+    }
+
+    private void SpendHashingTime(StoreUser user, string? hash)
+    {
+        var standIn = s_standInHash ??= hasher.HashPassword(user, Guid.NewGuid().ToString());
+        hasher.VerifyHashedPassword(user, hash ?? standIn, Input.Password);
     }
 }
