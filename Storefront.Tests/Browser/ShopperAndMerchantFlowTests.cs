@@ -168,7 +168,7 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
 
         await Expect(shopper.Locator("#order-status")).ToHaveTextAsync("Paid");
         var number = (await shopper.Locator("h1").TextContentAsync())!.Replace("Order ", "", StringComparison.Ordinal);
-        Assert.Matches("^SF-\\d+$", number);
+        Assert.Matches("^SF-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$", number);
         await Expect(shopper.Locator(".cart-count")).ToHaveTextAsync("0");
         await BrowserFixture.ScreenshotAsync(shopper, "order-placed");
 

@@ -41,6 +41,9 @@ internal static class IdentitySetup
         services.AddScoped<Shopping.ShopperCart>();
         services.AddScoped<Shopping.CartPresenter>();
         services.AddScoped<Shopping.CartMerge>();
+        services.AddOptions<Shopping.OrderLinkOptions>().BindConfiguration("Orders")
+            .Validate(o => o.LinkLifetime > TimeSpan.Zero && o.LinkLifetime <= TimeSpan.FromDays(365), "Orders:LinkLifetime must be between a moment and 365 days.")
+            .ValidateOnStart();
         services.AddSingleton<Shopping.OrderAccess>();
         return services;
     }

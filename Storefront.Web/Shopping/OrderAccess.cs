@@ -1,31 +1,51 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 using Storefront.Checkout.Contracts;
 
 namespace Storefront.Web.Shopping;
 
+public sealed class OrderLinkOptions
+{
+    /// <summary>How long a guest's order link (its key) works; tracking the order again gives a new one.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(30);
+}
+
 /// <summary>
 /// Who may see an order: the account that placed it, a merchant, or whoever holds its key — a
-/// signed token of the order number and e-mail, given after a guest checkout and in e-mails.
+/// signed, expiring token of the order number, e-mail and link version, given after a guest
+/// checkout and after tracking. Revoking the order's links raises the version, so every key made
+/// before stops working.
 /// </summary>
-public sealed class OrderAccess(IDataProtectionProvider protection)
+public sealed class OrderAccess(IDataProtectionProvider protection, IOptions<OrderLinkOptions> options, TimeProvider clock)
 {
-    private readonly IDataProtector protector = protection.CreateProtector("Storefront.Orders.Key.v1");
+    private readonly ITimeLimitedDataProtector protector = protection.CreateProtector("Storefront.Orders.Key.v2").ToTimeLimitedDataProtector();
 
-    public string KeyFor(string number, string email) => protector.Protect($"{number}|{email.ToUpperInvariant()}");
+    public string KeyFor(string number, string email, int linkVersion) =>
+        protector.Protect(Payload(number, email, linkVersion), clock.GetUtcNow() + options.Value.LinkLifetime);
 
-    public bool MayView(ClaimsPrincipal user, OrderView order, string? key)
+    public string KeyFor(OrderView order) => KeyFor(order.Number, order.Email, order.LinkVersion);
+
+    public bool MayView(ClaimsPrincipal user, OrderView order, string? key) =>
+        user.IsInRole(Identity.Roles.Admin)
+        || order.UserId is not null && order.UserId == user.FindFirstValue(ClaimTypes.NameIdentifier)
+        || HoldsKey(order, key);
+
+    /// <summary>True for a key of this order that has not expired or been revoked.</summary>
+    public bool HoldsKey(OrderView order, string? key)
     {
-        if (user.IsInRole(Identity.Roles.Admin)) return true;
-        if (order.UserId is not null && order.UserId == user.FindFirstValue(ClaimTypes.NameIdentifier)) return true;
-        if (string.IsNullOrEmpty(key)) return false;
+        if (string.IsNullOrEmpty(key) || key.Length > 1000) return false;
         try
         {
-            return protector.Unprotect(key) == $"{order.Number}|{order.Email.ToUpperInvariant()}";
+            return protector.Unprotect(key) == Payload(order.Number, order.Email, order.LinkVersion);
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
+            // Altered, made up, expired, or protected with a key this store no longer has.
             return false;
         }
     }
+
+    private static string Payload(string number, string email, int linkVersion) =>
+        $"{number}|{email.Trim().ToUpperInvariant()}|{linkVersion}";
 }

@@ -21,7 +21,7 @@ public sealed record OrderView(
     Guid Id, string Number, string? UserId, string Email, string Status, Address ShippingAddress, string ShippingMethod,
     IReadOnlyList<OrderLineView> Lines, Money Subtotal, Money Shipping, Money Tax, Money Total, Money Refunded,
     string? PaymentId, string? Carrier, string? TrackingNumber, DateTimeOffset PlacedAt, IReadOnlyList<OrderStatusView> Timeline,
-    string RefundState, OrderActions Actions)
+    string RefundState, OrderActions Actions, int LinkVersion = 0)
 {
     /// <summary>The status as a shopper reads it, such as "Shipped · partially refunded".</summary>
     public string Display => RefundState switch
@@ -43,6 +43,12 @@ public interface IOrders
     Task<OrderView?> TrackAsync(string number, string email, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<OrderSummary>> ForUserAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes every link to the order given out so far stop working (a link shared by mistake); the
+    /// shopper can get a new one by tracking the order with its number and e-mail address.
+    /// </summary>
+    Task<bool> RevokeLinksAsync(string number, CancellationToken cancellationToken);
 
     /// <summary>Attaches a guest order to the account just made for it; false when it already belongs to one.</summary>
     Task<bool> ClaimAsync(string number, string userId, CancellationToken cancellationToken);

@@ -24,7 +24,6 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
     {
         modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.AddOutbox();
-        modelBuilder.HasSequence<long>("order_number_seq").StartsAt(100_001);
 
         modelBuilder.Entity<CheckoutRecord>(e =>
         {

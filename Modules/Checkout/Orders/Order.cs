@@ -35,6 +35,21 @@ internal static class OrderStatus
     public static string? NextOf(string status) => Moves.TryGetValue(status, out var next) ? next.FirstOrDefault(s => s != Cancelled) : null;
 }
 
+/// <summary>
+/// Order numbers: "SF-" and twelve characters from 32 that cannot be misread (no 0/O, 1/I), in
+/// groups of four — 60 random bits, so nobody finds an order by counting or guessing.
+/// </summary>
+internal static class OrderNumbers
+{
+    private const string Alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+    public static string New()
+    {
+        var chars = System.Security.Cryptography.RandomNumberGenerator.GetItems<char>(Alphabet, 12);
+        return $"SF-{new string(chars, 0, 4)}-{new string(chars, 4, 4)}-{new string(chars, 8, 4)}";
+    }
+}
+
 /// <summary>How much of an order's payment has been given back.</summary>
 internal static class RefundState
 {
@@ -67,6 +82,8 @@ internal sealed class Order
     public string? PaymentId { get; set; }
     public string? Carrier { get; set; }
     public string? TrackingNumber { get; set; }
+    /// <summary>Grows when the shopper or the merchant revokes the order's links: links made before stop working.</summary>
+    public int LinkVersion { get; set; }
     /// <summary>Cancelled, but its stock is not yet back (a cancellation whose side effects did not all finish).</summary>
     public bool RestockPending { get; set; }
     public DateTimeOffset PlacedAt { get; set; }

@@ -36,6 +36,10 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
             .Select(o => new OrderSummary(o.Number, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt))
             .ToListAsync(ct);
 
+    public async Task<bool> RevokeLinksAsync(string number, CancellationToken ct) =>
+        Normalize(number) is { } normalized
+        && await db.Orders.Where(o => o.Number == normalized).ExecuteUpdateAsync(u => u.SetProperty(o => o.LinkVersion, o => o.LinkVersion + 1), ct) == 1;
+
     public async Task<bool> ClaimAsync(string number, string userId, CancellationToken ct)
     {
         if (Normalize(number) is not { } normalized) return false;
@@ -55,7 +59,7 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
             o.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineView(l.Sku, l.Title, M(l.UnitPrice), l.Quantity)).ToList(),
             M(o.Subtotal), M(o.ShippingCost), M(o.Tax), M(o.Total), M(o.Refunded), o.PaymentId, o.Carrier, o.TrackingNumber, o.PlacedAt,
             o.History.OrderBy(h => h.Id).Select(h => new OrderStatusView(h.Status, h.At, h.Note, withActors ? h.Actor : null)).ToList(),
-            o.RefundState, actions);
+            o.RefundState, actions, o.LinkVersion);
     }
 }
 

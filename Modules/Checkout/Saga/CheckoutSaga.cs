@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -292,10 +291,9 @@ internal sealed partial class CheckoutSaga(
         if (order is null)
         {
             var now = clock.GetUtcNow();
-            var number = await NextOrderNumberAsync(ct);
             order = new Order
             {
-                Id = Guid.CreateVersion7(now), Number = "SF-" + number.ToString(CultureInfo.InvariantCulture), CheckoutId = saga.Id,
+                Id = Guid.CreateVersion7(now), Number = OrderNumbers.New(), CheckoutId = saga.Id,
                 UserId = saga.UserId, Email = saga.Email, Status = OrderStatus.Paid, ShippingAddress = saga.ShippingAddress,
                 ShippingMethod = saga.ShippingMethod, Subtotal = saga.Subtotal, ShippingCost = saga.ShippingCost, Tax = saga.Tax,
                 Total = saga.Total, Currency = saga.Currency, PaymentId = saga.PaymentId, PlacedAt = now, UpdatedAt = now,
@@ -310,21 +308,6 @@ internal sealed partial class CheckoutSaga(
         }
         (saga.OrderId, saga.OrderNumber, saga.State) = (order.Id, order.Number, CheckoutState.OrderCreated);
         await StepAsync(saga, "order", "created", order.Number, ct); // one SaveChanges: the order and the saga together
-    }
-
-    private async Task<long> NextOrderNumberAsync(CancellationToken ct)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = new NpgsqlCommand("SELECT nextval('checkout.order_number_seq')", connection);
-            return (long)(await command.ExecuteScalarAsync(ct))!;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 
     private async Task CommitStockAsync(CheckoutRecord saga, CancellationToken ct)

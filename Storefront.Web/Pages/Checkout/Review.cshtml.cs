@@ -51,7 +51,8 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
         if (result.Succeeded)
         {
             TempData.Remove(IndexModel.DraftKey);
-            return Redirect($"/orders/{result.OrderNumber}?key={Uri.EscapeDataString(access.KeyFor(result.OrderNumber!, (Form.Email ?? "").Trim()))}");
+            // A new order's links are at their first version.
+            return RedirectToPage("/Orders/Order", new { number = result.OrderNumber, key = access.KeyFor(result.OrderNumber!, (Form.Email ?? "").Trim(), linkVersion: 0) });
         }
         if (result.Outcome == CheckoutOutcome.CartEmpty)
         {

@@ -30,6 +30,6 @@ public sealed class TrackModel(IOrders orders, OrderAccess access) : PageModel
             Problem = "We found no order with that number and e-mail address. Check both and try again.";
             return Page();
         }
-        return Redirect($"/orders/{order.Number}?key={Uri.EscapeDataString(access.KeyFor(order.Number, order.Email))}");
+        return RedirectToPage("/Orders/Order", new { number = order.Number, key = access.KeyFor(order) });
     }
 }

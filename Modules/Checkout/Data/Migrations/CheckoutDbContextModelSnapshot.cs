@@ -23,9 +23,6 @@ namespace Storefront.Checkout.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.HasSequence("order_number_seq")
-                .StartsAt(100001L);
-
             modelBuilder.Entity("Storefront.BuildingBlocks.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -136,6 +133,10 @@ namespace Storefront.Checkout.Data.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("email");
+
+                    b.Property<int>("LinkVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("link_version");
 
                     b.Property<string>("Number")
                         .IsRequired()

@@ -5,7 +5,7 @@ using Storefront.Checkout.Contracts;
 
 namespace Storefront.Web.Areas.Admin.Pages.Orders;
 
-public sealed class DetailModel(IOrderAdmin admin) : PageModel
+public sealed class DetailModel(IOrderAdmin admin, IOrders orders) : PageModel
 {
     public OrderView Order { get; private set; } = default!;
 
@@ -29,6 +29,11 @@ public sealed class DetailModel(IOrderAdmin admin) : PageModel
         Done(number, decimal.TryParse(amount, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
             ? await admin.RefundAsync(number, requestId, value, Actor, ct)
             : new OrderChangeResult(false, "Enter an amount of money, such as 12.50.", "Amount"));
+
+    public async Task<IActionResult> OnPostRevokeLinksAsync(string number, CancellationToken ct) =>
+        Done(number, await orders.RevokeLinksAsync(number, ct)
+            ? new OrderChangeResult(true, "Every link to this order given out so far has stopped working.")
+            : new OrderChangeResult(false, "There is no such order."));
 
     private string Actor => User.Identity?.Name ?? "admin";
 
