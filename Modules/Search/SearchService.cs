@@ -18,7 +18,9 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
     public async Task<SearchPage> SearchAsync(ShopperSearch search, CancellationToken ct)
     {
         var (_, _, vocabulary) = await VocabularyAsync(ct);
-        var parsed = QueryParser.Parse(search.Query, vocabulary);
+        var limits = options.Value.Limits;
+        var typed = search.Query is { } q && q.Length > limits.MaxQueryLength ? q[..limits.MaxQueryLength] : search.Query;
+        var parsed = QueryParser.Parse(typed, vocabulary);
         var request = new SearchRequest(parsed.Text,
             search.Brand ?? parsed.Brand, search.Category,
             search.MinPrice ?? parsed.MinPrice, search.MaxPrice ?? parsed.MaxPrice,
@@ -26,6 +28,7 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
             Math.Clamp(search.Page, 1, 100), options.Value.PageSize)
         {
             PopularityWeight = options.Value.Ranking.PopularityWeight,
+            Limits = limits,
             Boosts = search.Sort == SearchSort.Relevance ? await history.BoostsAsync(search.Visitor, ct) : [],
         };
         if (search.Category is null && parsed.CategorySlug is { } likely)
