@@ -154,5 +154,8 @@ public sealed class CatalogPagesTests(DemoStoreFixture store) : IClassFixture<De
         Assert.Contains("<svg", await svg.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/media/demo/..%2f..%2fetc/1/1.svg")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/media/uploads/..%2fappsettings.json")).StatusCode);
+        // An empty word in the kind ("a--b", a leading or trailing dash) names no picture.
+        foreach (var kind in new[] { "-", "a--b", "-headphones", "headphones-" })
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/media/demo/{kind}/200/1.svg")).StatusCode);
     }
 }
