@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Search.Contracts;
 
@@ -12,7 +13,7 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
     public Dictionary<string, string> CategoryNames { get; } = new(StringComparer.Ordinal);
 
     public async Task OnGetAsync(string? q, string? brand, string? category, string? min, string? max, int? rating, bool? instock,
-        string? sort, int? page, CancellationToken ct)
+        string? sort, [FromQuery(Name = "page")] int? page, CancellationToken ct)
     {
         var order = sort switch
         {

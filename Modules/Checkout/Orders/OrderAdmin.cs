@@ -25,8 +25,9 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         if (q.MinTotal is { } min) orders = orders.Where(o => o.Total >= min);
         if (q.MaxTotal is { } max) orders = orders.Where(o => o.Total <= max);
         var size = Math.Clamp(q.PageSize, 1, 100);
-        var page = Math.Max(1, q.Page);
         var total = await orders.LongCountAsync(ct);
+        // Past the last page is the last page; (page - 1) × size of a huge page would overflow.
+        var page = (int)Math.Clamp(q.Page, 1L, Math.Max(1L, (total + size - 1) / size));
         var rows = await orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip((page - 1) * size).Take(size)
             .Select(o => new AdminOrderRow(o.Number, o.Email, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt))
             .ToListAsync(ct);
