@@ -42,6 +42,7 @@ internal static class IdentitySetup
         services.AddScoped<Shopping.CartPresenter>();
         services.AddScoped<Shopping.CartMerge>();
         services.AddSingleton<Shopping.OrderAccess>();
+        services.AddSingleton<Shopping.SearchClicks>();
         return services;
     }
 }
