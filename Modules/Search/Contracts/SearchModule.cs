@@ -31,6 +31,7 @@ public static class SearchModule
             .Validate(o => o.Limits.MaxTypoWordLength is >= 4 and <= 64, "Search:Limits:MaxTypoWordLength must be between 4 and 64.")
             .Validate(o => o.Limits.MaxExpansions is >= 1 and <= 1000, "Search:Limits:MaxExpansions must be between 1 and 1000.")
             .Validate(o => o.Limits.DidYouMeanMaxWords >= 0 && o.Limits.DidYouMeanMaxWords <= o.Limits.MaxWords, "Search:Limits:DidYouMeanMaxWords must be between 0 and MaxWords.")
+            .Validate(o => o.Ranking.ClicksPerVisitorPerDay is >= 0 and <= 10_000, "Search:Ranking:ClicksPerVisitorPerDay must be between 0 and 10000.")
             .Validate(o => o.TypoCache.MaxEntries is >= 0 and <= 100_000 && o.TypoCache.MaxCharacters is >= 0 and <= 1_000_000,
                 "Search:TypoCache:MaxEntries must be between 0 and 100000 and MaxCharacters between 0 and 1000000.")
             .ValidateOnStart();
