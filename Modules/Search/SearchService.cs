@@ -18,7 +18,9 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
     public async Task<SearchPage> SearchAsync(ShopperSearch search, CancellationToken ct)
     {
         var (_, _, vocabulary) = await VocabularyAsync(ct);
-        var parsed = QueryParser.Parse(search.Query, vocabulary);
+        var limits = options.Value.Limits;
+        var typed = search.Query is { } q && q.Length > limits.MaxQueryLength ? q[..limits.MaxQueryLength] : search.Query;
+        var parsed = QueryParser.Parse(typed, vocabulary);
         var request = new SearchRequest(parsed.Text,
             search.Brand ?? parsed.Brand, search.Category,
             search.MinPrice ?? parsed.MinPrice, search.MaxPrice ?? parsed.MaxPrice,
@@ -26,14 +28,24 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
             Math.Clamp(search.Page, 1, 100), options.Value.PageSize)
         {
             PopularityWeight = options.Value.Ranking.PopularityWeight,
+            Limits = limits,
             Boosts = search.Sort == SearchSort.Relevance ? await history.BoostsAsync(search.Visitor, ct) : [],
         };
+        var (applied, result) = (request, (SearchResult?)null);
         if (search.Category is null && parsed.CategorySlug is { } likely)
         {
             var narrowed = await engine.SearchAsync(request with { Category = likely }, ct);
-            if (narrowed.Total > 0) return new SearchPage(search, parsed, request with { Category = likely }, narrowed, options.Value.PageSize);
+            if (narrowed.Total > 0) (applied, result) = (request with { Category = likely }, narrowed);
         }
-        return new SearchPage(search, parsed, request, await ResultAsync(request, ct), options.Value.PageSize);
+        result ??= await ResultAsync(applied, ct);
+        // A page past the end (an old link, or a made-up number) shows the last page.
+        if (result.Hits.Count == 0 && result.Total > 0 && applied.Page > 1)
+        {
+            var last = (int)Math.Clamp((result.Total + applied.PageSize - 1) / applied.PageSize, 1, 100);
+            applied = applied with { Page = last };
+            result = await ResultAsync(applied, ct);
+        }
+        return new SearchPage(search with { Page = applied.Page }, parsed, applied, result, options.Value.PageSize);
     }
 
     /// <summary>

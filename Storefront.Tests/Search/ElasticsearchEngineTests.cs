@@ -190,6 +190,24 @@ public sealed class ElasticsearchEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sixteen_long_words_send_fuzzy_clauses_for_a_few_words_only_and_no_term_suggester()
+    {
+        using var indexes = await BuiltAsync();
+        var limits = QueryLimits.Default;
+        var result = await indexes.SearchAsync(new Storefront.Search.Contracts.SearchRequest(SearchEngineBehaviourTests.SixteenUnknownLongWords(3)), default);
+        var body = LastSearch();
+        var words = body["query"]!["bool"]!["must"]![0]!["bool"]!["must"]!.AsArray();
+        Assert.Equal(16, words.Count);
+        var fuzzy = words.Select(w => w!["bool"]!["should"]!.AsArray().Select(c => c!["match"]!.AsObject().Single().Value!)
+            .Where(m => m["fuzziness"] is not null).ToList()).ToList();
+        Assert.Equal(limits.MaxTypoWords, fuzzy.Count(f => f.Count > 0));
+        Assert.All(fuzzy.Skip(limits.MaxTypoWords), f => Assert.Empty(f));
+        Assert.True(fuzzy.SelectMany(f => f).Sum(m => (int)m["max_expansions"]!) <= limits.MaxExpansions);
+        Assert.Null(body["suggest"]);
+        Assert.Equal((16, limits.MaxTypoWords, true), (result.Work.Words, result.Work.TypoWords, result.Work.DidYouMeanSkipped));
+    }
+
+    [Fact]
     public async Task Hits_totals_facets_and_highlights_are_read_from_the_answer()
     {
         using var indexes = await BuiltAsync();

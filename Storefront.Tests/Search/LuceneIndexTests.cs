@@ -55,6 +55,46 @@ public sealed class LuceneIndexTests : IDisposable
         Assert.Equal(2, await old.CountAsync(default)); // still answering until the rebuild is swapped in
     }
 
+    [Fact]
+    public void The_typo_automata_cache_keeps_within_its_entries_and_characters_dropping_the_least_recently_used()
+    {
+        var cache = new TypoAutomata(maxEntries: 3, maxCharacters: 20);
+        cache.Add("alpha", 1, []);
+        cache.Add("bravo", 1, []);
+        cache.Add("charlie", 1, []);
+        Assert.True(cache.TryGet("alpha", 1, out _)); // now the most recently used
+        cache.Add("delta", 1, []); // a fourth entry: "bravo" goes
+        Assert.Equal(3, cache.Count);
+        Assert.False(cache.TryGet("bravo", 1, out _));
+        cache.Add("echoechoecho", 2, []); // 12 characters: the oldest go until it fits in 20
+        Assert.InRange(cache.Characters, 0, 20);
+        Assert.True(cache.TryGet("echoechoecho", 2, out _));
+        Assert.False(cache.TryGet("charlie", 1, out _));
+        cache.Add(new string('x', 21), 2, []); // longer than the whole cache: not kept
+        Assert.False(cache.TryGet(new string('x', 21), 2, out _));
+        Assert.InRange(cache.Characters, 0, 20);
+    }
+
+    [Fact]
+    public async Task Many_hostile_queries_leave_the_typo_automata_cache_within_its_bounds()
+    {
+        var cache = new TypoAutomata(maxEntries: 8, maxCharacters: 60);
+        using var engine = new LuceneSearchEngine(Path.Combine(_root, "typos"), stampFormat: true, typos: cache);
+        await engine.IndexAsync([Doc(1), Doc(2)], default);
+        for (var i = 0; i < 50; i++)
+        {
+            var result = await engine.SearchAsync(new SearchRequest(SearchEngineBehaviourTests.SixteenUnknownLongWords(i)), default);
+            Assert.Equal(QueryLimits.Default.MaxTypoWords, result.Work.TypoWords);
+            Assert.InRange(cache.Count, 0, 8);
+            Assert.InRange(cache.Characters, 0, 60);
+        }
+        // A word longer than MaxTypoWordLength is matched exactly: no automaton is built for it.
+        var longWord = await engine.SearchAsync(new SearchRequest(new string('q', QueryLimits.Default.MaxTypoWordLength + 1)), default);
+        Assert.Equal((1, 0), (longWord.Work.Words, longWord.Work.TypoWords));
+        // A typo of a known word still finds it.
+        Assert.Single((await engine.SearchAsync(new SearchRequest("lantren 1"), default)).Hits);
+    }
+
     /// <summary>
     /// Price, stock, rating, brand and popularity are read from per-segment arrays; every update lands
     /// in a new segment and old ones are merged away, so a search after hundreds of single-product

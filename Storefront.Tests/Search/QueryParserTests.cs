@@ -54,6 +54,19 @@ public sealed class QueryParserTests
         Assert.True(parsed.Text.Length <= QueryParser.MaxLength);
     }
 
+    [Theory]
+    [InlineData("headphones under $999,999,999,999,999,999,999,999,999,999")]
+    [InlineData("headphones over 9,999,999,999,999,999,999,999,999,999,999,999,999")]
+    [InlineData("headphones between $1 and $999,999,999,999,999,999,999,999,999,999,999")]
+    [InlineData("headphones $999,999,999,999,999,999,999,999,999,999-$5")]
+    public void A_price_too_large_for_any_amount_is_no_price_filter_and_never_an_error(string query)
+    {
+        var parsed = Parse(query);
+        Assert.Equal("headphones", parsed.Text);
+        Assert.Null(parsed.MaxPrice);
+        Assert.Null(parsed.MinPrice is > 1_000_000_000m ? parsed.MinPrice : null);
+    }
+
     [Fact]
     public void A_very_long_query_is_cut_to_the_maximum_length()
     {

@@ -13,7 +13,33 @@ namespace Storefront.Tests.Search;
 /// <summary>The demo catalog with its index built; the outbox is delivered only when a test drains it.</summary>
 public sealed class RankingStoreFixture : ShopFixture
 {
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Outbox:Enabled"] = "false" };
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Outbox:Enabled"] = "false",
+        ["Search:Ranking:ClicksPerVisitorPerDay"] = "3",
+    };
+
+    /// <summary>The clicks recorded for a product (its activity rows' sum), or null when no row, of activity or popularity, names it.</summary>
+    public async Task<long?> RecordedClicksAsync(Guid productId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM search.product_activity WHERE product_id = @id)
+                          OR EXISTS (SELECT 1 FROM search.product_popularity WHERE product_id = @id)
+                        THEN (SELECT coalesce(sum(clicks), 0) FROM search.product_activity WHERE product_id = @id) END
+            """, connection);
+        command.Parameters.AddWithValue("id", productId);
+        return await command.ExecuteScalarAsync() is long clicks ? clicks : null;
+    }
+
+    /// <summary>The keys in this fixture's Redis database that match a pattern.</summary>
+    public async Task<IReadOnlyList<string>> RedisKeysAsync(string pattern)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
+        var database = StackExchange.Redis.ConfigurationOptions.Parse(RedisConnectionString).DefaultDatabase ?? 0;
+        return redis.GetServer(redis.GetEndPoints()[0]).Keys(database, pattern).Select(k => k.ToString()).ToList();
+    }
 
     public override async Task InitializeAsync()
     {
@@ -65,14 +91,28 @@ public sealed class RankingStoreFixture : ShopFixture
 
 public sealed class RankingTests(RankingStoreFixture store) : IClassFixture<RankingStoreFixture>
 {
-    private static async Task<string[]> ResultSlugsAsync(HttpClient client, string words)
+    private static async Task<string[]> ResultSlugsAsync(HttpClient client, string words) =>
+        (await ResultsAsync(client, words)).Select(r => r.Slug).ToArray();
+
+    private sealed record Shown(string Slug, Guid ProductId, string Token);
+
+    /// <summary>The results a visitor is shown, each with the click token the page gave it.</summary>
+    private static async Task<Shown[]> ResultsAsync(HttpClient client, string words)
     {
         var page = await client.GetDocumentAsync($"/search?q={Uri.EscapeDataString(words)}");
-        return page.QuerySelectorAll(".search-results .product-link").Select(a => a.GetAttribute("href")![3..]).ToArray();
+        return page.QuerySelectorAll(".search-results .product-link")
+            .Select(a => new Shown(a.GetAttribute("href")![3..], Guid.Parse(a.GetAttribute("data-product")!), a.GetAttribute("data-click")!)).ToArray();
     }
 
-    private static Task<HttpResponseMessage> ClickAsync(HttpClient client, Guid product) =>
-        client.PostAsync("/api/search/click", new FormUrlEncodedContent(new Dictionary<string, string> { ["product"] = product.ToString() }));
+    private static Task<HttpResponseMessage> ClickAsync(HttpClient client, Guid product, string? token) =>
+        client.PostAsync("/api/search/click", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["product"] = product.ToString(), ["token"] = token ?? "",
+        }));
+
+    /// <summary>A visitor opens a result from their own results page.</summary>
+    private static async Task<HttpResponseMessage> ClickFromResultsAsync(HttpClient client, string words, Guid product) =>
+        await ClickAsync(client, product, (await ResultsAsync(client, words)).Single(r => r.ProductId == product).Token);
 
     [Fact]
     public async Task Results_that_shoppers_click_rise_once_the_popularity_job_has_run()
@@ -83,7 +123,7 @@ public sealed class RankingTests(RankingStoreFixture store) : IClassFixture<Rank
 
         // Three shoppers open the second from their results; one of them clicks it again (counted once a day).
         foreach (var client in new[] { shopper, store.Client(), store.Client(), shopper })
-            Assert.Equal(HttpStatusCode.NoContent, (await ClickAsync(client, second.Id)).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await ClickFromResultsAsync(client, words, second.Id)).StatusCode);
         Assert.Equal(new[] { first.Slug, second.Slug }, await ResultSlugsAsync(store.Client(), words));
 
         Assert.True(await store.RecountPopularityAsync() >= 1);
@@ -122,6 +162,8 @@ public sealed class RankingTests(RankingStoreFixture store) : IClassFixture<Rank
         var (first, second, words) = await store.TwinsAsync("personzor");
         var likesSecond = store.Client();
         var likesFirst = store.Client();
+        // Both have been here before (the visitor cookie); a first visit keeps no history.
+        foreach (var client in new[] { likesSecond, likesFirst }) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/search")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await likesSecond.GetAsync($"/p/{second.Slug}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await likesFirst.GetAsync($"/p/{first.Slug}")).StatusCode);
 
@@ -165,6 +207,88 @@ public sealed class RankingTests(RankingStoreFixture store) : IClassFixture<Rank
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.BadRequest, (await store.Client().PostAsync("/api/search/click", new StringContent("{}"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_honest_click_from_the_results_page_counts_once()
+    {
+        var (_, second, words) = await store.TwinsAsync("honestzor");
+        var shopper = store.Client();
+        var shown = (await ResultsAsync(shopper, words)).Single(r => r.ProductId == second.Id);
+        Assert.Equal(HttpStatusCode.NoContent, (await ClickAsync(shopper, second.Id, shown.Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await ClickAsync(shopper, second.Id, shown.Token)).StatusCode); // the same click again
+        Assert.Equal(1, await store.RecordedClicksAsync(second.Id));
+    }
+
+    [Fact]
+    public async Task Forged_clicks_count_nothing_and_store_nothing()
+    {
+        var (first, second, words) = await store.TwinsAsync("forgezor");
+        var shopper = store.Client();
+        var shown = await ResultsAsync(shopper, words);
+        var firstToken = shown.Single(r => r.ProductId == first.Id).Token;
+        var nowhere = Guid.NewGuid();
+
+        async Task RefusedAsync(HttpClient client, Guid product, string? token, HttpStatusCode status = HttpStatusCode.Forbidden)
+        {
+            var response = await ClickAsync(client, product, token);
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        // A product that does not exist, with no token or with another product's.
+        await RefusedAsync(shopper, nowhere, null, HttpStatusCode.BadRequest);
+        await RefusedAsync(shopper, nowhere, firstToken);
+        // A real product this visitor was not shown (the token is the other twin's), or a tampered token.
+        await RefusedAsync(store.Client(), second.Id, firstToken);
+        await RefusedAsync(shopper, first.Id, firstToken[..^4] + "AAAA");
+        // A visitor without the visitor cookie: every cookie-less request would be a new visitor.
+        var cookieless = store.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        await RefusedAsync(cookieless, first.Id, firstToken);
+        // Another visitor replaying this visitor's token.
+        var other = store.Client();
+        await ResultsAsync(other, words);
+        await RefusedAsync(other, first.Id, firstToken);
+
+        foreach (var product in new[] { nowhere, first.Id, second.Id }) Assert.Null(await store.RecordedClicksAsync(product));
+        Assert.Empty(await store.RedisKeysAsync($"search:clicked:*{nowhere:N}"));
+        Assert.Empty(await store.RedisKeysAsync($"search:clicked:*{first.Id:N}"));
+    }
+
+    [Fact]
+    public async Task One_visitor_counts_clicks_on_a_bounded_number_of_products_a_day()
+    {
+        var shopper = store.Client();
+        var shown = await ResultsAsync(shopper, "headphones");
+        Assert.True(shown.Length >= 5);
+        async Task<long> ClicksAsync()
+        {
+            var sum = 0L;
+            foreach (var result in shown.Take(5)) sum += await store.RecordedClicksAsync(result.ProductId) ?? 0;
+            return sum;
+        }
+        var before = await ClicksAsync();
+        foreach (var result in shown.Take(5)) Assert.Equal(HttpStatusCode.NoContent, (await ClickAsync(shopper, result.ProductId, result.Token)).StatusCode);
+        Assert.Equal(before + 3, await ClicksAsync()); // Search:Ranking:ClicksPerVisitorPerDay in this fixture
+    }
+
+    [Fact]
+    public async Task Product_views_keep_a_history_only_for_visitors_who_have_the_cookie()
+    {
+        var (first, _, _) = await store.TwinsAsync("crawlzor");
+        var before = (await store.RedisKeysAsync("search:history:*")).Count;
+        var crawler = store.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        for (var i = 0; i < 3; i++)
+        {
+            var page = await crawler.GetAsync($"/p/{first.Slug}");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains(page.Headers.GetValues("Set-Cookie"), c => c.StartsWith("storefront.visitor=", StringComparison.Ordinal));
+        }
+        Assert.Equal(before, (await store.RedisKeysAsync("search:history:*")).Count);
+
+        var shopper = store.Client();
+        await shopper.GetAsync($"/p/{first.Slug}"); // the first visit sets the cookie
+        await shopper.GetAsync($"/p/{first.Slug}");
+        Assert.Equal(before + 1, (await store.RedisKeysAsync("search:history:*")).Count);
     }
 
     [Fact]

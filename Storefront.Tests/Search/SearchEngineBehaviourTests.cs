@@ -151,6 +151,33 @@ public sealed class SearchEngineBehaviourTests
         Assert.Null((await search.SearchAsync(new SearchRequest("skillet"), default)).DidYouMean);
     }
 
+    /// <summary>Sixteen words of ten or eleven letters that no product has, different for every call.</summary>
+    internal static string SixteenUnknownLongWords(int seed)
+    {
+        var random = new Random(seed);
+        return string.Join(' ', Enumerable.Range(0, 16).Select(_ => new string(Enumerable.Range(0, random.Next(10, 12)).Select(_ => (char)('a' + random.Next(26))).ToArray())));
+    }
+
+    [Theory]
+    [MemberData(nameof(SearchEngines.Names), MemberType = typeof(SearchEngines))]
+    public async Task Sixteen_unknown_long_words_get_typo_tolerance_for_a_few_words_only_and_no_did_you_mean(string engine)
+    {
+        await using var run = await CatalogAsync(engine);
+        var limits = QueryLimits.Default;
+        var result = await run.Engine.SearchAsync(new SearchRequest(SixteenUnknownLongWords(1)), default);
+        Assert.Equal(0, result.Total);
+        Assert.Equal(16, result.Work.Words);
+        Assert.Equal(limits.MaxTypoWords, result.Work.TypoWords);
+        Assert.InRange(result.Work.Expansions, 0, limits.MaxExpansions);
+        Assert.True(result.Work.DidYouMeanSkipped);
+        Assert.Null(result.DidYouMean);
+        // An honest query with one typo keeps its typo tolerance and its suggestion.
+        var honest = await run.Engine.SearchAsync(new SearchRequest("hedphones"), default);
+        Assert.Equal((1, 1, false), (honest.Work.Words, honest.Work.TypoWords, honest.Work.DidYouMeanSkipped));
+        Assert.Contains(honest.Hits, h => h.Sku == "SKU-3");
+        Assert.False((await run.Engine.SearchAsync(new SearchRequest("skilet cst"), default)).Work.DidYouMeanSkipped);
+    }
+
     [Theory]
     [MemberData(nameof(SearchEngines.Names), MemberType = typeof(SearchEngines))]
     public async Task Popularity_and_shopper_boosts_reorder_relevance(string engine)

@@ -53,6 +53,24 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         Assert.All(list.QuerySelectorAll("table.data tbody tr td:nth-child(2)"), td => Assert.Contains("Laptop", td.TextContent, StringComparison.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("/admin/orders")]
+    [InlineData("/admin/products")]
+    [InlineData("/admin/reviews")]
+    public async Task A_huge_page_number_shows_the_last_page_never_an_error(string list)
+    {
+        var client = await store.AdminClientAsync();
+        foreach (var page in new[] { "2147483647", "-2147483648", "0" })
+        {
+            var response = await client.GetAsync($"{list}?page={page}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{list}?page={page}: {(int)response.StatusCode}");
+            var doc = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
+            var pager = System.Text.RegularExpressions.Regex.Match(doc.QuerySelector(".pager span")!.TextContent, @"^Page (\d+) of (\d+)$");
+            Assert.True(pager.Success, doc.QuerySelector(".pager span")!.TextContent);
+            Assert.Equal(page == "2147483647" ? pager.Groups[2].Value : "1", pager.Groups[1].Value);
+        }
+    }
+
     [Fact]
     public async Task Creating_a_product_with_a_bad_price_saves_nothing_and_a_good_one_creates_product_and_stock()
     {

@@ -154,5 +154,25 @@ public sealed class CatalogPagesTests(DemoStoreFixture store) : IClassFixture<De
         Assert.Contains("<svg", await svg.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/media/demo/..%2f..%2fetc/1/1.svg")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/media/uploads/..%2fappsettings.json")).StatusCode);
+        // An empty word in the kind ("a--b", a leading or trailing dash) names no picture.
+        foreach (var kind in new[] { "-", "a--b", "-headphones", "headphones-" })
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/media/demo/{kind}/200/1.svg")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Huge_page_numbers_get_a_real_page_never_an_error()
+    {
+        var client = store.Client();
+        var product = (await client.GetDocumentAsync("/c/smartphones")).QuerySelector(".product-card a")!.GetAttribute("href")!;
+        foreach (var url in new[] { $"{product}?reviews=2147483647", $"{product}?reviews=-2147483648", "/search?q=phone&page=2147483647", "/search?page=-5" })
+        {
+            var response = await client.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
+        }
+        // A cursor whose page number is at the edge of an int (not one the store wrote) is the first page.
+        var forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes($"1|||{Guid.NewGuid():N}|{int.MaxValue}"));
+        var page = await client.GetDocumentAsync($"/c/smartphones?after={forged}");
+        Assert.DoesNotContain("-", page.QuerySelector(".pager")?.TextContent ?? "", StringComparison.Ordinal);
+        Assert.NotEmpty(page.QuerySelectorAll(".product-card"));
     }
 }

@@ -75,6 +75,26 @@ public sealed class SearchPagesTests(SearchStoreFixture store) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Result_pages_follow_the_page_number_and_one_past_the_end_shows_the_last_page()
+    {
+        var client = store.Client();
+        static string Pager(AngleSharp.Dom.IDocument page) => page.QuerySelector(".pager span")!.TextContent;
+        var first = await client.GetDocumentAsync("/search?sort=price-asc");
+        var pages = System.Text.RegularExpressions.Regex.Match(Pager(first), @"^Page 1 of (\d+)$").Groups[1].Value;
+        var second = await client.GetDocumentAsync("/search?sort=price-asc&page=2");
+        Assert.Equal($"Page 2 of {pages}", Pager(second));
+        Assert.Empty(second.QuerySelectorAll(".search-results .product-link").Select(a => a.GetAttribute("href"))
+            .Intersect(first.QuerySelectorAll(".search-results .product-link").Select(a => a.GetAttribute("href"))));
+        // int.MaxValue is past the end: the last page; a number no int holds, or below one: the first.
+        foreach (var (asked, shown) in new[] { ("2147483647", pages), ("99999999999", "1"), ("-1", "1") })
+        {
+            var page = await client.GetDocumentAsync($"/search?sort=price-asc&page={asked}");
+            Assert.Equal($"Page {shown} of {pages}", Pager(page));
+            Assert.NotEmpty(page.QuerySelectorAll(".search-results .product-card"));
+        }
+    }
+
+    [Fact]
     public async Task Suggestions_come_as_the_shopper_types_at_most_ten()
     {
         var suggestions = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(store.Client(), "/api/search/suggest?q=head");

@@ -45,6 +45,7 @@ internal static class IdentitySetup
             .Validate(o => o.LinkLifetime > TimeSpan.Zero && o.LinkLifetime <= TimeSpan.FromDays(365), "Orders:LinkLifetime must be between a moment and 365 days.")
             .ValidateOnStart();
         services.AddSingleton<Shopping.OrderAccess>();
+        services.AddSingleton<Shopping.SearchClicks>();
         return services;
     }
 }

@@ -14,7 +14,9 @@ internal static class DemoImages
     {
         app.MapGet("/media/demo/{kind}/{hue:int}/{view:int}.svg", (string kind, int hue, int view, HttpContext http) =>
         {
-            if (kind.Length > 40 || !kind.All(c => char.IsAsciiLetterLower(c) || c == '-') || hue is < 0 or > 359 || view is < 1 or > 6)
+            // A kind is words joined by single dashes ("running-shoes"): an empty word names nothing.
+            if (kind.Length > 40 || !kind.All(c => char.IsAsciiLetterLower(c) || c == '-') || kind.Split('-').Any(w => w.Length == 0)
+                || hue is < 0 or > 359 || view is < 1 or > 6)
                 return Results.NotFound();
             http.Response.Headers.CacheControl = "public, max-age=604800, immutable";
             return Results.Text(Draw(kind, hue, view), "image/svg+xml");
@@ -33,7 +35,7 @@ internal static class DemoImages
     internal static string Draw(string kind, int hue, int view)
     {
         var inv = CultureInfo.InvariantCulture;
-        var label = WebUtility.HtmlEncode(string.Join(' ', kind.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])));
+        var label = WebUtility.HtmlEncode(string.Join(' ', kind.Split('-', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..])));
         var h2 = ((hue + 40 * view) % 360).ToString(inv);
         var h = hue.ToString(inv);
         var shape = view switch

@@ -1,18 +1,24 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Search.Contracts;
 
 namespace Storefront.Web.Pages;
 
-public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICatalogQueries catalog) : PageModel
+public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICatalogQueries catalog, Shopping.SearchClicks clicks) : PageModel
 {
     public SearchPage Results { get; private set; } = default!;
+
+    private string _visitor = "";
+
+    /// <summary>The token a click on this result sends (see <see cref="Shopping.SearchClicks"/>).</summary>
+    public string ClickToken(Guid productId) => clicks.TokenFor(_visitor, productId);
 
     /// <summary>Category names by slug, for the category facet.</summary>
     public Dictionary<string, string> CategoryNames { get; } = new(StringComparer.Ordinal);
 
     public async Task OnGetAsync(string? q, string? brand, string? category, string? min, string? max, int? rating, bool? instock,
-        string? sort, int? page, CancellationToken ct)
+        string? sort, [FromQuery(Name = "page")] int? page, CancellationToken ct)
     {
         var order = sort switch
         {
@@ -29,8 +35,9 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
         }
         Walk(await catalog.GetCategoryTreeAsync(ct));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _visitor = Shopping.Visitor.Of(HttpContext, create: true)!;
         Results = await search.SearchAsync(new ShopperSearch(q?.Length > 200 ? q[..200] : q, Clean(brand), Clean(category),
-            Amount(min), Amount(max), rating, instock == true, order, page ?? 1) { Visitor = Shopping.Visitor.Of(HttpContext, create: true) }, ct);
+            Amount(min), Amount(max), rating, instock == true, order, page ?? 1) { Visitor = _visitor }, ct);
         // How long the search itself took, for browser tools and load tests (the rest is the page).
         Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture,
             $"search;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}");

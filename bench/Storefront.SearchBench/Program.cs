@@ -10,9 +10,15 @@ using Storefront.Search.Lucene;
 //   dotnet run -c Release --project bench/Storefront.SearchBench -- queries "<pg>" <out dir>      # writes the query mix (and wrk URL files)
 //   dotnet run -c Release --project bench/Storefront.SearchBench -- fts-setup "<pg>"              # builds the FTS table and its GIN indexes, timed
 //   dotnet run -c Release --project bench/Storefront.SearchBench -- run "<pg>" <index dir> <out dir> [rounds]
-var command = args.Length > 0 ? args[0] : throw new ArgumentException("Commands: queries, fts-setup, run.");
-var connectionString = args.Length > 1 ? args[1] : throw new ArgumentException("Pass a PostgreSQL connection string.");
+//   dotnet run -c Release --project bench/Storefront.SearchBench -- hostile [queries]                # CPU of hostile queries on the demo catalog (no database)
+var command = args.Length > 0 ? args[0] : throw new ArgumentException("Commands: queries, fts-setup, run, hostile.");
 var inv = CultureInfo.InvariantCulture;
+if (command == "hostile")
+{
+    await Storefront.SearchBench.HostileQueries.RunAsync(args.Length > 1 ? int.Parse(args[1], inv) : 40);
+    return;
+}
+var connectionString = args.Length > 1 ? args[1] : throw new ArgumentException("Pass a PostgreSQL connection string.");
 
 await using var dataSource = NpgsqlDataSource.Create(connectionString);
 

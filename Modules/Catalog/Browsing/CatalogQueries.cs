@@ -78,6 +78,7 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
     {
         var query = db.Reviews.AsNoTracking().Where(r => r.ProductId == productId && !r.IsHidden);
         var total = await query.LongCountAsync(cancellationToken);
+        page = Paging.Within(page, pageSize, total);
         var items = await query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(r => new ReviewView(r.Id, r.Rating, r.Title, r.Body, r.Author, r.CreatedAt, r.IsHidden))

@@ -19,7 +19,6 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
     public async Task<Paged<AdminProductRow>> ListProductsAsync(AdminProductQuery query, CancellationToken cancellationToken)
     {
         var pageSize = Math.Clamp(query.PageSize, 1, 100);
-        var page = Math.Clamp(query.Page, 1, 100_000);
         var products = db.Products.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -36,6 +35,7 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         if (query.Published is { } published) products = products.Where(p => p.IsPublished == published);
 
         var total = await products.Take(100_001).LongCountAsync(cancellationToken);
+        var page = Paging.Within(query.Page, pageSize, total);
         var rows = await products.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(p => new { p.Id, p.Sku, p.Title, p.Brand, p.CategoryId, p.IsPublished, p.CreatedAt })
@@ -334,10 +334,10 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
     public async Task<Paged<AdminReviewRow>> ListReviewsAsync(bool? hidden, int page, int pageSize, CancellationToken cancellationToken)
     {
         pageSize = Math.Clamp(pageSize, 1, 100);
-        page = Math.Clamp(page, 1, 100_000);
         var reviews = db.Reviews.AsNoTracking();
         if (hidden is { } h) reviews = reviews.Where(r => r.IsHidden == h);
         var total = await reviews.LongCountAsync(cancellationToken);
+        page = Paging.Within(page, pageSize, total);
         var rows = await (from r in reviews
                           join p in db.Products on r.ProductId equals p.Id
                           orderby r.CreatedAt descending, r.Id

@@ -34,9 +34,8 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         if (q.MaxTotal is { } max) orders = orders.Where(o => o.Total <= max);
         var size = Math.Clamp(q.PageSize, 1, 100);
         var total = await orders.LongCountAsync(ct);
-        // A page past the end shows the last page (and a huge page number cannot overflow the offset).
-        var lastPage = (int)Math.Max(1, Math.Min(int.MaxValue / size, (total + size - 1) / size));
-        var page = Math.Clamp(q.Page, 1, lastPage);
+        // Past the last page is the last page; (page - 1) × size of a huge page would overflow.
+        var page = (int)Math.Clamp(q.Page, 1L, Math.Max(1L, (total + size - 1) / size));
         var rows = await orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip((page - 1) * size).Take(size)
             .Select(o => new AdminOrderRow(o.Number, o.Email, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt, o.RefundState))
             .ToListAsync(ct);

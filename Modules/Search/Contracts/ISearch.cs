@@ -62,5 +62,23 @@ public sealed class SearchOptions
 
     public RankingOptions Ranking { get; set; } = new();
 
+    /// <summary>What one query may cost.</summary>
+    public QueryLimits Limits { get; set; } = new();
+
+    /// <summary>The edit-distance automata kept for typo-tolerant words, shared by all queries.</summary>
+    public TypoCacheOptions TypoCache { get; set; } = new();
+
     public Elasticsearch.ElasticsearchOptions Elasticsearch { get; set; } = new();
+}
+
+/// <summary>
+/// Bounds of the cache of edit-distance automata (section "Search:TypoCache"). The words come from
+/// shoppers, so the cache is bounded by entries and by the characters of the words (an automaton
+/// grows with its word); the least recently used are dropped first.
+/// </summary>
+public sealed class TypoCacheOptions
+{
+    public int MaxEntries { get; set; } = 2_000;
+
+    public int MaxCharacters { get; set; } = 24_000;
 }

@@ -42,6 +42,47 @@ public sealed record SearchRequest(
     public double PopularityWeight { get; init; }
 
     public IReadOnlyList<RankingBoost> Boosts { get; init; } = [];
+
+    /// <summary>How much work the words may cost (typo tolerance, "did you mean").</summary>
+    public QueryLimits Limits { get; init; } = QueryLimits.Default;
+}
+
+/// <summary>
+/// What one query may cost (section "Search:Limits"; see docs/search.md). Exact words are cheap;
+/// a word matched within one or two edits costs an edit-distance automaton and a walk of the term
+/// dictionary, so typo tolerance and "did you mean" are given to a few words only.
+/// </summary>
+public sealed record QueryLimits
+{
+    public static readonly QueryLimits Default = new();
+
+    /// <summary>Characters of what the shopper typed that are read; the rest is ignored.</summary>
+    public int MaxQueryLength { get; init; } = 200;
+
+    /// <summary>Words matched; further words are ignored.</summary>
+    public int MaxWords { get; init; } = 16;
+
+    /// <summary>Words (unknown to the index) matched within one or two edits; further unknown words must match exactly.</summary>
+    public int MaxTypoWords { get; init; } = 3;
+
+    /// <summary>Longer words are never matched within edits (no product word is that long; the automaton grows with the word).</summary>
+    public int MaxTypoWordLength { get; init; } = 20;
+
+    /// <summary>Indexed terms that all typo-tolerant words of one query may expand to, together.</summary>
+    public int MaxExpansions { get; init; } = 100;
+
+    /// <summary>"Did you mean" is looked for only when the query has at most this many words (0 turns it off).</summary>
+    public int DidYouMeanMaxWords { get; init; } = 4;
+}
+
+/// <summary>
+/// The work a query was given: the words matched, those matched within edits, the indexed terms
+/// they expanded to (for Elasticsearch, the most they may expand to) and whether "did you mean"
+/// was skipped because the query was too long.
+/// </summary>
+public sealed record QueryWork(int Words, int TypoWords, int Expansions, bool DidYouMeanSkipped)
+{
+    public static readonly QueryWork None = new(0, 0, 0, false);
 }
 
 public enum BoostField { Brand, Category }
@@ -77,6 +118,9 @@ public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, long Total, IRe
 {
     /// <summary>When nothing matched: the words with each unknown one replaced by the nearest indexed word, if that helps.</summary>
     public string? DidYouMean { get; init; }
+
+    /// <summary>What answering the words cost (see <see cref="QueryLimits"/>).</summary>
+    public QueryWork Work { get; init; } = QueryWork.None;
 
     public static readonly IReadOnlyList<string> FacetNames = ["brand", "category", "price", "rating", "availability"];
 }

@@ -6,7 +6,11 @@ namespace Storefront.Search.Contracts;
 /// </summary>
 public interface ISearchSignals
 {
-    /// <summary>A shopper opened a product from search results; counted once per visitor, product and day.</summary>
+    /// <summary>
+    /// A shopper opened a product from search results (the caller has checked that the result was
+    /// shown to this visitor); counted once per visitor, product and day, and for at most
+    /// <see cref="RankingOptions.ClicksPerVisitorPerDay"/> products per visitor and day.
+    /// </summary>
     Task ClickedAsync(string visitor, Guid productId, CancellationToken cancellationToken);
 
     /// <summary>A shopper looked at a product: its brand and category weigh in their later searches.</summary>
@@ -41,4 +45,7 @@ public sealed class RankingOptions
     public int HistoryTop { get; set; } = 3;
 
     public int HistoryDays { get; set; } = 30;
+
+    /// <summary>How many products' clicks one visitor can count in a day (bounds what one visitor, or one script, can move and store).</summary>
+    public int ClicksPerVisitorPerDay { get; set; } = 50;
 }

@@ -34,7 +34,8 @@ public sealed class SearchEngineException(string message, Exception? inner = nul
 /// <summary>
 /// The Elasticsearch engine (through NEST), against one index or alias. It asks the same questions
 /// as the Lucene engine: every word must match the title, description or category names, exactly
-/// or (from four letters) within one edit, two from eight; exact title matches weigh most; filters
+/// or (from four letters, for the first <see cref="QueryLimits.MaxTypoWords"/> words) within one
+/// edit, two from eight; exact title matches weigh most; filters
 /// do not score; facets are aggregations; relevance is re-ranked with a function score that
 /// multiplies by 1 + w × ln(1 + popularity) plus the weights of matching boosts.
 /// </summary>
@@ -107,7 +108,8 @@ internal sealed partial class ElasticsearchEngine(IElasticClient client, string 
     {
         var size = Math.Clamp(request.PageSize, 1, 100);
         var page = Math.Clamp(request.Page, 1, 100);
-        var text = TextQuery(request.Query);
+        var (text, work, words) = TextQuery(request.Query, request.Limits);
+        var didYouMean = text is not null && words.Count <= request.Limits.DidYouMeanMaxWords;
         var filters = new List<QueryContainer>();
         if (!string.IsNullOrWhiteSpace(request.Brand)) filters.Add(new TermQuery { Field = "brand", Value = request.Brand.Trim(), CaseInsensitive = true });
         if (!string.IsNullOrWhiteSpace(request.Category)) filters.Add(new TermQuery { Field = "category", Value = request.Category });
@@ -137,11 +139,14 @@ internal sealed partial class ElasticsearchEngine(IElasticClient client, string 
                 PostTags = ["</mark>"],
                 Fields = new Dictionary<Field, IHighlightField> { ["title"] = new HighlightField { NumberOfFragments = 0 } },
             };
+        }
+        if (didYouMean)
+        {
             search.Suggest = new SuggestContainer
             {
                 ["did_you_mean"] = new SuggestBucket
                 {
-                    Text = request.Query,
+                    Text = string.Join(' ', words),
                     Term = new TermSuggester
                     {
                         Field = "title.words", SuggestMode = SuggestMode.Missing, MaxEdits = 2, PrefixLength = 1, MinWordLength = 3,
@@ -158,8 +163,11 @@ internal sealed partial class ElasticsearchEngine(IElasticClient client, string 
         {
             Highlight = h.Highlight.TryGetValue("title", out var marked) && marked.Count > 0 ? marked.First() : null,
         }).ToList();
-        var result = new SearchResult(hits, response.Total, ReadFacets(response.Aggregations));
-        if (response.Total == 0 && text is not null) result = result with { DidYouMean = DidYouMean(response) };
+        var result = new SearchResult(hits, response.Total, ReadFacets(response.Aggregations))
+        {
+            Work = work with { DidYouMeanSkipped = text is not null && !didYouMean && response.Total == 0 },
+        };
+        if (response.Total == 0 && didYouMean) result = result with { DidYouMean = DidYouMean(response) };
         return result;
     }
 
@@ -186,28 +194,39 @@ internal sealed partial class ElasticsearchEngine(IElasticClient client, string 
     [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*")]
     private static partial Regex Word();
 
-    /// <summary>One clause per word (at most 16), each of which must match; stop words match everything, as they are ignored.</summary>
-    private static QueryContainer? TextQuery(string? text)
+    /// <summary>
+    /// One clause per word (at most <see cref="QueryLimits.MaxWords"/>), each of which must match;
+    /// stop words match everything, as they are ignored. The cluster cannot be asked cheaply which
+    /// words it knows, so the first <see cref="QueryLimits.MaxTypoWords"/> words of four letters or
+    /// more (and no longer than <see cref="QueryLimits.MaxTypoWordLength"/>) get fuzzy clauses,
+    /// sharing <see cref="QueryLimits.MaxExpansions"/> between them.
+    /// </summary>
+    private static (QueryContainer? Query, QueryWork Work, List<string> Words) TextQuery(string? text, QueryLimits limits)
     {
-        var words = Word().Matches(text ?? "").Select(m => m.Value.ToLowerInvariant()).Distinct().Take(16).ToList();
-        if (words.Count == 0) return null;
+        var words = Word().Matches(text ?? "").Select(m => m.Value.ToLowerInvariant()).Distinct().Take(limits.MaxWords).ToList();
+        if (words.Count == 0) return (null, QueryWork.None, words);
+        var typos = words.Where(w => w.Length >= 4 && w.Length <= limits.MaxTypoWordLength).Take(Math.Max(0, limits.MaxTypoWords)).ToHashSet(StringComparer.Ordinal);
+        var perClause = typos.Count == 0 ? 0 : Math.Clamp(limits.MaxExpansions / (2 * typos.Count), 1, 50);
         MatchQuery Match(string field, string word, double boost, bool fuzzy) => new()
         {
             Field = field, Query = word, Boost = boost, ZeroTermsQuery = ZeroTermsQuery.All,
-            Fuzziness = fuzzy ? Fuzziness.AutoLength(4, 8) : null, PrefixLength = fuzzy ? 1 : null,
+            Fuzziness = fuzzy ? Fuzziness.AutoLength(4, 8) : null, PrefixLength = fuzzy ? 1 : null, MaxExpansions = fuzzy ? perClause : null,
         };
-        return new BoolQuery
+        var query = new BoolQuery
         {
             Must = words.Select(word => (QueryContainer)new BoolQuery
             {
-                Should =
-                [
-                    Match("title", word, 3, false), Match("description", word, 1, false), Match("category_text", word, 1.5, false),
-                    Match("title", word, 0.8, true), Match("description", word, 0.2, true),
-                ],
+                Should = typos.Contains(word)
+                    ?
+                    [
+                        Match("title", word, 3, false), Match("description", word, 1, false), Match("category_text", word, 1.5, false),
+                        Match("title", word, 0.8, true), Match("description", word, 0.2, true),
+                    ]
+                    : [Match("title", word, 3, false), Match("description", word, 1, false), Match("category_text", word, 1.5, false)],
                 MinimumShouldMatch = 1,
             }).ToList(),
         };
+        return (query, new QueryWork(words.Count, typos.Count, 2 * typos.Count * perClause, false), words);
     }
 
     private static QueryContainer Ranked(QueryContainer query, double popularityWeight, IReadOnlyList<RankingBoost> boosts)

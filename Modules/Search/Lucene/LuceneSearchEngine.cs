@@ -22,8 +22,9 @@ namespace Storefront.Search.Lucene;
 /// The embedded engine: one Lucene.Net index with BM25 scoring, near-real-time readers, filters as
 /// non-scoring clauses and facet counts over every matching document, read from in-memory columns
 /// (<see cref="SegmentColumns"/>).
-/// Titles and descriptions are analysed in English (stemming, stop words); each analysed word may
-/// also match within one or two edits, so "hedphones" still finds headphones.
+/// Titles and descriptions are analysed in English (stemming, stop words); an analysed word the
+/// index does not know may also match within one or two edits, so "hedphones" still finds
+/// headphones; how many words get that, and "did you mean", is bounded by <see cref="QueryLimits"/>.
 /// </summary>
 internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 {
@@ -37,14 +38,16 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
     private readonly object _refresh = new();
+    private readonly TypoAutomata _typos;
 
     /// <summary>
     /// Opens (or creates) the index in <paramref name="path"/>. A new index is stamped with the current
     /// <see cref="SearchIndexFormat"/> only when <paramref name="stampFormat"/> is set (a rebuild), so
     /// an index that was never built from the catalog is known to need it.
     /// </summary>
-    public LuceneSearchEngine(string path, bool stampFormat = false)
+    public LuceneSearchEngine(string path, bool stampFormat = false, TypoAutomata? typos = null)
     {
+        _typos = typos ?? new TypoAutomata(new TypoCacheOptions().MaxEntries, new TypoCacheOptions().MaxCharacters);
         System.IO.Directory.CreateDirectory(path);
         _directory = FSDirectory.Open(path);
         if (DirectoryReader.IndexExists(_directory))
@@ -76,6 +79,9 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     /// <summary>The <see cref="SearchIndexFormat"/> the index was built in; null when it never was.</summary>
     public string? Format { get; }
+
+    /// <summary>The cached edit-distance automata of typo-tolerant words.</summary>
+    internal TypoAutomata Typos => _typos;
 
     public Task IndexAsync(IReadOnlyList<SearchDocument> documents, CancellationToken ct)
     {
@@ -155,7 +161,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         try
         {
             var query = new BooleanQuery();
-            var text = TextQuery(searcher.IndexReader, request.Query);
+            var (text, work) = TextQuery(searcher.IndexReader, request.Query, request.Limits);
             query.Add(text ?? new MatchAllDocsQuery(), Occur.MUST);
             // Brand and category narrow the matches through their postings, without changing scores…
             void Filter(Query filter) => query.Add(new ConstantScoreQuery(filter) { Boost = 0f }, Occur.MUST);
@@ -182,9 +188,14 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
                 var hit = Hit(searcher.Doc(s.Doc));
                 return highlighter is null ? hit : hit with { Highlight = highlighter.GetBestFragment(_analyzer, "title", hit.Title) };
             }).ToList();
-            var result = new SearchResult(hits, docs.TotalHits, facets.Result());
+            var result = new SearchResult(hits, docs.TotalHits, facets.Result()) { Work = work };
             if (docs.TotalHits == 0 && !string.IsNullOrWhiteSpace(request.Query))
-                result = result with { DidYouMean = DidYouMean(searcher.IndexReader, request.Query) };
+            {
+                var words = Analyze("title_words", request.Query, request.Limits.MaxWords);
+                result = words.Count > request.Limits.DidYouMeanMaxWords
+                    ? result with { Work = work with { DidYouMeanSkipped = true } }
+                    : result with { DidYouMean = DidYouMean(searcher.IndexReader, words, request.Limits) };
+            }
             return Task.FromResult(result);
         }
         finally
@@ -195,7 +206,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     public Task<IReadOnlyList<SearchHit>> SuggestAsync(string prefix, int take, CancellationToken ct)
     {
-        var words = Analyze("title_words", prefix);
+        var words = Analyze("title_words", prefix, QueryLimits.Default.MaxWords);
         if (words.Count == 0) return Task.FromResult<IReadOnlyList<SearchHit>>([]);
         var query = new BooleanQuery();
         // Whole words typed so far must be there; the last one may still be growing.
@@ -216,24 +227,30 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
     /// <summary>
     /// Replaces each word of the query that no title contains by the title word within two edits that
-    /// the most products have; null when no word changes.
+    /// the most products have (for at most <see cref="QueryLimits.MaxTypoWords"/> words, none longer
+    /// than <see cref="QueryLimits.MaxTypoWordLength"/>); null when no word changes.
     /// </summary>
-    private string? DidYouMean(IndexReader reader, string query)
+    private string? DidYouMean(IndexReader reader, List<string> words, QueryLimits limits)
     {
         var terms = MultiFields.GetTerms(reader, "title_words");
         if (terms is null) return null;
-        var words = Analyze("title_words", query);
         var changed = false;
+        var looked = 0;
         var corrected = new List<string>(words.Count);
         foreach (var word in words)
         {
             var term = new Term("title_words", word);
-            if (word.Length < 3 || reader.DocFreq(term) > 0)
+            if (word.Length < 3 || word.Length > limits.MaxTypoWordLength || looked >= limits.MaxTypoWords || reader.DocFreq(term) > 0)
             {
                 corrected.Add(word);
                 continue;
             }
-            var fuzzy = new FuzzyTermsEnum(terms, new AttributeSource(), term, 2f, 1, true);
+            looked++;
+            var attributes = new AttributeSource();
+            var shared = attributes.AddAttribute<FuzzyTermsEnum.ILevenshteinAutomataAttribute>().Automata;
+            if (_typos.TryGet(word, 2, out var cached)) foreach (var automaton in cached) shared.Add(automaton);
+            var fuzzy = new FuzzyTermsEnum(terms, attributes, term, 2f, 1, true);
+            if (shared.Count > 2) _typos.Add(word, 2, [.. shared]);
             string? best = null;
             var bestFreq = 0;
             while (fuzzy.MoveNext())
@@ -303,12 +320,23 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     /// Every analysed word must match the title, description or category names; title matches weigh
     /// most. A word that no product has (a typo, most likely) may match within one edit from four
     /// letters, two from eight; a word the index knows matches exactly, which keeps "cast" from
-    /// also finding "case" and spares the cost of expanding it.
+    /// also finding "case" and spares the cost of expanding it. Only the first
+    /// <see cref="QueryLimits.MaxTypoWords"/> unknown words get edits, and together they expand to
+    /// at most <see cref="QueryLimits.MaxExpansions"/> indexed terms; the expansion is done here, once,
+    /// so that the search and the highlighter share it and the work done is known.
     /// </summary>
-    private Query? TextQuery(IndexReader reader, string? text)
+    private (Query? Query, QueryWork Work) TextQuery(IndexReader reader, string? text, QueryLimits limits)
     {
-        var words = Analyze("title", text ?? "");
-        if (words.Count == 0) return null;
+        var words = Analyze("title", text ?? "", limits.MaxWords);
+        if (words.Count == 0) return (null, QueryWork.None);
+        bool Known(string word) => reader.DocFreq(new Term("title", word)) > 0 || reader.DocFreq(new Term("description", word)) > 0
+            || reader.DocFreq(new Term("category_text", word)) > 0;
+        var typos = words.Where(w => w.Length >= 4 && w.Length <= limits.MaxTypoWordLength && !Known(w))
+            .Take(Math.Max(0, limits.MaxTypoWords)).ToHashSet(StringComparer.Ordinal);
+        // Two typo-tolerant clauses (title, description) per word share the expansion budget; one
+        // typo keeps Lucene's usual 50 per clause.
+        var perClause = typos.Count == 0 ? 0 : Math.Clamp(limits.MaxExpansions / (2 * typos.Count), 1, 50);
+        var expansions = 0;
         var all = new BooleanQuery();
         foreach (var word in words)
         {
@@ -318,51 +346,48 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
                 { new TermQuery(new Term("description", word)), Occur.SHOULD },
                 { new TermQuery(new Term("category_text", word)) { Boost = 1.5f }, Occur.SHOULD },
             };
-            var known = reader.DocFreq(new Term("title", word)) > 0 || reader.DocFreq(new Term("description", word)) > 0
-                || reader.DocFreq(new Term("category_text", word)) > 0;
-            if (!known && word.Length >= 4)
+            if (typos.Contains(word))
             {
                 var edits = word.Length >= 8 ? 2 : 1;
-                either.Add(new TypoQuery(new Term("title", word), edits) { Boost = 0.8f }, Occur.SHOULD);
-                either.Add(new TypoQuery(new Term("description", word), edits) { Boost = 0.2f }, Occur.SHOULD);
+                foreach (var (field, boost) in new[] { ("title", 0.8f), ("description", 0.2f) })
+                {
+                    var expanded = new TypoQuery(new Term(field, word), edits, perClause, _typos) { Boost = boost }.Rewrite(reader);
+                    expansions += TermCount(expanded);
+                    either.Add(expanded, Occur.SHOULD);
+                }
             }
             all.Add(either, Occur.MUST);
         }
-        return all;
+        return (all, new QueryWork(words.Count, typos.Count, expansions, false));
     }
+
+    private static int TermCount(Query query) => query is BooleanQuery b ? b.Clauses.Sum(c => TermCount(c.Query)) : 1;
 
     /// <summary>
     /// A fuzzy query (prefix of one letter) whose edit-distance automata are built once per word and
-    /// edit count and then shared by every query and field: building them is most of the cost of a
-    /// typo-tolerant query (about 4 ms for two edits on this hardware; the search itself well under one).
+    /// edit count and then shared, through <see cref="TypoAutomata"/>, by every query and field.
     /// </summary>
-    private sealed class TypoQuery(Term term, int maxEdits) : FuzzyQuery(term, maxEdits, 1)
+    private sealed class TypoQuery(Term term, int maxEdits, int maxExpansions, TypoAutomata cache)
+        : FuzzyQuery(term, maxEdits, 1, maxExpansions, true)
     {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Word, int Edits), global::Lucene.Net.Util.Automaton.CompiledAutomaton[]> Automata = new();
-
         protected override TermsEnum GetTermsEnum(Terms terms, AttributeSource atts)
         {
-            var key = (Term.Text, MaxEdits);
             var shared = atts.AddAttribute<FuzzyTermsEnum.ILevenshteinAutomataAttribute>().Automata;
-            if (shared.Count == 0 && Automata.TryGetValue(key, out var cached))
+            if (shared.Count == 0 && cache.TryGet(Term.Text, MaxEdits, out var cached))
                 foreach (var automaton in cached) shared.Add(automaton);
             var found = base.GetTermsEnum(terms, atts);
-            if (shared.Count > MaxEdits && !Automata.ContainsKey(key))
-            {
-                if (Automata.Count > 50_000) Automata.Clear();
-                Automata.TryAdd(key, [.. shared]);
-            }
+            if (shared.Count > MaxEdits) cache.Add(Term.Text, MaxEdits, [.. shared]);
             return found;
         }
     }
 
-    private List<string> Analyze(string field, string text)
+    private List<string> Analyze(string field, string text, int maxWords)
     {
         var words = new List<string>();
         using var stream = _analyzer.GetTokenStream(field, text);
         var term = stream.AddAttribute<ICharTermAttribute>();
         stream.Reset();
-        while (stream.IncrementToken() && words.Count < 16) words.Add(term.ToString());
+        while (words.Count < maxWords && stream.IncrementToken()) words.Add(term.ToString());
         stream.End();
         return words.Distinct().ToList();
     }

@@ -16,14 +16,17 @@ internal sealed class SwitchableIndex : ISearchIndexes, IDisposable
     private LuceneSearchEngine? _building;
     private string _liveName;
     private string? _buildingName;
+    private readonly TypoAutomata? _typos;
 
-    public SwitchableIndex(string root)
+    /// <param name="typos">The automata cache both indexes share (the words are the same).</param>
+    public SwitchableIndex(string root, TypoAutomata? typos = null)
     {
         _root = root;
+        _typos = typos;
         System.IO.Directory.CreateDirectory(root);
         var pointer = Path.Combine(root, "current");
         _liveName = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : "lucene";
-        _live = new LuceneSearchEngine(Path.Combine(root, _liveName));
+        _live = new LuceneSearchEngine(Path.Combine(root, _liveName), typos: typos);
     }
 
     public DateTimeOffset? LastChangeAt { get; private set; }
@@ -87,7 +90,7 @@ internal sealed class SwitchableIndex : ISearchIndexes, IDisposable
                 return false;
             }
             _buildingName = "lucene-" + DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-            _building = new LuceneSearchEngine(Path.Combine(_root, _buildingName), stampFormat: true);
+            _building = new LuceneSearchEngine(Path.Combine(_root, _buildingName), stampFormat: true, typos: _typos);
             RebuildingSince = DateTimeOffset.UtcNow;
             building = _building;
             return true;

@@ -126,10 +126,24 @@ public static partial class QueryParser
 
     private static string Remove(string text, Match match) => Collapse(text.Remove(match.Index, match.Length).Insert(match.Index, " "));
 
-    private static decimal Number(string value) =>
-        decimal.Parse(value.Replace(",", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Any number of thousands groups matches the price patterns, so an amount can be larger than
+    /// any decimal, or than any price: above <see cref="MaxPrice"/> it is no limit at all (null).
+    /// </summary>
+    private static decimal? Number(string value) =>
+        decimal.TryParse(value.Replace(",", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)
+        && amount <= MaxPrice ? amount : null;
 
-    private static (decimal, decimal) Ordered(decimal a, decimal b) => a <= b ? (a, b) : (b, a);
+    /// <summary>The largest amount read as a price.</summary>
+    public const decimal MaxPrice = 1_000_000_000m;
+
+    /// <summary>The lower and the higher amount; one too large to be a price is no upper limit.</summary>
+    private static (decimal?, decimal?) Ordered(decimal? a, decimal? b) => (a, b) switch
+    {
+        (null, _) => (b, null),
+        (_, null) => (a, null),
+        ({ } x, { } y) => x <= y ? (x, y) : (y, x),
+    };
 
 
     [GeneratedRegex(@"\bbetween\s+\$?\s?(?<a>\d{1,7}(?:,\d{3})*(?:\.\d{1,2})?)\s*(?:dollars|usd)?\s+(?:and|to|-)\s+\$?\s?(?<b>\d{1,7}(?:,\d{3})*(?:\.\d{1,2})?)\s*(?:dollars|usd)?", RegexOptions.IgnoreCase)]

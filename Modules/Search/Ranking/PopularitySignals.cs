@@ -21,14 +21,30 @@ internal sealed class PopularitySignals(
     ICatalogQueries catalog,
     ShopperHistory history,
     IConnectionMultiplexer redis,
+    IOptions<SearchOptions> options,
     TimeProvider clock) : ISearchSignals, IIntegrationEventHandler<OrderPlacedEvent>
 {
+    /// <summary>
+    /// Marks the click once per visitor, product and day, unless the visitor has already counted
+    /// their day's share of products: at most that many "once" keys and one counter per visitor a day.
+    /// </summary>
+    private const string CountOnce = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        local clicked = redis.call('INCR', KEYS[2])
+        if clicked == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+        if clicked > tonumber(ARGV[1]) then return 0 end
+        redis.call('SET', KEYS[1], '1', 'EX', ARGV[2])
+        return 1
+        """;
+
     public async Task ClickedAsync(string visitor, Guid productId, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var once = $"search:clicked:{today:yyyyMMdd}:{visitor}:{productId:N}";
-        if (!await redis.GetDatabase().StringSetAsync(once, "1", TimeSpan.FromDays(1), When.NotExists)) return;
-        await CountAsync([(productId, 1, 0)], today, ct);
+        var day = today.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var counted = (int)await redis.GetDatabase().ScriptEvaluateAsync(CountOnce,
+            [$"search:clicked:{day}:{visitor}:{productId:N}", $"search:clicks:{day}:{visitor}"],
+            [options.Value.Ranking.ClicksPerVisitorPerDay, (int)TimeSpan.FromDays(1).TotalSeconds]);
+        if (counted == 1) await CountAsync([(productId, 1, 0)], today, ct);
     }
 
     public Task ViewedAsync(string visitor, string brand, string? categorySlug, CancellationToken ct) =>

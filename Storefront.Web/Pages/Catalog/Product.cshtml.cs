@@ -27,9 +27,13 @@ public sealed class ProductModel(ICatalogQueries catalog, IPricesAndStock stock,
         Stock = await stock.GetAsync(product.Sku, cancellationToken);
         if (Stock is { } s && holdOptions.Value.Enabled && holdOptions.Value.IsLimited(s.OnHand)) HoldLimit = holdOptions.Value.LimitPerHolder(s.OnHand);
         Reviews = await catalog.GetReviewsAsync(product.Id, Math.Max(1, reviews ?? 1), ReviewsPerPage, cancellationToken);
-        // What the shopper looks at lifts its brand and category in their searches.
-        await signals.ViewedAsync(Shopping.Visitor.Of(HttpContext, create: true)!, product.Brand,
-            product.Breadcrumbs.Count > 0 ? product.Breadcrumbs[^1].Slug : null, cancellationToken);
+        // What the shopper looks at lifts its brand and category in their searches. Only a visitor
+        // who came back with the cookie (or is signed in) has a history: a crawler keeps no cookies,
+        // and would otherwise leave a history key per request. The first visit sets the cookie.
+        if (Shopping.Visitor.Of(HttpContext, create: false) is { } visitor)
+            await signals.ViewedAsync(visitor, product.Brand, product.Breadcrumbs.Count > 0 ? product.Breadcrumbs[^1].Slug : null, cancellationToken);
+        else
+            Shopping.Visitor.Of(HttpContext, create: true);
         return Page();
     }
 }

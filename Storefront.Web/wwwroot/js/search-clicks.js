@@ -4,10 +4,11 @@
   var results = document.querySelector('.search-results');
   if (!results || !navigator.sendBeacon) return;
   function report(event) {
-    var link = event.target.closest('a.product-link[data-product]');
+    var link = event.target.closest('a.product-link[data-product][data-click]');
     if (!link || (event.type === 'auxclick' && event.button !== 1)) return;
     var form = new FormData();
     form.append('product', link.getAttribute('data-product'));
+    form.append('token', link.getAttribute('data-click'));
     navigator.sendBeacon('/api/search/click', form);
   }
   results.addEventListener('click', report);

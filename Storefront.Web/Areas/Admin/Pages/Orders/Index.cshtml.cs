@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
 
@@ -17,7 +18,8 @@ public sealed class IndexModel(IOrderAdmin orders) : PageModel
     public string? MaxTotal { get; private set; }
     public List<string> Problems { get; } = [];
 
-    public async Task OnGetAsync(string? status, string? from, string? to, string? customer, string? min, string? max, int? page, CancellationToken ct)
+    public async Task OnGetAsync(string? status, string? from, string? to, string? customer, string? min, string? max,
+        [FromQuery(Name = "page")] int? page, CancellationToken ct)
     {
         (Status, From, To, Customer, MinTotal, MaxTotal) = (Statuses.Contains(status) ? status : null, from, to, customer?.Trim(), min, max);
         // "Refunded" and "Partially refunded" are the money side of an order, not where it is in fulfilment.

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Catalog.Contracts;
 
@@ -11,7 +12,8 @@ public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
     public int? CategoryId { get; private set; }
     public string? Status { get; private set; }
 
-    public async Task OnGetAsync(string? q, int? category, string? status, int? page, CancellationToken cancellationToken)
+    // "page" is also the route value naming the Razor page, which binding would otherwise read first.
+    public async Task OnGetAsync(string? q, int? category, string? status, [FromQuery(Name = "page")] int? page, CancellationToken cancellationToken)
     {
         Search = q?.Length > 200 ? q[..200] : q;
         CategoryId = category;

@@ -9,13 +9,14 @@ public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
     public Paged<AdminReviewRow> Reviews { get; private set; } = default!;
     public string? Show { get; private set; }
 
-    public async Task OnGetAsync(string? show, int? page, CancellationToken ct)
+    // "page" is also the route value naming the Razor page, which binding would otherwise read first.
+    public async Task OnGetAsync(string? show, [FromQuery(Name = "page")] int? page, CancellationToken ct)
     {
         Show = show is "hidden" or "visible" ? show : null;
         Reviews = await catalog.ListReviewsAsync(Show is null ? null : Show == "hidden", page ?? 1, 25, ct);
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid id, bool hide, string? show, int? page, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(Guid id, bool hide, string? show, [FromForm(Name = "page")] int? page, CancellationToken ct)
     {
         TempData[await catalog.SetReviewHiddenAsync(id, hide, ct) ? "Notice" : "Problem"] =
             hide ? "Review hidden; the product's rating no longer counts it." : "Review shown again.";
