@@ -14,7 +14,6 @@ psql_q "UPDATE inventory.stock_items SET on_hand = 1000000 WHERE on_hand < 10000
 psql_q "SELECT sku FROM catalog.products WHERE is_published" > "$DATA/skus.txt"
 dotnet build bench/Storefront.CheckoutBench -c Release -nologo -v quiet >/dev/null
 
-export Checkout__StoreUrl="http://127.0.0.1:$PORT"
 bench_start_app "$PORT"
 echo "# $(date -u +%FT%TZ) products=$PRODUCTS seconds=${SECONDS_PER_RUN:-20}, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" | tee -a "$OUT/checkout.txt"
 for shoppers in ${SHOPPER_SET:-4 16}; do
