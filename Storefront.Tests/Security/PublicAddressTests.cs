@@ -147,6 +147,31 @@ public sealed class BehindProxyTests(BehindProxyFixture store) : IClassFixture<B
     }
 }
 
+/// <summary>A production store on a plain-HTTP address, as a local docker compose runs it.</summary>
+public sealed class PlainHttpProductionFixture : StoreFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["environment"] = "Production",
+        ["Storefront:PublicUrl"] = "http://localhost:8080",
+    };
+}
+
+public sealed class PlainHttpProductionTests(PlainHttpProductionFixture store) : IClassFixture<PlainHttpProductionFixture>
+{
+    [Theory]
+    [InlineData("/account/login")]
+    [InlineData("/account/register")]
+    [InlineData("/orders/track")]
+    [InlineData("/cart")]
+    public async Task Pages_with_forms_are_served_over_plain_http(string path)
+    {
+        var response = await store.Client().GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+    }
+}
+
 public sealed class PublicAddressValidationTests
 {
     [Theory]

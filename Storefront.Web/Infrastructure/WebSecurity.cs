@@ -21,6 +21,7 @@ public sealed class ForwardedHeadersSettings
 /// Transport security, in one place: forwarded headers from the configured proxies only, the Host
 /// header limited to the public address, Secure cookies, and HSTS with HTTPS redirection when the
 /// public address is https — each outside Development (where the store runs on http://localhost).
+/// A production store on a plain-HTTP address (a local docker compose) still serves its forms.
 /// </summary>
 internal static class WebSecurity
 {
@@ -41,13 +42,18 @@ internal static class WebSecurity
                     : throw new InvalidOperationException($"Storefront:ForwardedHeaders:KnownNetworks has \"{network}\", which is not a network such as 10.0.0.0/8."));
         });
 
-        var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        var publicUrl = StoreLinksRegistration.PublicUrlOf(configuration);
+        // With an https public address every page request arrives over HTTPS (plain HTTP is
+        // redirected first), so the cookies are always Secure; otherwise they are Secure whenever the
+        // request is, which behind a trusted TLS proxy is every request (X-Forwarded-Proto).
+        // Antiforgery refuses to run at all on plain HTTP with "Always", so a plain-HTTP store (a
+        // local docker compose) keeps working.
+        var secure = !environment.IsDevelopment() && publicUrl?.Scheme == Uri.UriSchemeHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.Configure<AntiforgeryOptions>(o => o.Cookie.SecurePolicy = secure);
         services.Configure<CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = secure);
         services.PostConfigure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(
             Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme, o => o.Cookie.SecurePolicy = secure);
 
-        var publicUrl = StoreLinksRegistration.PublicUrlOf(configuration);
         if (!environment.IsDevelopment() && publicUrl is not null)
         {
             // A request naming another host is refused, so nothing can be made to speak for a host
