@@ -64,6 +64,7 @@ internal static class RateLimits
         ("/Orders/Track", OrderTracking),
         ("/Account/Login", SignIn),
         ("/Account/Register", Registration),
+        ("/Account/ResendConfirmation", Registration),
         ("/Account/ForgotPassword", PasswordReset),
         ("/Account/ResetPassword", PasswordReset),
     ];
