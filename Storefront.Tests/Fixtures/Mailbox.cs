@@ -30,7 +30,7 @@ public static partial class Mailbox
     /// </summary>
     public static async Task<Uri> LinkAsync(StoreFixture store, string email, string path)
     {
-        var pattern = new Regex(@"https?://[^\s/]+" + Regex.Escape(path) + @"(\?[^\s]*)?");
+        var pattern = new Regex(@"https?://[^\s/]+" + Regex.Escape(path) + @"(\?[^\s]*)?(?=\s|$)");
         for (var i = 0; i < 50; i++)
         {
             var link = For(store, email).Reverse().Select(m => pattern.Match(m)).FirstOrDefault(m => m.Success);

@@ -312,14 +312,6 @@ public sealed class AccountPagesTests(AccountStoreFixture store) : IClassFixture
     }
 
     [Fact]
-    public async Task Wrong_passwords_never_lock_the_merchant_out()
-    {
-        var client = store.Client();
-        for (var i = 0; i < 8; i++) Assert.Equal(Mismatch, await SignInMessageAsync(client, AdminBootstrapper.DemoEmail, $"Not-The-Password-{i}"));
-        await StoreFixture.SignInAsync(store.Client(), AdminBootstrapper.DemoEmail, AdminBootstrapper.DemoPassword);
-    }
-
-    [Fact]
     public async Task Reset_emails_stop_after_three_an_hour_for_one_account_and_the_answer_never_changes()
     {
         var email = NewEmail();

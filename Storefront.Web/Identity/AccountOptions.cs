@@ -14,4 +14,13 @@ public sealed class AccountOptions
 
     /// <summary>How long an e-mailed confirmation link works.</summary>
     public TimeSpan ConfirmationLinkLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Failed sign-ins after which a merchant's sign-in pauses until they open an e-mailed unlock link.</summary>
+    public int MerchantUnlockAfterFailures { get; set; } = 5;
+
+    /// <summary>How long an e-mailed unlock link works.</summary>
+    public TimeSpan UnlockLinkLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>At most one unlock e-mail per merchant in this time, however many attempts or requests cause one.</summary>
+    public TimeSpan UnlockMailInterval { get; set; } = TimeSpan.FromMinutes(15);
 }

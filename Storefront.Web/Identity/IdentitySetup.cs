@@ -25,7 +25,8 @@ internal static class IdentitySetup
             })
             .AddEntityFrameworkStores<AppIdentityDbContext>()
             .AddDefaultTokenProviders()
-            .AddTokenProvider<ConfirmationTokenProvider>(ConfirmationTokenProvider.ProviderName);
+            .AddTokenProvider<ConfirmationTokenProvider>(ConfirmationTokenProvider.ProviderName)
+            .AddTokenProvider<UnlockTokenProvider>(UnlockTokenProvider.ProviderName);
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
@@ -43,9 +44,17 @@ internal static class IdentitySetup
             .Validate(o => o.RegistrationMailsPerHour is >= 1 and <= 100, "Accounts:RegistrationMailsPerHour must be between 1 and 100.")
             .Validate(o => o.ConfirmationLinkLifetime >= TimeSpan.FromMinutes(10) && o.ConfirmationLinkLifetime <= TimeSpan.FromDays(14),
                 "Accounts:ConfirmationLinkLifetime must be a time span from 00:10:00 to 14.00:00:00.")
+            .Validate(o => o.MerchantUnlockAfterFailures is >= 1 and <= 100, "Accounts:MerchantUnlockAfterFailures must be between 1 and 100.")
+            .Validate(o => o.UnlockLinkLifetime >= TimeSpan.FromMinutes(10) && o.UnlockLinkLifetime <= TimeSpan.FromDays(7),
+                "Accounts:UnlockLinkLifetime must be a time span from 00:10:00 to 7.00:00:00.")
+            .Validate(o => o.UnlockMailInterval >= TimeSpan.FromMinutes(1) && o.UnlockMailInterval <= o.UnlockLinkLifetime,
+                "Accounts:UnlockMailInterval must be a time span of at least 00:01:00 and at most Accounts:UnlockLinkLifetime (a link must still work when the next may be sent).")
             .ValidateOnStart();
         services.AddOptions<ConfirmationTokenProviderOptions>().Configure<IOptions<AccountOptions>>((o, accounts) =>
             (o.Name, o.TokenLifespan) = (ConfirmationTokenProvider.ProviderName, accounts.Value.ConfirmationLinkLifetime));
+        services.AddOptions<UnlockTokenProviderOptions>().Configure<IOptions<AccountOptions>>((o, accounts) =>
+            (o.Name, o.TokenLifespan) = (UnlockTokenProvider.ProviderName, accounts.Value.UnlockLinkLifetime));
+        services.AddScoped<MerchantUnlock>();
         services.AddSingleton<AccountMailLimits>();
         services.AddScoped<AccountMails>();
         services.AddScoped<EmailConfirmation>();

@@ -8,7 +8,7 @@ using Storefront.Web.Shopping;
 namespace Storefront.Web.Pages.Account;
 
 public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<StoreUser> users, IPasswordHasher<StoreUser> hasher,
-    CartMerge cartMerge) : PageModel
+    CartMerge cartMerge, MerchantUnlock merchantUnlock) : PageModel
 {
     public const string Mismatch = "That e-mail and password do not match an account.";
 
@@ -52,8 +52,9 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<Stor
             SpendHashingTime(new StoreUser(), null);
             return Page();
         }
-        // Merchants are never locked by failed attempts: anyone could otherwise shut the merchant
-        // out with a few wrong passwords. The per-address rate limit slows guessing instead.
+        // Merchants are not locked for a while like shoppers: anyone could otherwise keep the
+        // merchant out with a few wrong passwords. Their failures pause sign-in until an e-mailed
+        // unlock link is opened (MerchantUnlock), which no one else can take from them.
         var merchant = await users.IsInRoleAsync(user, Roles.Admin);
         var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: !merchant);
         if (result.Succeeded)
@@ -64,7 +65,12 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<Stor
         if (result.IsNotAllowed) await UnconfirmedAsync(user);
         // A locked account is refused before its password is checked: check it anyway, and say
         // the same as for a wrong password, so a lock does not reveal that the account exists.
-        else if (result.IsLockedOut) SpendHashingTime(user, user.PasswordHash);
+        else if (result.IsLockedOut)
+        {
+            SpendHashingTime(user, user.PasswordHash);
+            if (merchant) await merchantUnlock.PausedAttemptAsync(user, HttpContext.RequestAborted);
+        }
+        else if (merchant) await merchantUnlock.FailedAsync(user, HttpContext.RequestAborted);
         return Page();
     }
 
