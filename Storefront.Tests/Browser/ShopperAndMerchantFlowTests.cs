@@ -105,7 +105,11 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Browser-Shopper-1");
         await page.GetByLabel("Password again").FillAsync("Browser-Shopper-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Check your inbox to finish creating your account.");
+        // The link of the confirmation e-mail signs the shopper in.
+        await page.GotoAsync((await Mailbox.LinkAsync(app, email, "/account/confirm-email")).PathAndQuery);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your e-mail address is confirmed and you are signed in.");
         await page.GotoAsync($"/p/{slug}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
         await Expect(page.Locator(".cart-count")).ToHaveTextAsync("1");

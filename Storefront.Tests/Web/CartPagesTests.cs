@@ -229,7 +229,7 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
         var product = await store.ProductAsync(onHand: 20);
         var email = $"merge-{Guid.NewGuid():N}@example.test";
         var shopper = store.Client();
-        await AccountPagesTests.RegisterAsync(shopper, email, "Merge-Shopper-2024");
+        await AccountPagesTests.RegisterAndConfirmAsync(store, shopper, email, "Merge-Shopper-2024");
         await AddAsync(shopper, product, "1");
         await shopper.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
         {

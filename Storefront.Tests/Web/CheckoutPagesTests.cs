@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Storefront.Checkout.Contracts;
 using Storefront.Tests.Fixtures;
 
 namespace Storefront.Tests.Web;
@@ -76,21 +78,129 @@ public sealed class CheckoutPagesTests(CheckoutStoreFixtureForPages store) : ICl
         var wrong = await PostAsync(other, "/orders/track", new() { ["Number"] = number, ["Email"] = "someone@example.test" }, trackPage);
         Assert.Contains("We found no order with that number and e-mail address.", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        // The guest makes an account from the order page; the order comes with it.
+        // The guest makes an account from the order page; once the address is confirmed, the order
+        // is in it and the confirmation link lands on it.
         var registerLink = order.QuerySelector(".account-panel a")!.GetAttribute("href")!;
         var registerPage = await client.GetStringAsync(registerLink);
         Assert.Contains("value=\"grace@example.test\"", registerPage, StringComparison.Ordinal);
+        var registered = await RegisterFromOrderAsync(client, registerLink, registerPage, "grace@example.test");
+        Assert.Equal("/account/check-inbox", registered.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Null(await OwnerOfAsync(number));
+        var confirmed = await client.GetAsync((await Mailbox.LinkAsync(store, "grace@example.test", "/account/confirm-email")).PathAndQuery);
+        Assert.Equal($"/orders/{number}", confirmed.RequestMessage!.RequestUri!.AbsolutePath);
+        var history = await client.GetDocumentAsync("/account/orders");
+        Assert.Contains(number, history.QuerySelectorAll("table.data tbody a").Select(a => a.TextContent));
+    }
+
+    /// <summary>Registers with <paramref name="email"/> from a guest order's "create an account" link (its number and key come along).</summary>
+    private static async Task<HttpResponseMessage> RegisterFromOrderAsync(HttpClient client, string registerLink, string registerPage, string email)
+    {
         var registerDoc = await Html.ParseAsync(registerPage);
-        var registered = await PostAsync(client, registerLink, new()
+        return await PostAsync(client, registerLink, new()
         {
-            ["Input.DisplayName"] = "Grace", ["Input.Email"] = "grace@example.test", ["Input.Password"] = "Grace-Guest-2024",
+            ["Input.DisplayName"] = "Grace", ["Input.Email"] = email, ["Input.Password"] = "Grace-Guest-2024",
             ["Input.ConfirmPassword"] = "Grace-Guest-2024",
             ["Order"] = registerDoc.QuerySelector("input[name=Order]")!.GetAttribute("value")!,
             ["Key"] = registerDoc.QuerySelector("input[name=Key]")!.GetAttribute("value")!,
         }, registerPage);
-        Assert.Equal($"/orders/{number}", registered.RequestMessage!.RequestUri!.AbsolutePath);
-        var history = await client.GetDocumentAsync("/account/orders");
-        Assert.Equal(number, history.QuerySelector("table.data tbody a")!.TextContent);
+    }
+
+    /// <summary>A guest order placed with <paramref name="email"/>: its number, and its page (with the key) as the guest sees it.</summary>
+    private async Task<(string Number, Uri Page)> PlaceGuestOrderAsync(string email)
+    {
+        var (client, _) = await ShopperWithCartAsync(quantity: 1);
+        var review = await PostAsync(client, "/checkout", Delivery(email), await client.GetStringAsync("/checkout"));
+        var reviewHtml = await review.Content.ReadAsStringAsync();
+        var form = await ReviewFormAsync(reviewHtml);
+        form["Card"] = "4242 4242 4242 4242";
+        var placed = await PostAsync(client, "/checkout/review", form, reviewHtml);
+        var page = placed.RequestMessage!.RequestUri!;
+        Assert.StartsWith("/orders/SF-", page.AbsolutePath, StringComparison.Ordinal);
+        return (page.AbsolutePath.Split('/').Last(), page);
+    }
+
+    private async Task<string?> OwnerOfAsync(string number)
+    {
+        using var scope = store.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<IOrders>().GetAsync(number, default))!.UserId;
+    }
+
+    [Fact]
+    public async Task Confirming_an_address_signs_in_and_attaches_the_guest_orders_placed_with_it_and_no_others()
+    {
+        var email = $"ada-{Guid.NewGuid():N}@example.test";
+        var (first, _) = await PlaceGuestOrderAsync(email);
+        var (second, _) = await PlaceGuestOrderAsync(email.ToUpperInvariant());
+        var (someoneElses, _) = await PlaceGuestOrderAsync($"bea-{Guid.NewGuid():N}@example.test");
+
+        var client = store.Client();
+        await AccountPagesTests.RegisterAsync(client, email, "Ada-Shopper-2024");
+        Assert.Null(await OwnerOfAsync(first));
+        var confirmed = await client.GetAsync((await Mailbox.LinkAsync(store, email, "/account/confirm-email")).PathAndQuery);
+        Assert.Equal("/account", confirmed.RequestMessage!.RequestUri!.AbsolutePath);
+
+        var history = (await client.GetDocumentAsync("/account/orders")).QuerySelectorAll("table.data tbody a").Select(a => a.TextContent).ToList();
+        Assert.Equal([first, second], history.Order(StringComparer.Ordinal));
+        var owner = await OwnerOfAsync(first);
+        Assert.NotNull(owner);
+        Assert.Equal(owner, await OwnerOfAsync(second));
+        Assert.Null(await OwnerOfAsync(someoneElses));
+    }
+
+    [Fact]
+    public async Task An_account_with_another_email_cannot_claim_a_guest_order_even_with_its_key()
+    {
+        var victim = $"vera-{Guid.NewGuid():N}@example.test";
+        var (number, orderPage) = await PlaceGuestOrderAsync(victim);
+        var orderPath = orderPage.PathAndQuery;
+
+        // Someone who got hold of the order's link registers their own address from it.
+        var mallory = $"mallory-{Guid.NewGuid():N}@example.test";
+        var attacker = store.Client();
+        var order = await attacker.GetDocumentAsync(orderPath);
+        var registerLink = order.QuerySelector(".account-panel a")!.GetAttribute("href")!;
+        var registered = await RegisterFromOrderAsync(attacker, registerLink, await attacker.GetStringAsync(registerLink), mallory);
+        Assert.Equal("/account/check-inbox", registered.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Null(await OwnerOfAsync(number));
+
+        // Confirming their own address brings them no order either.
+        var confirmed = await attacker.GetAsync((await Mailbox.LinkAsync(store, mallory, "/account/confirm-email")).PathAndQuery);
+        Assert.Equal("/account", confirmed.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Null(await OwnerOfAsync(number));
+        Assert.Empty((await attacker.GetDocumentAsync("/account/orders")).QuerySelectorAll("table.data tbody a"));
+
+        // Signed in with the key, the order page offers no claim, and a forged claim is refused.
+        order = await attacker.GetDocumentAsync(orderPath);
+        Assert.Null(order.QuerySelector("form.account-panel"));
+        var key = System.Web.HttpUtility.ParseQueryString(orderPage.Query)["key"]!;
+        var claim = await PostAsync(attacker, $"/orders/{number}?handler=Claim&key={Uri.EscapeDataString(key)}", [], await attacker.GetStringAsync("/account"));
+        Assert.Equal("Only the account with the e-mail address the order was placed with can add it.",
+            (await Html.ParseAsync(await claim.Content.ReadAsStringAsync())).QuerySelector("[role=alert].flash")!.TextContent);
+        Assert.Null(await OwnerOfAsync(number));
+
+        // The order's own address, once confirmed, gets it.
+        var owner = store.Client();
+        await AccountPagesTests.RegisterAndConfirmAsync(store, owner, victim, "Vera-Shopper-2024");
+        Assert.Contains(number, (await owner.GetDocumentAsync("/account/orders")).QuerySelectorAll("table.data tbody a").Select(a => a.TextContent));
+    }
+
+    [Fact]
+    public async Task A_shopper_signed_in_with_the_orders_confirmed_address_adds_a_later_guest_order_to_their_account()
+    {
+        var email = $"gus-{Guid.NewGuid():N}@example.test";
+        var shopper = store.Client();
+        await AccountPagesTests.RegisterAndConfirmAsync(store, shopper, email, "Gus-Shopper-2024");
+        // Checked out as a guest after the account was confirmed: not attached by itself.
+        var (number, orderPage) = await PlaceGuestOrderAsync(email);
+        Assert.Null(await OwnerOfAsync(number));
+
+        var page = await shopper.GetStringAsync(orderPage.PathAndQuery);
+        var form = (await Html.ParseAsync(page)).QuerySelector("form.account-panel")!;
+        var claimed = await PostAsync(shopper, form.GetAttribute("action")!, [], page);
+        Assert.Equal("The order is now in your account.",
+            (await Html.ParseAsync(await claimed.Content.ReadAsStringAsync())).QuerySelector("[role=status].flash")!.TextContent);
+        Assert.NotNull(await OwnerOfAsync(number));
+        Assert.Equal(HttpStatusCode.OK, (await shopper.GetAsync($"/orders/{number}")).StatusCode);
     }
 
     [Fact]

@@ -18,9 +18,15 @@ internal static class IdentitySetup
                 o.Password.RequireNonAlphanumeric = false;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // An account is usable once its owner has confirmed the address: registering then
+                // answers the same whether or not the address has an account (no one is told).
+                o.SignIn.RequireConfirmedEmail = true;
+                o.Tokens.EmailConfirmationTokenProvider = ConfirmationTokenProvider.ProviderName;
             })
             .AddEntityFrameworkStores<AppIdentityDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<ConfirmationTokenProvider>(ConfirmationTokenProvider.ProviderName)
+            .AddTokenProvider<UnlockTokenProvider>(UnlockTokenProvider.ProviderName);
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/account/login";
@@ -33,6 +39,25 @@ internal static class IdentitySetup
         });
         // Reset links stay valid for two hours.
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(2));
+        services.AddOptions<AccountOptions>().BindConfiguration("Accounts")
+            .Validate(o => o.ResetMailsPerHour is >= 1 and <= 100, "Accounts:ResetMailsPerHour must be between 1 and 100.")
+            .Validate(o => o.RegistrationMailsPerHour is >= 1 and <= 100, "Accounts:RegistrationMailsPerHour must be between 1 and 100.")
+            .Validate(o => o.ConfirmationLinkLifetime >= TimeSpan.FromMinutes(10) && o.ConfirmationLinkLifetime <= TimeSpan.FromDays(14),
+                "Accounts:ConfirmationLinkLifetime must be a time span from 00:10:00 to 14.00:00:00.")
+            .Validate(o => o.MerchantUnlockAfterFailures is >= 1 and <= 100, "Accounts:MerchantUnlockAfterFailures must be between 1 and 100.")
+            .Validate(o => o.UnlockLinkLifetime >= TimeSpan.FromMinutes(10) && o.UnlockLinkLifetime <= TimeSpan.FromDays(7),
+                "Accounts:UnlockLinkLifetime must be a time span from 00:10:00 to 7.00:00:00.")
+            .Validate(o => o.UnlockMailInterval >= TimeSpan.FromMinutes(1) && o.UnlockMailInterval <= o.UnlockLinkLifetime,
+                "Accounts:UnlockMailInterval must be a time span of at least 00:01:00 and at most Accounts:UnlockLinkLifetime (a link must still work when the next may be sent).")
+            .ValidateOnStart();
+        services.AddOptions<ConfirmationTokenProviderOptions>().Configure<IOptions<AccountOptions>>((o, accounts) =>
+            (o.Name, o.TokenLifespan) = (ConfirmationTokenProvider.ProviderName, accounts.Value.ConfirmationLinkLifetime));
+        services.AddOptions<UnlockTokenProviderOptions>().Configure<IOptions<AccountOptions>>((o, accounts) =>
+            (o.Name, o.TokenLifespan) = (UnlockTokenProvider.ProviderName, accounts.Value.UnlockLinkLifetime));
+        services.AddScoped<MerchantUnlock>();
+        services.AddSingleton<AccountMailLimits>();
+        services.AddScoped<AccountMails>();
+        services.AddScoped<EmailConfirmation>();
         services.AddAuthorizationBuilder().AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
         services.AddScoped<AdminBootstrapper>();
         services.AddOptions<EmailOptions>().BindConfiguration("Email");
@@ -87,6 +112,12 @@ internal sealed class AdminBootstrapper(
             if (!created.Succeeded)
                 throw new InvalidOperationException("The configured admin account could not be created: " +
                     string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+        else if (!user.EmailConfirmed)
+        {
+            // The operator vouches for the configured address: the merchant must be able to sign in.
+            user.EmailConfirmed = true;
+            await users.UpdateAsync(user);
         }
         if (!await users.IsInRoleAsync(user, Roles.Admin)) await users.AddToRoleAsync(user, Roles.Admin);
         if (demo) logger.LogWarning("Development demo admin: {Email} / {Password} (configure Storefront:Admin for a real one)", email, password);

@@ -31,6 +31,9 @@ internal static class RateLimits
     public const string Registration = "Registration";
     public const string PasswordReset = "PasswordReset";
 
+    /// <summary>The merchant unlock pages: per IP only, so hammering a merchant's address never keeps them from their link.</summary>
+    public const string MerchantUnlock = "MerchantUnlock";
+
     /// <summary>The per-address limit shared by sign-in, registration and password reset (counted per action).</summary>
     public const string PerAccount = "PerAccount";
 
@@ -48,6 +51,7 @@ internal static class RateLimits
         new(SignIn, 30, TimeSpan.FromMinutes(15), CountsReads: false),
         new(Registration, 10, TimeSpan.FromHours(1), CountsReads: false),
         new(PasswordReset, 20, TimeSpan.FromMinutes(15), CountsReads: false),
+        new(MerchantUnlock, 10, TimeSpan.FromMinutes(15), CountsReads: false),
         new(PerAccount, 10, TimeSpan.FromMinutes(15), CountsReads: false),
     ];
 
@@ -64,8 +68,11 @@ internal static class RateLimits
         ("/Orders/Track", OrderTracking),
         ("/Account/Login", SignIn),
         ("/Account/Register", Registration),
+        ("/Account/ResendConfirmation", Registration),
         ("/Account/ForgotPassword", PasswordReset),
         ("/Account/ResetPassword", PasswordReset),
+        ("/Account/Unlock", MerchantUnlock),
+        ("/Account/UnlockLink", MerchantUnlock),
     ];
 
     public static IServiceCollection AddStorefrontRateLimits(this IServiceCollection services)

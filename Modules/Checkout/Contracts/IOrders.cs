@@ -50,8 +50,15 @@ public interface IOrders
     /// </summary>
     Task<bool> RevokeLinksAsync(string number, CancellationToken cancellationToken);
 
-    /// <summary>Attaches a guest order to the account just made for it; false when it already belongs to one.</summary>
-    Task<bool> ClaimAsync(string number, string userId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Attaches a guest order to an account whose confirmed e-mail address is the order's (compared
+    /// without regard to case); false when the order belongs to an account already or was placed with
+    /// another address. Pass an account's address only once its owner has confirmed it.
+    /// </summary>
+    Task<bool> ClaimAsync(string number, string userId, string confirmedEmail, CancellationToken cancellationToken);
+
+    /// <summary>Attaches every guest order placed with <paramref name="confirmedEmail"/> to the account; how many.</summary>
+    Task<int> ClaimAllAsync(string userId, string confirmedEmail, CancellationToken cancellationToken);
 }
 
 /// <summary>Orders by fulfilment <paramref name="Status"/> and refund state (None, Partial, Full), dates, customer and total.</summary>

@@ -40,12 +40,25 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
         Normalize(number) is { } normalized
         && await db.Orders.Where(o => o.Number == normalized).ExecuteUpdateAsync(u => u.SetProperty(o => o.LinkVersion, o => o.LinkVersion + 1), ct) == 1;
 
-    public async Task<bool> ClaimAsync(string number, string userId, CancellationToken ct)
+    // The address is checked in the UPDATE itself, so no order changes hands on a check made earlier.
+    // upper() on both sides in SQL: EF cannot translate string.Equals with a StringComparison (CA1862).
+#pragma warning disable CA1862
+    public async Task<bool> ClaimAsync(string number, string userId, string confirmedEmail, CancellationToken ct)
     {
-        if (Normalize(number) is not { } normalized) return false;
-        return await db.Orders.Where(o => o.Number == normalized && o.UserId == null)
+        if (Normalize(number) is not { } normalized || string.IsNullOrWhiteSpace(confirmedEmail)) return false;
+        var email = confirmedEmail.Trim();
+        return await db.Orders.Where(o => o.Number == normalized && o.UserId == null && o.Email.ToUpper() == email.ToUpper())
             .ExecuteUpdateAsync(u => u.SetProperty(o => o.UserId, userId), ct) == 1;
     }
+
+    public async Task<int> ClaimAllAsync(string userId, string confirmedEmail, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(confirmedEmail)) return 0;
+        var email = confirmedEmail.Trim();
+        return await db.Orders.Where(o => o.UserId == null && o.Email.ToUpper() == email.ToUpper())
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.UserId, userId), ct);
+    }
+#pragma warning restore CA1862
 
     /// <summary>The order as read; who did what (the actor) only for merchants.</summary>
     internal static OrderView View(Order o, decimal pendingRefunds, bool withActors)

@@ -4,15 +4,15 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
-using StackExchange.Redis;
+using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks.Email;
 using Storefront.BuildingBlocks.Links;
 using Storefront.Web.Identity;
 
 namespace Storefront.Web.Pages.Account;
 
-public sealed class ForgotPasswordModel(UserManager<StoreUser> users, IEmailSender email, IStoreLinks links, IConnectionMultiplexer redis,
-    IConfiguration configuration) : PageModel
+public sealed class ForgotPasswordModel(UserManager<StoreUser> users, IEmailSender email, IStoreLinks links, AccountMailLimits limits,
+    IOptions<AccountOptions> options) : PageModel
 {
     [BindProperty, Required(ErrorMessage = "Enter your e-mail address."), EmailAddress(ErrorMessage = "Enter a valid e-mail address."), StringLength(256)]
     public string Email { get; set; } = "";
@@ -33,10 +33,7 @@ public sealed class ForgotPasswordModel(UserManager<StoreUser> users, IEmailSend
         if (user?.Email is null) return Page();
         // At most a few reset e-mails per account per hour, whoever asks: the form must not be a
         // way to flood someone's inbox. The answer stays the same.
-        var key = $"account:reset-mails:{user.Id}";
-        var sent = await redis.GetDatabase().StringIncrementAsync(key);
-        if (sent == 1) await redis.GetDatabase().KeyExpireAsync(key, TimeSpan.FromHours(1));
-        if (sent > configuration.GetValue("Accounts:ResetMailsPerHour", 3)) return Page();
+        if (!await limits.TryCountAsync($"account:reset-mails:{user.Id}", options.Value.ResetMailsPerHour)) return Page();
         var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
         // The link comes from the configured public address: the request's Host header is the sender's choice.
         var link = links.Absolute(Url.Page("/Account/ResetPassword", new { email = user.Email, token })!);

@@ -8,7 +8,7 @@ using Storefront.Web.Shopping;
 namespace Storefront.Web.Pages.Account;
 
 public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<StoreUser> users, IPasswordHasher<StoreUser> hasher,
-    CartMerge cartMerge) : PageModel
+    CartMerge cartMerge, MerchantUnlock merchantUnlock) : PageModel
 {
     public const string Mismatch = "That e-mail and password do not match an account.";
 
@@ -31,6 +31,13 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<Stor
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Error { get; private set; }
 
+    /// <summary>
+    /// The right password for an account whose address is not confirmed yet: besides the usual
+    /// answer, offer to send the link again (by e-mail only, so this tells nothing to anyone who does
+    /// not already know the password).
+    /// </summary>
+    public bool OfferConfirmation { get; private set; }
+
     public void OnGet()
     {
     }
@@ -38,15 +45,16 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<Stor
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.IsValid) return Page();
+        Error = Mismatch;
         var user = await users.FindByEmailAsync(Input.Email.Trim());
         if (user is null)
         {
             SpendHashingTime(new StoreUser(), null);
-            Error = Mismatch;
             return Page();
         }
-        // Merchants are never locked by failed attempts: anyone could otherwise shut the merchant
-        // out with a few wrong passwords. The per-address rate limit slows guessing instead.
+        // Merchants are not locked for a while like shoppers: anyone could otherwise keep the
+        // merchant out with a few wrong passwords. Their failures pause sign-in until an e-mailed
+        // unlock link is opened (MerchantUnlock), which no one else can take from them.
         var merchant = await users.IsInRoleAsync(user, Roles.Admin);
         var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: !merchant);
         if (result.Succeeded)
@@ -54,11 +62,27 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<Stor
             await cartMerge.SignedInAsync(user.Id, TempData, HttpContext.RequestAborted);
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
         }
+        if (result.IsNotAllowed) await UnconfirmedAsync(user);
         // A locked account is refused before its password is checked: check it anyway, and say
         // the same as for a wrong password, so a lock does not reveal that the account exists.
-        if (result.IsLockedOut) SpendHashingTime(user, user.PasswordHash);
-        Error = Mismatch;
+        else if (result.IsLockedOut)
+        {
+            SpendHashingTime(user, user.PasswordHash);
+            if (merchant) await merchantUnlock.PausedAttemptAsync(user, HttpContext.RequestAborted);
+        }
+        else if (merchant) await merchantUnlock.FailedAsync(user, HttpContext.RequestAborted);
         return Page();
+    }
+
+    /// <summary>
+    /// Identity refuses an unconfirmed address before looking at the password: check it here, with
+    /// the usual lockout, so the answer takes as long and guessing is limited as for any account.
+    /// </summary>
+    private async Task UnconfirmedAsync(StoreUser user)
+    {
+        if (await users.IsLockedOutAsync(user)) SpendHashingTime(user, user.PasswordHash);
+        else if (await users.CheckPasswordAsync(user, Input.Password)) OfferConfirmation = true;
+        else await users.AccessFailedAsync(user);
     }
 
     private void SpendHashingTime(StoreUser user, string? hash)

@@ -2,13 +2,20 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Storefront.Checkout.Contracts;
 using Storefront.Web.Identity;
 using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Pages.Account;
 
-public sealed class RegisterModel(UserManager<StoreUser> users, SignInManager<StoreUser> signIn, CartMerge cartMerge,
-    Storefront.Checkout.Contracts.IOrders orders, OrderAccess access) : PageModel
+/// <summary>
+/// Registering answers the same whatever the address: a new one gets an unconfirmed account and a
+/// confirmation link, one with an account gets a note to its owner and nothing else. Both go to the
+/// same "check your inbox" page after the same password hashing work.
+/// </summary>
+public sealed class RegisterModel(UserManager<StoreUser> users, IPasswordHasher<StoreUser> hasher, AccountMails mails,
+    IOrders orders, OrderAccess access) : PageModel
 {
     public sealed record InputModel
     {
@@ -26,48 +33,66 @@ public sealed class RegisterModel(UserManager<StoreUser> users, SignInManager<St
     }
 
     [BindProperty] public InputModel Input { get; set; } = new();
-    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
-    /// <summary>A guest order (number and key) that the new account takes over.</summary>
+    /// <summary>A guest order (number and key) to show once the new account is confirmed.</summary>
     [BindProperty(SupportsGet = true)] public string? Order { get; set; }
     [BindProperty(SupportsGet = true)] public string? Key { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (User.Identity?.IsAuthenticated == true) return LocalRedirect("/account");
+        if (User.Identity?.IsAuthenticated == true) return RedirectToPage("/Account/Index");
         // Coming from a guest order: start from the e-mail address it was placed with.
-        if (Order is not null && await orders.GetAsync(Order, ct) is { } order && access.MayView(User, order, Key)) Input.Email = order.Email;
+        if (await GuestOrderAsync(ct) is { } order) Input.Email = order.Email;
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!ModelState.IsValid) return Page();
         var email = Input.Email.Trim();
         var user = new StoreUser { UserName = email, Email = email, DisplayName = Input.DisplayName.Trim() };
-        var created = await users.CreateAsync(user, Input.Password);
-        if (!created.Succeeded)
+        // The password rules are checked before the address is looked up, so what they say cannot
+        // depend on whether it has an account.
+        foreach (var validator in users.PasswordValidators)
+            foreach (var error in (await validator.ValidateAsync(users, user, Input.Password)).Errors)
+                AddError("Input.Password", error.Description);
+        if (!ModelState.IsValid) return Page();
+
+        if (await users.FindByEmailAsync(email) is { } existing)
         {
-            foreach (var error in created.Errors)
-            {
-                var field = error.Code switch
-                {
-                    "DuplicateEmail" or "DuplicateUserName" or "InvalidEmail" or "InvalidUserName" => "Input.Email",
-                    _ when error.Code.StartsWith("Password", StringComparison.Ordinal) => "Input.Password",
-                    _ => "",
-                };
-                var message = error.Code is "DuplicateEmail" or "DuplicateUserName"
-                    ? "An account with this e-mail address already exists. Sign in, or reset your password."
-                    : error.Description;
-                if (!ModelState[field]?.Errors.Any(e => e.ErrorMessage == message) ?? true) ModelState.AddModelError(field, message);
-            }
-            return Page();
+            // The hashing a new account costs, so the answer takes as long.
+            hasher.HashPassword(existing, Input.Password);
+            await mails.SendRegistrationNoticeAsync(existing, ct);
+            return RedirectToPage("/Account/CheckInbox");
         }
-        await signIn.SignInAsync(user, isPersistent: false);
-        await cartMerge.SignedInAsync(user.Id, TempData, HttpContext.RequestAborted);
-        if (Order is not null && await orders.GetAsync(Order, HttpContext.RequestAborted) is { UserId: null } guestOrder
-            && access.MayView(User, guestOrder, Key) && await orders.ClaimAsync(guestOrder.Number, user.Id, HttpContext.RequestAborted))
-            return LocalRedirect($"/orders/{guestOrder.Number}");
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/account");
+
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user, Input.Password);
+        }
+        catch (DbUpdateException)
+        {
+            // Someone registered the same address a moment ago: it has an account now, answer as for one.
+            return RedirectToPage("/Account/CheckInbox");
+        }
+        if (created.Succeeded)
+        {
+            var order = await GuestOrderAsync(ct);
+            await mails.SendConfirmationAsync(user, order is not null && string.Equals(order.Email, email, StringComparison.OrdinalIgnoreCase) ? order.Number : null, ct);
+            return RedirectToPage("/Account/CheckInbox");
+        }
+        if (created.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName")) return RedirectToPage("/Account/CheckInbox");
+        // What is left depends on the address as typed (characters a user name cannot have), never on an account.
+        foreach (var error in created.Errors) AddError(error.Code is "InvalidEmail" or "InvalidUserName" ? "Input.Email" : "", error.Description);
+        return Page();
     }
+
+    private void AddError(string field, string message)
+    {
+        if (!ModelState[field]?.Errors.Any(e => e.ErrorMessage == message) ?? true) ModelState.AddModelError(field, message);
+    }
+
+    private async Task<OrderView?> GuestOrderAsync(CancellationToken ct) =>
+        Order is not null && await orders.GetAsync(Order, ct) is { UserId: null } order && access.MayView(User, order, Key) ? order : null;
 }

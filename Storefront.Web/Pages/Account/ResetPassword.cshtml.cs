@@ -9,7 +9,7 @@ using CartPage = Storefront.Web.Pages.Cart.IndexModel;
 
 namespace Storefront.Web.Pages.Account;
 
-public sealed class ResetPasswordModel(UserManager<StoreUser> users) : PageModel
+public sealed class ResetPasswordModel(UserManager<StoreUser> users, EmailConfirmation confirmation) : PageModel
 {
     public sealed record InputModel
     {
@@ -64,7 +64,8 @@ public sealed class ResetPasswordModel(UserManager<StoreUser> users) : PageModel
             foreach (var error in result.Errors.Where(e => e.Code != "InvalidToken")) ModelState.AddModelError("Input.Password", error.Description);
             return Page();
         }
-        // A shopper who proves they own the address is let back in at once.
+        // A shopper who proves they own the address is let back in at once, and the address counts as confirmed.
+        await confirmation.ConfirmedByResetAsync(user, HttpContext.RequestAborted);
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         TempData[CartPage.NoticeKey] = "Your password has been changed. Sign in with the new one.";

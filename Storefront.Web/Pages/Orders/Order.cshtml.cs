@@ -1,16 +1,23 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
+using Storefront.Web.Identity;
 using Storefront.Web.Shopping;
+using CartPage = Storefront.Web.Pages.Cart.IndexModel;
 
 namespace Storefront.Web.Pages.Orders;
 
 /// <summary>An order with its status timeline, for its owner, a merchant, or whoever has its key.</summary>
-public sealed class OrderModel(IOrders orders, OrderAccess access, Microsoft.Extensions.Options.IOptions<OrderLinkOptions> links) : PageModel
+public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<StoreUser> users,
+    Microsoft.Extensions.Options.IOptions<OrderLinkOptions> links) : PageModel
 {
     public OrderView Order { get; private set; } = default!;
     public string? Key { get; private set; }
     public int LinkDays => (int)Math.Round(links.Value.LinkLifetime.TotalDays);
+
+    /// <summary>A guest order the signed-in shopper may add to their account: its address is their confirmed one.</summary>
+    public bool CanClaim { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string number, string? key, CancellationToken ct)
     {
@@ -18,6 +25,7 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, Microsoft.Ext
         // An order someone may not see looks exactly like one that does not exist.
         if (order is null || !access.MayView(User, order, key)) return NotFound();
         (Order, Key) = (order, key);
+        CanClaim = order.UserId is null && await ConfirmedEmailAsync() is { } email && string.Equals(email, order.Email, StringComparison.OrdinalIgnoreCase);
         return Page();
     }
 
@@ -30,9 +38,25 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, Microsoft.Ext
         var order = await orders.GetAsync(number, ct);
         if (order is null || !access.MayView(User, order, key)) return NotFound();
         await orders.RevokeLinksAsync(order.Number, ct);
-        TempData[Cart.IndexModel.NoticeKey] = "Every link to this order has stopped working. To see it again, track it with its number and your e-mail address.";
+        TempData[CartPage.NoticeKey] = "Every link to this order has stopped working. To see it again, track it with its number and your e-mail address.";
         return User.Identity?.IsAuthenticated == true && order.UserId is not null
             ? RedirectToPage(new { number = order.Number })
             : RedirectToPage("/Orders/Track");
     }
+
+    public async Task<IActionResult> OnPostClaimAsync(string number, string? key, CancellationToken ct)
+    {
+        var order = await orders.GetAsync(number, ct);
+        if (order is null || !access.MayView(User, order, key)) return NotFound();
+        if (await users.GetUserAsync(User) is not { } user) return Challenge();
+        // The order's address must be the account's confirmed one; the Checkout module checks it again as it writes.
+        if (user.EmailConfirmed && user.Email is not null && await orders.ClaimAsync(order.Number, user.Id, user.Email, ct))
+            TempData[CartPage.NoticeKey] = "The order is now in your account.";
+        else
+            TempData[CartPage.ProblemKey] = "Only the account with the e-mail address the order was placed with can add it.";
+        return RedirectToPage(new { number = order.Number, key });
+    }
+
+    private async Task<string?> ConfirmedEmailAsync() =>
+        User.Identity?.IsAuthenticated == true && await users.GetUserAsync(User) is { EmailConfirmed: true } user ? user.Email : null;
 }
