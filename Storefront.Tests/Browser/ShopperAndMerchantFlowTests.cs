@@ -106,8 +106,10 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await page.GetByLabel("Password again").FillAsync("Browser-Shopper-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Check your inbox to finish creating your account.");
-        // The link of the confirmation e-mail signs the shopper in.
+        // The link of the confirmation e-mail asks for the password, then signs the shopper in.
         await page.GotoAsync((await Mailbox.LinkAsync(app, email, "/account/confirm-email")).PathAndQuery);
+        await page.GetByLabel("Password").FillAsync("Browser-Shopper-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm and sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your e-mail address is confirmed and you are signed in.");
         await page.GotoAsync($"/p/{slug}");

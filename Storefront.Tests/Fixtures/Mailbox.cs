@@ -40,6 +40,24 @@ public static partial class Mailbox
         throw new InvalidOperationException($"No e-mail to {email} with a link to {path}: {(For(store, email) is [.., var last] ? last : "none at all")}");
     }
 
+    /// <summary>
+    /// Opens a confirmation link with <paramref name="client"/> and finishes it with the account's
+    /// password, as the shopper does; returns the answer (after redirects).
+    /// </summary>
+    public static async Task<HttpResponseMessage> ConfirmAsync(HttpClient client, Uri link, string password)
+    {
+        var page = await Html.ParseAsync(await client.GetStringAsync(link.PathAndQuery));
+        var form = page.QuerySelectorAll("main form input[type=hidden]")
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        if (!form.ContainsKey("__RequestVerificationToken")) throw new InvalidOperationException("The confirmation page shows no form: " + page.QuerySelector("main")?.TextContent);
+        form["Password"] = password;
+        return await client.PostAsync(link.PathAndQuery, new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>Finds the newest confirmation link to <paramref name="email"/> and finishes it with the password.</summary>
+    public static async Task<HttpResponseMessage> ConfirmAsync(StoreFixture store, HttpClient client, string email, string password) =>
+        await ConfirmAsync(client, await LinkAsync(store, email, "/account/confirm-email"), password);
+
     private static string ToHeader(string mail) => HeaderLine().Match(mail) is { Success: true } m ? m.Groups[1].Value : "";
 
     private static string SubjectOf(string mail)

@@ -57,7 +57,7 @@ public sealed class AccountPagesTests(AccountStoreFixture store) : IClassFixture
         var registered = await RegisterAsync(client, email, password, name: name);
         if (registered.RequestMessage?.RequestUri?.AbsolutePath != "/account/check-inbox")
             throw new InvalidOperationException($"Registration did not go through: {registered.RequestMessage?.RequestUri}");
-        return await client.GetAsync((await Mailbox.LinkAsync(store, email, "/account/confirm-email")).PathAndQuery);
+        return await Mailbox.ConfirmAsync(store, client, email, password);
     }
 
     private static string NewEmail() => $"shopper-{Guid.NewGuid():N}@example.test";
@@ -78,7 +78,7 @@ public sealed class AccountPagesTests(AccountStoreFixture store) : IClassFixture
         var link = await Mailbox.LinkAsync(store, email, "/account/confirm-email");
         // Built from the configured public address, never from the request.
         Assert.Equal("http://localhost:5000", link.GetLeftPart(UriPartial.Authority));
-        var response = await client.GetAsync(link.PathAndQuery);
+        var response = await Mailbox.ConfirmAsync(client, link, "Sunny-Day-2024");
         Assert.Equal("/account", response.RequestMessage!.RequestUri!.AbsolutePath);
         var page = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
         Assert.Equal("Your account", page.QuerySelector("h1")!.TextContent);
@@ -92,6 +92,35 @@ public sealed class AccountPagesTests(AccountStoreFixture store) : IClassFixture
         Assert.Contains("This confirmation link is not valid, has expired or has been used already.", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(await SignedInAsync(other));
         await StoreFixture.SignInAsync(store.Client(), email, "Sunny-Day-2024");
+    }
+
+    [Fact]
+    public async Task An_account_registered_by_someone_else_cannot_be_confirmed_by_the_address_owner_clicking_the_link()
+    {
+        // Someone registers the victim's address with a password of their own choosing...
+        var victim = NewEmail();
+        await RegisterAsync(store.Client(), victim, "Attacker-Chose-1");
+        var link = await Mailbox.LinkAsync(store, victim, "/account/confirm-email");
+
+        // ...and the victim opens the e-mailed link: opening it confirms nothing and signs nobody in.
+        var owner = store.Client();
+        var page = await Html.ParseAsync(await owner.GetStringAsync(link.PathAndQuery));
+        Assert.NotNull(page.QuerySelector("main form input[name=Password]"));
+        Assert.False(await SignedInAsync(owner));
+
+        // Without the attacker's password the account stays unconfirmed, so nobody can sign in to it.
+        var wrong = await Mailbox.ConfirmAsync(owner, link, "Victim-Guess-123");
+        var answer = await Html.ParseAsync(await wrong.Content.ReadAsStringAsync());
+        Assert.StartsWith("That is not the password this account was created with.", answer.QuerySelector("[data-valmsg-for='Password']")!.TextContent, StringComparison.Ordinal);
+        Assert.False(await SignedInAsync(owner));
+        var attacker = store.Client();
+        var token = Html.AntiforgeryToken(await attacker.GetStringAsync("/account/login"));
+        var signIn = await attacker.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = victim, ["Input.Password"] = "Attacker-Chose-1", ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal("/account/login", signIn.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.False(await SignedInAsync(attacker));
     }
 
     [Fact]
@@ -173,7 +202,7 @@ public sealed class AccountPagesTests(AccountStoreFixture store) : IClassFixture
         Assert.Empty(Mailbox.For(store, unknown));
 
         // The newest link confirms and signs in; then the password works.
-        await client.GetAsync((await Mailbox.LinkAsync(store, email, "/account/confirm-email")).PathAndQuery);
+        await Mailbox.ConfirmAsync(store, client, email, "Waiting-Password-1");
         Assert.True(await SignedInAsync(client));
         await StoreFixture.SignInAsync(store.Client(), email, "Waiting-Password-1");
     }

@@ -22,6 +22,11 @@ public sealed class EmailConfirmation(UserManager<StoreUser> users, IOrders orde
         return true;
     }
 
+    /// <summary>True for the token of a confirmation link that is still good, without using it up.</summary>
+    public async Task<bool> IsValidAsync(StoreUser user, string encodedToken) =>
+        !user.EmailConfirmed && user.Email is not null && Decode(encodedToken) is { } token
+        && await users.VerifyUserTokenAsync(user, users.Options.Tokens.EmailConfirmationTokenProvider, UserManager<StoreUser>.ConfirmEmailTokenPurpose, token);
+
     /// <summary>A password reset through an e-mailed link proves the address as well.</summary>
     public async Task ConfirmedByResetAsync(StoreUser user, CancellationToken ct)
     {

@@ -67,6 +67,7 @@ internal static class RateLimits
         ("/Cart/Index", CartWrites),
         ("/Orders/Track", OrderTracking),
         ("/Account/Login", SignIn),
+        ("/Account/ConfirmEmail", SignIn),
         ("/Account/Register", Registration),
         ("/Account/ResendConfirmation", Registration),
         ("/Account/ForgotPassword", PasswordReset),
