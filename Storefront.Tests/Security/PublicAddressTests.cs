@@ -200,3 +200,35 @@ public sealed class PublicAddressValidationTests
         }
     }
 }
+
+/// <summary>A store whose Redis cannot be reached.</summary>
+public sealed class RedisDownFixture : StoreFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Redis"] = "127.0.0.1:1,abortConnect=false,connectTimeout=200,syncTimeout=500,asyncTimeout=500,connectRetry=0",
+    };
+}
+
+public sealed class AccountMailsWithoutRedisTests(RedisDownFixture store) : IClassFixture<RedisDownFixture>
+{
+    [Fact]
+    public async Task A_password_reset_is_still_mailed_when_redis_is_down()
+    {
+        var email = $"no-redis-{Guid.NewGuid():N}@example.test";
+        using (var scope = store.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<StoreUser>>();
+            Assert.True((await users.CreateAsync(new StoreUser { UserName = email, Email = email, DisplayName = "Ned", EmailConfirmed = true }, "Long-Password-1")).Succeeded);
+        }
+        var client = store.Client();
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/account/forgot-password"));
+        var answer = await client.PostAsync("/account/forgot-password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = email, ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("If an account exists for that address", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(Mailbox.For(store, email));
+    }
+}

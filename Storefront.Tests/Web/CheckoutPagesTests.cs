@@ -140,7 +140,7 @@ public sealed class CheckoutPagesTests(CheckoutStoreFixtureForPages store) : ICl
         Assert.Equal("/account", confirmed.RequestMessage!.RequestUri!.AbsolutePath);
 
         var history = (await client.GetDocumentAsync("/account/orders")).QuerySelectorAll("table.data tbody a").Select(a => a.TextContent).ToList();
-        Assert.Equal([first, second], history.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), history.Order(StringComparer.Ordinal));
         var owner = await OwnerOfAsync(first);
         Assert.NotNull(owner);
         Assert.Equal(owner, await OwnerOfAsync(second));

@@ -13,20 +13,40 @@ namespace Storefront.Web.Identity;
 /// How many account e-mails an account gets, counted in Redis: the account forms must not be a way
 /// to flood someone's inbox, whoever fills them in.
 /// </summary>
-public sealed class AccountMailLimits(IConnectionMultiplexer redis)
+public sealed class AccountMailLimits(IConnectionMultiplexer redis, ILogger<AccountMailLimits> logger)
 {
     /// <summary>True while <paramref name="key"/> has been counted at most <paramref name="perHour"/> times this hour (counting this one).</summary>
     public async Task<bool> TryCountAsync(string key, int perHour)
     {
-        var database = redis.GetDatabase();
-        var sent = await database.StringIncrementAsync(key);
-        if (sent == 1) await database.KeyExpireAsync(key, TimeSpan.FromHours(1));
-        return sent <= perHour;
+        try
+        {
+            var database = redis.GetDatabase();
+            var sent = await database.StringIncrementAsync(key);
+            if (sent == 1) await database.KeyExpireAsync(key, TimeSpan.FromHours(1));
+            return sent <= perHour;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Without Redis the mail still goes (the forms are rate limited as well): a shopper who
+            // asked for a link must get it.
+            logger.LogWarning(ex, "Account mails could not be counted; sending without the cap");
+            return true;
+        }
     }
 
     /// <summary>True for the first caller of <paramref name="key"/>, then false until <paramref name="interval"/> has passed.</summary>
-    public Task<bool> TryOnceAsync(string key, TimeSpan interval) =>
-        redis.GetDatabase().StringSetAsync(key, "1", interval, When.NotExists);
+    public async Task<bool> TryOnceAsync(string key, TimeSpan interval)
+    {
+        try
+        {
+            return await redis.GetDatabase().StringSetAsync(key, "1", interval, When.NotExists);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Account mails could not be counted; sending without the cap");
+            return true;
+        }
+    }
 }
 
 /// <summary>Options of the token provider behind e-mail confirmation links (its own lifetime).</summary>
@@ -57,7 +77,8 @@ public sealed class AccountMails(IEmailSender email, IStoreLinks links, LinkGene
             $"""
             Hello {user.DisplayName},
 
-            Open this link to confirm your e-mail address and finish creating your Storefront account:
+            Open this link and enter the password you chose to confirm your e-mail address and finish
+            creating your Storefront account:
 
             {link}
 
