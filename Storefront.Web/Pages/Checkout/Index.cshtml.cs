@@ -33,7 +33,8 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
         if (await LoadAsync(ct) is { } away) return away;
         var errors = new Dictionary<string, string>(checkout.ValidateAddress(Form.ToAddress()));
         if (!ModelState.IsValid) errors[""] = "Some answers are too long.";
-        if (string.IsNullOrWhiteSpace(Form.Email) || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid((Form.Email ?? "").Trim()))
+        // The same rule the checkout applies when the order is placed: an address mail can reach.
+        if (!Storefront.BuildingBlocks.Email.EmailAddress.IsDeliverable(Form.Email))
             errors["Email"] = "Enter a valid e-mail address for the order confirmation.";
         if (Shipping.All(s => s.Code != Form.ShippingMethod)) errors["ShippingMethod"] = "Choose a shipping method.";
         if (errors.Count > 0)
