@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ internal sealed class SearchIndexer(
     OutboxDelivery delivery,
     IEnumerable<IOutboxBacklog> outboxes,
     IOptions<SearchOptions> options,
+    IBackgroundJobClient jobs,
     TimeProvider clock) :
     IIntegrationEventHandler<ProductChangedEvent>,
     IIntegrationEventHandler<ReviewsChangedEvent>,
@@ -112,6 +114,13 @@ internal sealed class SearchIndexer(
             health.Failed(ex);
             throw;
         }
+    }
+
+    public Task<RebuildStart> StartRebuildAsync(CancellationToken ct)
+    {
+        if (indexes.RebuildingSince is not null) return Task.FromResult(RebuildStart.AlreadyRunning);
+        jobs.Enqueue<Jobs.SearchRebuildJob>(job => job.RunAsync(CancellationToken.None));
+        return Task.FromResult(RebuildStart.Started);
     }
 
     public Task<long> CountAsync(CancellationToken ct) => indexes.CountAsync(ct);

@@ -37,8 +37,13 @@ public sealed record SearchIndexStatus(string Engine, string Location, long Docu
     DateTimeOffset? RebuildingSince, string? LastError, DateTimeOffset? LastErrorAt, string? LastRebuild);
 
 /// <summary>Index upkeep: status, and a full rebuild from the catalog that keeps search online.</summary>
+public enum RebuildStart { Started, AlreadyRunning }
+
 public interface ISearchIndexAdmin
 {
+    /// <summary>Queues a full rebuild as a background job (the module's own "search:rebuild"), unless one is running.</summary>
+    Task<RebuildStart> StartRebuildAsync(CancellationToken cancellationToken);
+
     /// <summary>Builds a new index from the catalog beside the live one and swaps it in; returns the documents indexed (0 when a rebuild was already running).</summary>
     Task<long> RebuildAsync(CancellationToken cancellationToken);
 

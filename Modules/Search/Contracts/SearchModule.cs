@@ -56,6 +56,7 @@ public static class SearchModule
         services.AddScoped<ISearchSignals>(sp => sp.GetRequiredService<PopularitySignals>());
         services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>>(sp => sp.GetRequiredService<PopularitySignals>());
         services.AddTransient<PopularityJob>();
+        services.AddTransient<Jobs.SearchRebuildJob>();
         services.AddScoped<ISearch, SearchService>();
         services.AddScoped<SearchIndexer>();
         services.AddScoped<ISearchIndexAdmin>(sp => sp.GetRequiredService<SearchIndexer>());

@@ -1,12 +1,10 @@
-using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Search.Contracts;
-using Storefront.Web.Infrastructure;
 
 namespace Storefront.Web.Areas.Admin.Pages.Search;
 
-public sealed class IndexModel(ISearchIndexAdmin index, IBackgroundJobClient jobs) : PageModel
+public sealed class IndexModel(ISearchIndexAdmin index) : PageModel
 {
     public SearchIndexStatus Status { get; private set; } = default!;
 
@@ -14,16 +12,10 @@ public sealed class IndexModel(ISearchIndexAdmin index, IBackgroundJobClient job
 
     public async Task<IActionResult> OnPostRebuildAsync(CancellationToken ct)
     {
-        var status = await index.StatusAsync(ct);
-        if (status.RebuildingSince is not null)
-        {
+        if (await index.StartRebuildAsync(ct) == RebuildStart.AlreadyRunning)
             TempData["Problem"] = "A rebuild is already running.";
-        }
         else
-        {
-            jobs.Enqueue<SearchRebuildJob>(job => job.RunAsync(CancellationToken.None));
             TempData["Notice"] = "Rebuild started. Search keeps answering from the current index until the new one is complete.";
-        }
-        return Redirect("/admin/search");
+        return RedirectToPage();
     }
 }
