@@ -73,13 +73,9 @@ internal sealed class SearchIndexer(
         return sources.Select(s =>
         {
             var (clicks, purchases) = counts.GetValueOrDefault(s.ProductId);
-            return ToDocument(s, Popularity(ranking, clicks, purchases, s.ReviewCount, s.Rating));
+            return ToDocument(s, PopularityFormula.Of(ranking, clicks, purchases, s.ReviewCount, s.Rating));
         }).ToList();
     }
-
-    /// <summary>ClickWeight × clicks + PurchaseWeight × units bought + ReviewWeight × reviews × rating / 5.</summary>
-    internal static double Popularity(RankingOptions ranking, int clicks, int purchases, int reviews, decimal rating) =>
-        ranking.ClickWeight * clicks + ranking.PurchaseWeight * purchases + ranking.ReviewWeight * reviews * (double)rating / 5;
 
     internal static SearchDocument ToDocument(SearchSource s, double popularity) => new(s.ProductId, s.Sku, s.Slug, s.Title, s.Description, s.Brand,
         s.CategorySlugs, s.Price, s.Currency, s.Rating, s.ReviewCount, s.Available, popularity, s.CreatedAt)

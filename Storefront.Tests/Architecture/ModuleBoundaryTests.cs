@@ -1,29 +1,30 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using NetArchTest.Rules;
+using Storefront.BuildingBlocks.Outbox;
+using Storefront.Web.Infrastructure;
 
 namespace Storefront.Tests.Architecture;
 
+/// <summary>Boundaries between the host and the modules, over the modules the host registers.</summary>
 public sealed class ModuleBoundaryTests
 {
     private static readonly Assembly Web = typeof(Storefront.Web.Identity.Roles).Assembly;
-    private static readonly Assembly[] Modules =
-    [
-        typeof(Storefront.Catalog.CatalogModule).Assembly,
-        typeof(Storefront.Inventory.InventoryModule).Assembly,
-        typeof(Storefront.Cart.Contracts.CartModule).Assembly,
-        typeof(Storefront.Checkout.Contracts.CheckoutModule).Assembly,
-        typeof(Storefront.Search.Contracts.SearchModule).Assembly,
-    ];
+    private static IReadOnlyList<RegisteredModule> Modules => RegisteredModules.All;
 
-    private static string ModuleName(Assembly a) => a.GetName().Name!.Split('.')[1];
+    private static string[] Internals(RegisteredModule module) => module.Assembly.GetTypes().Select(t => t.Namespace).OfType<string>().Distinct()
+        .Where(ns => ns.StartsWith($"Storefront.{module.Name}.", StringComparison.Ordinal) && ns != $"Storefront.{module.Name}.Contracts")
+        .ToArray();
 
     [Fact]
     public void Pages_and_components_never_use_a_DbContext()
     {
+        // The data namespaces are those of the registered modules' contexts (other internals: the test below).
+        string[] forbidden = ["Microsoft.EntityFrameworkCore", "Npgsql", .. Modules.Select(m => m.Context.Namespace!).Distinct()];
         var result = Types.InAssembly(Web)
             .That().ResideInNamespace("Storefront.Web.Pages").Or().ResideInNamespace("Storefront.Web.Areas").Or().ResideInNamespace("Storefront.Web.Components")
-            .ShouldNot().HaveDependencyOnAny("Microsoft.EntityFrameworkCore", "Storefront.Catalog.Data", "Storefront.Inventory.Data", "Storefront.Cart.Data", "Storefront.Cart.Storage", "Storefront.Checkout.Data", "Npgsql")
+            .ShouldNot().HaveDependencyOnAny(forbidden)
             .GetResult();
         Assert.True(result.IsSuccessful, "Pages using a DbContext: " + string.Join(", ", result.FailingTypeNames ?? []));
     }
@@ -35,11 +36,8 @@ public sealed class ModuleBoundaryTests
         {
             foreach (var other in Modules.Where(m => m != module))
             {
-                var name = ModuleName(other);
-                var internals = other.GetTypes().Select(t => t.Namespace).OfType<string>().Distinct()
-                    .Where(ns => ns.StartsWith($"Storefront.{name}.", StringComparison.Ordinal) && ns != $"Storefront.{name}.Contracts").ToArray();
-                var result = Types.InAssembly(module).ShouldNot().HaveDependencyOnAny(internals).GetResult();
-                Assert.True(result.IsSuccessful, $"{ModuleName(module)} reaches into {name}: " + string.Join(", ", result.FailingTypeNames ?? []));
+                var result = Types.InAssembly(module.Assembly).ShouldNot().HaveDependencyOnAny(Internals(other)).GetResult();
+                Assert.True(result.IsSuccessful, $"{module.Name} reaches into {other.Name}: " + string.Join(", ", result.FailingTypeNames ?? []));
             }
         }
     }
@@ -49,69 +47,76 @@ public sealed class ModuleBoundaryTests
     {
         foreach (var module in Modules)
         {
-            var name = ModuleName(module);
-            var internals = module.GetTypes().Select(t => t.Namespace).OfType<string>().Distinct()
-                .Where(ns => ns.StartsWith($"Storefront.{name}.", StringComparison.Ordinal) && ns != $"Storefront.{name}.Contracts").ToArray();
-            var result = Types.InAssembly(Web).ShouldNot().HaveDependencyOnAny(internals).GetResult();
-            Assert.True(result.IsSuccessful, $"The host reaches into {name}: " + string.Join(", ", result.FailingTypeNames ?? []));
+            var result = Types.InAssembly(Web).ShouldNot().HaveDependencyOnAny(Internals(module)).GetResult();
+            Assert.True(result.IsSuccessful, $"The host reaches into {module.Name}: " + string.Join(", ", result.FailingTypeNames ?? []));
         }
     }
 
     [Fact]
-    public void Each_module_DbContext_maps_only_its_own_schema()
+    public void Each_module_registers_one_DbContext_of_its_own_in_a_schema_named_after_it()
     {
         foreach (var module in Modules)
         {
-            // A module without a database of its own (Search keeps its index on disk) has nothing to check.
-            if (module.GetTypes().SingleOrDefault(t => t.IsSubclassOf(typeof(DbContext))) is not { } contextType) continue;
-            var options = BuildOptions(contextType);
-            using var context = (DbContext)Activator.CreateInstance(contextType, options)!;
-            var schema = ModuleName(module).ToLowerInvariant();
-            Assert.All(context.Model.GetEntityTypes(), e => Assert.Equal(schema, e.GetSchema()));
+            Assert.Equal(module.Assembly, module.Context.Assembly);
+            Assert.Equal(module.Name.ToLowerInvariant(), module.Schema);
+            // A context nobody registers would never be migrated.
+            var contexts = module.Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(DbContext))).ToList();
+            Assert.Equal([module.Context], contexts);
         }
-    }
-
-    private static DbContextOptions BuildOptions(Type contextType)
-    {
-        var builder = (DbContextOptionsBuilder)Activator.CreateInstance(typeof(DbContextOptionsBuilder<>).MakeGenericType(contextType))!;
-        builder.UseNpgsql("Host=unused").UseSnakeCaseNamingConvention();
-        return builder.Options;
+        Assert.Equal(Modules.Count, Modules.Select(m => m.Name).Distinct().Count());
     }
 
     [Fact]
-    public void Module_references_have_no_cycles()
+    public void Each_registered_DbContext_maps_only_its_own_schema()
     {
-        var graph = Modules.ToDictionary(ModuleName, m => m.GetReferencedAssemblies()
-            .Select(r => r.Name!).Where(n => n.StartsWith("Storefront.", StringComparison.Ordinal))
-            .Select(n => n.Split('.')[1]).Where(n => n != "BuildingBlocks").ToList());
-        var visiting = new HashSet<string>();
-        var done = new HashSet<string>();
-        foreach (var node in graph.Keys) Visit(node, []);
-
-        void Visit(string node, List<string> path)
+        foreach (var database in RegisteredModules.Databases)
         {
-            if (done.Contains(node) || !graph.TryGetValue(node, out var edges)) return;
-            Assert.True(visiting.Add(node), "Module cycle: " + string.Join(" → ", path.Append(node)));
-            foreach (var next in edges) Visit(next, [.. path, node]);
-            visiting.Remove(node);
-            done.Add(node);
+            using var context = Create(database.Context);
+            Assert.All(context.Model.GetEntityTypes(), e => Assert.True(e.GetSchema() == database.Module,
+                $"{database.Context.Name} maps {e.GetTableName()} in schema {e.GetSchema()}, not {database.Module}"));
         }
+    }
+
+    /// <summary>An outbox table with no dispatcher fills up and is never delivered; a dispatcher needs the table.</summary>
+    [Fact]
+    public void Every_DbContext_with_an_outbox_table_has_a_registered_dispatcher_and_no_other_has_one()
+    {
+        var withTable = RegisteredModules.Databases.Where(d =>
+        {
+            using var context = Create(d.Context);
+            return context.Model.FindEntityType(typeof(OutboxMessage)) is not null;
+        }).Select(d => d.Context.Name).Order(StringComparer.Ordinal);
+        var dispatched = RegisteredModules.OutboxContexts.Select(c => c.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(withTable, dispatched);
+    }
+
+    private static DbContext Create(Type contextType)
+    {
+        var builder = (DbContextOptionsBuilder)Activator.CreateInstance(typeof(DbContextOptionsBuilder<>).MakeGenericType(contextType))!;
+        builder.UseNpgsql("Host=unused").UseSnakeCaseNamingConvention();
+        return (DbContext)Activator.CreateInstance(contextType, builder.Options)!;
     }
 }
 
 public sealed class ModuleSqlTests
 {
-    private static readonly string[] Schemas = ["catalog", "inventory", "cart", "checkout", "identity", "hangfire"];
+    /// <summary>Every schema of the store: each registered database's, and Hangfire's.</summary>
+    private static IReadOnlyList<string> Schemas =>
+        [.. RegisteredModules.Databases.Select(d => d.Module), InfrastructureExtensions.HangfireSchema];
+
+    public static TheoryData<string, string> ModulesAndSchemas()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var module in RegisteredModules.All) data.Add(module.Name, module.Schema);
+        return data;
+    }
 
     /// <summary>
     /// Hand-written SQL is where a module could quietly read another module's tables: no module's
     /// source may name a schema other than its own ("inventory.stock_items" inside Catalog).
     /// </summary>
     [Theory]
-    [InlineData("Catalog", "catalog")]
-    [InlineData("Inventory", "inventory")]
-    [InlineData("Cart", "cart")]
-    [InlineData("Checkout", "checkout")]
+    [MemberData(nameof(ModulesAndSchemas))]
     public void Module_sql_names_only_its_own_schema(string module, string schema)
     {
         var offending = new List<string>();
@@ -126,7 +131,7 @@ public sealed class ModuleSqlTests
                 if (lines[i].TrimStart().StartsWith("using ", StringComparison.Ordinal)) continue;
                 foreach (var other in Schemas.Where(s => s != schema))
                 {
-                    if (System.Text.RegularExpressions.Regex.IsMatch(lines[i], $@"(?<![A-Za-z.]){other}\.[a-z_]+"))
+                    if (Regex.IsMatch(lines[i], $@"(?<![A-Za-z.]){other}\.[a-z_]+"))
                         offending.Add($"{Path.GetFileName(file)}:{i + 1}: {lines[i].Trim()}");
                 }
             }

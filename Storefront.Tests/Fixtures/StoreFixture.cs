@@ -2,9 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Storefront.BuildingBlocks.Modules;
 using Storefront.BuildingBlocks.Outbox;
-using Storefront.Catalog.Data;
-using Storefront.Inventory.Data;
 using Storefront.Web.Identity;
 using Storefront.Web.Seeding;
 
@@ -67,18 +66,26 @@ public class StoreFixture : IAsyncLifetime
         return (client, jar);
     }
 
+    /// <summary>The registered databases of the modules (the host's accounts are not reset).</summary>
+    private IEnumerable<IModuleDatabase> ModuleDatabases =>
+        Services.GetServices<IModuleDatabase>().Where(d => d.Context.Assembly != typeof(Program).Assembly);
+
     public async Task ResetAsync()
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            DO $$ DECLARE r record; BEGIN
-              FOR r IN SELECT schemaname, tablename FROM pg_tables
-                       WHERE schemaname IN ('catalog', 'inventory', 'cart', 'checkout') AND tablename NOT LIKE '\_\_%' LOOP
-                EXECUTE format('TRUNCATE %I.%I RESTART IDENTITY CASCADE', r.schemaname, r.tablename);
-              END LOOP;
-            END $$;
-            """, connection);
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            @"SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = ANY(@schemas) AND tablename NOT LIKE '\_\_%'", connection))
+        {
+            list.Parameters.AddWithValue("schemas", ModuleDatabases.Select(d => d.Module).ToArray());
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        }
+        // The names come from pg_tables, quoted by format('%I').
+#pragma warning disable CA2100
+        await using var command = new NpgsqlCommand($"TRUNCATE {string.Join(", ", tables)} RESTART IDENTITY CASCADE", connection);
+#pragma warning restore CA2100
         await command.ExecuteNonQueryAsync();
         await FlushRedisAsync();
         // Category trees and facets are cached in memory; a reset store must not see old ones.
@@ -107,21 +114,20 @@ public class StoreFixture : IAsyncLifetime
     /// </summary>
     public async Task DrainOutboxAsync()
     {
-        var inventory = Services.GetRequiredService<OutboxDispatcher<InventoryDbContext>>();
-        var catalog = Services.GetRequiredService<OutboxDispatcher<CatalogDbContext>>();
-        var checkout = Services.GetRequiredService<OutboxDispatcher<Storefront.Checkout.Data.CheckoutDbContext>>();
+        var dispatchers = Services.GetServices<IOutboxDispatcher>().ToList();
+        var schemas = Services.GetServices<IModuleDatabase>().ToDictionary(d => d.Context, d => d.Module);
+        var pending = string.Join(" + ", dispatchers.Select(d =>
+            $"(SELECT count(*) FROM \"{schemas[d.Context]}\".outbox_messages WHERE processed_at IS NULL)"));
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
-            await inventory.DispatchOnceAsync(default);
-            await catalog.DispatchOnceAsync(default);
-            await checkout.DispatchOnceAsync(default);
-            await using var command = new NpgsqlCommand(
-                "SELECT (SELECT count(*) FROM inventory.outbox_messages WHERE processed_at IS NULL)"
-                + " + (SELECT count(*) FROM catalog.outbox_messages WHERE processed_at IS NULL)"
-                + " + (SELECT count(*) FROM checkout.outbox_messages WHERE processed_at IS NULL)", connection);
+            foreach (var dispatcher in dispatchers) await dispatcher.DispatchOnceAsync(default);
+            // The schemas come from the registrations, never from input.
+#pragma warning disable CA2100
+            await using var command = new NpgsqlCommand("SELECT " + pending, connection);
+#pragma warning restore CA2100
             if ((long)(await command.ExecuteScalarAsync())! == 0) return;
             await Task.Delay(20);
         }

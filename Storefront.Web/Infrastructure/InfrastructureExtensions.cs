@@ -14,6 +14,9 @@ namespace Storefront.Web.Infrastructure;
 
 internal static class InfrastructureExtensions
 {
+    /// <summary>Where Hangfire keeps its jobs: a schema no module may name.</summary>
+    public const string HangfireSchema = "hangfire";
+
     /// <summary>Redis, Hangfire and health checks. Nothing here connects until first used.</summary>
     public static IServiceCollection AddStorefrontInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -48,7 +51,7 @@ internal static class InfrastructureExtensions
                 .UseRecommendedSerializerSettings()
                 .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(cs), new PostgreSqlStorageOptions
                 {
-                    SchemaName = "hangfire",
+                    SchemaName = HangfireSchema,
                     PrepareSchemaIfNecessary = true,
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                 });

@@ -7,10 +7,18 @@ using Storefront.BuildingBlocks.Outbox;
 
 namespace Storefront.BuildingBlocks.Modules;
 
-/// <summary>A module's database, as the host sees it: something that can be migrated.</summary>
+/// <summary>
+/// A module's database, as the host sees it: something that can be migrated. The registrations are
+/// also the list of schemas and contexts that tests and tools derive from, so no such list is kept by hand.
+/// </summary>
 public interface IModuleDatabase
 {
+    /// <summary>The schema the module's tables and migrations history live in.</summary>
     string Module { get; }
+
+    /// <summary>The module's DbContext type.</summary>
+    Type Context { get; }
+
     Task MigrateAsync(CancellationToken cancellationToken);
 }
 
@@ -18,6 +26,8 @@ internal sealed class ModuleDatabase<TContext>(string module, IServiceScopeFacto
     where TContext : DbContext
 {
     public string Module => module;
+
+    public Type Context => typeof(TContext);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -57,6 +67,7 @@ public static class ModuleRegistration
         services.AddSingleton<OutboxDispatcher<TContext>>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
         services.AddSingleton<IOutboxBacklog>(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
+        services.AddSingleton<IOutboxDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
         services.TryAddScoped<OutboxDelivery>();
         return services;
     }

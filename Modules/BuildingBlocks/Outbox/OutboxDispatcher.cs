@@ -15,6 +15,16 @@ public sealed class OutboxOptions
     public int MaxAttempts { get; set; } = 10;
 }
 
+/// <summary>One module's outbox dispatcher (one is registered per module that has an outbox).</summary>
+public interface IOutboxDispatcher
+{
+    /// <summary>The DbContext whose outbox this delivers.</summary>
+    Type Context { get; }
+
+    /// <summary>Delivers one batch; returns how many messages were delivered.</summary>
+    Task<int> DispatchOnceAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Delivers the outbox of one module's DbContext to the in-process handlers. Several web instances
 /// can run it: a transaction-scoped advisory lock lets one of them deliver a module's outbox at a
@@ -25,9 +35,11 @@ public sealed class OutboxDispatcher<TContext>(
     IServiceScopeFactory scopes,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
-    ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService, IOutboxBacklog
+    ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService, IOutboxBacklog, IOutboxDispatcher
     where TContext : DbContext
 {
+    public Type Context => typeof(TContext);
+
     public async Task<OutboxBacklog> PendingAsync(IReadOnlyCollection<Type> eventTypes, CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();

@@ -304,7 +304,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
 
             public override float CustomScore(int doc, float subQueryScore, float valSrcScore)
             {
-                var factor = 1 + _weight * Math.Log(1 + Math.Max(0, _columns.Popularity[doc]));
+                var factor = global::Storefront.Search.Ranking.PopularityFormula.Multiplier(_weight, _columns.Popularity[doc]);
                 if (_brandBoosts.Count > 0 && _brandBoosts.TryGetValue(_columns.Brand[doc], out var b)) factor += b;
                 if (_categoryBoosts.Count > 0)
                 {

@@ -1,7 +1,7 @@
 using Storefront.Search.Contracts;
 using Storefront.Search.Querying;
 
-namespace Storefront.Tests.Search;
+namespace Storefront.Tests.Rules;
 
 public sealed class QueryParserTests
 {
