@@ -38,6 +38,8 @@ app.UseSecurityHeaders();
 // JSON endpoints answer with RFC 7807 problems; pages get the friendly error page.
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
+// PostgreSQL or Redis away: a 503 with Retry-After (inside the status-code pages, so pages get the friendly one).
+app.UseDependencyOutages();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseStorefrontRateLimits();

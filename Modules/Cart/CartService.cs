@@ -34,7 +34,10 @@ internal sealed partial class CartService(
     /// <summary>The stock-hold holder name of a cart.</summary>
     private static string Holder(Guid cartId) => CartHolds.HolderOf(cartId);
 
-    public async Task<CartSnapshot> GetAsync(Guid cartId, CancellationToken ct)
+    public Task<CartSnapshot> GetAsync(Guid cartId, CancellationToken ct) => ReadAsync(cartId, locked: false, ct);
+
+    /// <param name="locked">Whether the caller holds the cart's lock already.</param>
+    private async Task<CartSnapshot> ReadAsync(Guid cartId, bool locked, CancellationToken ct)
     {
         if (cartId == Guid.Empty) return CartSnapshot.Empty(cartId);
         var cart = await live.ReadAsync(cartId, Lifetime);
@@ -45,9 +48,46 @@ internal sealed partial class CartService(
         if (await live.RestoreAsync(stored, Lifetime))
         {
             if (stored.Lines.Count > 0) LogRestored(cartId, stored.Lines.Count, stored.Version);
+            await ReleaseHoldsWithoutLinesAsync(cartId, locked, ct);
             return stored;
         }
         return await live.ReadAsync(cartId, Lifetime) ?? stored;
+    }
+
+    /// <summary>
+    /// After a cart came back from PostgreSQL: lines added (or grown) after the last write-behind are
+    /// gone with Redis, but their holds are not. Holds of SKUs the cart no longer has are given back,
+    /// and holds larger than their line are lowered to it, so that no stock stays held for nobody
+    /// until the holds expire. Done under the cart's lock, so a change in flight (its hold placed,
+    /// its line not yet written) is never mistaken for a lost line.
+    /// </summary>
+    private async Task ReleaseHoldsWithoutLinesAsync(Guid cartId, bool locked, CancellationToken ct)
+    {
+        await using var held = locked ? null : await live.LockAsync(cartId, LockWait, ct);
+        // Another change holds the lock for longer than the wait: leave the holds to expire.
+        if (!locked && held is null) return;
+        // An order being placed settles the cart's holds itself.
+        if (await live.FrozenByAsync(cartId) is not null) return;
+        var cart = await live.ReadAsync(cartId, Lifetime);
+        if (cart is null) return;
+        var released = new List<string>();
+        foreach (var (sku, hold) in await holds.HoldsOfAsync(Holder(cartId), ct))
+        {
+            var line = cart.Line(sku)?.Quantity ?? 0;
+            if (line == 0)
+            {
+                await holds.ReleaseAsync(Holder(cartId), sku, ct);
+                released.Add(sku);
+            }
+            else if (hold.Quantity > line)
+            {
+                await holds.ReserveAsync(Holder(cartId), sku, line, ct);
+                await RecordAsync(cartId, sku, line, CartClient.Unknown, ct);
+            }
+        }
+        if (released.Count == 0) return;
+        await ForgetAsync(cartId, released);
+        LogReleasedWithoutLines(cartId, released.Count);
     }
 
     public async Task<Guid> StartAsync(CancellationToken ct)
@@ -64,7 +104,7 @@ internal sealed partial class CartService(
         await using var held = await live.LockAsync(cartId, LockWait, ct);
         if (held is null) return Busy();
         if (await live.FrozenByAsync(cartId) is not null) return Frozen();
-        var cart = await GetAsync(cartId, ct);
+        var cart = await ReadAsync(cartId, locked: true, ct);
         var current = cart.Line(sku)?.Quantity ?? 0;
         if (current == 0 && cart.Lines.Count >= options.Value.MaxLines)
             return new(CartChangeOutcome.TooManyLines, 0, 0, $"Your cart can hold {options.Value.MaxLines} different products. Remove one to add another.");
@@ -81,7 +121,7 @@ internal sealed partial class CartService(
         await using var held = await live.LockAsync(cartId, LockWait, ct);
         if (held is null) return Busy();
         if (await live.FrozenByAsync(cartId) is not null) return Frozen();
-        var cart = await GetAsync(cartId, ct);
+        var cart = await ReadAsync(cartId, locked: true, ct);
         if (cart.Line(sku) is not { } line) return NotInCart();
         return await SetLineAsync(cartId, sku, line.Quantity, quantity, client, ct);
     }
@@ -92,7 +132,7 @@ internal sealed partial class CartService(
         await using var held = await live.LockAsync(cartId, LockWait, ct);
         if (held is null) return Busy();
         if (await live.FrozenByAsync(cartId) is not null) return Frozen();
-        var cart = await GetAsync(cartId, ct);
+        var cart = await ReadAsync(cartId, locked: true, ct);
         if (cart.Line(sku) is null) return NotInCart();
         await holds.ReleaseAsync(Holder(cartId), sku, ct);
         await ForgetAsync(cartId, [sku]);
@@ -227,7 +267,7 @@ internal sealed partial class CartService(
     {
         await using var held = await live.LockAsync(cartId, LockWait, ct)
             ?? throw new InvalidOperationException("The cart is locked by another change.");
-        var cart = await GetAsync(cartId, ct);
+        var cart = await ReadAsync(cartId, locked: true, ct);
         if (await live.FrozenByAsync(cartId) is { } checkout) await live.ThawAsync(cartId, checkout);
         if (cart.Lines.Count == 0) return;
         if (releaseHolds)
@@ -255,8 +295,8 @@ internal sealed partial class CartService(
         await using var lockA = await live.LockAsync(first, LockWait, ct) ?? throw new InvalidOperationException("The cart is locked by another change.");
         await using var lockB = await live.LockAsync(second, LockWait, ct) ?? throw new InvalidOperationException("The cart is locked by another change.");
 
-        var anonymous = await GetAsync(anonymousCartId, ct);
-        var mine = await GetAsync(userCartId, ct);
+        var anonymous = await ReadAsync(anonymousCartId, locked: true, ct);
+        var mine = await ReadAsync(userCartId, locked: true, ct);
         // An order is being placed from either cart: leave both as they are until it is done.
         if (await live.FrozenByAsync(userCartId) is not null || await live.FrozenByAsync(anonymousCartId) is not null)
             return new(userCartId, anonymous.Lines.Select(l => new MergedLine(l.Sku, l.Quantity, 0,
@@ -359,6 +399,9 @@ internal sealed partial class CartService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cart {CartId} restored from PostgreSQL with {Lines} lines at version {Version}")]
     private partial void LogRestored(Guid cartId, int lines, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cart {CartId} came back without {Holds} of its holds' lines; those holds were released")]
+    private partial void LogReleasedWithoutLines(Guid cartId, int holds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cart {CartId} refused a hold on {Sku}: its client reached the {Limit} limit")]
     private partial void LogClientLimit(Guid cartId, ClientRefusal limit, string sku);

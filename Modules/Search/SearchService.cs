@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Storefront.Catalog.Contracts;
 using Storefront.Search.Contracts;
@@ -13,9 +14,36 @@ namespace Storefront.Search;
 /// become filters (unless the shopper picked others), and a category named in them narrows the
 /// results when that category has matches.
 /// </summary>
-internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalog, ShopperHistory history, IMemoryCache cache, IOptions<SearchOptions> options) : ISearch
+internal sealed partial class SearchService(ISearchEngine engine, ICatalogQueries catalog, ShopperHistory history, IMemoryCache cache,
+    IOptions<SearchOptions> options, ILogger<SearchService> logger) : ISearch
 {
     public async Task<SearchPage> SearchAsync(ShopperSearch search, CancellationToken ct)
+    {
+        try
+        {
+            return await AnswerAsync(search, ct);
+        }
+        catch (Exception ex) when (EngineFailure(ex))
+        {
+            LogEngineFailed(ex);
+            var typed = search.Query is { } q && q.Length > options.Value.Limits.MaxQueryLength ? q[..options.Value.Limits.MaxQueryLength] : search.Query;
+            return new SearchPage(search with { Page = 1 }, new ParsedQuery(typed ?? "", null, null, null, null), new SearchRequest(typed),
+                new SearchResult([], 0, new Dictionary<string, IReadOnlyList<FacetCount>>()), options.Value.PageSize) { EngineFailed = true };
+        }
+    }
+
+    /// <summary>
+    /// The engine (a Lucene index that cannot be read, an Elasticsearch cluster that does not
+    /// answer) failed. PostgreSQL and Redis outages are not the engine's: they go on to the host,
+    /// which answers them as such; a cancelled request is no failure at all.
+    /// </summary>
+    private static bool EngineFailure(Exception ex) =>
+        ex is not OperationCanceledException and not Npgsql.NpgsqlException and not StackExchange.Redis.RedisException;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The search engine failed; the shopper was offered the category pages instead")]
+    private partial void LogEngineFailed(Exception exception);
+
+    private async Task<SearchPage> AnswerAsync(ShopperSearch search, CancellationToken ct)
     {
         var (_, _, vocabulary) = await VocabularyAsync(ct);
         var limits = options.Value.Limits;
@@ -66,6 +94,20 @@ internal sealed class SearchService(ISearchEngine engine, ICatalogQueries catalo
     }
 
     public async Task<IReadOnlyList<Suggestion>> SuggestAsync(string? prefix, CancellationToken ct)
+    {
+        try
+        {
+            return await SuggestionsAsync(prefix, ct);
+        }
+        catch (Exception ex) when (EngineFailure(ex))
+        {
+            // Suggestions are a convenience: the search box still submits.
+            LogEngineFailed(ex);
+            return [];
+        }
+    }
+
+    private async Task<IReadOnlyList<Suggestion>> SuggestionsAsync(string? prefix, CancellationToken ct)
     {
         var typed = (prefix ?? "").Trim();
         if (typed.Length is < 2 or > 100) return [];

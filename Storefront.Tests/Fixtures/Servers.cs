@@ -45,13 +45,28 @@ public sealed class PostgresServer : IAsyncDisposable
         if (asPostgres) await RunAsync("chown", ["postgres", root]);
         var port = FreePort();
         await RunAsync(Path.Combine(binDir, "initdb"), ["-D", data, "-U", user, "--auth=trust", "--no-sync", "-E", "UTF8"], asPostgres);
-        await RunAsync(Path.Combine(binDir, "pg_ctl"),
-            ["-D", data, "-w", "-l", Path.Combine(root, "log"), "-o",
-             $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB",
-             "start"], asPostgres);
+        await RunAsync(Path.Combine(binDir, "pg_ctl"), StartArguments(data, port), asPostgres);
         var cs = $"Host=127.0.0.1;Port={port};Username={user};Database=postgres;Include Error Detail=true";
         return new PostgresServer(cs, data, binDir, asPostgres);
     }
+
+    private static string[] StartArguments(string data, int port)
+    {
+        var root = Path.GetDirectoryName(data)!;
+        return ["-D", data, "-w", "-l", Path.Combine(root, "log"), "-o",
+            $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB",
+            "start"];
+    }
+
+    /// <summary>Stops the server as an outage would (open connections are cut); only for a server of a test's own.</summary>
+    public Task StopAsync() => _dataDir is null || _binDir is null
+        ? throw new InvalidOperationException("Only a private server can be stopped.")
+        : RunAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", _dataDir, "-w", "-m", "fast", "stop"], _asPostgresUser);
+
+    /// <summary>Starts a stopped server again, on the same port with the same data.</summary>
+    public Task StartAgainAsync() => _dataDir is null || _binDir is null
+        ? throw new InvalidOperationException("Only a private server can be restarted.")
+        : RunAsync(Path.Combine(_binDir, "pg_ctl"), StartArguments(_dataDir, new NpgsqlConnectionStringBuilder(AdminConnectionString).Port), _asPostgresUser);
 
     public async Task ExecuteAsync(string sql)
     {
@@ -130,21 +145,28 @@ public sealed class PostgresServer : IAsyncDisposable
 /// <summary>A private redis-server for the test run, or the one named by STOREFRONT_TEST_REDIS.</summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process? _process;
+    private Process? _process;
+    private readonly int _port;
 
     public string ConnectionString { get; }
 
-    private RedisServer(string connectionString, Process? process)
+    private RedisServer(string connectionString, Process? process, int port)
     {
         ConnectionString = connectionString;
         _process = process;
+        _port = port;
     }
 
     public static async Task<RedisServer> StartAsync()
     {
         var external = Environment.GetEnvironmentVariable("STOREFRONT_TEST_REDIS");
-        if (!string.IsNullOrWhiteSpace(external)) return new RedisServer(external, null);
+        if (!string.IsNullOrWhiteSpace(external)) return new RedisServer(external, null, 0);
         var port = PostgresServer.FreePort();
+        return new RedisServer($"127.0.0.1:{port}", await LaunchAsync(port), port);
+    }
+
+    private static async Task<Process> LaunchAsync(int port)
+    {
         var start = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true };
         foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--databases", "256" })
             start.ArgumentList.Add(a);
@@ -163,10 +185,25 @@ public sealed class RedisServer : IAsyncDisposable
                 await Task.Delay(50);
             }
         }
-        return new RedisServer($"127.0.0.1:{port}", process);
+        return process;
     }
 
-    public ValueTask DisposeAsync()
+    /// <summary>Stops the server as an outage would (its data is gone with it); only for a server of a test's own.</summary>
+    public Task StopAsync()
+    {
+        if (_process is null) throw new InvalidOperationException("Only a private server can be stopped.");
+        Kill();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts a stopped server again on the same port, empty, as a restart without persistence leaves it.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (_port == 0) throw new InvalidOperationException("Only a private server can be restarted.");
+        _process = await LaunchAsync(_port);
+    }
+
+    private void Kill()
     {
         if (_process is { HasExited: false })
         {
@@ -174,6 +211,12 @@ public sealed class RedisServer : IAsyncDisposable
             _process.WaitForExit(5000);
         }
         _process?.Dispose();
+        _process = null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
         return ValueTask.CompletedTask;
     }
 }

@@ -33,10 +33,16 @@ public class StoreFixture : IAsyncLifetime
     /// <summary>Where a browser reaches the app (only with <see cref="RealPort"/>).</summary>
     public Uri BaseAddress { get; private set; } = new("http://localhost");
 
+    /// <summary>
+    /// The database and Redis this fixture's store uses: by default a clone of the migrated template
+    /// and a logical Redis database of its own, on the servers the whole run shares.
+    /// </summary>
+    protected virtual async Task<(string Postgres, string Redis)> ServersAsync() =>
+        (await TestInfrastructure.CreateDatabaseAsync(), await TestInfrastructure.CreateRedisDatabaseAsync());
+
     public virtual async Task InitializeAsync()
     {
-        ConnectionString = await TestInfrastructure.CreateDatabaseAsync();
-        RedisConnectionString = await TestInfrastructure.CreateRedisDatabaseAsync();
+        (ConnectionString, RedisConnectionString) = await ServersAsync();
         Factory = new StorefrontFactory(ConnectionString, RedisConnectionString, Settings, ConfigureServices);
         if (RealPort)
         {

@@ -39,3 +39,20 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
         }
     }
 }
+
+/// <summary>
+/// The readiness answer names what fails, so an operator (or a probe's log) sees at once which
+/// dependency it is: "Healthy", or for example "Unhealthy: redis (Redis is not reachable.)".
+/// Exception texts stay in the log; the answer is public.
+/// </summary>
+internal static class HealthReportWriter
+{
+    public static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        var failing = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy)
+            .Select(e => e.Value.Description is { Length: > 0 } why ? $"{e.Key} ({why})" : e.Key).ToList();
+        return context.Response.WriteAsync(failing.Count == 0 ? report.Status.ToString() : $"{report.Status}: {string.Join(", ", failing)}");
+    }
+}

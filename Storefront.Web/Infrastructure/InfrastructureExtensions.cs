@@ -78,6 +78,7 @@ internal static class InfrastructureExtensions
         {
             Predicate = check => check.Tags.Contains("ready"),
             ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+            ResponseWriter = HealthReportWriter.WriteAsync,
         });
         app.MapHangfireDashboard("/admin/jobs", new DashboardOptions
         {

@@ -22,6 +22,9 @@ public sealed class ErrorModel : PageModel
         return $"We received a lot of requests from your connection in a short time. Please wait {wait} and try again.";
     }
 
+    private string? OriginalPath =>
+        HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath;
+
     private void Describe(int? code)
     {
         // Keep the original status: a missing product stays a 404 for browsers and crawlers.
@@ -33,6 +36,9 @@ public sealed class ErrorModel : PageModel
             400 => ("That request did not look right", "Please go back and try again."),
             403 => ("Not allowed", "Your account cannot open this page."),
             429 => ("Please wait a moment", RetryMessage()),
+            503 when OriginalPath?.StartsWith("/cart", StringComparison.OrdinalIgnoreCase) == true =>
+                ("Your cart is briefly unavailable", "We cannot open your cart just now; nothing in it has changed. Please try again in a minute. You can keep browsing the shop meanwhile."),
+            503 => ("We will be right back", "Part of the store is not answering just now. Please try again in a minute."),
             _ => (Heading, Message),
         };
     }

@@ -17,6 +17,9 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
     /// <summary>Category names by slug, for the category facet.</summary>
     public Dictionary<string, string> CategoryNames { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The top-level categories, offered when the search engine fails.</summary>
+    public List<(string Slug, string Name)> TopCategories { get; } = [];
+
     public async Task OnGetAsync(string? q, string? brand, string? category, string? min, string? max, int? rating, bool? instock,
         string? sort, [FromQuery(Name = "page")] int? page, CancellationToken ct)
     {
@@ -33,7 +36,9 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
                 Walk(node.Children);
             }
         }
-        Walk(await catalog.GetCategoryTreeAsync(ct));
+        var tree = await catalog.GetCategoryTreeAsync(ct);
+        Walk(tree);
+        TopCategories.AddRange(tree.Select(n => (n.Slug, n.Name)));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _visitor = Shopping.Visitor.Of(HttpContext, create: true)!;
         Results = await search.SearchAsync(new ShopperSearch(q?.Length > 200 ? q[..200] : q, Clean(brand), Clean(category),

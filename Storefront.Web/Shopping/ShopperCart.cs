@@ -72,18 +72,21 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
         return current.Value;
     }
 
-    /// <summary>Items in the cart, for the header; no Redis call for visitors without a cart.</summary>
-    public async Task<int> CountAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Items in the cart, for the header; no Redis call for visitors without a cart. Null when the
+    /// cart cannot be read just now (Redis or PostgreSQL away): the header then shows no count.
+    /// </summary>
+    public async Task<int?> CountAsync(CancellationToken ct = default)
     {
         try
         {
             return await CurrentIdAsync(ct) is { } id ? (await carts.GetAsync(id, ct)).ItemCount : 0;
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception ex) when (Infrastructure.DependencyOutages.Of(ex) is not null)
         {
             // The header must not take the page down with it.
             LogCountFailed(logger, ex);
-            return 0;
+            return null;
         }
     }
 

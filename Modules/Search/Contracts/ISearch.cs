@@ -11,6 +11,9 @@ public sealed record ShopperSearch(string? Query, string? Brand = null, string? 
 /// <summary>Results with what the words were understood to mean and which filters were applied.</summary>
 public sealed record SearchPage(ShopperSearch Search, ParsedQuery Parsed, SearchRequest Applied, SearchResult Result, int PageSize)
 {
+    /// <summary>The search engine failed to answer: no results, and the shopper is told so (not "no products match").</summary>
+    public bool EngineFailed { get; init; }
+
     public int PageCount => (int)Math.Max(1, Math.Min(100, Math.Ceiling(Result.Total / (double)PageSize)));
 }
 

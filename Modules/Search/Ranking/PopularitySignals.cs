@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Storefront.BuildingBlocks.Outbox;
@@ -16,13 +17,14 @@ namespace Storefront.Search.Ranking;
 /// count marks the product stale; <see cref="PopularityJob"/> recounts stale products over the window
 /// and re-indexes them, so a burst of clicks costs one index write per product per run.
 /// </summary>
-internal sealed class PopularitySignals(
+internal sealed partial class PopularitySignals(
     SearchDbContext db,
     ICatalogQueries catalog,
     ShopperHistory history,
     IConnectionMultiplexer redis,
     IOptions<SearchOptions> options,
-    TimeProvider clock) : ISearchSignals, IIntegrationEventHandler<OrderPlacedEvent>
+    TimeProvider clock,
+    ILogger<PopularitySignals> logger) : ISearchSignals, IIntegrationEventHandler<OrderPlacedEvent>
 {
     /// <summary>
     /// Marks the click once per visitor, product and day, unless the visitor has already counted
@@ -47,8 +49,21 @@ internal sealed class PopularitySignals(
         if (counted == 1) await CountAsync([(productId, 1, 0)], today, ct);
     }
 
-    public Task ViewedAsync(string visitor, string brand, string? categorySlug, CancellationToken ct) =>
-        history.AddAsync(visitor, [(brand, categorySlug)], 1, ct);
+    public async Task ViewedAsync(string visitor, string brand, string? categorySlug, CancellationToken ct)
+    {
+        try
+        {
+            await history.AddAsync(visitor, [(brand, categorySlug)], 1, ct);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // A view is a ranking hint: with Redis away it is dropped and the product page still opens.
+            LogViewDropped(ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A product view was not added to the shopper's history: {Reason}")]
+    private partial void LogViewDropped(string reason);
 
     public async Task HandleAsync(OrderPlacedEvent e, CancellationToken ct)
     {

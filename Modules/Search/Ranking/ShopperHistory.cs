@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Storefront.Catalog.Contracts;
@@ -10,7 +11,7 @@ namespace Storefront.Search.Ranking;
 /// hash per visitor that expires after <see cref="RankingOptions.HistoryDays"/> without activity.
 /// Their favourites become ranking boosts, each weighted by its share of the favourite's count.
 /// </summary>
-internal sealed class ShopperHistory(IConnectionMultiplexer redis, ICatalogSearchFeed feed, IOptions<SearchOptions> options)
+internal sealed partial class ShopperHistory(IConnectionMultiplexer redis, ICatalogSearchFeed feed, IOptions<SearchOptions> options, ILogger<ShopperHistory> logger)
 {
     private RankingOptions Ranking => options.Value.Ranking;
 
@@ -49,7 +50,17 @@ internal sealed class ShopperHistory(IConnectionMultiplexer redis, ICatalogSearc
     public async Task<IReadOnlyList<RankingBoost>> BoostsAsync(string? visitor, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(visitor) || (Ranking.HistoryBrandWeight <= 0 && Ranking.HistoryCategoryWeight <= 0)) return [];
-        var entries = await redis.GetDatabase().HashGetAllAsync(Key(visitor));
+        HashEntry[] entries;
+        try
+        {
+            entries = await redis.GetDatabase().HashGetAllAsync(Key(visitor));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Without Redis the shopper searches without their history's boosts, never without results.
+            LogHistoryUnavailable(ex.Message);
+            return [];
+        }
         if (entries.Length == 0) return [];
         var boosts = new List<RankingBoost>();
         void Favourites(string prefix, BoostField field, double weight)
@@ -65,4 +76,7 @@ internal sealed class ShopperHistory(IConnectionMultiplexer redis, ICatalogSearc
         Favourites("c:", BoostField.Category, Ranking.HistoryCategoryWeight);
         return boosts;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The shopper's search history could not be read; searching without it: {Reason}")]
+    private partial void LogHistoryUnavailable(string reason);
 }

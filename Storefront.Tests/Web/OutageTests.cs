@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Storefront.Cart;
+using Storefront.Cart.Contracts;
+using Storefront.Inventory.Contracts;
+using Storefront.Tests.Fixtures;
+
+namespace Storefront.Tests.Web;
+
+/// <summary>
+/// A store on a PostgreSQL and a Redis server of its own, so that its tests can stop and restart
+/// them without disturbing the other test classes on the run's shared servers.
+/// </summary>
+public sealed class OutageStoreFixture : ShopFixture
+{
+    public PostgresServer Postgres { get; private set; } = default!;
+    public RedisServer Redis { get; private set; } = default!;
+
+    protected override async Task<(string Postgres, string Redis)> ServersAsync()
+    {
+        var postgres = PostgresServer.StartAsync();
+        var redis = RedisServer.StartAsync();
+        (Postgres, Redis) = (await postgres, await redis);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopServers();
+        await Postgres.ExecuteAsync("CREATE DATABASE sf_outage");
+        // The store migrates the empty database as it starts. Short timeouts: an outage is noticed
+        // in about a second, not after the clients' default waits.
+        var database = new NpgsqlConnectionStringBuilder(Postgres.ConnectionStringFor("sf_outage")) { Timeout = 3 }.ConnectionString;
+        return (database, $"{Redis.ConnectionString},connectTimeout=1000,asyncTimeout=1000,syncTimeout=1000");
+    }
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await BuildSearchIndexAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        StopServers();
+    }
+
+    private void StopServers()
+    {
+        Redis?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Postgres?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    public async Task<string> CategorySlugAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT slug FROM catalog.categories ORDER BY slug LIMIT 1", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<IReadOnlyDictionary<string, int>> HoldsAsync(Guid cart)
+    {
+        using var scope = Services.CreateScope();
+        var holds = await scope.ServiceProvider.GetRequiredService<IStockReservations>().HoldsOfAsync(CartHolds.HolderOf(cart), default);
+        return holds.ToDictionary(h => h.Key, h => h.Value.Quantity);
+    }
+}
+
+public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<OutageStoreFixture>
+{
+    private static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(60);
+
+    private static string SearchWord(ShopFixture.TestProduct product) =>
+        product.Title.Split(' ').First(w => w.Length >= 4 && w.All(char.IsLetter));
+
+    private static async Task<JsonElement> CartAsync(HttpClient client) =>
+        await client.GetFromJsonAsync<JsonElement>("/api/cart");
+
+    /// <summary>Waits, up to a deadline, until <paramref name="path"/> answers 200 again.</summary>
+    private static async Task<HttpResponseMessage> RecoveredAsync(HttpClient client, string path)
+    {
+        var deadline = DateTime.UtcNow + RecoveryDeadline;
+        while (true)
+        {
+            var response = await client.GetAsync(path);
+            if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline) return response;
+            await Task.Delay(250);
+        }
+    }
+
+    private static void AssertNoStackTrace(string body)
+    {
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Npgsql", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("StackExchange", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_Redis_stopped_the_shop_answers_the_cart_says_it_is_briefly_unavailable_and_all_recovers_when_Redis_returns()
+    {
+        var product = await store.ProductAsync(onHand: 20);
+        var category = await store.CategorySlugAsync();
+        var client = store.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 2 })).StatusCode);
+        var cartId = (await CartAsync(client)).GetProperty("cartId").GetGuid();
+        // The cart has reached PostgreSQL, as the write-behind does within seconds.
+        await store.Services.GetRequiredService<CartWriteBehind>().FlushDirtyAsync(default);
+        var available = await store.AvailableAsync(product.Sku);
+
+        await store.Redis.StopAsync();
+        try
+        {
+            foreach (var path in new[] { "/", $"/c/{category}", $"/p/{product.Slug}", $"/search?q={Uri.EscapeDataString(SearchWord(product))}", "/orders/track" })
+            {
+                var page = await client.GetAsync(path);
+                var body = await page.Content.ReadAsStringAsync();
+                Assert.True(page.StatusCode == HttpStatusCode.OK, $"{path} answered {(int)page.StatusCode} with Redis down");
+                // The header says "Cart" without a count it cannot know.
+                Assert.Null((await Html.ParseAsync(body)).QuerySelector(".cart-count"));
+            }
+
+            var cartPage = await client.GetAsync("/cart");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, cartPage.StatusCode);
+            Assert.NotNull(cartPage.Headers.RetryAfter);
+            var cartBody = await cartPage.Content.ReadAsStringAsync();
+            Assert.Contains("Your cart is briefly unavailable", cartBody, StringComparison.Ordinal);
+            AssertNoStackTrace(cartBody);
+
+            var api = await client.GetAsync("/api/cart");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+            Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(api.Headers.RetryAfter);
+            AssertNoStackTrace(await api.Content.ReadAsStringAsync());
+
+            var add = await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 1 });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, add.StatusCode);
+            var remove = await client.DeleteAsync($"/api/cart/lines/{product.Sku}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, remove.StatusCode);
+            // Nothing changed: the cart's hold and the product's free stock are as they were.
+            Assert.Equal(2, (await store.HoldsAsync(cartId))[product.Sku]);
+            Assert.Equal(available, await store.AvailableAsync(product.Sku));
+
+            var ready = await client.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            var readiness = await ready.Content.ReadAsStringAsync();
+            Assert.Contains("redis", readiness, StringComparison.Ordinal);
+            Assert.DoesNotContain("postgres", readiness, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await store.Redis.StartAgainAsync();
+        }
+
+        // The restarted Redis is empty: the cart comes back from PostgreSQL, without a restart of the store.
+        var back = await RecoveredAsync(client, "/api/cart");
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        var line = Assert.Single((await back.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lines").EnumerateArray());
+        Assert.Equal((product.Sku, 2), (line.GetProperty("sku").GetString(), line.GetProperty("quantity").GetInt32()));
+        var productPage = await Html.ParseAsync(await client.GetStringAsync($"/p/{product.Slug}"));
+        Assert.Equal("2", productPage.QuerySelector(".cart-count")!.TextContent);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 1 })).StatusCode);
+        Assert.Equal(3, (await store.HoldsAsync(cartId))[product.Sku]);
+        Assert.Equal(HttpStatusCode.OK, (await RecoveredAsync(client, "/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_PostgreSQL_stopped_pages_answer_a_friendly_503_and_the_store_recovers_when_it_returns()
+    {
+        var product = await store.ProductAsync(onHand: 20);
+        var category = await store.CategorySlugAsync();
+        var client = store.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 1 })).StatusCode);
+
+        await store.Postgres.StopAsync();
+        var unavailable = 0;
+        try
+        {
+            foreach (var path in new[] { "/", $"/c/{category}", $"/p/{product.Slug}", $"/search?q={Uri.EscapeDataString(SearchWord(product))}", "/cart", "/orders/track", "/account/login" })
+            {
+                var page = await client.GetAsync(path);
+                var body = await page.Content.ReadAsStringAsync();
+                // Pages served from caches may still answer; none may fail with a 500 or show a stack trace.
+                Assert.True(page.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable,
+                    $"{path} answered {(int)page.StatusCode} with PostgreSQL down");
+                AssertNoStackTrace(body);
+                if (page.StatusCode != HttpStatusCode.ServiceUnavailable) continue;
+                unavailable++;
+                Assert.NotNull(page.Headers.RetryAfter);
+                Assert.Contains("Please try again in a minute", body, StringComparison.Ordinal);
+            }
+            // The product page was never opened before, so it cannot come from a cache.
+            Assert.True(unavailable > 0);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync($"/p/{product.Slug}")).StatusCode);
+
+            var ready = await client.GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            var readiness = await ready.Content.ReadAsStringAsync();
+            Assert.Contains("postgres", readiness, StringComparison.Ordinal);
+            Assert.DoesNotContain("redis", readiness, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await store.Postgres.StartAgainAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await RecoveredAsync(client, $"/p/{product.Slug}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await RecoveredAsync(client, "/cart")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await RecoveredAsync(client, $"/c/{category}")).StatusCode);
+        var healthy = await RecoveredAsync(client, "/health/ready");
+        Assert.Equal("Healthy", await healthy.Content.ReadAsStringAsync());
+    }
+}
