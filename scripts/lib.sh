@@ -88,3 +88,60 @@ stop_private_servers() {
   [ -f "$dir/PG_VERSION" ] && pg_run "$(pg_bin)/pg_ctl" -D "$dir" -m fast stop || true
   [ -f "$base/redis/redis.pid" ] && kill "$(cat "$base/redis/redis.pid")" 2>/dev/null || true
 }
+
+# Runs `dotnet test` in a process group of its own, with a folder that this command owns
+# (STOREFRONT_TEST_ROOT: the fixtures start their PostgreSQL and Redis servers under it). Whether the
+# tests pass, fail, or the run is interrupted (Ctrl+C, SIGTERM) or the test host crashes, the trap
+# stops the test processes and every server started under the folder, then removes it: nothing the
+# test command starts outlives it. pg_ctl detaches PostgreSQL into a session of its own, so killing
+# the process group alone would not reach it; its postmaster.pid under the folder does.
+run_tests() {
+  TEST_ROOT="$(mktemp -d /tmp/sf-test.XXXXXX)"
+  chmod 755 "$TEST_ROOT" # the postgres user (when run as root) must reach its data folder
+  export STOREFRONT_TEST_ROOT="$TEST_ROOT"
+  TEST_PID=""
+  trap 'stop_test_run' EXIT
+  trap 'stop_test_run; exit 130' INT
+  trap 'stop_test_run; exit 143' TERM
+  setsid dotnet test Storefront.slnx -c Release --no-build -nologo "$@" &
+  TEST_PID=$!
+  local rc=0
+  wait "$TEST_PID" || rc=$?
+  stop_test_run || rc=1
+  return "$rc"
+}
+
+# A process that runs (a zombie waiting for its parent to reap it counts as ended).
+running() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat" 2>/dev/null; }
+
+# Stops what `run_tests` started; safe to call twice. Fails when something is still running after.
+stop_test_run() {
+  [ -n "${TEST_ROOT:-}" ] || return 0
+  local root="$TEST_ROOT" pid f left
+  TEST_ROOT=""
+  if [ -n "${TEST_PID:-}" ] && kill -0 "$TEST_PID" 2>/dev/null; then
+    log "Stopping the test run"
+    kill -TERM -- "-$TEST_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 -- "-$TEST_PID" 2>/dev/null || break; sleep 0.1; done
+  fi
+  [ -n "${TEST_PID:-}" ] && kill -KILL -- "-$TEST_PID" 2>/dev/null || true
+  for f in "$root"/*/data/postmaster.pid "$root"/*/redis.pid; do
+    [ -f "$f" ] || continue
+    pid="$(head -n 1 "$f")"
+    # A negative pid is initdb's bootstrap backend (a process-group id to kill): the group kill took it.
+    [[ "$pid" =~ ^[0-9]+$ ]] && running "$pid" || continue
+    # SIGQUIT is PostgreSQL's immediate shutdown (its data is thrown away anyway); SIGTERM for Redis.
+    case "$f" in *postmaster.pid) kill -QUIT "$pid" 2>/dev/null || true ;; *) kill -TERM "$pid" 2>/dev/null || true ;; esac
+    for _ in $(seq 1 50); do running "$pid" || break; sleep 0.1; done
+    running "$pid" && kill -KILL "$pid" 2>/dev/null || true
+  done
+  # Anything else whose command line names the folder (a server that had not written its pid file yet).
+  for pid in $(pgrep -f -- "$root/" || true); do kill -KILL "$pid" 2>/dev/null || true; done
+  sleep 0.2
+  rm -rf "$root"
+  left="$(for pid in $(pgrep -f -- "$root/" || true); do running "$pid" && echo "$pid"; done)"
+  if [ -n "$left" ]; then
+    log "Still running after the test run: $left"
+    return 1
+  fi
+}

@@ -8,6 +8,8 @@ namespace Storefront.Tests.Fixtures;
 /// <summary>
 /// A private PostgreSQL server for the test run, started from the machine's binaries in a temporary
 /// folder on a free port, or the server named by STOREFRONT_TEST_POSTGRES (a superuser connection string).
+/// The folder is made under STOREFRONT_TEST_ROOT when set: <c>./storefront test</c> owns that folder
+/// and stops every server found in it when it ends, however the test host ended.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -36,11 +38,13 @@ public sealed class PostgresServer : IAsyncDisposable
         var binDir = Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture))
             .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
             ?? throw new InvalidOperationException("PostgreSQL binaries not found: run ./storefront test, which installs them.");
-        SweepStaleFolders();
-        var root = Path.Combine(Path.GetTempPath(), "sf-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        var asPostgres = Environment.UserName == "root";
+        await SweepStaleFoldersAsync(binDir, asPostgres);
+        var root = Path.Combine(RunRoot(), "sf-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var data = Path.Combine(root, "data");
         Directory.CreateDirectory(root);
-        var asPostgres = Environment.UserName == "root";
+        // Which test process owns this server: a later run stops it if that process died without doing so.
+        await File.WriteAllTextAsync(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var user = asPostgres ? "postgres" : Environment.UserName;
         if (asPostgres) await RunAsync("chown", ["postgres", root]);
         var port = FreePort();
@@ -91,22 +95,36 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    private const string OwnerFile = "owner.pid";
+
+    /// <summary>Where the servers' folders go: the folder the test command owns, or the temporary folder.</summary>
+    internal static string RunRoot() =>
+        Environment.GetEnvironmentVariable("STOREFRONT_TEST_ROOT") is { Length: > 0 } root && Directory.Exists(root) ? root : Path.GetTempPath();
+
+    private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}");
+
     /// <summary>
-    /// Removes the folders of earlier runs whose server is no longer running (a test host that was
-    /// killed cannot clean up after itself).
+    /// Stops the servers of earlier runs whose test process is gone (a killed test host cannot clean
+    /// up after itself) and removes their folders. A folder whose owner still runs is another run's.
     /// </summary>
-    private static void SweepStaleFolders()
+    private static async Task SweepStaleFoldersAsync(string binDir, bool asPostgres)
     {
-        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), "sf-pg-*"))
+        foreach (var folder in new[] { RunRoot(), Path.GetTempPath() }.Distinct().SelectMany(r => Directory.EnumerateDirectories(r, "sf-pg-*")))
         {
             var pidFile = Path.Combine(folder, "data", "postmaster.pid");
+            var ownerFile = Path.Combine(folder, OwnerFile);
             try
             {
-                if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && Directory.Exists($"/proc/{pid}"))
-                    continue;
+                var serverRuns = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && IsRunning(pid);
+                if (serverRuns)
+                {
+                    // Without an owner file the folder predates owner tracking: not ours to judge.
+                    if (!File.Exists(ownerFile) || !int.TryParse(await File.ReadAllTextAsync(ownerFile), out var owner) || IsRunning(owner)) continue;
+                    await RunAsync(Path.Combine(binDir, "pg_ctl"), ["-D", Path.Combine(folder, "data"), "-m", "immediate", "stop"], asPostgres);
+                }
                 Directory.Delete(folder, recursive: true);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 // Another run's folder, still in use: leave it.
             }
@@ -147,14 +165,16 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private Process? _process;
     private readonly int _port;
+    private readonly string? _folder;
 
     public string ConnectionString { get; }
 
-    private RedisServer(string connectionString, Process? process, int port)
+    private RedisServer(string connectionString, Process? process, int port, string? folder = null)
     {
         ConnectionString = connectionString;
         _process = process;
         _port = port;
+        _folder = folder;
     }
 
     public static async Task<RedisServer> StartAsync()
@@ -162,13 +182,17 @@ public sealed class RedisServer : IAsyncDisposable
         var external = Environment.GetEnvironmentVariable("STOREFRONT_TEST_REDIS");
         if (!string.IsNullOrWhiteSpace(external)) return new RedisServer(external, null, 0);
         var port = PostgresServer.FreePort();
-        return new RedisServer($"127.0.0.1:{port}", await LaunchAsync(port), port);
+        // A folder with a pid file, so that ./storefront test can stop this server if the test host is killed.
+        var folder = Path.Combine(PostgresServer.RunRoot(), "sf-redis-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        return new RedisServer($"127.0.0.1:{port}", await LaunchAsync(port, folder), port, folder);
     }
 
-    private static async Task<Process> LaunchAsync(int port)
+    private static async Task<Process> LaunchAsync(int port, string folder)
     {
         var start = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--databases", "256" })
+        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--databases", "256",
+                                  "--dir", folder, "--pidfile", Path.Combine(folder, "redis.pid") })
             start.ArgumentList.Add(a);
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start: run ./storefront test, which installs it.");
         _ = process.StandardOutput.ReadToEndAsync();
@@ -199,8 +223,8 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts a stopped server again on the same port, empty, as a restart without persistence leaves it.</summary>
     public async Task StartAgainAsync()
     {
-        if (_port == 0) throw new InvalidOperationException("Only a private server can be restarted.");
-        _process = await LaunchAsync(_port);
+        if (_port == 0 || _folder is null) throw new InvalidOperationException("Only a private server can be restarted.");
+        _process = await LaunchAsync(_port, _folder);
     }
 
     private void Kill()
@@ -217,6 +241,14 @@ public sealed class RedisServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Kill();
+        try
+        {
+            if (_folder is not null && Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The run is ending; ./storefront test removes its whole folder.
+        }
         return ValueTask.CompletedTask;
     }
 }

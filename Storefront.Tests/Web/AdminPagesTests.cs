@@ -144,6 +144,69 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
     }
 
     [Fact]
+    public async Task Removing_an_image_the_product_does_not_have_says_so_and_removing_one_it_has_confirms()
+    {
+        var client = await store.AdminClientAsync();
+        var list = await client.GetDocumentAsync("/admin/products?q=backpack");
+        var editUrl = list.QuerySelector("table.data tbody a")!.GetAttribute("href")!;
+        var token = Html.AntiforgeryToken(await client.GetStringAsync(editUrl));
+        using (var content = new MultipartFormDataContent())
+        {
+            var file = new ByteArrayContent(TinyPng);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            content.Add(file, "image", "pack.png");
+            content.Add(new StringContent(token), "__RequestVerificationToken");
+            await client.PostAsync(editUrl + "?handler=Upload", content);
+        }
+        var url = (await client.GetDocumentAsync(editUrl)).QuerySelectorAll(".thumbs img")[^1].GetAttribute("src")!;
+        Task<HttpResponseMessage> Remove(string image) => client.PostAsync(editUrl + "?handler=RemoveImage", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["url"] = image,
+        }));
+
+        var missing = await Html.ParseAsync(await (await Remove("/images/not-this-one.png")).Content.ReadAsStringAsync());
+        Assert.Equal("That image was not found on this product; nothing was removed.", missing.QuerySelector("[role=alert]")!.TextContent);
+        Assert.Null(missing.QuerySelector("[role=status]"));
+        Assert.Contains(url, missing.QuerySelectorAll(".thumbs img").Select(i => i.GetAttribute("src")));
+
+        var removed = await Html.ParseAsync(await (await Remove(url)).Content.ReadAsStringAsync());
+        Assert.Equal("Image removed.", removed.QuerySelector("[role=status]")!.TextContent);
+        Assert.Null(removed.QuerySelector("[role=alert]"));
+        Assert.DoesNotContain(url, removed.QuerySelectorAll(".thumbs img").Select(i => i.GetAttribute("src")));
+    }
+
+    [Fact]
+    public async Task Hiding_a_review_that_does_not_exist_says_so_and_hiding_one_that_does_confirms()
+    {
+        var client = await store.AdminClientAsync();
+        var productUrl = (await client.GetDocumentAsync("/admin/products?q=tent")).QuerySelector("table.data tbody a")!.GetAttribute("href")!;
+        var productId = Guid.Parse(productUrl[(productUrl.LastIndexOf('/') + 1)..]);
+        Guid reviewId;
+        using (var scope = store.Services.CreateScope())
+            reviewId = (await scope.ServiceProvider.GetRequiredService<ICatalogAdmin>().AddReviewAsync(productId, new ReviewInput(4, "Stays dry", "Held up in the rain.", "Kim"), default)).Value;
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/admin/reviews"));
+        Task<HttpResponseMessage> Hide(Guid id) => client.PostAsync("/admin/reviews", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["id"] = id.ToString(), ["hide"] = "true", ["show"] = "\r\nX: y", ["page"] = "1",
+        }));
+
+        var missing = await Hide(Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.OK, missing.StatusCode);
+        var missingDoc = await Html.ParseAsync(await missing.Content.ReadAsStringAsync());
+        Assert.Equal("That review was not found (it may have been deleted); nothing was changed.", missingDoc.QuerySelector("[role=alert]")!.TextContent);
+        Assert.Null(missingDoc.QuerySelector("[role=status]"));
+
+        var hidden = await Html.ParseAsync(await (await Hide(reviewId)).Content.ReadAsStringAsync());
+        Assert.Equal("Review hidden; the product's rating no longer counts it.", hidden.QuerySelector("[role=status]")!.TextContent);
+        Assert.Null(hidden.QuerySelector("[role=alert]"));
+        using (var scope = store.Services.CreateScope())
+        {
+            var reviews = await scope.ServiceProvider.GetRequiredService<ICatalogQueries>().GetReviewsAsync(productId, 1, 50, default);
+            Assert.DoesNotContain(reviews.Items, r => r.Title == "Stays dry");
+        }
+    }
+
+    [Fact]
     public async Task Merchants_create_and_rename_categories_and_shoppers_see_them()
     {
         var client = await store.AdminClientAsync();

@@ -37,7 +37,8 @@ internal sealed class CategoryBrowser(CatalogDbContext db, CategoryTree tree, Li
     public async Task<CategoryBrowseResult?> BrowseAsync(CategoryBrowseRequest request, CancellationToken ct)
     {
         var snapshot = await tree.GetAsync(ct);
-        if (!snapshot.BySlug.TryGetValue(request.CategorySlug, out var category)) return null;
+        // A blank slug (binding makes it null) names no category.
+        if (string.IsNullOrWhiteSpace(request.CategorySlug) || !snapshot.BySlug.TryGetValue(request.CategorySlug, out var category)) return null;
         var attributes = snapshot.EffectiveAttributes(category);
         var details = new CategoryDetails(
             category.Id, category.Name, category.Slug, snapshot.Crumbs(category),

@@ -44,7 +44,17 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<Stor
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!ModelState.IsValid) return Page();
+        if (!ModelState.IsValid)
+        {
+            // The checkbox cannot show back a value that is not a boolean (the framework throws
+            // rendering it): show it unticked, with the error kept.
+            if (ModelState.TryGetValue("Input.RememberMe", out var remember) && remember.ValidationState == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+            {
+                ModelState.SetModelValue("Input.RememberMe", false, "false");
+                Error = "“Keep me signed in” is either ticked or not; please sign in again.";
+            }
+            return Page();
+        }
         Error = Mismatch;
         var user = await users.FindByEmailAsync(Input.Email.Trim());
         if (user is null)

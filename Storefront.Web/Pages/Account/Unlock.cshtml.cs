@@ -17,8 +17,8 @@ public sealed class UnlockModel(UserManager<StoreUser> users, SignInManager<Stor
 {
     public sealed record InputModel
     {
-        public string User { get; set; } = "";
-        public string Token { get; set; } = "";
+        public string? User { get; set; } = "";
+        public string? Token { get; set; } = "";
 
         [Required(ErrorMessage = "Enter your password."), StringLength(200), DataType(DataType.Password)]
         public string Password { get; set; } = "";
@@ -47,7 +47,7 @@ public sealed class UnlockModel(UserManager<StoreUser> users, SignInManager<Stor
             ModelState.AddModelError("Input.Password", "That is not the password of this account.");
             return Page();
         }
-        if (!await unlock.UnlockAsync(merchant, Input.Token))
+        if (!await unlock.UnlockAsync(merchant, Input.Token!))
         {
             LinkProblem = true;
             return Page();
@@ -59,6 +59,7 @@ public sealed class UnlockModel(UserManager<StoreUser> users, SignInManager<Stor
     }
 
     private async Task<StoreUser?> LinkedMerchantAsync() =>
-        Input.User.Length > 0 && Input.Token.Length > 0 && await users.FindByIdAsync(Input.User) is { } merchant
-        && await unlock.IsValidLinkAsync(merchant, Input.Token) ? merchant : null;
+        // Binding turns an empty or blank field into null.
+        Input.User is { Length: > 0 } user && Input.Token is { Length: > 0 } token && await users.FindByIdAsync(user) is { } merchant
+        && await unlock.IsValidLinkAsync(merchant, token) ? merchant : null;
 }

@@ -135,8 +135,10 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
 
     public async Task<IActionResult> OnPostRemoveImageAsync(Guid id, string url, CancellationToken ct)
     {
-        TempData[await catalog.RemoveImageAsync(id, url ?? "", ct) ? "Notice" : "Problem"] =
-            "Image removed.";
+        if (await catalog.RemoveImageAsync(id, url ?? "", ct))
+            TempData["Notice"] = "Image removed.";
+        else
+            TempData["Problem"] = "That image was not found on this product; nothing was removed.";
         return Redirect($"/admin/products/{id}");
     }
 

@@ -18,8 +18,11 @@ public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
 
     public async Task<IActionResult> OnPostAsync(Guid id, bool hide, string? show, [FromForm(Name = "page")] int? page, CancellationToken ct)
     {
-        TempData[await catalog.SetReviewHiddenAsync(id, hide, ct) ? "Notice" : "Problem"] =
-            hide ? "Review hidden; the product's rating no longer counts it." : "Review shown again.";
-        return Redirect($"/admin/reviews?show={show}&page={page ?? 1}");
+        if (await catalog.SetReviewHiddenAsync(id, hide, ct))
+            TempData["Notice"] = hide ? "Review hidden; the product's rating no longer counts it." : "Review shown again.";
+        else
+            TempData["Problem"] = "That review was not found (it may have been deleted); nothing was changed.";
+        // Only the two known filters go back into the address; anything else shows every review.
+        return Redirect($"/admin/reviews?show={(show is "hidden" or "visible" ? show : "")}&page={page ?? 1}");
     }
 }
