@@ -56,6 +56,53 @@ public sealed class LuceneIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Searches_and_changes_running_while_rebuilds_are_swapped_in_all_finish_on_an_open_index()
+    {
+        using var index = new SwitchableIndex(_root);
+        var first = await index.BeginRebuildAsync(default);
+        await first!.IndexAsync(Enumerable.Range(1, 200).Select(Doc).ToList(), default);
+        await index.EndRebuildAsync(succeeded: true, default);
+
+        // Four searchers and a writer run while ten rebuilds are built and swapped in (and one thrown away).
+        using var stop = new CancellationTokenSource();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        async Task LoopAsync(Func<Task> work)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await work();
+                }
+                catch (Exception ex)
+                {
+                    failures.Enqueue(ex);
+                }
+            }
+        }
+        var n = 200;
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() => LoopAsync(async () =>
+        {
+            var found = await index.SearchAsync(new SearchRequest("lantern"), default);
+            Assert.True(found.Total > 0);
+            await index.SuggestAsync("lan", 5, default);
+        }))).Append(Task.Run(() => LoopAsync(() => index.IndexAsync([Doc(Interlocked.Increment(ref n) % 400 + 1)], default)))).ToList();
+        for (var i = 0; i < 11; i++)
+        {
+            var building = await index.BeginRebuildAsync(default);
+            await building!.IndexAsync(Enumerable.Range(1, 200).Select(Doc).ToList(), default);
+            await index.EndRebuildAsync(succeeded: i != 5, default);
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        Assert.Empty(failures);
+        Assert.True(await index.CountAsync(default) >= 200);
+        // Only the live index is left on disk (and its pointer file).
+        Assert.Single(System.IO.Directory.GetDirectories(_root));
+    }
+
+    [Fact]
     public void The_typo_automata_cache_keeps_within_its_entries_and_characters_dropping_the_least_recently_used()
     {
         var cache = new TypoAutomata(maxEntries: 3, maxCharacters: 20);
