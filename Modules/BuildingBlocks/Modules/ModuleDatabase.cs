@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,7 +60,15 @@ public static class ModuleRegistration
                     npgsql.MigrationsHistoryTable("__ef_migrations_history", schema);
                     npgsql.MigrationsAssembly(typeof(TContext).Assembly.GetName().Name);
                 })
-                .UseSnakeCaseNamingConvention();
+                .UseSnakeCaseNamingConvention()
+                // A failed save or command always reaches its caller as an exception: an expected race
+                // (a double submit meeting a unique key, a lost row version) is handled and logged there
+                // as what it is, and anything else is logged with its stack trace where it is not
+                // handled. EF's own error-level record of the same failure would be a false alarm.
+                .ConfigureWarnings(w => w.Log(
+                    (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                    (CoreEventId.OptimisticConcurrencyException, LogLevel.Debug),
+                    (RelationalEventId.CommandError, LogLevel.Debug)));
         });
         services.AddSingleton<IModuleDatabase>(sp => new ModuleDatabase<TContext>(schema, sp.GetRequiredService<IServiceScopeFactory>()));
         services.TryAddSingleton(TimeProvider.System);
