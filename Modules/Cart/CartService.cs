@@ -278,6 +278,19 @@ internal sealed partial class CartService(
         await FlushAsync(cartId, ct);
     }
 
+    public async Task<int> ItemCountAsync(Guid cartId, CancellationToken ct)
+    {
+        if (cartId == Guid.Empty) return 0;
+        var cart = await live.ReadAsync(cartId, Lifetime) ?? await durable.LoadAsync(cartId, ct);
+        return cart?.ItemCount ?? 0;
+    }
+
+    public async Task<Guid?> FindCartOfUserAsync(string userId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(userId)) return null;
+        return await live.UserCartAsync(userId) ?? await durable.FindCartOfUserAsync(userId, ct);
+    }
+
     public async Task<Guid> CartOfUserAsync(string userId, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);

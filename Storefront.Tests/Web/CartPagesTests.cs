@@ -288,3 +288,35 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
         if (detail is not null) Assert.Equal(detail, problem.GetProperty("detail").GetString());
     }
 }
+
+public sealed class HeaderReadsOnlyFixture : ShopFixture;
+
+/// <summary>Rendering a page (its header with the cart count) changes nothing: no cart, no merge, no cookie.</summary>
+public sealed class HeaderReadsOnlyTests(HeaderReadsOnlyFixture store) : IClassFixture<HeaderReadsOnlyFixture>
+{
+    [Fact]
+    public async Task A_signed_in_shopper_without_a_cart_cookie_gets_the_count_but_no_cookie_from_viewing_a_page()
+    {
+        var email = $"header-{Guid.NewGuid():N}@example.test";
+        using (var scope = store.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Storefront.Web.Identity.StoreUser>>();
+            Assert.True((await users.CreateAsync(new Storefront.Web.Identity.StoreUser { UserName = email, Email = email, DisplayName = "Hal", EmailConfirmed = true }, "Header-Password-1")).Succeeded);
+        }
+        var (client, jar) = store.ClientWithCookieJar();
+        await StoreFixture.SignInAsync(client, email, "Header-Password-1");
+        var product = await store.ProductAsync(10);
+        var page = await client.GetStringAsync($"/p/{product.Slug}");
+        await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["sku"] = product.Sku, ["quantity"] = "2", ["returnUrl"] = $"/p/{product.Slug}", ["__RequestVerificationToken"] = Html.AntiforgeryToken(page),
+        }));
+
+        // The cart cookie is gone (another device, a cleared cookie); the sign-in cookie stays.
+        jar.Add(new System.Net.Cookie(Storefront.Web.Shopping.ShopperCart.CookieName, "", "/", "localhost") { Expired = true });
+        Assert.DoesNotContain(jar.GetCookies(new Uri("http://localhost/")), c => c.Name == Storefront.Web.Shopping.ShopperCart.CookieName);
+        var home = await client.GetDocumentAsync("/");
+        Assert.Equal("2", home.QuerySelector(".cart-count")!.TextContent);
+        Assert.DoesNotContain(jar.GetCookies(new Uri("http://localhost/")), c => c.Name == Storefront.Web.Shopping.ShopperCart.CookieName);
+    }
+}

@@ -80,7 +80,12 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
     {
         try
         {
-            return await CurrentIdAsync(ct) is { } id ? (await carts.GetAsync(id, ct)).ItemCount : 0;
+            // Reading only: no merge, no cookie, no cart made or restored — rendering a page changes nothing.
+            var ticket = PeekTicket(out _);
+            Guid? id = UserId is { } userId
+                ? ticket is { UserId: { } owner } && owner == userId ? ticket.CartId : await carts.FindCartOfUserAsync(userId, ct)
+                : ticket is { UserId: null } ? ticket.CartId : null;
+            return id is { } cart ? await carts.ItemCountAsync(cart, ct) : 0;
         }
         catch (Exception ex) when (Infrastructure.DependencyOutages.Of(ex) is not null)
         {
@@ -119,6 +124,19 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
 
     private CartTicket? ReadTicket()
     {
+        var ticket = PeekTicket(out var rejected);
+        if (rejected)
+        {
+            CookieRejected = true;
+            DeleteCookie();
+        }
+        return ticket;
+    }
+
+    /// <summary>The cookie's ticket, without touching the response; <paramref name="rejected"/> when a cookie was there but not ours.</summary>
+    private CartTicket? PeekTicket(out bool rejected)
+    {
+        rejected = false;
         if (!Http.Request.Cookies.TryGetValue(CookieName, out var value) || string.IsNullOrEmpty(value)) return null;
         try
         {
@@ -130,8 +148,7 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
         {
             // Altered, made up, or protected with a key this store no longer has.
         }
-        CookieRejected = true;
-        DeleteCookie();
+        rejected = true;
         return null;
     }
 

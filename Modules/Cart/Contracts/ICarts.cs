@@ -90,6 +90,15 @@ public interface ICarts
     /// <summary>Removes every line and its holds, for example once an order has been placed from the cart.</summary>
     Task ClearAsync(Guid cartId, bool releaseHolds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many items a cart holds, reading only: the live copy, or the durable one when Redis has
+    /// lost it, which is not put back (that happens on the cart's next real use). For the header.
+    /// </summary>
+    Task<int> ItemCountAsync(Guid cartId, CancellationToken cancellationToken);
+
+    /// <summary>The signed-in shopper's cart if they have one; never creates it.</summary>
+    Task<Guid?> FindCartOfUserAsync(string userId, CancellationToken cancellationToken);
+
     /// <summary>The signed-in shopper's own cart, created on first use.</summary>
     Task<Guid> CartOfUserAsync(string userId, CancellationToken cancellationToken);
 

@@ -72,6 +72,10 @@ internal sealed class PostgresCartStore(CartDbContext db, TimeProvider clock)
     }
 
     /// <summary>The cart that belongs to a user, made (empty) when there is none yet.</summary>
+    /// <summary>The user's cart id, or null when they have none (nothing is created).</summary>
+    public async Task<Guid?> FindCartOfUserAsync(string userId, CancellationToken ct) =>
+        await db.Carts.AsNoTracking().Where(c => c.UserId == userId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
+
     public async Task<Guid> CartOfUserAsync(string userId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
