@@ -58,7 +58,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var root = Path.GetDirectoryName(data)!;
         return ["-D", data, "-w", "-l", Path.Combine(root, "log"), "-o",
-            $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB",
+            $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=256MB",
             "start"];
     }
 

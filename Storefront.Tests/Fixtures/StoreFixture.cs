@@ -58,7 +58,14 @@ public class StoreFixture : IAsyncLifetime
         }
     }
 
-    public virtual async Task DisposeAsync() => await Factory.DisposeAsync();
+    public virtual async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        // The host's idle connections to this class's database would otherwise stay open for the rest
+        // of the run, and a suite of many classes would run the shared server out of connections.
+        using var connection = new NpgsqlConnection(ConnectionString);
+        NpgsqlConnection.ClearPool(connection);
+    }
 
     public HttpClient Client(bool followRedirects = true) =>
         Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true });
