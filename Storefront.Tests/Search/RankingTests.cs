@@ -38,7 +38,9 @@ public sealed class RankingStoreFixture : ShopFixture
     {
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
         var database = StackExchange.Redis.ConfigurationOptions.Parse(RedisConnectionString).DefaultDatabase ?? 0;
-        return redis.GetServer(redis.GetEndPoints()[0]).Keys(database, pattern).Select(k => k.ToString()).ToList();
+        var keys = new List<string>();
+        await foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).KeysAsync(database, pattern)) keys.Add(key.ToString());
+        return keys;
     }
 
     public override async Task InitializeAsync()

@@ -222,7 +222,10 @@ public sealed class HostileInputTests(HostileInputFixture store) : IClassFixture
         }
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(store.RedisConnectionString + ",allowAdmin=true");
         var options = StackExchange.Redis.ConfigurationOptions.Parse(store.RedisConnectionString);
-        var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(options.DefaultDatabase ?? 0, pageSize: 1000).Select(k => k.ToString()).Order(StringComparer.Ordinal);
+        // Scanned asynchronously: a blocking scan under the suite's parallel load could starve and time out.
+        var keys = new List<string>();
+        await foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).KeysAsync(options.DefaultDatabase ?? 0, pageSize: 1000)) keys.Add(key.ToString());
+        keys.Sort(StringComparer.Ordinal);
         return string.Join("\n", counts) + "\nredis: " + string.Join(", ", keys);
     }
 }
