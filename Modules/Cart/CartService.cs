@@ -25,7 +25,8 @@ internal sealed partial class CartService(
     IOptions<ReservationOptions> holdOptions,
     ILogger<CartService> logger) : ICarts
 {
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(3);
+    // Changes of one cart queue on its lock; a burst (a script, or many tabs) on a busy box may wait a while.
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
 
     private TimeSpan Lifetime => options.Value.Lifetime;
     private int MaxPerLine => holdOptions.Value.MaxQuantityPerLine;
