@@ -14,11 +14,11 @@ public sealed class CartMerge(ShopperCart cart, ICatalogQueries catalog)
         var shortfalls = merged.Shortfalls.ToList();
         if (shortfalls.Count == 0)
         {
-            tempData[IndexModel.NoticeKey] = "The items you added before signing in are now in your cart.";
+            tempData.Notice("The items you added before signing in are now in your cart.");
             return;
         }
         var titles = await catalog.GetProductsBySkuAsync(shortfalls.Select(l => l.Sku).ToList(), ct);
-        tempData[IndexModel.ProblemKey] = "The items you added before signing in are now in your cart, with changes: " +
-            string.Join(" ", shortfalls.Select(l => $"{(titles.TryGetValue(l.Sku, out var p) ? p.Title : l.Sku)}: {l.Message}"));
+        tempData.Problem("The items you added before signing in are now in your cart, with changes: " +
+            string.Join(" ", shortfalls.Select(l => $"{(titles.TryGetValue(l.Sku, out var p) ? p.Title : l.Sku)}: {l.Message}")));
     }
 }

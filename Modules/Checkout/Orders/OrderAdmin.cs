@@ -96,7 +96,7 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         string? refunded = null;
         if (await db.OrderRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == CancellationRefundId(order) && r.Status == OrderRefund.Pending, ct) is { } refund)
         {
-            var outcome = await CompleteRefundAsync(order.Id, refund.Id, actor, ct);
+            var outcome = await CompleteRefundAsync(order.Id, refund.Id, actor, ct, retryable: true);
             if (!outcome.Succeeded)
                 return new(false, $"Order {order.Number} is cancelled, but its refund failed ({outcome.Message}). Its stock is not back yet; cancel again to retry.");
             refunded = $" and {new Money(refund.Amount, order.Currency)} was refunded";
@@ -156,23 +156,28 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
     }
 
     /// <summary>Sends a pending refund to the provider (its key is the refund's id) and books the answer on the order.</summary>
-    private async Task<OrderChangeResult> CompleteRefundAsync(Guid orderId, Guid refundId, string actor, CancellationToken ct)
+    /// <param name="retryable">A cancellation's refund stays pending when the provider refuses it, so "Finish the cancellation" can send it again.</param>
+    private async Task<OrderChangeResult> CompleteRefundAsync(Guid orderId, Guid refundId, string actor, CancellationToken ct, bool retryable = false)
     {
         db.ChangeTracker.Clear();
         var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
         var pending = await db.OrderRefunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
         var result = await gateway.RefundAsync(new RefundRequest($"refund-{refundId:N}", order.PaymentId!, new Money(pending.Amount, order.Currency)), ct);
-        // Booked with a retry: a concurrent change of the order (another refund starting) must not lose this one.
+        // Booked with a retry: a concurrent change of the order (another refund starting) must not lose
+        // this one. A success always wins: a request repeated at the same moment may be told "failed"
+        // by the provider (its twin still in flight) and must not undo the refund its twin made.
         for (var attempt = 0; ; attempt++)
         {
             db.ChangeTracker.Clear();
+            // The order first, then its refund: a twin that books between the two reads leaves this
+            // read of the order stale, so its save fails and the next pass sees the refund booked.
+            var fresh = await db.Orders.FirstAsync(o => o.Id == orderId, ct);
             var refund = await db.OrderRefunds.FirstAsync(r => r.Id == refundId, ct);
-            if (refund.Status != OrderRefund.Pending) break;
+            if (refund.Status == OrderRefund.Succeeded || (!result.Succeeded && (retryable || refund.Status != OrderRefund.Pending))) break;
             var now = clock.GetUtcNow();
             if (result.Succeeded)
             {
-                var fresh = await db.Orders.FirstAsync(o => o.Id == orderId, ct);
-                (refund.Status, refund.RefundId) = (OrderRefund.Succeeded, result.RefundId);
+                (refund.Status, refund.RefundId, refund.Message) = (OrderRefund.Succeeded, result.RefundId, null);
                 fresh.Refund(refund.Amount, now, actor);
                 Publish(fresh, fresh.History[^1].Status, fresh.History[^1].Note, now);
             }
@@ -183,9 +188,10 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
             if (await SaveAsync(ct)) break;
             if (attempt >= 5) throw new DbUpdateConcurrencyException($"The refund {refundId} could not be booked on order {orderId}.");
         }
-        return result.Succeeded
+        var booked = await db.OrderRefunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
+        return booked.Status == OrderRefund.Succeeded
             ? new(true, $"{new Money(pending.Amount, order.Currency)} refunded.")
-            : new(false, "The refund failed: " + result.Message);
+            : new(false, "The refund failed: " + (result.Succeeded ? booked.Message : result.Message ?? booked.Message));
     }
 
     private static Guid CancellationRefundId(Order order) => order.Id;
@@ -206,7 +212,8 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
 
     /// <summary>
     /// Saves, unless the order (or its refund) changed since it was read, or another request wrote the
-    /// same refund first; then nothing is saved and false is returned.
+    /// same refund first (or booked it, so that this one would refund more than was paid — the
+    /// database's check refuses that); then nothing is saved and false is returned.
     /// </summary>
     private async Task<bool> SaveAsync(CancellationToken ct)
     {
@@ -216,7 +223,7 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
             return true;
         }
         catch (Exception ex) when (ex is DbUpdateConcurrencyException
-            || ex is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
+            || ex is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.CheckViolation } })
         {
             db.ChangeTracker.Clear();
             return false;

@@ -80,7 +80,13 @@ internal sealed class TestPaymentGateway(CheckoutDbContext db, TimeProvider cloc
         if (charge is not { Status: "succeeded" }) return new(false, null, "There is no successful payment to refund.");
         var refunded = await db.TestGatewayPayments.Where(p => p.RefundOf == request.PaymentId && p.Status == "succeeded").SumAsync(p => p.Amount, ct);
         if (request.Amount.Amount <= 0 || refunded + request.Amount.Amount > charge.Amount)
+        {
+            // The same request may have been answered a moment ago (and its amount is what is counted
+            // as refunded): it gets that first answer, as an idempotent request should.
+            if (await db.TestGatewayPayments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == request.IdempotencyKey, ct) is { } first)
+                return new(first.Status == "succeeded", first.PaymentId, first.Message);
             return new(false, null, $"At most {charge.Amount - refunded:0.00} {charge.Currency} can still be refunded.");
+        }
         var refund = await InsertOrFirstAsync(new TestGatewayPayment
         {
             IdempotencyKey = request.IdempotencyKey, PaymentId = "re_test_" + Guid.NewGuid().ToString("N")[..24], Kind = "refund",

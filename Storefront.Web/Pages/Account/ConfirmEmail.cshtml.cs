@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
 using Storefront.Web.Identity;
 using Storefront.Web.Shopping;
-using CartPage = Storefront.Web.Pages.Cart.IndexModel;
 
 namespace Storefront.Web.Pages.Account;
 
@@ -59,8 +58,8 @@ public sealed class ConfirmEmailModel(UserManager<StoreUser> users, SignInManage
         if (Order is not null && await orders.GetAsync(Order, ct) is { } placed && placed.UserId == account.Id)
             return RedirectToPage("/Orders/Order", new { number = placed.Number });
         // What became of the cart (if anything) is the more useful message; reading TempData would discard it.
-        if (!TempData.ContainsKey(CartPage.NoticeKey) && !TempData.ContainsKey(CartPage.ProblemKey))
-            TempData[CartPage.NoticeKey] = "Your e-mail address is confirmed and you are signed in.";
+        if (!TempData.HasFlash())
+            TempData.Notice("Your e-mail address is confirmed and you are signed in.");
         return RedirectToPage("/Account/Index");
     }
 

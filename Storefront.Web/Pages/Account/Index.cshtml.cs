@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Web.Identity;
-using CartPage = Storefront.Web.Pages.Cart.IndexModel;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Pages.Account;
 
@@ -46,7 +46,7 @@ public sealed class IndexModel(UserManager<StoreUser> users, SignInManager<Store
         if (!ModelState.IsValid) return Page();
         user.DisplayName = DisplayName.Trim();
         await users.UpdateAsync(user);
-        TempData[CartPage.NoticeKey] = "Your name has been saved.";
+        TempData.Notice("Your name has been saved.");
         return RedirectToPage();
     }
 
@@ -66,7 +66,7 @@ public sealed class IndexModel(UserManager<StoreUser> users, SignInManager<Store
             return Page();
         }
         await signIn.RefreshSignInAsync(user);
-        TempData[CartPage.NoticeKey] = "Your password has been changed.";
+        TempData.Notice("Your password has been changed.");
         return RedirectToPage();
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
 using Storefront.Web.Identity;
-using CartPage = Storefront.Web.Pages.Cart.IndexModel;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Pages.Account;
 
@@ -68,7 +68,7 @@ public sealed class ResetPasswordModel(UserManager<StoreUser> users, EmailConfir
         await confirmation.ConfirmedByResetAsync(user, HttpContext.RequestAborted);
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
-        TempData[CartPage.NoticeKey] = "Your password has been changed. Sign in with the new one.";
+        TempData.Notice("Your password has been changed. Sign in with the new one.");
         return LocalRedirect("/account/login");
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Web.Identity;
 using Storefront.Web.Shopping;
-using CartPage = Storefront.Web.Pages.Cart.IndexModel;
 
 namespace Storefront.Web.Pages.Account;
 
@@ -54,7 +53,7 @@ public sealed class UnlockModel(UserManager<StoreUser> users, SignInManager<Stor
         }
         await signIn.SignInAsync(merchant, isPersistent: false);
         await cartMerge.SignedInAsync(merchant.Id, TempData, ct);
-        TempData[CartPage.NoticeKey] = "Your account is unlocked and you are signed in.";
+        TempData.Notice("Your account is unlocked and you are signed in.");
         return RedirectToPage("/Index", new { area = "Admin" });
     }
 

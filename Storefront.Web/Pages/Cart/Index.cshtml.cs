@@ -13,8 +13,6 @@ namespace Storefront.Web.Pages.Cart;
 /// </summary>
 public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter presenter, ICatalogQueries catalog) : PageModel
 {
-    public const string NoticeKey = "ShopNotice";
-    public const string ProblemKey = "ShopProblem";
 
     public CartView Cart { get; private set; } = default!;
 
@@ -22,7 +20,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter 
     {
         var id = await shopper.CurrentIdAsync(ct);
         if (shopper.CookieRejected)
-            TempData[ProblemKey] = "We could not read your cart cookie, so a new cart has been started.";
+            TempData.Problem("We could not read your cart cookie, so a new cart has been started.");
         Cart = await presenter.PresentAsync(id, ct);
     }
 
@@ -37,9 +35,9 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter 
         var id = await shopper.EnsureIdAsync(ct);
         var result = await carts.AddAsync(id, sku, count, shopper.Client, ct);
         if (!result.Succeeded) return Problem(back, result.Message ?? "That could not be added to your cart.");
-        TempData[NoticeKey] = count == 1
+        TempData.Notice(count == 1
             ? $"Added “{product.Title}” to your cart."
-            : $"Added {count} × “{product.Title}” to your cart.";
+            : $"Added {count} × “{product.Title}” to your cart.");
         return LocalRedirect(back);
     }
 
@@ -50,7 +48,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter 
             return Problem("/cart", "That product is no longer in your cart.");
         var result = await carts.SetQuantityAsync(id, sku, count, shopper.Client, ct);
         if (!result.Succeeded) return Problem("/cart", result.Message ?? "Your cart could not be changed.");
-        TempData[NoticeKey] = count == 0 ? "Removed from your cart." : "Your cart has been updated.";
+        TempData.Notice(count == 0 ? "Removed from your cart." : "Your cart has been updated.");
         return LocalRedirect("/cart");
     }
 
@@ -60,13 +58,13 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter 
             return Problem("/cart", "That product is no longer in your cart.");
         var result = await carts.RemoveAsync(id, sku, ct);
         if (!result.Succeeded) return Problem("/cart", result.Message ?? "Your cart could not be changed.");
-        TempData[NoticeKey] = "Removed from your cart.";
+        TempData.Notice("Removed from your cart.");
         return LocalRedirect("/cart");
     }
 
     private LocalRedirectResult Problem(string back, string message)
     {
-        TempData[ProblemKey] = message;
+        TempData.Problem(message);
         return LocalRedirect(back);
     }
 

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Storefront.Checkout.Contracts;
 using Storefront.Web.Shopping;
-using CartPage = Storefront.Web.Pages.Cart.IndexModel;
 
 namespace Storefront.Web.Pages.Checkout;
 
@@ -53,7 +52,7 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
         if (Quote.Lines.Count == 0) return EmptyCart();
         if (!Quote.CanOrder)
         {
-            TempData[CartPage.ProblemKey] = string.Join(" ", Quote.Problems);
+            TempData.Problem(string.Join(" ", Quote.Problems));
             return LocalRedirect("/cart");
         }
         Shipping = checkout.ShippingChoices(Quote.Subtotal, Quote.WeightKg);
@@ -62,7 +61,7 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
 
     private LocalRedirectResult EmptyCart()
     {
-        TempData[CartPage.ProblemKey] = "Your cart is empty. Add something before checking out.";
+        TempData.Problem("Your cart is empty. Add something before checking out.");
         return LocalRedirect("/cart");
     }
 }

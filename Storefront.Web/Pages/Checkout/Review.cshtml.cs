@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
 using Storefront.Web.Shopping;
-using CartPage = Storefront.Web.Pages.Cart.IndexModel;
 
 namespace Storefront.Web.Pages.Checkout;
 
@@ -42,7 +41,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
     {
         if (await shopper.CurrentIdAsync(ct) is not { } cartId)
         {
-            TempData[CartPage.ProblemKey] = "Your cart is empty.";
+            TempData.Problem("Your cart is empty.");
             return LocalRedirect("/cart");
         }
         var request = new CheckoutRequest(CheckoutId, cartId, User.FindFirstValue(ClaimTypes.NameIdentifier), (Form.Email ?? "").Trim(),
@@ -56,12 +55,12 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
         }
         if (result.Outcome == CheckoutOutcome.CartEmpty)
         {
-            TempData[CartPage.ProblemKey] = result.Message;
+            TempData.Problem(result.Message);
             return LocalRedirect("/cart");
         }
         if (result.Outcome == CheckoutOutcome.OutOfStock)
         {
-            TempData[CartPage.ProblemKey] = result.Message;
+            TempData.Problem(result.Message);
             return LocalRedirect("/cart");
         }
         Problem = result.Message;
@@ -70,7 +69,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
         {
             // An address problem: back to the address step, with the shopper's answers kept.
             TempData[IndexModel.DraftKey] = JsonSerializer.Serialize(Form);
-            TempData[CartPage.ProblemKey] = "Please check your delivery details.";
+            TempData.Problem("Please check your delivery details.");
             return RedirectToPage("/Checkout/Index");
         }
         return await ShowAsync(ct) ?? Page();
@@ -83,12 +82,12 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
         Quote = await checkout.QuoteAsync(cartId, Form.ToAddress(), Form.ShippingMethod, ct);
         if (Quote.Lines.Count == 0)
         {
-            TempData[CartPage.ProblemKey] = "Your cart is empty.";
+            TempData.Problem("Your cart is empty.");
             return LocalRedirect("/cart");
         }
         if (!Quote.CanOrder)
         {
-            TempData[CartPage.ProblemKey] = string.Join(" ", Quote.Problems);
+            TempData.Problem(string.Join(" ", Quote.Problems));
             return LocalRedirect("/cart");
         }
         ShippingName = checkout.ShippingChoices(Quote.Subtotal, Quote.WeightKg).FirstOrDefault(s => s.Code == Form.ShippingMethod)?.Name;

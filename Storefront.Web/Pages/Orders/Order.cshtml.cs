@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
 using Storefront.Web.Identity;
 using Storefront.Web.Shopping;
-using CartPage = Storefront.Web.Pages.Cart.IndexModel;
 
 namespace Storefront.Web.Pages.Orders;
 
@@ -38,7 +37,7 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<S
         var order = await orders.GetAsync(number, ct);
         if (order is null || !access.MayView(User, order, key)) return NotFound();
         await orders.RevokeLinksAsync(order.Number, ct);
-        TempData[CartPage.NoticeKey] = "Every link to this order has stopped working. To see it again, track it with its number and your e-mail address.";
+        TempData.Notice("Every link to this order has stopped working. To see it again, track it with its number and your e-mail address.");
         return User.Identity?.IsAuthenticated == true && order.UserId is not null
             ? RedirectToPage(new { number = order.Number })
             : RedirectToPage("/Orders/Track");
@@ -51,9 +50,9 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<S
         if (await users.GetUserAsync(User) is not { } user) return Challenge();
         // The order's address must be the account's confirmed one; the Checkout module checks it again as it writes.
         if (user.EmailConfirmed && user.Email is not null && await orders.ClaimAsync(order.Number, user.Id, user.Email, ct))
-            TempData[CartPage.NoticeKey] = "The order is now in your account.";
+            TempData.Notice("The order is now in your account.");
         else
-            TempData[CartPage.ProblemKey] = "Only the account with the e-mail address the order was placed with can add it.";
+            TempData.Problem("Only the account with the e-mail address the order was placed with can add it.");
         return RedirectToPage(new { number = order.Number, key });
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Catalog.Contracts;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Categories;
 
@@ -21,8 +22,8 @@ public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
 
     private RedirectResult Done(CommandResult<int> result, string notice)
     {
-        if (result.Succeeded) TempData["Notice"] = notice;
-        else TempData["Problem"] = string.Join(" ", result.Errors.SelectMany(e => e.Value));
+        if (result.Succeeded) TempData.Notice(notice);
+        else TempData.Problem(string.Join(" ", result.Errors.SelectMany(e => e.Value)));
         return Redirect("/admin/categories");
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Orders;
 
@@ -39,7 +40,7 @@ public sealed class DetailModel(IOrderAdmin admin, IOrders orders) : PageModel
 
     private RedirectToPageResult Done(string number, OrderChangeResult result)
     {
-        TempData[result.Succeeded ? "Notice" : "Problem"] = result.Message;
+        TempData.Outcome(result.Succeeded, result.Message);
         return RedirectToPage(new { number });
     }
 }

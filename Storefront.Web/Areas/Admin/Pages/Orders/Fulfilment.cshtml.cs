@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Orders;
 
@@ -13,7 +14,7 @@ public sealed class FulfilmentModel(IFulfilmentQueue queue) : PageModel
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         var result = await queue.PackedAsync(id, User.Identity?.Name ?? "admin", ct);
-        TempData[result.Succeeded ? "Notice" : "Problem"] = result.Message;
+        TempData.Outcome(result.Succeeded, result.Message);
         return Redirect("/admin/fulfilment");
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Products;
 
@@ -99,14 +100,14 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
             return Page();
         }
         if (productId is null) await stock.EnsureSkuAsync(new SkuSeed(input.Sku.Trim(), price, "USD", onHand), ct);
-        TempData["Notice"] = productId is null ? "Product created." : "Product saved.";
+        TempData.Notice(productId is null ? "Product created." : "Product saved.");
         return Redirect($"/admin/products/{result.Value}");
     }
 
     public async Task<IActionResult> OnPostPublishAsync(Guid id, bool publish, CancellationToken ct)
     {
         if (!await catalog.SetPublishedAsync(id, publish, ct)) return NotFound();
-        TempData["Notice"] = publish ? "Product published: shoppers can see it." : "Product unpublished: shoppers no longer see it.";
+        TempData.Notice(publish ? "Product published: shoppers can see it." : "Product unpublished: shoppers no longer see it.");
         return Redirect($"/admin/products/{id}");
     }
 
@@ -115,30 +116,30 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         if (await catalog.GetProductForEditAsync(id, ct) is not { } product) return NotFound();
         if (image is null || image.Length == 0)
         {
-            TempData["Problem"] = "Choose an image file to upload.";
+            TempData.Problem("Choose an image file to upload.");
             return Redirect($"/admin/products/{id}");
         }
         await using var content = image.OpenReadStream();
         var saved = await images.SaveAsync(content, image.Length, image.FileName, ct);
         if (saved.Image is null)
         {
-            TempData["Problem"] = saved.Error;
+            TempData.Problem(saved.Error);
             return Redirect($"/admin/products/{id}");
         }
         var alt = string.IsNullOrWhiteSpace(altText) ? product.Input.Title : altText.Trim();
         if (!await catalog.AddImageAsync(id, new ProductImage(saved.Image.Url, alt), ct))
-            TempData["Problem"] = "A product can have at most 12 images.";
+            TempData.Problem("A product can have at most 12 images.");
         else
-            TempData["Notice"] = "Image added.";
+            TempData.Notice("Image added.");
         return Redirect($"/admin/products/{id}");
     }
 
     public async Task<IActionResult> OnPostRemoveImageAsync(Guid id, string url, CancellationToken ct)
     {
         if (await catalog.RemoveImageAsync(id, url ?? "", ct))
-            TempData["Notice"] = "Image removed.";
+            TempData.Notice("Image removed.");
         else
-            TempData["Problem"] = "That image was not found on this product; nothing was removed.";
+            TempData.Problem("That image was not found on this product; nothing was removed.");
         return Redirect($"/admin/products/{id}");
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Catalog.Contracts;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Reviews;
 
@@ -19,9 +20,9 @@ public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
     public async Task<IActionResult> OnPostAsync(Guid id, bool hide, string? show, [FromForm(Name = "page")] int? page, CancellationToken ct)
     {
         if (await catalog.SetReviewHiddenAsync(id, hide, ct))
-            TempData["Notice"] = hide ? "Review hidden; the product's rating no longer counts it." : "Review shown again.";
+            TempData.Notice(hide ? "Review hidden; the product's rating no longer counts it." : "Review shown again.");
         else
-            TempData["Problem"] = "That review was not found (it may have been deleted); nothing was changed.";
+            TempData.Problem("That review was not found (it may have been deleted); nothing was changed.");
         // Only the two known filters go back into the address; anything else shows every review.
         return Redirect($"/admin/reviews?show={(show is "hidden" or "visible" ? show : "")}&page={page ?? 1}");
     }

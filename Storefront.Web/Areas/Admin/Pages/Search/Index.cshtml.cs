@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Search.Contracts;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Search;
 
@@ -13,9 +14,9 @@ public sealed class IndexModel(ISearchIndexAdmin index) : PageModel
     public async Task<IActionResult> OnPostRebuildAsync(CancellationToken ct)
     {
         if (await index.StartRebuildAsync(ct) == RebuildStart.AlreadyRunning)
-            TempData["Problem"] = "A rebuild is already running.";
+            TempData.Problem("A rebuild is already running.");
         else
-            TempData["Notice"] = "Rebuild started. Search keeps answering from the current index until the new one is complete.";
+            TempData.Notice("Rebuild started. Search keeps answering from the current index until the new one is complete.");
         return RedirectToPage();
     }
 }

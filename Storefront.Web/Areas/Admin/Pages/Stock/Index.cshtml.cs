@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Inventory.Contracts;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Stock;
 
@@ -41,7 +42,7 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds) 
             else OnHandError = result.Message;
             return Page();
         }
-        TempData["Notice"] = $"{sku}: price and stock saved.";
+        TempData.Notice($"{sku}: price and stock saved.");
         return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku)}");
     }
 
@@ -61,7 +62,7 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds) 
             AdjustError = result.Message;
             return Page();
         }
-        TempData["Notice"] = $"{sku}: {units:+#;-#} units recorded.";
+        TempData.Notice($"{sku}: {units:+#;-#} units recorded.");
         return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku)}");
     }
 
@@ -69,7 +70,7 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds) 
     public async Task<IActionResult> OnPostReleaseAsync(string sku, string holder, CancellationToken ct)
     {
         var released = await holds.ReleaseAsync(holder ?? "", sku ?? "", ct);
-        TempData[released ? "Notice" : "Problem"] = released ? $"Hold of {holder} on {sku} released." : "That hold was already gone.";
+        TempData.Outcome(released, released ? $"Hold of {holder} on {sku} released." : "That hold was already gone.");
         return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku ?? "")}");
     }
 
