@@ -24,18 +24,8 @@ internal static class SearchApi
             if (Visitor.Of(http, create: false) is not { } visitor || !clicks.IsValid(form["token"], visitor, product))
                 return Results.Problem(title: "This click cannot be counted.",
                     detail: "A click counts only for a result shown to this visitor in the last two hours.", statusCode: 403);
-            try
-            {
-                await signals.ClickedAsync(visitor, product, ct);
-            }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or Npgsql.NpgsqlException)
-            {
-                // A click is a hint for ranking: with Redis or PostgreSQL away it is dropped, never an error.
-                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Storefront.SearchClicks")
-                    .LogWarning(ex, "A search click was not counted");
-                return Results.Problem(title: "Clicks are not being counted just now.", detail: "Nothing is wrong with the click; it was not recorded.",
-                    statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
+            // With Redis or PostgreSQL away, the host's outage handling answers 503; nothing is counted.
+            await signals.ClickedAsync(visitor, product, ct);
             return Results.NoContent();
         }).DisableAntiforgery().RequireRateLimiting(RateLimits.SearchClick);
         return app;
