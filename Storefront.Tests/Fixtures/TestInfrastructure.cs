@@ -14,6 +14,16 @@ public static class TestInfrastructure
     private static readonly Lazy<Task<SharedServers>> Servers = new(StartAsync);
     private static int _databaseCounter;
 
+    static TestInfrastructure()
+    {
+        // Test classes run in parallel, each with a host of its own (Hangfire, Lucene, Kestrel for
+        // the browser tests). On a 2-core machine the pool starts with 2 workers and adds about one
+        // every half second, so a burst of blocking work left Redis replies unread for over 5 s
+        // and a cart lock timed out. Start the pool wide enough for the suite's parallel load.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+    }
+
     public sealed record SharedServers(PostgresServer Postgres, RedisServer Redis);
 
     public static Task<SharedServers> GetAsync() => Servers.Value;
