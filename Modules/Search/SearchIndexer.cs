@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
@@ -13,7 +14,7 @@ namespace Storefront.Search;
 
 /// <summary>
 /// Keeps the index true: catalog, price, stock and review events (delivered at least once, in order,
-/// through the outbox) re-read the products they touch from the catalog and replace their
+/// through the event log) re-read the products they touch from the catalog and replace their
 /// documents, so a repeated or late event can only write the current state.
 /// </summary>
 internal sealed class SearchIndexer(
@@ -22,7 +23,8 @@ internal sealed class SearchIndexer(
     PopularitySignals signals,
     IndexHealth health,
     OutboxDelivery delivery,
-    IEnumerable<IOutboxBacklog> outboxes,
+    IEventLogAdmin events,
+    EventDelivery deliveryInstance,
     IOptions<SearchOptions> options,
     IBackgroundJobClient jobs,
     TimeProvider clock) :
@@ -30,10 +32,11 @@ internal sealed class SearchIndexer(
     IIntegrationEventHandler<ReviewsChangedEvent>,
     IIntegrationEventHandler<PriceChangedEvent>,
     IIntegrationEventBatchHandler<StockChangedEvent>,
+    IRecoversMissedEvents,
     ISearchIndexAdmin
 {
-    /// <summary>The events that change what the index holds.</summary>
-    private static readonly Type[] IndexedEvents = [typeof(ProductChangedEvent), typeof(ReviewsChangedEvent), typeof(PriceChangedEvent), typeof(StockChangedEvent)];
+    /// <summary>The consumer that keeps the index: once per instance with Lucene, once per cluster with Elasticsearch.</summary>
+    public const string ConsumerName = "search.index";
 
     public Task HandleAsync(ProductChangedEvent e, CancellationToken ct) => ReindexAsync([e.ProductId], [], ct);
 
@@ -60,7 +63,7 @@ internal sealed class SearchIndexer(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Recorded for the admin page; the outbox delivers the event again.
+            // Recorded for the admin page; the event is delivered again, to this consumer only.
             health.Failed(ex);
             throw;
         }
@@ -112,6 +115,17 @@ internal sealed class SearchIndexer(
         }
     }
 
+    /// <summary>
+    /// This instance was away longer than the event log keeps events: its index on disk has missed
+    /// changes, so it is built again from the catalog (after any build already under way), while the
+    /// old one answers searches.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        while (indexes.RebuildingSince is not null) await Task.Delay(200, ct);
+        await RebuildAsync(ct);
+    }
+
     public Task<RebuildStart> StartRebuildAsync(CancellationToken ct)
     {
         if (indexes.RebuildingSince is not null) return Task.FromResult(RebuildStart.AlreadyRunning);
@@ -124,12 +138,17 @@ internal sealed class SearchIndexer(
     public async Task<SearchIndexStatus> StatusAsync(CancellationToken ct)
     {
         // The status page must answer even when the index or the database does not: what failed is shown as the last error.
-        var backlog = new OutboxBacklog(0, null);
+        long pending = 0;
+        DateTimeOffset? oldestPending = null;
         long documents = 0;
         var current = false;
         try
         {
-            backlog = await outboxes.PendingAsync(IndexedEvents, ct);
+            // This instance's position (or the cluster's, with a shared index).
+            var consumer = await events.ConsumerAsync(ConsumerName, ct);
+            var mine = consumer?.Positions.FirstOrDefault(p => p.Instance == "" || p.Instance == deliveryInstance.InstanceId);
+            pending = mine?.Pending ?? 0;
+            oldestPending = mine?.OldestPendingAt;
             documents = await indexes.CountAsync(ct);
             current = await indexes.IsCurrentAsync(ct);
         }
@@ -138,7 +157,7 @@ internal sealed class SearchIndexer(
             health.Failed(ex);
         }
         return new(indexes.EngineName, indexes.Location, documents, current, indexes.LastChangeAt, health.LastLag,
-            backlog.Pending, backlog.OldestOccurredAt, indexes.RebuildingSince, health.LastError, health.LastErrorAt, health.LastRebuild);
+            pending, oldestPending, indexes.RebuildingSince, health.LastError, health.LastErrorAt, health.LastRebuild);
     }
 }
 

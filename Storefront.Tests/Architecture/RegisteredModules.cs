@@ -26,15 +26,18 @@ public static class RegisteredModules
     /// <summary>Every registered database, the host's own (accounts) included.</summary>
     public static IReadOnlyList<IModuleDatabase> Databases => Services.GetServices<IModuleDatabase>().ToList();
 
-    /// <summary>The modules: registered databases whose context lives in a module's assembly, not the host's.</summary>
+    /// <summary>
+    /// The modules: registered databases whose context lives in a module's assembly, not the host's
+    /// and not the shared plumbing's (the event log's "events" schema).
+    /// </summary>
     public static IReadOnlyList<RegisteredModule> All => Databases
-        .Where(d => d.Context.Assembly != typeof(Program).Assembly)
+        .Where(d => d.Context.Assembly != typeof(Program).Assembly && d.Context.Assembly != typeof(Storefront.BuildingBlocks.Money).Assembly)
         .Select(d => new RegisteredModule(NameOf(d.Context.Assembly), d.Context.Assembly, d.Module, d.Context))
         .OrderBy(m => m.Name, StringComparer.Ordinal)
         .ToList();
 
-    /// <summary>The DbContexts whose outbox a registered dispatcher delivers.</summary>
-    public static IReadOnlyList<Type> OutboxContexts => Services.GetServices<IOutboxDispatcher>().Select(d => d.Context).ToList();
+    /// <summary>The DbContexts whose outbox the event relay empties into the log.</summary>
+    public static IReadOnlyList<Type> OutboxContexts => Services.GetServices<Storefront.BuildingBlocks.Events.OutboxSource>().Select(s => s.Context).ToList();
 
     /// <summary>"Storefront.Catalog" → "Catalog": the module's name, folder and project name.</summary>
     public static string NameOf(Assembly assembly) => assembly.GetName().Name!.Split('.')[1];

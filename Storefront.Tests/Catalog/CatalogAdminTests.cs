@@ -61,8 +61,7 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
         var shoes = await CategoryIdAsync("men-shoes");
         var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "EVT-1"), default))).Value;
         await With(sp => sp.GetRequiredService<ICatalogAdmin>().UpdateProductAsync(id, Valid(shoes, "EVT-1") with { Title = "Renamed Shoe" }, default));
-        var messages = await With(sp => sp.GetRequiredService<CatalogDbContext>().Set<Storefront.BuildingBlocks.Outbox.OutboxMessage>()
-            .Where(m => m.Type.StartsWith(typeof(ProductChangedEvent).FullName!)).Select(m => m.Payload).ToListAsync());
+        var messages = await store.EventPayloadsAsync("catalog.product-changed.v1");
         Assert.Equal(2, messages.Count(m => m.Contains(id.ToString(), StringComparison.Ordinal)));
     }
 

@@ -42,9 +42,12 @@ public sealed class PostgresServer : IAsyncDisposable
         await SweepStaleFoldersAsync(binDir, asPostgres);
         var root = Path.Combine(RunRoot(), "sf-pg-" + Guid.NewGuid().ToString("N")[..8]);
         var data = Path.Combine(root, "data");
-        Directory.CreateDirectory(root);
-        // Which test process owns this server: a later run stops it if that process died without doing so.
-        await File.WriteAllTextAsync(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Which test process owns this server: a later run stops it if that process died without doing
+        // so. The folder appears with its owner file already in it, so no sweep sees it ownerless.
+        var staging = Path.Combine(Path.GetDirectoryName(root)!, "sf-new-" + Path.GetFileName(root));
+        Directory.CreateDirectory(staging);
+        await File.WriteAllTextAsync(Path.Combine(staging, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Directory.Move(staging, root);
         var user = asPostgres ? "postgres" : Environment.UserName;
         if (asPostgres) await RunAsync("chown", ["postgres", root]);
         var port = FreePort();
@@ -115,11 +118,14 @@ public sealed class PostgresServer : IAsyncDisposable
             var ownerFile = Path.Combine(folder, OwnerFile);
             try
             {
+                // A folder whose test process still runs is another run's, even before its server has
+                // started (two test runs on one machine: one must not delete the other's initdb).
+                if (File.Exists(ownerFile) && int.TryParse(await File.ReadAllTextAsync(ownerFile), out var owner) && IsRunning(owner)) continue;
                 var serverRuns = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && IsRunning(pid);
                 if (serverRuns)
                 {
                     // Without an owner file the folder predates owner tracking: not ours to judge.
-                    if (!File.Exists(ownerFile) || !int.TryParse(await File.ReadAllTextAsync(ownerFile), out var owner) || IsRunning(owner)) continue;
+                    if (!File.Exists(ownerFile)) continue;
                     await RunAsync(Path.Combine(binDir, "pg_ctl"), ["-D", Path.Combine(folder, "data"), "-m", "immediate", "stop"], asPostgres);
                 }
                 Directory.Delete(folder, recursive: true);

@@ -19,7 +19,7 @@ public sealed class StorefrontFactory(string postgres, string redis, IReadOnlyDi
         builder.UseSetting("Storefront:DataPath", DataPath);
         builder.UseSetting("Storefront:Images:Path", Path.Combine(DataPath, "images"));
         builder.UseSetting("Hangfire:ServerEnabled", "false");
-        builder.UseSetting("Outbox:PollInterval", "00:00:00.050");
+        builder.UseSetting("Events:PollInterval", "00:00:00.050");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // The suite drives the store from one in-process client with no client address, much faster
         // than a person: real limits would stop it. Rate-limit tests set their own low limits.
@@ -31,6 +31,22 @@ public sealed class StorefrontFactory(string postgres, string redis, IReadOnlyDi
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Directory.Exists(DataPath)) Directory.Delete(DataPath, recursive: true);
+        // A background writer of the stopped host (a search index build winding down) can still be
+        // closing a file: try again briefly rather than fail the test class over a temporary folder.
+        for (var attempt = 1; Directory.Exists(DataPath); attempt++)
+        {
+            try
+            {
+                Directory.Delete(DataPath, recursive: true);
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                await Task.Delay(100);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class RankingStoreFixture : ShopFixture
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Outbox:Enabled"] = "false",
+        ["Events:Enabled"] = "false",
         ["Search:Ranking:ClicksPerVisitorPerDay"] = "3",
     };
 
@@ -145,7 +145,8 @@ public sealed class RankingTests(RankingStoreFixture store) : IClassFixture<Rank
             [new OrderPlacedLine(second.Sku, 2, 10m)], 20m, "USD", DateTimeOffset.UtcNow);
         using (var scope = store.Services.CreateScope())
         {
-            var handler = scope.ServiceProvider.GetRequiredService<Storefront.BuildingBlocks.Outbox.IIntegrationEventHandler<OrderPlacedEvent>>();
+            var consumer = scope.ServiceProvider.GetServices<Storefront.BuildingBlocks.Events.EventConsumerDefinition>().Single(c => c.Name == "search.popularity");
+            var handler = (Storefront.BuildingBlocks.Outbox.IIntegrationEventHandler<OrderPlacedEvent>)scope.ServiceProvider.GetRequiredService(consumer.HandlerType);
             await handler.HandleAsync(order, default);
             await handler.HandleAsync(order, default); // delivered again
         }

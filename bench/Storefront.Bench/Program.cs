@@ -17,7 +17,7 @@ var workers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture)
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["ConnectionStrings:Postgres"] = connection,
-    ["Outbox:Enabled"] = "false",
+    ["Events:Enabled"] = "false",
 }).Build();
 var services = new ServiceCollection()
     .AddSingleton<IConfiguration>(configuration)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks.Outbox;
 
 namespace Storefront.BuildingBlocks.Modules;
@@ -45,7 +46,8 @@ public static class ModuleRegistration
 
     /// <summary>
     /// Registers a module's DbContext on the shared PostgreSQL database, with its migrations history
-    /// table in the module's own schema, its outbox dispatcher and its migration entry point.
+    /// table in the module's own schema, its outbox (emptied into the event log by the relay) and its
+    /// migration entry point.
     /// The connection string is read when the context is first created, never at registration.
     /// </summary>
     public static IServiceCollection AddModuleDbContext<TContext>(this IServiceCollection services, string schema, bool withOutbox = true)
@@ -55,6 +57,7 @@ public static class ModuleRegistration
         {
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName)
                 ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not configured.");
+            if (withOutbox) options.AddInterceptors(sp.GetRequiredService<OutboxCommitInterceptor>());
             options.UseNpgsql(connectionString, npgsql =>
                 {
                     npgsql.MigrationsHistoryTable("__ef_migrations_history", schema);
@@ -73,12 +76,8 @@ public static class ModuleRegistration
         services.AddSingleton<IModuleDatabase>(sp => new ModuleDatabase<TContext>(schema, sp.GetRequiredService<IServiceScopeFactory>()));
         services.TryAddSingleton(TimeProvider.System);
         if (!withOutbox) return services;
-        services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
-        services.AddSingleton<OutboxDispatcher<TContext>>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
-        services.AddSingleton<IOutboxBacklog>(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
-        services.AddSingleton<IOutboxDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher<TContext>>());
-        services.TryAddScoped<OutboxDelivery>();
+        services.AddEventLog();
+        services.AddSingleton(new OutboxSource(schema, typeof(TContext)));
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Storefront.BuildingBlocks.Events;
 
 namespace Storefront.BuildingBlocks.Outbox;
 
@@ -16,20 +17,23 @@ public static class OutboxModelBuilderExtensions
             e.HasKey(m => m.Id);
             e.Property(m => m.Type).HasMaxLength(500);
             e.Property(m => m.Payload).HasColumnType("jsonb");
-            // The dispatcher only ever looks for unprocessed rows in order.
+            // The relay only ever looks for unprocessed rows in order.
             e.HasIndex(m => m.OccurredAt).HasFilter("processed_at IS NULL");
         });
         return modelBuilder;
     }
 
-    /// <summary>Queues an integration event to be saved with the current unit of work.</summary>
+    /// <summary>
+    /// Queues an integration event to be saved with the current unit of work, under its declared
+    /// name; the relay moves it into the event log once the transaction has committed.
+    /// </summary>
     public static void AddIntegrationEvent<TEvent>(this DbContext db, TEvent integrationEvent, DateTimeOffset now)
-        where TEvent : notnull
+        where TEvent : IIntegrationEvent
     {
         db.Set<OutboxMessage>().Add(new OutboxMessage
         {
             Id = Guid.CreateVersion7(now),
-            Type = typeof(TEvent).AssemblyQualifiedName!,
+            Type = EventNames.Of<TEvent>(),
             Payload = JsonSerializer.Serialize(integrationEvent, JsonOptions),
             OccurredAt = now,
         });

@@ -31,6 +31,9 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
         if (cache.TryGetValue(key, out ProductDetails? cached)) return cached;
         var details = await LoadProductAsync(slug, cancellationToken);
         cache.Set(key, details, CatalogCache.ProductLifetime);
+        // Remembered so that an instance told "product X changed" can drop the page under the slug it
+        // had, even after the merchant renamed it.
+        if (details is not null) cache.Set(CatalogCache.CachedSlugKey(details.Id), slug, CatalogCache.ProductLifetime);
         return details;
     }
 

@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Events;
 using FluentValidation;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ public static class CatalogModule
     public static IServiceCollection AddCatalogModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<CatalogDbContext>(CatalogDbContext.Schema);
+        services.AddIntegrationEvents(typeof(CatalogModule).Assembly);
         services.AddMemoryCache();
         services.AddOptions<ImageStoreOptions>().BindConfiguration("Storefront:Images");
         services.AddScoped<CategoryTree>();
@@ -34,8 +36,10 @@ public static class CatalogModule
         services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();
         services.AddScoped<IValidator<ProductInput>, ProductInputValidator>();
         services.AddSingleton<IImageStore, LocalDiskImageStore>();
-        services.AddScoped<IIntegrationEventHandler<PriceChangedEvent>, ListingPriceHandlers>();
-        services.AddScoped<IIntegrationEventBatchHandler<StockChangedEvent>, ListingPriceHandlers>();
+        // The listing copy lives in PostgreSQL: one instance keeps it. Product pages are cached in
+        // each instance's memory: every instance forgets a changed product.
+        services.AddEventConsumer<ListingPriceHandlers>("catalog.listing-prices", ConsumerScope.OncePerCluster);
+        services.AddEventConsumer<ProductCacheEvictions>("catalog.product-cache", ConsumerScope.OncePerInstance);
         return services;
     }
 

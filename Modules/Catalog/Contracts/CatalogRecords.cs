@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks;
 
 namespace Storefront.Catalog.Contracts;
@@ -88,6 +89,14 @@ public sealed record CategoryBrowseResult(
     IReadOnlyList<FacetValue> Brands,
     IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> AttributeFacets);
 
-public sealed record ProductChangedEvent(Guid ProductId, string Sku, bool Published);
+[IntegrationEvent("catalog.product-changed.v1")]
+public sealed record ProductChangedEvent(Guid ProductId, string Sku, bool Published) : IIntegrationEvent
+{
+    string IIntegrationEvent.Subject => ProductId.ToString();
+}
 
-public sealed record ReviewsChangedEvent(Guid ProductId, decimal AverageRating, int ReviewCount);
+[IntegrationEvent("catalog.reviews-changed.v1")]
+public sealed record ReviewsChangedEvent(Guid ProductId, decimal AverageRating, int ReviewCount) : IIntegrationEvent
+{
+    string IIntegrationEvent.Subject => ProductId.ToString();
+}

@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks;
 
 namespace Storefront.Checkout.Contracts;
@@ -77,8 +78,12 @@ public interface ICheckout
 }
 
 /// <summary>Published once an order is placed and its stock taken.</summary>
+[IntegrationEvent("checkout.order-placed.v1")]
 public sealed record OrderPlacedEvent(Guid OrderId, string OrderNumber, string? UserId, string Email,
-    IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency, DateTimeOffset PlacedAt);
+    IReadOnlyList<OrderPlacedLine> Lines, decimal Total, string Currency, DateTimeOffset PlacedAt) : IIntegrationEvent
+{
+    string IIntegrationEvent.Subject => OrderId.ToString();
+}
 
 public sealed record OrderPlacedLine(string Sku, int Quantity, decimal UnitPrice);
 

@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Events;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ public static class CheckoutModule
     public static IServiceCollection AddCheckoutModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<CheckoutDbContext>(CheckoutDbContext.Schema);
+        services.AddIntegrationEvents(typeof(CheckoutModule).Assembly);
         services.AddOptions<CheckoutOptions>().BindConfiguration("Checkout")
             .Validate(o => o.Shipping.Count > 0, "Checkout:Shipping needs at least one method.")
             .Validate(o => o.Shipping.Values.All(m => m.Flat is >= 0
@@ -40,9 +42,9 @@ public static class CheckoutModule
         services.AddScoped<IStripeWebhooks, StripeWebhooks>();
         services.AddScoped<IOrderAdmin, OrderAdmin>();
         services.AddScoped<IFulfilmentQueue, FulfilmentQueue>();
-        services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>, FulfilmentHandler>();
-        services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>, OrderEmails>();
-        services.AddScoped<IIntegrationEventHandler<OrderStatusChangedEvent>, OrderEmails>();
+        // Separate consumers: an SMTP outage delays e-mails, never the fulfilment queue.
+        services.AddEventConsumer<FulfilmentHandler>("checkout.fulfilment", ConsumerScope.OncePerCluster);
+        services.AddEventConsumer<OrderEmails>("checkout.order-emails", ConsumerScope.OncePerCluster);
         services.AddTransient<RecoverCheckoutsJob>();
         return services;
     }

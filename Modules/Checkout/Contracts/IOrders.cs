@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks;
 
 namespace Storefront.Checkout.Contracts;
@@ -113,4 +114,8 @@ public interface IFulfilmentQueue
 }
 
 /// <summary>Published with every status change after an order is placed.</summary>
-public sealed record OrderStatusChangedEvent(Guid OrderId, string OrderNumber, string Email, string Status, string? Note, DateTimeOffset At);
+[IntegrationEvent("checkout.order-status-changed.v1")]
+public sealed record OrderStatusChangedEvent(Guid OrderId, string OrderNumber, string Email, string Status, string? Note, DateTimeOffset At) : IIntegrationEvent
+{
+    string IIntegrationEvent.Subject => OrderId.ToString();
+}

@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks;
 
 namespace Storefront.Inventory.Contracts;
@@ -66,6 +67,14 @@ public interface IStockBulkLoader
     Task<long> LoadAsync(IEnumerable<SkuSeed> rows, CancellationToken cancellationToken);
 }
 
-public sealed record PriceChangedEvent(string Sku, decimal Amount, string Currency);
+[IntegrationEvent("inventory.price-changed.v1")]
+public sealed record PriceChangedEvent(string Sku, decimal Amount, string Currency) : IIntegrationEvent
+{
+    string IIntegrationEvent.Subject => Sku;
+}
 
-public sealed record StockChangedEvent(string Sku, int OnHand, int Available);
+[IntegrationEvent("inventory.stock-changed.v1")]
+public sealed record StockChangedEvent(string Sku, int OnHand, int Available) : IIntegrationEvent
+{
+    string IIntegrationEvent.Subject => Sku;
+}

@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Events;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ public static class InventoryModule
     public static IServiceCollection AddInventoryModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<InventoryDbContext>(InventoryDbContext.Schema);
+        services.AddIntegrationEvents(typeof(InventoryModule).Assembly);
         services.AddMemoryCache();
         services.AddScoped<PricesAndStock>();
         services.AddScoped<IPricesAndStock>(sp => sp.GetRequiredService<PricesAndStock>());

@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
@@ -15,7 +16,8 @@ namespace Storefront.Inventory.Reservations;
 /// conditional UPDATEs so that <c>0 ≤ reserved ≤ on_hand</c> (a CHECK) can never be broken, whatever
 /// runs at the same time. The statements are SQL on purpose: each must be one atomic step.
 /// </summary>
-internal sealed class StockReservations(InventoryDbContext db, IOptions<ReservationOptions> options, TimeProvider clock, IMemoryCache cache)
+internal sealed class StockReservations(InventoryDbContext db, IOptions<ReservationOptions> options, TimeProvider clock, IMemoryCache cache,
+    OutboxSignal outboxSignal)
     : IStockReservations
 {
     public Task<ReservationResult> ReserveAsync(string holder, string sku, int quantity, CancellationToken ct) =>
@@ -191,7 +193,11 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
                 await write.ExecuteNonQueryAsync(ct);
                 inTransaction = false;
             }
-            if (change != 0) cache.Remove("inventory:sku:" + sku);
+            if (change != 0)
+            {
+                cache.Remove("inventory:sku:" + sku);
+                outboxSignal.Committed();
+            }
             return new(quantity == 0 ? ReservationOutcome.Released : ReservationOutcome.Reserved, quantity, available + quantity) { Price = price };
         }
         catch when (inTransaction)

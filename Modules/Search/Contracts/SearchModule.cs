@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Events;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,16 +55,16 @@ public static class SearchModule
         services.AddScoped<ShopperHistory>();
         services.AddScoped<PopularitySignals>();
         services.AddScoped<ISearchSignals>(sp => sp.GetRequiredService<PopularitySignals>());
-        services.AddScoped<IIntegrationEventHandler<OrderPlacedEvent>>(sp => sp.GetRequiredService<PopularitySignals>());
+        services.AddEventConsumer<PopularitySignals>("search.popularity", ConsumerScope.OncePerCluster);
         services.AddTransient<PopularityJob>();
         services.AddTransient<Jobs.SearchRebuildJob>();
         services.AddScoped<ISearch, SearchService>();
         services.AddScoped<SearchIndexer>();
         services.AddScoped<ISearchIndexAdmin>(sp => sp.GetRequiredService<SearchIndexer>());
-        services.AddScoped<IIntegrationEventHandler<ProductChangedEvent>>(sp => sp.GetRequiredService<SearchIndexer>());
-        services.AddScoped<IIntegrationEventHandler<ReviewsChangedEvent>>(sp => sp.GetRequiredService<SearchIndexer>());
-        services.AddScoped<IIntegrationEventHandler<PriceChangedEvent>>(sp => sp.GetRequiredService<SearchIndexer>());
-        services.AddScoped<IIntegrationEventBatchHandler<StockChangedEvent>>(sp => sp.GetRequiredService<SearchIndexer>());
+        // A Lucene index lives on each instance's disk, so every instance applies every change; an
+        // Elasticsearch index is shared, so one instance does.
+        services.AddEventConsumer<SearchIndexer>(SearchIndexer.ConsumerName, sp =>
+            sp.GetRequiredService<IOptions<SearchOptions>>().Value.Engine == "elasticsearch" ? ConsumerScope.OncePerCluster : ConsumerScope.OncePerInstance);
         services.AddSingleton<IHostedService, SearchIndexBootstrapper>();
         return services;
     }
