@@ -1,13 +1,14 @@
-using System.Globalization;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
+using Storefront.Web.Forms;
 using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Products;
 
-public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IImageStore images) : PageModel
+public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IImageStore images, IValidator<EditModel.ProductForm> newProductRules) : PageModel
 {
     public sealed class ProductForm
     {
@@ -21,6 +22,16 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         public Dictionary<string, string> Attributes { get; set; } = [];
         public string? Price { get; set; }
         public string? OnHand { get; set; }
+    }
+
+    /// <summary>The price and stock a new product starts with (the rest of the form is Catalog's to check).</summary>
+    public sealed class NewProductRules : AbstractValidator<ProductForm>
+    {
+        public NewProductRules()
+        {
+            RuleFor(f => f.Price).Price();
+            RuleFor(f => f.OnHand).StockLevel();
+        }
     }
 
     [BindProperty] public ProductForm Input { get; set; } = new();
@@ -79,15 +90,14 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         if (productId is null)
         {
             // A new product gets its price and stock in Inventory; check them before saving anything.
-            if (!decimal.TryParse(Input.Price, NumberStyles.Number, CultureInfo.InvariantCulture, out price) || price < 0 || decimal.Round(price, 2) != price)
-                Errors["Price"] = ["Enter a price such as 19.99."];
-            if (!int.TryParse(Input.OnHand, NumberStyles.Integer, CultureInfo.InvariantCulture, out onHand) || onHand is < 0 or > 1_000_000_000)
-                Errors["OnHand"] = ["Enter the units on hand as a whole number, 0 or more."];
+            var checkedValues = await newProductRules.ValidateAsync(Input, ct);
+            foreach (var failure in checkedValues.Errors) Errors[failure.PropertyName] = [failure.ErrorMessage];
             if (Errors.Count > 0)
             {
                 await LoadAsync(productId, ct);
                 return Page();
             }
+            (price, onHand) = (FormNumbers.Amount(Input.Price)!.Value, FormNumbers.WholeNumber(Input.OnHand));
         }
 
         var result = productId is null
