@@ -71,6 +71,6 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
             ["sort"] = Request.Query["sort"].ToString(), ["page"] = null,
         };
         foreach (var (key, value) in changes) values[key] = value;
-        return "/search?" + string.Join("&", values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => $"{v.Key}={Uri.EscapeDataString(v.Value!)}"));
+        return Url.Page("/Search") + "?" + string.Join("&", values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => $"{v.Key}={Uri.EscapeDataString(v.Value!)}"));
     }
 }

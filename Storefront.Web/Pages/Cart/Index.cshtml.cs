@@ -44,7 +44,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter 
 
     public async Task<IActionResult> OnPostAddAsync(string? sku, string? quantity, string? returnUrl, CancellationToken ct)
     {
-        var back = Url.IsLocalUrl(returnUrl) ? returnUrl! : "/cart";
+        var back = Url.IsLocalUrl(returnUrl) ? returnUrl! : CartPage;
         if ((await addRules.ValidateAsync(new AddLine(quantity), ct)).Errors is [var refused, ..]) return Problem(back, refused.ErrorMessage);
         var count = FormNumbers.WholeNumber(quantity);
         if (string.IsNullOrWhiteSpace(sku)) return Problem(back, "Choose a product to add.");
@@ -62,25 +62,28 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter 
 
     public async Task<IActionResult> OnPostUpdateAsync(string? sku, string? quantity, CancellationToken ct)
     {
-        if ((await changeRules.ValidateAsync(new ChangeLine(quantity), ct)).Errors is [var refused, ..]) return Problem("/cart", refused.ErrorMessage);
+        if ((await changeRules.ValidateAsync(new ChangeLine(quantity), ct)).Errors is [var refused, ..]) return Problem(CartPage, refused.ErrorMessage);
         var count = FormNumbers.WholeNumber(quantity);
         if (await shopper.CurrentIdAsync(ct) is not { } id || string.IsNullOrEmpty(sku))
-            return Problem("/cart", "That product is no longer in your cart.");
+            return Problem(CartPage, "That product is no longer in your cart.");
         var result = await carts.SetQuantityAsync(id, sku, count, shopper.Client, ct);
-        if (!result.Succeeded) return Problem("/cart", result.Message ?? "Your cart could not be changed.");
+        if (!result.Succeeded) return Problem(CartPage, result.Message ?? "Your cart could not be changed.");
         TempData.Notice(count == 0 ? "Removed from your cart." : "Your cart has been updated.");
-        return LocalRedirect("/cart");
+        return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(string? sku, CancellationToken ct)
     {
         if (await shopper.CurrentIdAsync(ct) is not { } id || string.IsNullOrEmpty(sku))
-            return Problem("/cart", "That product is no longer in your cart.");
+            return Problem(CartPage, "That product is no longer in your cart.");
         var result = await carts.RemoveAsync(id, sku, ct);
-        if (!result.Succeeded) return Problem("/cart", result.Message ?? "Your cart could not be changed.");
+        if (!result.Succeeded) return Problem(CartPage, result.Message ?? "Your cart could not be changed.");
         TempData.Notice("Removed from your cart.");
-        return LocalRedirect("/cart");
+        return RedirectToPage();
     }
+
+    /// <summary>This page's address: where a change made on it comes back to.</summary>
+    private string CartPage => Url.Page("/Cart/Index")!;
 
     private LocalRedirectResult Problem(string back, string message)
     {

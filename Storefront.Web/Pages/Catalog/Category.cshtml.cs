@@ -60,6 +60,6 @@ public sealed class CategoryModel(ICatalogQueries catalog, IValidator<PriceRange
         query.AddRange(SelectedAttributes.Select(a => new KeyValuePair<string, string?>("attr." + a.Key, a.Value)));
         if (after is not null) query.Add(new("after", after));
         if (before is not null) query.Add(new("before", before));
-        return $"/c/{Result.Category.Slug}" + Microsoft.AspNetCore.Http.QueryString.Create(query);
+        return Url.Page("/Catalog/Category", new { slug = Result.Category.Slug }) + Microsoft.AspNetCore.Http.QueryString.Create(query);
     }
 }

@@ -48,5 +48,6 @@ public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalR
     }
 
     public string PageUrl(int page) =>
-        $"/admin/orders?status={Uri.EscapeDataString(Status ?? "")}&from={From}&to={To}&customer={Uri.EscapeDataString(Customer ?? "")}&min={MinTotal}&max={MaxTotal}&page={page}";
+        // "page" names the Razor page among route values, so the query is written out rather than routed.
+        $"{Url.Page("/Orders/Index")}?status={Uri.EscapeDataString(Status ?? "")}&from={From}&to={To}&customer={Uri.EscapeDataString(Customer ?? "")}&min={MinTotal}&max={MaxTotal}&page={page}";
 }

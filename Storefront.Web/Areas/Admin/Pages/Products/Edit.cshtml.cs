@@ -111,14 +111,14 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         }
         if (productId is null) await stock.EnsureSkuAsync(new SkuSeed(input.Sku.Trim(), price, "USD", onHand), ct);
         TempData.Notice(productId is null ? "Product created." : "Product saved.");
-        return Redirect($"/admin/products/{result.Value}");
+        return RedirectToPage(new { id = result.Value });
     }
 
     public async Task<IActionResult> OnPostPublishAsync(Guid id, bool publish, CancellationToken ct)
     {
         if (!await catalog.SetPublishedAsync(id, publish, ct)) return NotFound();
         TempData.Notice(publish ? "Product published: shoppers can see it." : "Product unpublished: shoppers no longer see it.");
-        return Redirect($"/admin/products/{id}");
+        return RedirectToPage(new { id });
     }
 
     public async Task<IActionResult> OnPostUploadAsync(Guid id, IFormFile? image, string? altText, CancellationToken ct)
@@ -127,21 +127,21 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         if (image is null || image.Length == 0)
         {
             TempData.Problem("Choose an image file to upload.");
-            return Redirect($"/admin/products/{id}");
+            return RedirectToPage(new { id });
         }
         await using var content = image.OpenReadStream();
         var saved = await images.SaveAsync(content, image.Length, image.FileName, ct);
         if (saved.Image is null)
         {
             TempData.Problem(saved.Error);
-            return Redirect($"/admin/products/{id}");
+            return RedirectToPage(new { id });
         }
         var alt = string.IsNullOrWhiteSpace(altText) ? product.Input.Title : altText.Trim();
         if (!await catalog.AddImageAsync(id, new ProductImage(saved.Image.Url, alt), ct))
             TempData.Problem("A product can have at most 12 images.");
         else
             TempData.Notice("Image added.");
-        return Redirect($"/admin/products/{id}");
+        return RedirectToPage(new { id });
     }
 
     public async Task<IActionResult> OnPostRemoveImageAsync(Guid id, string url, CancellationToken ct)
@@ -150,7 +150,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
             TempData.Notice("Image removed.");
         else
             TempData.Problem("That image was not found on this product; nothing was removed.");
-        return Redirect($"/admin/products/{id}");
+        return RedirectToPage(new { id });
     }
 
     private async Task LoadAsync(Guid? productId, CancellationToken ct)
