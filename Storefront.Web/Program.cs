@@ -1,3 +1,4 @@
+using FluentValidation;
 using Storefront.Cart.Contracts;
 using Storefront.Catalog;
 using Storefront.Checkout.Contracts;
@@ -22,6 +23,8 @@ builder.Services.AddScoped<CatalogSeeder>();
 builder.Services.AddStorefrontRateLimits();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits());
+// The pages' form validators (Storefront.Web.Forms); handlers run them explicitly.
+builder.Services.AddValidatorsFromAssemblyContaining<Program>();
 
 var app = builder.Build();
 

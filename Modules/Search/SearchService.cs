@@ -115,10 +115,10 @@ internal sealed partial class SearchService(ISearchEngine engine, ICatalogQuerie
         static bool Starts(string name, string typed) =>
             name.StartsWith(typed, StringComparison.OrdinalIgnoreCase) || name.Contains(" " + typed, StringComparison.OrdinalIgnoreCase);
         var found = new List<Suggestion>();
-        found.AddRange(categories.Where(c => Starts(c.Name, typed)).Take(3).Select(c => new Suggestion(SuggestionKind.Category, c.Name, "/c/" + c.Slug)));
-        found.AddRange(brands.Where(b => Starts(b, typed)).Take(2).Select(b => new Suggestion(SuggestionKind.Brand, b, "/search?brand=" + Uri.EscapeDataString(b))));
+        found.AddRange(categories.Where(c => Starts(c.Name, typed)).Take(3).Select(c => new Suggestion(SuggestionKind.Category, c.Name, c.Slug)));
+        found.AddRange(brands.Where(b => Starts(b, typed)).Take(2).Select(b => new Suggestion(SuggestionKind.Brand, b, b)));
         var products = await engine.SuggestAsync(typed, 10 - found.Count, ct);
-        found.AddRange(products.Select(p => new Suggestion(SuggestionKind.Product, p.Title, "/p/" + p.Slug)));
+        found.AddRange(products.Select(p => new Suggestion(SuggestionKind.Product, p.Title, p.Slug)));
         return found.Take(10).ToList();
     }
 

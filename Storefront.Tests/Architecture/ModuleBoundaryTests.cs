@@ -139,3 +139,57 @@ public sealed class ModuleSqlTests
         Assert.True(offending.Count == 0, "SQL naming another module's schema:\n" + string.Join("\n", offending));
     }
 }
+
+public sealed class ModuleAddressTests
+{
+    /// <summary>
+    /// The first segment of every storefront and admin page address ("p", "c", "search", "admin"…),
+    /// read from the pages' own <c>@page</c> templates.
+    /// </summary>
+    private static IReadOnlyList<string> PageSegments() =>
+        Directory.EnumerateFiles(Path.Combine(Fixtures.Repository.Root(), "Storefront.Web"), "*.cshtml", SearchOption.AllDirectories)
+            .Select(f => Regex.Match(File.ReadLines(f).FirstOrDefault() ?? "", "^@page \"/([a-z-]+)"))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>
+    /// The one address a module still writes: Checkout composes the order e-mails, which point
+    /// guests to the order tracking page. Moving that link to the host means the host composing
+    /// those e-mails; until then it is listed here, so no other address can creep in.
+    /// </summary>
+    private static readonly HashSet<(string Module, string Literal)> StillAllowed = [("Checkout", "\"/orders/")];
+
+    public static TheoryData<string> Modules()
+    {
+        var data = new TheoryData<string>();
+        foreach (var module in RegisteredModules.All) data.Add(module.Name);
+        data.Add("BuildingBlocks");
+        return data;
+    }
+
+    /// <summary>
+    /// Modules return slugs and ids; the host turns them into links with routing (ShopLinks, tag
+    /// helpers). A string literal starting with a page's address ("/p/…", "/search?…") in a module is
+    /// a link built where the pages cannot keep it right.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public void Modules_build_no_page_addresses(string module)
+    {
+        var segments = PageSegments();
+        Assert.Contains("p", segments);
+        Assert.Contains("c", segments);
+        var literal = new Regex($"\"/({string.Join("|", segments.Select(Regex.Escape))})([/?\"])");
+        var folder = Path.Combine(Fixtures.Repository.Root(), "Modules", module);
+        var offending = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => !l.Text.TrimStart().StartsWith("//", StringComparison.Ordinal) && literal.IsMatch(l.Text))
+            .Where(l => !StillAllowed.Contains((module, literal.Match(l.Text).Value)))
+            .Select(l => $"{Path.GetFileName(l.File)}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+        Assert.True(offending.Count == 0, "Page addresses built inside a module:\n" + string.Join("\n", offending));
+    }
+}

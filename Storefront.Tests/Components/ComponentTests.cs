@@ -1,12 +1,33 @@
 using Bunit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Storefront.BuildingBlocks;
 using Storefront.Catalog.Contracts;
 using Storefront.Web.Components;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Tests.Components;
 
 public sealed class ComponentTests : BunitContext
 {
+    // Components link to pages through ShopLinks, which asks routing: give it the host's real pages.
+    private static readonly Lazy<LinkGenerator> Routes = new(() =>
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Services.AddRazorPages().AddApplicationPart(typeof(ShopLinks).Assembly);
+        var app = builder.Build();
+        // This app never starts, and top-level routes reach routing only at start; UseEndpoints hands
+        // the pages over at once.
+        app.UseRouting();
+#pragma warning disable ASP0014
+        app.UseEndpoints(endpoints => endpoints.MapRazorPages());
+#pragma warning restore ASP0014
+        return app.Services.GetRequiredService<LinkGenerator>();
+    });
+
+    public ComponentTests() => Services.AddSingleton(new ShopLinks(Routes.Value));
+
     [Theory]
     [InlineData(0, "Out of stock", "out")]
     [InlineData(-2, "Out of stock", "out")]

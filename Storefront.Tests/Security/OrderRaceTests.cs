@@ -57,7 +57,7 @@ public sealed partial class OrderRaceTests(OrderRaceFixture store) : IClassFixtu
         var requestId = RequestId().Match(page).Groups[1].Value;
         var answers = await PostAtOnceAsync(admin, $"/admin/orders/{order.Number}?handler=Refund", new()
         {
-            ["__RequestVerificationToken"] = Html.AntiforgeryToken(page), ["requestId"] = requestId, ["amount"] = "2.00",
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(page), ["Refund.RequestId"] = requestId, ["Refund.Amount"] = "2.00",
         }, 6);
         foreach (var failed in answers.Where(a => !a.IsSuccessStatusCode))
             Assert.Fail($"{(int)failed.StatusCode}: {(await failed.Content.ReadAsStringAsync())[..Math.Min(2000, (int)(failed.Content.Headers.ContentLength ?? 2000))]}");
@@ -70,6 +70,6 @@ public sealed partial class OrderRaceTests(OrderRaceFixture store) : IClassFixtu
         Assert.Equal(2.00m, view.Refunded.Amount);
     }
 
-    [GeneratedRegex("name=\"requestId\" value=\"([0-9a-f-]{36})\"")]
+    [GeneratedRegex("name=\"Refund.RequestId\"[^>]* value=\"([0-9a-f-]{36})\"")]
     private static partial Regex RequestId();
 }

@@ -87,7 +87,7 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         };
         var bad = await client.PostAsync("/admin/products/new", new FormUrlEncodedContent(Fields("12.345")));
         var badDoc = await Html.ParseAsync(await bad.Content.ReadAsStringAsync());
-        Assert.Equal("Enter a price such as 19.99.", badDoc.QuerySelector("#Input_Price_error")!.TextContent);
+        Assert.Equal("A price has at most two decimals, such as 19.99.", badDoc.QuerySelector("#Input_Price_error")!.TextContent);
         using (var scope = store.Services.CreateScope())
             Assert.Null(await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync("TENT-NEW-1", default));
 
@@ -253,13 +253,14 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
 
         var bad = await client.PostAsync("/admin/stock?handler=Adjust", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token, ["sku"] = "SF-0000003", ["delta"] = "ten", ["reason"] = "Delivery",
+            ["__RequestVerificationToken"] = token, ["Adjustment.Sku"] = "SF-0000003", ["Adjustment.Delta"] = "ten", ["Adjustment.Reason"] = "Delivery",
         }));
-        Assert.Equal("Enter a whole number of units, such as 12 or -3.", (await Html.ParseAsync(await bad.Content.ReadAsStringAsync())).QuerySelector("[role=alert]")!.TextContent);
+        Assert.Equal("Enter a whole number of units, such as 12 or -3.",
+            (await Html.ParseAsync(await bad.Content.ReadAsStringAsync())).QuerySelector("[data-valmsg-for='Adjustment.Delta']")!.TextContent);
 
         var ok = await client.PostAsync("/admin/stock?handler=Adjust", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token, ["sku"] = "SF-0000003", ["delta"] = "12", ["reason"] = "Delivery PO-9",
+            ["__RequestVerificationToken"] = token, ["Adjustment.Sku"] = "SF-0000003", ["Adjustment.Delta"] = "12", ["Adjustment.Reason"] = "Delivery PO-9",
         }));
         var doc = await Html.ParseAsync(await ok.Content.ReadAsStringAsync());
         var newest = doc.QuerySelectorAll("#ledger tbody tr")[0].QuerySelectorAll("td").Select(td => td.TextContent).ToArray();
@@ -284,12 +285,12 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         var before = await store.Services.CreateScope().ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync("SF-0000002", default);
         var response = await client.PostAsync("/admin/stock", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = Html.AntiforgeryToken(page), ["sku"] = "SF-0000002",
-            ["price"] = "5.00", ["currency"] = "USD", ["onHand"] = "-3",
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(page), ["Input.Sku"] = "SF-0000002",
+            ["Input.Price"] = "5.00", ["Input.Currency"] = "USD", ["Input.OnHand"] = "-3",
         }));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var doc = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
-        Assert.Contains("whole number between 0", doc.QuerySelector(".field-error")!.TextContent);
+        Assert.Contains("whole number between 0", doc.QuerySelector("[data-valmsg-for='Input.OnHand']")!.TextContent);
         var after = await store.Services.CreateScope().ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync("SF-0000002", default);
         Assert.Equal(before, after);
     }

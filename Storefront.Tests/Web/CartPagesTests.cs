@@ -112,7 +112,8 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
     [InlineData("-1", "Enter a whole number of 1 or more as the quantity.")]
     [InlineData("abc", "Enter a whole number of 1 or more as the quantity.")]
     [InlineData("", "Enter a whole number of 1 or more as the quantity.")]
-    [InlineData("99999999999999999999", "Enter a whole number of 1 or more as the quantity.")]
+    [InlineData("2.5", "Enter a whole number of 1 or more as the quantity.")]
+    [InlineData("99999999999999999999", "Enter a quantity of at most 10,000.")]
     [InlineData("100", "Choose a quantity from 1 to 99.")]
     public async Task Bad_quantities_get_a_clear_message_and_change_nothing(string quantity, string message)
     {

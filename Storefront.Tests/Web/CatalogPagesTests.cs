@@ -97,7 +97,8 @@ public sealed class CatalogPagesTests(DemoStoreFixture store) : IClassFixture<De
         var response = await client.GetAsync("/c/headphones?min=abc&max=-5");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var doc = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
-        Assert.Contains("Prices must be numbers", doc.QuerySelector("[role=alert]")!.TextContent);
+        Assert.Equal("Enter the price as a number such as 19.99.", doc.QuerySelector("[data-valmsg-for=min]")!.TextContent);
+        Assert.Equal("A price cannot be negative.", doc.QuerySelector("[data-valmsg-for=max]")!.TextContent);
 
         foreach (var query in new[] { "after=not-a-cursor", "before=%01", "after=" + new string('A', 500), "sort=drop%20table", "attr.unknown=x", "brand=" + new string('x', 300) })
         {
@@ -107,7 +108,33 @@ public sealed class CatalogPagesTests(DemoStoreFixture store) : IClassFixture<De
         // A NUL in the address is refused before any page runs (see MalformedRequests).
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/c/headphones?before=%00%01")).StatusCode);
         var inverted = await client.GetDocumentAsync("/c/headphones?min=500&max=10");
-        Assert.Contains("lowest price is above", inverted.QuerySelector("[role=alert]")!.TextContent);
+        Assert.Equal("The lowest price is above the highest one.", inverted.QuerySelector("[data-valmsg-for=max]")!.TextContent);
+    }
+
+    [Theory]
+    [InlineData("-1", "A price cannot be negative.")]
+    [InlineData("19.999", "A price has at most two decimals, such as 19.99.")]
+    [InlineData("10000000000", "A price is at most 9,999,999,999.99.")]
+    [InlineData("abc", "Enter the price as a number such as 19.99.")]
+    public async Task A_bad_price_filter_is_shown_beside_the_field_and_left_out_on_category_and_search_pages(string value, string message)
+    {
+        var client = store.Client();
+        var unfiltered = await client.GetDocumentAsync("/c/headphones");
+        var category = await client.GetDocumentAsync($"/c/headphones?max={Uri.EscapeDataString(value)}");
+        Assert.Equal(message, category.QuerySelector("[data-valmsg-for=max]")!.TextContent);
+        Assert.Equal(value, category.QuerySelector("input[name=max]")!.GetAttribute("value"));
+        Assert.Equal(unfiltered.QuerySelector("#result-count")!.TextContent, category.QuerySelector("#result-count")!.TextContent);
+
+        var search = await client.GetDocumentAsync($"/search?q=headphones&min={Uri.EscapeDataString(value)}");
+        Assert.Equal($"The price filter was left out: {message}", search.QuerySelector("#price-problem")!.TextContent);
+    }
+
+    [Fact]
+    public async Task An_empty_price_filter_is_no_filter_and_no_message()
+    {
+        var doc = await store.Client().GetDocumentAsync("/c/headphones?min=&max=");
+        Assert.Null(doc.QuerySelector("[data-valmsg-for]"));
+        Assert.Null((await store.Client().GetDocumentAsync("/search?q=headphones&min=&max=")).QuerySelector("#price-problem"));
     }
 
     [Fact]

@@ -71,6 +71,7 @@ internal static class IdentitySetup
             .ValidateOnStart();
         services.AddSingleton<Shopping.OrderAccess>();
         services.AddSingleton<Shopping.SearchClicks>();
+        services.AddSingleton<Shopping.ShopLinks>();
         return services;
     }
 }

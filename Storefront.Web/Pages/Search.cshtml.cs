@@ -1,11 +1,14 @@
 using System.Globalization;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Search.Contracts;
+using Storefront.Web.Forms;
 
 namespace Storefront.Web.Pages;
 
-public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICatalogQueries catalog, Shopping.SearchClicks clicks) : PageModel
+public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICatalogQueries catalog, Shopping.SearchClicks clicks,
+    IValidator<PriceRange> priceRangeRules) : PageModel
 {
     public SearchPage Results { get; private set; } = default!;
 
@@ -41,8 +44,11 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
         TopCategories.AddRange(tree.Select(n => (n.Slug, n.Name)));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _visitor = Shopping.Visitor.Of(HttpContext, create: true)!;
+        // A refused price filter is left out; PriceProblem says why.
+        var prices = new PriceRange { Min = min, Max = max };
+        if (!await priceRangeRules.ValidateIntoAsync(prices, ModelState, "", ct)) prices = new PriceRange();
         Results = await search.SearchAsync(new ShopperSearch(q?.Length > 200 ? q[..200] : q, Clean(brand), Clean(category),
-            Amount(min), Amount(max), rating, instock == true, order, page ?? 1) { Visitor = _visitor }, ct);
+            prices.Lowest, prices.Highest, rating, instock == true, order, page ?? 1) { Visitor = _visitor }, ct);
         // How long the search itself took, for browser tools and load tests (the rest is the page).
         Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture,
             $"search;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}");
@@ -50,8 +56,8 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) || value.Length > 100 ? null : value.Trim();
 
-    private static decimal? Amount(string? value) =>
-        decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) && amount is >= 0 and < 10_000_000 ? amount : null;
+    /// <summary>Why the price filter in the address was left out, if it was.</summary>
+    public string? PriceProblem => new[] { "min", "max" }.SelectMany(f => ModelState[f]?.Errors ?? []).FirstOrDefault()?.ErrorMessage;
 
     /// <summary>The current search with some parameters changed (null removes one).</summary>
     public string With(params (string Key, string? Value)[] changes)
@@ -65,6 +71,6 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
             ["sort"] = Request.Query["sort"].ToString(), ["page"] = null,
         };
         foreach (var (key, value) in changes) values[key] = value;
-        return "/search?" + string.Join("&", values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => $"{v.Key}={Uri.EscapeDataString(v.Value!)}"));
+        return Url.Page("/Search") + "?" + string.Join("&", values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => $"{v.Key}={Uri.EscapeDataString(v.Value!)}"));
     }
 }

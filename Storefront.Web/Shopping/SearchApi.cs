@@ -8,8 +8,8 @@ internal static class SearchApi
     /// <summary>GET /api/search/suggest?q=…: up to ten suggestions (categories, brands, products) for the search box.</summary>
     public static WebApplication MapSearchApi(this WebApplication app)
     {
-        app.MapGet("/api/search/suggest", async (string? q, ISearch search, CancellationToken ct) =>
-            TypedResults.Ok((await search.SuggestAsync(q, ct)).Select(s => new { kind = s.Kind.ToString().ToLowerInvariant(), label = s.Label, url = s.Url })))
+        app.MapGet("/api/search/suggest", async (string? q, ISearch search, ShopLinks links, CancellationToken ct) =>
+            TypedResults.Ok((await search.SuggestAsync(q, ct)).Select(s => new { kind = s.Kind.ToString().ToLowerInvariant(), label = s.Label, url = Link(links, s) })))
             .RequireRateLimiting(RateLimits.Suggest);
         // POST /api/search/click (form: product=<id>, token=<the result's click token>): a shopper opened a
         // result; sent by the results page as a beacon. Counted only for the visitor the result was
@@ -30,4 +30,12 @@ internal static class SearchApi
         }).DisableAntiforgery().RequireRateLimiting(RateLimits.SearchClick);
         return app;
     }
+
+    /// <summary>Where a suggestion leads: the product or category page, or a search for the brand.</summary>
+    private static string Link(ShopLinks links, Suggestion suggestion) => suggestion.Kind switch
+    {
+        SuggestionKind.Product => links.Product(suggestion.Key),
+        SuggestionKind.Category => links.Category(suggestion.Key),
+        _ => links.Brand(suggestion.Key),
+    };
 }

@@ -20,8 +20,8 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
 
     private static string CacheKey(string sku) => "inventory:sku:" + sku;
 
-    public const int MaxOnHand = 1_000_000_000;
-    public const decimal MaxPrice = 9_999_999_999.99m;
+    public const int MaxOnHand = StockLimits.MaxOnHand;
+    public const decimal MaxPrice = StockLimits.MaxPrice;
 
     // Every product page asks for one SKU: a compiled query skips EF's per-call query cache lookup.
     private static readonly Func<InventoryDbContext, string, CancellationToken, Task<StockItem?>> BySku =

@@ -19,7 +19,11 @@ public sealed record SearchPage(ShopperSearch Search, ParsedQuery Parsed, Search
 
 public enum SuggestionKind { Product, Category, Brand }
 
-public sealed record Suggestion(SuggestionKind Kind, string Label, string Url);
+/// <summary>
+/// One suggestion for the search box. <paramref name="Key"/> names what it points at: the product's or
+/// category's slug, or the brand. The host turns it into a link; the module builds no addresses.
+/// </summary>
+public sealed record Suggestion(SuggestionKind Kind, string Label, string Key);
 
 /// <summary>Product search for the storefront: query understanding on top of the configured engine.</summary>
 public interface ISearch

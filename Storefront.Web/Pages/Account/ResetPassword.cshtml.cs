@@ -69,6 +69,6 @@ public sealed class ResetPasswordModel(UserManager<StoreUser> users, EmailConfir
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         TempData.Notice("Your password has been changed. Sign in with the new one.");
-        return LocalRedirect("/account/login");
+        return RedirectToPage("/Account/Login");
     }
 }

@@ -1,11 +1,13 @@
 using System.Globalization;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Catalog.Contracts;
+using Storefront.Web.Forms;
 
 namespace Storefront.Web.Pages.Catalog;
 
-public sealed class CategoryModel(ICatalogQueries catalog) : PageModel
+public sealed class CategoryModel(ICatalogQueries catalog, IValidator<PriceRange> priceRangeRules) : PageModel
 {
     public CategoryBrowseResult Result { get; private set; } = default!;
     public ProductSort Sort { get; private set; }
@@ -13,7 +15,9 @@ public sealed class CategoryModel(ICatalogQueries catalog) : PageModel
     public IReadOnlyDictionary<string, string> SelectedAttributes { get; private set; } = new Dictionary<string, string>();
     public decimal? MinPrice { get; private set; }
     public decimal? MaxPrice { get; private set; }
-    public string? PriceError { get; private set; }
+
+    /// <summary>The price filter as typed, shown again beside its message when it is refused.</summary>
+    public PriceRange PriceRange { get; private set; } = new();
 
     public static readonly IReadOnlyList<(ProductSort Sort, string Value, string Label)> SortOptions =
     [
@@ -28,13 +32,10 @@ public sealed class CategoryModel(ICatalogQueries catalog) : PageModel
     {
         Sort = SortOptions.FirstOrDefault(o => o.Value == sort).Sort;
         SelectedBrands = (brand ?? []).Where(b => !string.IsNullOrWhiteSpace(b) && b.Length <= 100).Distinct().Take(20).ToList();
-        MinPrice = ParsePrice(min);
-        MaxPrice = ParsePrice(max);
-        if ((min is { Length: > 0 } && MinPrice is null) || (max is { Length: > 0 } && MaxPrice is null))
-            PriceError = "Prices must be numbers such as 25 or 99.99.";
-        else if (MinPrice > MaxPrice)
-            PriceError = "The lowest price is above the highest one.";
-        if (PriceError is not null) (MinPrice, MaxPrice) = (null, null);
+        PriceRange = new PriceRange { Min = min, Max = max };
+        // A refused price filter is left out (the message says why) rather than failing the page.
+        if (await priceRangeRules.ValidateIntoAsync(PriceRange, ModelState, "", cancellationToken))
+            (MinPrice, MaxPrice) = (PriceRange.Lowest, PriceRange.Highest);
         SelectedAttributes = Request.Query
             .Where(q => q.Key.StartsWith("attr.", StringComparison.Ordinal) && q.Key.Length < 60)
             .Select(q => (Key: q.Key[5..], Value: q.Value.ToString()))
@@ -48,10 +49,6 @@ public sealed class CategoryModel(ICatalogQueries catalog) : PageModel
         return Page();
     }
 
-    private static decimal? ParsePrice(string? text) =>
-        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) && value is >= 0 and < 10_000_000_000m
-            ? value : null;
-
     /// <summary>The current filters as query values, with one cursor replaced.</summary>
     public string Link(string? after = null, string? before = null)
     {
@@ -63,6 +60,6 @@ public sealed class CategoryModel(ICatalogQueries catalog) : PageModel
         query.AddRange(SelectedAttributes.Select(a => new KeyValuePair<string, string?>("attr." + a.Key, a.Value)));
         if (after is not null) query.Add(new("after", after));
         if (before is not null) query.Add(new("before", before));
-        return $"/c/{Result.Category.Slug}" + Microsoft.AspNetCore.Http.QueryString.Create(query);
+        return Url.Page("/Catalog/Category", new { slug = Result.Category.Slug }) + Microsoft.AspNetCore.Http.QueryString.Create(query);
     }
 }

@@ -53,15 +53,15 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
         if (!Quote.CanOrder)
         {
             TempData.Problem(string.Join(" ", Quote.Problems));
-            return LocalRedirect("/cart");
+            return RedirectToPage("/Cart/Index");
         }
         Shipping = checkout.ShippingChoices(Quote.Subtotal, Quote.WeightKg);
         return null;
     }
 
-    private LocalRedirectResult EmptyCart()
+    private RedirectToPageResult EmptyCart()
     {
         TempData.Problem("Your cart is empty. Add something before checking out.");
-        return LocalRedirect("/cart");
+        return RedirectToPage("/Cart/Index");
     }
 }

@@ -42,7 +42,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
         if (await shopper.CurrentIdAsync(ct) is not { } cartId)
         {
             TempData.Problem("Your cart is empty.");
-            return LocalRedirect("/cart");
+            return RedirectToPage("/Cart/Index");
         }
         var request = new CheckoutRequest(CheckoutId, cartId, User.FindFirstValue(ClaimTypes.NameIdentifier), (Form.Email ?? "").Trim(),
             Form.ToAddress(), Form.ShippingMethod, Card ?? "", ExpectedTotal);
@@ -56,12 +56,12 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
         if (result.Outcome == CheckoutOutcome.CartEmpty)
         {
             TempData.Problem(result.Message);
-            return LocalRedirect("/cart");
+            return RedirectToPage("/Cart/Index");
         }
         if (result.Outcome == CheckoutOutcome.OutOfStock)
         {
             TempData.Problem(result.Message);
-            return LocalRedirect("/cart");
+            return RedirectToPage("/Cart/Index");
         }
         Problem = result.Message;
         Errors = result.FieldErrors ?? new Dictionary<string, string>();
@@ -78,17 +78,17 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
     /// <summary>Prices the cart for the review, with a fresh checkout id for the next attempt.</summary>
     private async Task<IActionResult?> ShowAsync(CancellationToken ct)
     {
-        if (await shopper.CurrentIdAsync(ct) is not { } cartId) return LocalRedirect("/cart");
+        if (await shopper.CurrentIdAsync(ct) is not { } cartId) return RedirectToPage("/Cart/Index");
         Quote = await checkout.QuoteAsync(cartId, Form.ToAddress(), Form.ShippingMethod, ct);
         if (Quote.Lines.Count == 0)
         {
             TempData.Problem("Your cart is empty.");
-            return LocalRedirect("/cart");
+            return RedirectToPage("/Cart/Index");
         }
         if (!Quote.CanOrder)
         {
             TempData.Problem(string.Join(" ", Quote.Problems));
-            return LocalRedirect("/cart");
+            return RedirectToPage("/Cart/Index");
         }
         ShippingName = checkout.ShippingChoices(Quote.Subtotal, Quote.WeightKg).FirstOrDefault(s => s.Code == Form.ShippingMethod)?.Name;
         CheckoutId = Guid.CreateVersion7();

@@ -20,10 +20,10 @@ public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
     public async Task<IActionResult> OnPostMoveAsync(int id, int? parentId, CancellationToken ct) =>
         Done(await catalog.MoveCategoryAsync(id, parentId is > 0 ? parentId : null, ct), "Category moved with everything in it.");
 
-    private RedirectResult Done(CommandResult<int> result, string notice)
+    private RedirectToPageResult Done(CommandResult<int> result, string notice)
     {
         if (result.Succeeded) TempData.Notice(notice);
         else TempData.Problem(string.Join(" ", result.Errors.SelectMany(e => e.Value)));
-        return Redirect("/admin/categories");
+        return RedirectToPage();
     }
 }

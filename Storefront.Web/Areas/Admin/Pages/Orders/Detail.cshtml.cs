@@ -1,22 +1,40 @@
-using System.Globalization;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
+using Storefront.Web.Forms;
 using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Orders;
 
-public sealed class DetailModel(IOrderAdmin admin, IOrders orders) : PageModel
+public sealed class DetailModel(IOrderAdmin admin, IOrders orders, IValidator<DetailModel.RefundForm> refundRules) : PageModel
 {
-    public OrderView Order { get; private set; } = default!;
+    public sealed class RefundForm
+    {
+        public string? Amount { get; set; }
 
-    /// <summary>Identifies the refund this page's form asks for: submitting it twice refunds once.</summary>
-    public Guid RefundRequestId { get; } = Guid.NewGuid();
+        /// <summary>Identifies the refund this form asks for: submitting it twice refunds once.</summary>
+        public Guid RequestId { get; set; }
+    }
+
+    public sealed class RefundRules : AbstractValidator<RefundForm>
+    {
+        public RefundRules() => RuleFor(f => f.Amount).Price();
+    }
+
+    [BindProperty] public RefundForm Refund { get; set; } = new();
+
+    public OrderView Order { get; private set; } = default!;
 
     public async Task<IActionResult> OnGetAsync(string number, CancellationToken ct)
     {
         if (await admin.GetAsync(number, ct) is not { } order) return NotFound();
         Order = order;
+        Refund = new RefundForm
+        {
+            Amount = order.Actions.Refundable.Amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+            RequestId = Guid.NewGuid(),
+        };
         return Page();
     }
 
@@ -26,10 +44,18 @@ public sealed class DetailModel(IOrderAdmin admin, IOrders orders) : PageModel
     public async Task<IActionResult> OnPostCancelAsync(string number, CancellationToken ct) =>
         Done(number, await admin.CancelAsync(number, Actor, ct));
 
-    public async Task<IActionResult> OnPostRefundAsync(string number, string? amount, Guid requestId, CancellationToken ct) =>
-        Done(number, decimal.TryParse(amount, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
-            ? await admin.RefundAsync(number, requestId, value, Actor, ct)
-            : new OrderChangeResult(false, "Enter an amount of money, such as 12.50.", "Amount"));
+    public async Task<IActionResult> OnPostRefundAsync(string number, CancellationToken ct)
+    {
+        if (!await refundRules.ValidateIntoAsync(Refund, ModelState, nameof(Refund), ct))
+        {
+            // Shown again with the amount as typed and the same request id, so a corrected
+            // submission is still the one refund this form stands for.
+            if (await admin.GetAsync(number, ct) is not { } order) return NotFound();
+            Order = order;
+            return Page();
+        }
+        return Done(number, await admin.RefundAsync(number, Refund.RequestId, FormNumbers.Amount(Refund.Amount)!.Value, Actor, ct));
+    }
 
     public async Task<IActionResult> OnPostRevokeLinksAsync(string number, CancellationToken ct) =>
         Done(number, await orders.RevokeLinksAsync(number, ct)

@@ -15,6 +15,6 @@ public sealed class FulfilmentModel(IFulfilmentQueue queue) : PageModel
     {
         var result = await queue.PackedAsync(id, User.Identity?.Name ?? "admin", ct);
         TempData.Outcome(result.Succeeded, result.Message);
-        return Redirect("/admin/fulfilment");
+        return RedirectToPage();
     }
 }

@@ -1,11 +1,13 @@
 using System.Globalization;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
+using Storefront.Web.Forms;
 
 namespace Storefront.Web.Areas.Admin.Pages.Orders;
 
-public sealed class IndexModel(IOrderAdmin orders) : PageModel
+public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalRules) : PageModel
 {
     public static readonly string[] Statuses = ["Paid", "Packed", "Shipped", "Delivered", "Cancelled", "Refunded", "Partially refunded"];
 
@@ -24,8 +26,16 @@ public sealed class IndexModel(IOrderAdmin orders) : PageModel
         (Status, From, To, Customer, MinTotal, MaxTotal) = (Statuses.Contains(status) ? status : null, from, to, customer?.Trim(), min, max);
         // "Refunded" and "Partially refunded" are the money side of an order, not where it is in fulfilment.
         var refundState = Status switch { "Refunded" => "Full", "Partially refunded" => "Partial", _ => null };
+        // Totals are amounts of money: the same rule as prices. A refused range is left out and said why.
+        var totals = new PriceRange { Min = min, Max = max };
+        if (!await totalRules.ValidateIntoAsync(totals, ModelState, "", ct))
+        {
+            foreach (var (field, label) in new[] { ("min", "Total from"), ("max", "Total to") })
+                Problems.AddRange(ModelState[field]?.Errors.Select(e => $"{label}: {e.ErrorMessage}") ?? []);
+            totals = new PriceRange();
+        }
         var query = new AdminOrderQuery(refundState is null ? Status : null, Date(from, "From"), Date(to, "To"), string.IsNullOrWhiteSpace(Customer) ? null : Customer[..Math.Min(100, Customer.Length)],
-            Amount(min, "Minimum total"), Amount(max, "Maximum total"), page ?? 1, RefundState: refundState);
+            totals.Lowest, totals.Highest, page ?? 1, RefundState: refundState);
         Orders = await orders.ListAsync(query, ct);
     }
 
@@ -37,14 +47,7 @@ public sealed class IndexModel(IOrderAdmin orders) : PageModel
         return null;
     }
 
-    private decimal? Amount(string? value, string label)
-    {
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var a) && a >= 0) return a;
-        Problems.Add($"{label}: enter an amount such as 25 or 99.90.");
-        return null;
-    }
-
     public string PageUrl(int page) =>
-        $"/admin/orders?status={Uri.EscapeDataString(Status ?? "")}&from={From}&to={To}&customer={Uri.EscapeDataString(Customer ?? "")}&min={MinTotal}&max={MaxTotal}&page={page}";
+        // "page" names the Razor page among route values, so the query is written out rather than routed.
+        $"{Url.Page("/Orders/Index")}?status={Uri.EscapeDataString(Status ?? "")}&from={From}&to={To}&customer={Uri.EscapeDataString(Customer ?? "")}&min={MinTotal}&max={MaxTotal}&page={page}";
 }

@@ -1,13 +1,14 @@
-using System.Globalization;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
+using Storefront.Web.Forms;
 using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Products;
 
-public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IImageStore images) : PageModel
+public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IImageStore images, IValidator<EditModel.ProductForm> newProductRules) : PageModel
 {
     public sealed class ProductForm
     {
@@ -21,6 +22,16 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         public Dictionary<string, string> Attributes { get; set; } = [];
         public string? Price { get; set; }
         public string? OnHand { get; set; }
+    }
+
+    /// <summary>The price and stock a new product starts with (the rest of the form is Catalog's to check).</summary>
+    public sealed class NewProductRules : AbstractValidator<ProductForm>
+    {
+        public NewProductRules()
+        {
+            RuleFor(f => f.Price).Price();
+            RuleFor(f => f.OnHand).StockLevel();
+        }
     }
 
     [BindProperty] public ProductForm Input { get; set; } = new();
@@ -79,15 +90,14 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         if (productId is null)
         {
             // A new product gets its price and stock in Inventory; check them before saving anything.
-            if (!decimal.TryParse(Input.Price, NumberStyles.Number, CultureInfo.InvariantCulture, out price) || price < 0 || decimal.Round(price, 2) != price)
-                Errors["Price"] = ["Enter a price such as 19.99."];
-            if (!int.TryParse(Input.OnHand, NumberStyles.Integer, CultureInfo.InvariantCulture, out onHand) || onHand is < 0 or > 1_000_000_000)
-                Errors["OnHand"] = ["Enter the units on hand as a whole number, 0 or more."];
+            var checkedValues = await newProductRules.ValidateAsync(Input, ct);
+            foreach (var failure in checkedValues.Errors) Errors[failure.PropertyName] = [failure.ErrorMessage];
             if (Errors.Count > 0)
             {
                 await LoadAsync(productId, ct);
                 return Page();
             }
+            (price, onHand) = (FormNumbers.Amount(Input.Price)!.Value, FormNumbers.WholeNumber(Input.OnHand));
         }
 
         var result = productId is null
@@ -101,14 +111,14 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         }
         if (productId is null) await stock.EnsureSkuAsync(new SkuSeed(input.Sku.Trim(), price, "USD", onHand), ct);
         TempData.Notice(productId is null ? "Product created." : "Product saved.");
-        return Redirect($"/admin/products/{result.Value}");
+        return RedirectToPage(new { id = result.Value });
     }
 
     public async Task<IActionResult> OnPostPublishAsync(Guid id, bool publish, CancellationToken ct)
     {
         if (!await catalog.SetPublishedAsync(id, publish, ct)) return NotFound();
         TempData.Notice(publish ? "Product published: shoppers can see it." : "Product unpublished: shoppers no longer see it.");
-        return Redirect($"/admin/products/{id}");
+        return RedirectToPage(new { id });
     }
 
     public async Task<IActionResult> OnPostUploadAsync(Guid id, IFormFile? image, string? altText, CancellationToken ct)
@@ -117,21 +127,21 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         if (image is null || image.Length == 0)
         {
             TempData.Problem("Choose an image file to upload.");
-            return Redirect($"/admin/products/{id}");
+            return RedirectToPage(new { id });
         }
         await using var content = image.OpenReadStream();
         var saved = await images.SaveAsync(content, image.Length, image.FileName, ct);
         if (saved.Image is null)
         {
             TempData.Problem(saved.Error);
-            return Redirect($"/admin/products/{id}");
+            return RedirectToPage(new { id });
         }
         var alt = string.IsNullOrWhiteSpace(altText) ? product.Input.Title : altText.Trim();
         if (!await catalog.AddImageAsync(id, new ProductImage(saved.Image.Url, alt), ct))
             TempData.Problem("A product can have at most 12 images.");
         else
             TempData.Notice("Image added.");
-        return Redirect($"/admin/products/{id}");
+        return RedirectToPage(new { id });
     }
 
     public async Task<IActionResult> OnPostRemoveImageAsync(Guid id, string url, CancellationToken ct)
@@ -140,7 +150,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
             TempData.Notice("Image removed.");
         else
             TempData.Problem("That image was not found on this product; nothing was removed.");
-        return Redirect($"/admin/products/{id}");
+        return RedirectToPage(new { id });
     }
 
     private async Task LoadAsync(Guid? productId, CancellationToken ct)

@@ -24,7 +24,7 @@ public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
     }
 
     public string PageLink(int page) =>
-        "/admin/products" + Microsoft.AspNetCore.Http.QueryString.Create(new Dictionary<string, string?>
+        Url.Page("/Products/Index") + Microsoft.AspNetCore.Http.QueryString.Create(new Dictionary<string, string?>
         {
             ["q"] = Search, ["category"] = CategoryId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["status"] = Status, ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -24,6 +24,14 @@ public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
         else
             TempData.Problem("That review was not found (it may have been deleted); nothing was changed.");
         // Only the two known filters go back into the address; anything else shows every review.
-        return Redirect($"/admin/reviews?show={(show is "hidden" or "visible" ? show : "")}&page={page ?? 1}");
+        Show = show is "hidden" or "visible" ? show : null;
+        return LocalRedirect(PageLink(page ?? 1));
     }
+
+    /// <summary>
+    /// A page of the list with the current filter. "page" names the Razor page among route values,
+    /// so the query is written out rather than routed.
+    /// </summary>
+    public string PageLink(int page) =>
+        Url.Page("/Reviews/Index") + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"?show={Show}&page={page}");
 }

@@ -1,69 +1,98 @@
 using System.Globalization;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Inventory.Contracts;
+using Storefront.Web.Forms;
 using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Areas.Admin.Pages.Stock;
 
-public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds) : PageModel
+public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, IValidator<IndexModel.PriceAndStockForm> priceAndStockRules,
+    IValidator<IndexModel.AdjustmentForm> adjustmentRules) : PageModel
 {
+    /// <summary>A SKU's price and on-hand count as typed (numbers stay text until their rules pass).</summary>
+    public sealed class PriceAndStockForm
+    {
+        public string Sku { get; set; } = "";
+        public string? Price { get; set; }
+        public string? Currency { get; set; }
+        public string? OnHand { get; set; }
+        public string? Reason { get; set; }
+    }
+
+    public sealed class PriceAndStockRules : AbstractValidator<PriceAndStockForm>
+    {
+        public PriceAndStockRules()
+        {
+            RuleFor(f => f.Price).Price();
+            RuleFor(f => f.OnHand).StockLevel();
+        }
+    }
+
+    /// <summary>Units added or removed, with the reason for the ledger.</summary>
+    public sealed class AdjustmentForm
+    {
+        public string Sku { get; set; } = "";
+        public string? Delta { get; set; }
+        public string? Reason { get; set; }
+    }
+
+    public sealed class AdjustmentRules : AbstractValidator<AdjustmentForm>
+    {
+        public AdjustmentRules() => RuleFor(f => f.Delta).StockChange();
+    }
+
+    [BindProperty] public PriceAndStockForm Input { get; set; } = new();
+    [BindProperty] public AdjustmentForm Adjustment { get; set; } = new();
+
     public string? Sku { get; private set; }
     public SkuStock? Item { get; private set; }
     public IReadOnlyList<SkuStock> LowStock { get; private set; } = [];
-    public string? PriceError { get; private set; }
-    public string? OnHandError { get; private set; }
-    public string? PriceValue { get; private set; }
-    public string? OnHandValue { get; private set; }
-    public string? ReasonError { get; private set; }
     public IReadOnlyList<StockLedgerLine> Ledger { get; private set; } = [];
     public IReadOnlyList<HoldView> Holds { get; private set; } = [];
-    public string? AdjustError { get; private set; }
 
     public async Task OnGetAsync(string? sku, CancellationToken ct) => await LoadAsync(sku, ct);
 
-    public async Task<IActionResult> OnPostAsync(string sku, string? price, string? currency, string? onHand, string? reason, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        await LoadAsync(sku, ct);
+        var form = Input;
+        await LoadAsync(form.Sku, ct);
         if (Item is null) return Page();
-        (PriceValue, OnHandValue) = (price, onHand);
-        if (!decimal.TryParse(price, NumberStyles.Number, CultureInfo.InvariantCulture, out var amount))
-            PriceError = "Enter a price such as 19.99.";
-        if (!int.TryParse(onHand, NumberStyles.Integer, CultureInfo.InvariantCulture, out var units))
-            OnHandError = "Enter the units on hand as a whole number.";
-        if (PriceError is not null || OnHandError is not null) return Page();
+        if (!await priceAndStockRules.ValidateIntoAsync(form, ModelState, nameof(Input), ct)) return Page();
 
-        var context = new StockChangeContext(User.Identity?.Name ?? "admin", string.IsNullOrWhiteSpace(reason) ? "Stock count" : reason.Trim());
-        var result = await stock.SetPriceAndStockAsync(sku, amount, (currency ?? Item.Price.Currency).Trim().ToUpperInvariant(), units, context, ct);
+        var reason = string.IsNullOrWhiteSpace(form.Reason) ? "Stock count" : form.Reason.Trim();
+        var currency = (string.IsNullOrWhiteSpace(form.Currency) ? Item.Price.Currency : form.Currency).Trim().ToUpperInvariant();
+        var result = await stock.SetPriceAndStockAsync(Item.Sku, FormNumbers.Amount(form.Price)!.Value, currency,
+            FormNumbers.WholeNumber(form.OnHand), new StockChangeContext(Actor, reason), ct);
         if (!result.Succeeded)
         {
-            if (result.Field is "Price" or "Currency") PriceError = result.Message;
-            else if (result.Field is "Reason") ReasonError = result.Message;
-            else OnHandError = result.Message;
+            // Inventory's own checks (the currency code, the reason): shown beside the field they concern.
+            var field = result.Field is "Price" or "Currency" or "Reason" ? result.Field : nameof(PriceAndStockForm.OnHand);
+            ModelState.AddModelError($"{nameof(Input)}.{field}", result.Message ?? "Nothing was saved.");
             return Page();
         }
-        TempData.Notice($"{sku}: price and stock saved.");
-        return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku)}");
+        TempData.Notice($"{Item.Sku}: price and stock saved.");
+        return RedirectToPage(new { sku = Item.Sku });
     }
 
     /// <summary>Adds or removes units (a delivery, damage, a recount) with a reason for the ledger.</summary>
-    public async Task<IActionResult> OnPostAdjustAsync(string sku, string? delta, string? reason, CancellationToken ct)
+    public async Task<IActionResult> OnPostAdjustAsync(CancellationToken ct)
     {
-        await LoadAsync(sku, ct);
+        var form = Adjustment;
+        await LoadAsync(form.Sku, ct);
         if (Item is null) return Page();
-        if (!int.TryParse(delta, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var units))
-        {
-            AdjustError = "Enter a whole number of units, such as 12 or -3.";
-            return Page();
-        }
-        var result = await stock.AdjustOnHandAsync(sku, units, new StockChangeContext(User.Identity?.Name ?? "admin", reason ?? ""), ct);
+        if (!await adjustmentRules.ValidateIntoAsync(form, ModelState, nameof(Adjustment), ct)) return Page();
+        var units = FormNumbers.WholeNumber(form.Delta);
+        var result = await stock.AdjustOnHandAsync(Item.Sku, units, new StockChangeContext(Actor, form.Reason ?? ""), ct);
         if (!result.Succeeded)
         {
-            AdjustError = result.Message;
+            var field = result.Field is "Reason" ? nameof(AdjustmentForm.Reason) : nameof(AdjustmentForm.Delta);
+            ModelState.AddModelError($"{nameof(Adjustment)}.{field}", result.Message ?? "Nothing was recorded.");
             return Page();
         }
-        TempData.Notice($"{sku}: {units:+#;-#} units recorded.");
-        return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku)}");
+        TempData.Notice($"{Item.Sku}: {units:+#;-#} units recorded.");
+        return RedirectToPage(new { sku = Item.Sku });
     }
 
     /// <summary>Gives a cart's hold back to available stock.</summary>
@@ -71,8 +100,10 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds) 
     {
         var released = await holds.ReleaseAsync(holder ?? "", sku ?? "", ct);
         TempData.Outcome(released, released ? $"Hold of {holder} on {sku} released." : "That hold was already gone.");
-        return Redirect($"/admin/stock?sku={Uri.EscapeDataString(sku ?? "")}");
+        return RedirectToPage(new { sku = sku ?? "" });
     }
+
+    private string Actor => User.Identity?.Name ?? "admin";
 
     private async Task LoadAsync(string? sku, CancellationToken ct)
     {
@@ -87,7 +118,16 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds) 
             }
         }
         LowStock = await stock.LowStockAsync(5, 50, ct);
-        PriceValue = Item?.Price.Amount.ToString("0.00", CultureInfo.InvariantCulture);
-        OnHandValue = Item?.OnHand.ToString(CultureInfo.InvariantCulture);
+        // Both forms start from the saved values; after a refused post the fields show what was typed
+        // (asp-for prefers the posted values kept in ModelState).
+        if (Item is not null)
+        {
+            Input = new PriceAndStockForm
+            {
+                Sku = Item.Sku, Price = Item.Price.Amount.ToString("0.00", CultureInfo.InvariantCulture),
+                Currency = Item.Price.Currency, OnHand = Item.OnHand.ToString(CultureInfo.InvariantCulture),
+            };
+            Adjustment = new AdjustmentForm { Sku = Item.Sku };
+        }
     }
 }

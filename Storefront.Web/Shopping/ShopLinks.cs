@@ -1,0 +1,25 @@
+namespace Storefront.Web.Shopping;
+
+/// <summary>
+/// Addresses of the storefront's pages for code that cannot use the tag helpers: Razor components,
+/// JSON endpoints. Routing builds them from the pages' own <c>@page</c> templates, so a page's
+/// address is written in one place. Modules never build addresses; they return slugs, and these
+/// turn them into links.
+/// </summary>
+public sealed class ShopLinks(LinkGenerator links)
+{
+    /// <summary>/p/{slug}, with <c>?reviews=n</c> for a later page of its reviews.</summary>
+    public string Product(string slug, int? reviewsPage = null) => Page("/Catalog/Product", new { slug, reviews = reviewsPage });
+
+    /// <summary>/c/{slug}</summary>
+    public string Category(string slug) => Page("/Catalog/Category", new { slug });
+
+    /// <summary>/search?brand=…</summary>
+    public string Brand(string brand) => Page("/Search", new { brand });
+
+    /// <summary>Where the add-to-cart form posts: /cart?handler=Add.</summary>
+    public string AddToCart() => Page("/Cart/Index", null, "Add");
+
+    private string Page(string page, object? values, string? handler = null) =>
+        links.GetPathByPage(page, handler, values) ?? throw new InvalidOperationException($"No address for the page {page}.");
+}
