@@ -2,9 +2,11 @@ using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.Cart.Data;
 using Storefront.Cart.Holds;
+using Storefront.Cart.Pricing;
 using Storefront.Cart.Storage;
 
 namespace Storefront.Cart.Contracts;
@@ -29,6 +31,8 @@ public static class CartModule
         services.AddSingleton<ClientHolds>();
         services.AddScoped<PostgresCartStore>();
         services.AddScoped<ICarts, CartService>();
+        services.AddStoreCurrency();
+        services.AddScoped<ICartPricing, CartPricing>();
         services.AddSingleton<CartWriteBehind>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<CartWriteBehind>());
         services.AddTransient<PurgeAbandonedCartsJob>();

@@ -11,17 +11,16 @@ namespace Storefront.Web.Pages.Cart;
 /// The cart page, and the form handlers that change a cart: add (from product pages), update and
 /// remove. Every handler redirects back with a message; a refused change leaves the cart as it was.
 /// </summary>
-public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter presenter, ICatalogQueries catalog) : PageModel
+public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing pricing, ICatalogQueries catalog) : PageModel
 {
-
-    public CartView Cart { get; private set; } = default!;
+    public PricedCart Cart { get; private set; } = default!;
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var id = await shopper.CurrentIdAsync(ct);
         if (shopper.CookieRejected)
             TempData.Problem("We could not read your cart cookie, so a new cart has been started.");
-        Cart = await presenter.PresentAsync(id, ct);
+        Cart = await pricing.PriceAsync(id, ct);
     }
 
     public async Task<IActionResult> OnPostAddAsync(string? sku, string? quantity, string? returnUrl, CancellationToken ct)
