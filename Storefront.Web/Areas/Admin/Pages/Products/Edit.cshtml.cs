@@ -78,7 +78,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         int onHand = 0;
         if (productId is null)
         {
-            // A new product gets its price and stock in Inventory; check them before saving anything.
+            // A new product is created with its price and stock; read them before saving anything.
             if (!decimal.TryParse(Input.Price, NumberStyles.Number, CultureInfo.InvariantCulture, out price) || price < 0 || decimal.Round(price, 2) != price)
                 Errors["Price"] = ["Enter a price such as 19.99."];
             if (!int.TryParse(Input.OnHand, NumberStyles.Integer, CultureInfo.InvariantCulture, out onHand) || onHand is < 0 or > 1_000_000_000)
@@ -91,7 +91,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         }
 
         var result = productId is null
-            ? await catalog.CreateProductAsync(input, ct)
+            ? await catalog.CreateProductAsync(input, new InitialStock(price, onHand), ct)
             : await catalog.UpdateProductAsync(productId.Value, input, ct);
         if (!result.Succeeded)
         {
@@ -99,7 +99,6 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
             await LoadAsync(productId, ct);
             return Page();
         }
-        if (productId is null) await stock.EnsureSkuAsync(new SkuSeed(input.Sku.Trim(), price, "USD", onHand), ct);
         TempData.Notice(productId is null ? "Product created." : "Product saved.");
         return Redirect($"/admin/products/{result.Value}");
     }
