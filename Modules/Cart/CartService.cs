@@ -71,24 +71,48 @@ internal sealed partial class CartService(
         if (await live.FrozenByAsync(cartId) is not null) return;
         var cart = await live.ReadAsync(cartId, Lifetime);
         if (cart is null) return;
+        var released = await MatchHoldsToLinesAsync(cart, ct);
+        if (released > 0) LogReleasedWithoutLines(cartId, released);
+    }
+
+    /// <summary>
+    /// For the holds job (<see cref="Jobs.ReleaseOrphanedHoldsJob"/>): gives back the holds of a
+    /// cart that is gone or has expired, and those of lines the cart no longer has, without
+    /// restoring or renewing the cart. Under the cart's lock, like every change; a busy or frozen
+    /// cart is left for the next pass. Returns how many holds were given back.
+    /// </summary>
+    public async Task<int> ReleaseOrphanedHoldsAsync(Guid cartId, CancellationToken ct)
+    {
+        await using var held = await live.LockAsync(cartId, TimeSpan.FromSeconds(1), ct);
+        if (held is null) return 0;
+        if (await live.FrozenByAsync(cartId) is not null) return 0;
+        // Redis has the live cart; when it lost it, the durable copy is what the next read restores.
+        var cart = await live.PeekAsync(cartId) ?? await durable.LoadUnexpiredAsync(cartId, Lifetime, ct) ?? CartSnapshot.Empty(cartId);
+        var released = await MatchHoldsToLinesAsync(cart, ct);
+        if (released > 0) LogReleasedOrphaned(cartId, released);
+        return released;
+    }
+
+    /// <summary>Releases holds of SKUs the cart has no line for and lowers holds larger than their line.</summary>
+    private async Task<int> MatchHoldsToLinesAsync(CartSnapshot cart, CancellationToken ct)
+    {
         var released = new List<string>();
-        foreach (var (sku, hold) in await holds.HoldsOfAsync(Holder(cartId), ct))
+        foreach (var (sku, hold) in await holds.HoldsOfAsync(Holder(cart.Id), ct))
         {
             var line = cart.Line(sku)?.Quantity ?? 0;
             if (line == 0)
             {
-                await holds.ReleaseAsync(Holder(cartId), sku, ct);
+                await holds.ReleaseAsync(Holder(cart.Id), sku, ct);
                 released.Add(sku);
             }
             else if (hold.Quantity > line)
             {
-                await holds.ReserveAsync(Holder(cartId), sku, line, ct);
-                await RecordAsync(cartId, sku, line, CartClient.Unknown, ct);
+                await holds.ReserveAsync(Holder(cart.Id), sku, line, ct);
+                await RecordAsync(cart.Id, sku, line, CartClient.Unknown, ct);
             }
         }
-        if (released.Count == 0) return;
-        await ForgetAsync(cartId, released);
-        LogReleasedWithoutLines(cartId, released.Count);
+        if (released.Count > 0) await ForgetAsync(cart.Id, released);
+        return released.Count;
     }
 
     public async Task<Guid> StartAsync(CancellationToken ct)
@@ -416,6 +440,9 @@ internal sealed partial class CartService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cart {CartId} came back without {Holds} of its holds' lines; those holds were released")]
     private partial void LogReleasedWithoutLines(Guid cartId, int holds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cart {CartId} is gone or has no lines for {Holds} of its holds; those holds were released")]
+    private partial void LogReleasedOrphaned(Guid cartId, int holds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cart {CartId} refused a hold on {Sku}: its client reached the {Limit} limit")]
     private partial void LogClientLimit(Guid cartId, ClientRefusal limit, string sku);

@@ -17,8 +17,8 @@ public static class ModuleMap
         ["Inventory"] = [BuildingBlocks],
         // Listing prices follow Inventory's price and stock events.
         ["Catalog"] = [BuildingBlocks, "Inventory"],
-        // Every cart line is a stock hold.
-        ["Cart"] = [BuildingBlocks, "Inventory"],
+        // Every cart line is a stock hold; the priced cart adds the catalog's titles and pictures.
+        ["Cart"] = [BuildingBlocks, "Inventory", "Catalog"],
         // Prices, holds and titles of the cart being checked out.
         ["Checkout"] = [BuildingBlocks, "Inventory", "Cart", "Catalog"],
         // Indexes the catalog with prices and stock; counts purchases from placed orders.

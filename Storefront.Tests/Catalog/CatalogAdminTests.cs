@@ -29,19 +29,24 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
     private static ProductInput Valid(int categoryId, string sku = "TEST-1") => new(sku, "Trail Runner 2 Running Shoe", "trail-runner-2-" + sku.ToLowerInvariant(),
         "Light and grippy.", "Stride", categoryId, new Dictionary<string, string> { ["shoe_size"] = "10", ["color"] = "Blue" }, true);
 
+    private static readonly InitialStock Stock = new(49.99m, 10);
+
     [Fact]
     public async Task Creating_a_product_with_invalid_fields_reports_each_field_and_saves_nothing()
     {
         var shoes = await CategoryIdAsync("men-shoes");
         var before = await With(sp => sp.GetRequiredService<CatalogDbContext>().Products.CountAsync());
         var result = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(
-            Valid(shoes) with { Sku = "bad sku!", Title = "", Slug = "Not A Slug", Attributes = new Dictionary<string, string> { ["shoe_size"] = "99", ["ram"] = "8 GB" } }, default));
+            Valid(shoes) with { Sku = "bad sku!", Title = "", Slug = "Not A Slug", Attributes = new Dictionary<string, string> { ["shoe_size"] = "99", ["ram"] = "8 GB" } },
+            new InitialStock(-1m, -5), default));
         Assert.False(result.Succeeded);
         Assert.Contains("Sku", result.Errors.Keys);
         Assert.Contains("Title", result.Errors.Keys);
         Assert.Contains("Slug", result.Errors.Keys);
         Assert.Contains("Attributes.shoe_size", result.Errors.Keys);
         Assert.Contains("Attributes.ram", result.Errors.Keys);
+        Assert.Contains("Price", result.Errors.Keys);
+        Assert.Contains("OnHand", result.Errors.Keys);
         Assert.Equal(before, await With(sp => sp.GetRequiredService<CatalogDbContext>().Products.CountAsync()));
     }
 
@@ -49,9 +54,9 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
     public async Task A_second_product_with_the_same_sku_is_refused()
     {
         var shoes = await CategoryIdAsync("men-shoes");
-        var first = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "DUP-1"), default));
+        var first = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "DUP-1"), Stock, default));
         Assert.True(first.Succeeded);
-        var second = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "DUP-1") with { Slug = "other-slug" }, default));
+        var second = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "DUP-1") with { Slug = "other-slug" }, Stock, default));
         Assert.Equal(["Another product already uses this SKU."], second.Errors["Sku"]);
     }
 
@@ -59,7 +64,7 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
     public async Task Creating_and_editing_a_product_publishes_product_changed_events_through_the_outbox()
     {
         var shoes = await CategoryIdAsync("men-shoes");
-        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "EVT-1"), default))).Value;
+        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "EVT-1"), Stock, default))).Value;
         await With(sp => sp.GetRequiredService<ICatalogAdmin>().UpdateProductAsync(id, Valid(shoes, "EVT-1") with { Title = "Renamed Shoe" }, default));
         var messages = await store.EventPayloadsAsync("catalog.product-changed.v1");
         Assert.Equal(2, messages.Count(m => m.Contains(id.ToString(), StringComparison.Ordinal)));
@@ -69,7 +74,7 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
     public async Task A_cached_product_page_shows_the_merchants_change_at_once()
     {
         var shoes = await CategoryIdAsync("men-shoes");
-        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "CACHE-1"), default))).Value;
+        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "CACHE-1"), Stock, default))).Value;
         var first = await With(sp => sp.GetRequiredService<ICatalogQueries>().GetProductAsync("trail-runner-2-cache-1", default));
         Assert.Equal("Trail Runner 2 Running Shoe", first!.Title);
         await With(sp => sp.GetRequiredService<ICatalogAdmin>().UpdateProductAsync(id, Valid(shoes, "CACHE-1") with { Title = "Trail Runner 3" }, default));
@@ -102,7 +107,7 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
     public async Task Reviews_keep_the_average_and_count_and_hidden_ones_do_not_count()
     {
         var shoes = await CategoryIdAsync("men-shoes");
-        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "REV-1"), default))).Value;
+        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "REV-1"), Stock, default))).Value;
         var admin = (Func<IServiceProvider, ICatalogAdmin>)(sp => sp.GetRequiredService<ICatalogAdmin>());
         await With(sp => admin(sp).AddReviewAsync(id, new ReviewInput(5, "Great", "Love them", "Ann"), default));
         var two = await With(sp => admin(sp).AddReviewAsync(id, new ReviewInput(2, "Meh", "Rubbed", "Bo"), default));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Storefront.BuildingBlocks;
+using Storefront.Cart.Contracts;
 using Storefront.Catalog.Contracts;
 using Storefront.Web.Components;
 using Storefront.Web.Shopping;
@@ -108,14 +109,15 @@ public sealed class ComponentTests : BunitContext
         Assert.Equal("Nothing matches.", cut.Find("p.empty").TextContent);
     }
 
-    private static Storefront.Web.Shopping.CartLineView Line(string sku, int quantity, decimal price, bool purchasable = true, DateTimeOffset? heldUntil = null) =>
-        new(sku, "Thing " + sku, "thing-" + sku, null, quantity, new Money(price, "USD"), new Money(price, "USD"), 10, heldUntil, purchasable, []);
+    private static PricedCartLine Line(string sku, int quantity, decimal price, bool purchasable = true, DateTimeOffset? heldUntil = null) =>
+        new(sku, "Thing " + sku, "thing-" + sku, null, quantity, new Money(price, "USD"), new Money(price, "USD"), 10, heldUntil,
+            purchasable ? CartLineProblem.None : CartLineProblem.NotEnoughStock, false);
 
     [Fact]
     public void Cart_summary_counts_items_shows_the_subtotal_and_the_time_left_on_the_holds()
     {
         var now = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
-        var cart = new Storefront.Web.Shopping.CartView(Guid.NewGuid(),
+        var cart = new PricedCart(Guid.NewGuid(),
             [Line("A", 2, 10m, heldUntil: now.AddMinutes(14).AddSeconds(5)), Line("B", 1, 5.5m, heldUntil: now.AddMinutes(9))],
             new Money(25.5m, "USD"), now, HoldsEnabled: true);
         var cut = Render<CartSummary>(p => p.Add(c => c.Cart, cart));
@@ -129,7 +131,7 @@ public sealed class ComponentTests : BunitContext
     public void Cart_summary_warns_when_a_line_cannot_be_bought_and_explains_when_holds_are_off()
     {
         var now = DateTimeOffset.UtcNow;
-        var cart = new Storefront.Web.Shopping.CartView(Guid.NewGuid(), [Line("A", 1, 10m), Line("B", 4, 2m, purchasable: false)],
+        var cart = new PricedCart(Guid.NewGuid(), [Line("A", 1, 10m), Line("B", 4, 2m, purchasable: false)],
             new Money(10m, "USD"), now, HoldsEnabled: false);
         var cut = Render<CartSummary>(p => p.Add(c => c.Cart, cart));
         Assert.Equal("Some products cannot be bought as they are. Change or remove them to continue.", cut.Find("[role=alert]").TextContent);

@@ -1,11 +1,18 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
 
 namespace Storefront.Web.Seeding;
 
 /// <summary>Fills an empty store with the demo catalog (or a large one for benchmarks).</summary>
-internal sealed class CatalogSeeder(ICatalogBulkLoader catalog, IStockBulkLoader stock, TimeProvider clock, ILogger<CatalogSeeder> logger)
+internal sealed class CatalogSeeder(
+    ICatalogBulkLoader catalog,
+    IStockBulkLoader stock,
+    IOptions<StoreCurrencyOptions> store,
+    TimeProvider clock,
+    ILogger<CatalogSeeder> logger)
 {
     /// <summary>Seeds only when the catalog has no categories; returns the number of products loaded.</summary>
     public async Task<long> SeedIfEmptyAsync(int products, CancellationToken cancellationToken)
@@ -25,7 +32,7 @@ internal sealed class CatalogSeeder(ICatalogBulkLoader catalog, IStockBulkLoader
         var now = clock.GetUtcNow();
         const int batch = 50_000;
         long loaded = 0;
-        foreach (var seeds in DemoCatalog.Products(ids, count, now, maxReviews: maxReviews).Chunk(batch))
+        foreach (var seeds in DemoCatalog.Products(ids, count, now, store.Value.Currency, maxReviews: maxReviews).Chunk(batch))
         {
             loaded += await catalog.LoadProductsAsync(seeds, cancellationToken);
             await stock.LoadAsync(seeds.Select(s => new SkuSeed(s.Sku, s.Price, s.Currency, s.OnHand)), cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Storefront.BuildingBlocks;
 using Storefront.Catalog.Contracts;
 
 namespace Storefront.Web.Seeding;
@@ -167,7 +168,7 @@ internal static class DemoCatalog
 
     /// <summary>Products spread over the leaves in turn; the same count and seed give the same catalog.</summary>
     public static IEnumerable<ProductSeed> Products(IReadOnlyDictionary<string, int> categoryIds, int count, DateTimeOffset now,
-        int seed = 20241, int maxReviews = 12)
+        string currency = StoreCurrencyOptions.Default, int seed = 20241, int maxReviews = 12)
     {
         var rng = new Random(seed);
         var inv = CultureInfo.InvariantCulture;
@@ -211,7 +212,7 @@ internal static class DemoCatalog
                 string.Join(" ", leaf.Attributes.Select(a => $"{a.Label}: {attributes[a.Key]}."));
             yield return new ProductSeed(Guid.CreateVersion7(now.AddSeconds(-i)), sku, slug, title, description, brand,
                 categoryIds[leaf.Key], attributes, images, reviews, now.AddMinutes(-rng.Next(0, 60 * 24 * 365)).AddSeconds(-i),
-                price, "USD", onHand);
+                price, currency, onHand);
         }
     }
 

@@ -2,9 +2,12 @@ using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.Cart.Data;
 using Storefront.Cart.Holds;
+using Storefront.Cart.Jobs;
+using Storefront.Cart.Pricing;
 using Storefront.Cart.Storage;
 
 namespace Storefront.Cart.Contracts;
@@ -28,10 +31,14 @@ public static class CartModule
         services.AddSingleton<RedisCartStore>();
         services.AddSingleton<ClientHolds>();
         services.AddScoped<PostgresCartStore>();
-        services.AddScoped<ICarts, CartService>();
+        services.AddScoped<CartService>();
+        services.AddScoped<ICarts>(sp => sp.GetRequiredService<CartService>());
+        services.AddStoreCurrency();
+        services.AddScoped<ICartPricing, CartPricing>();
         services.AddSingleton<CartWriteBehind>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<CartWriteBehind>());
         services.AddTransient<PurgeAbandonedCartsJob>();
+        services.AddTransient<ReleaseOrphanedHoldsJob>();
         return services;
     }
 
@@ -40,6 +47,8 @@ public static class CartModule
     {
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<PurgeAbandonedCartsJob>(
             PurgeAbandonedCartsJob.Id, job => job.RunAsync(CancellationToken.None), "17 3 * * *");
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<ReleaseOrphanedHoldsJob>(
+            ReleaseOrphanedHoldsJob.Id, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
         return services;
     }
 }

@@ -178,5 +178,11 @@ public sealed class ClientHoldLimits
 /// <summary>The name under which a cart holds stock in Inventory.</summary>
 public static class CartHolds
 {
-    public static string HolderOf(Guid cartId) => "cart:" + cartId.ToString("N");
+    public const string Prefix = "cart:";
+
+    public static string HolderOf(Guid cartId) => Prefix + cartId.ToString("N");
+
+    /// <summary>The cart a holder name stands for, or null when it is not a cart's.</summary>
+    public static Guid? CartOf(string holder) =>
+        holder.StartsWith(Prefix, StringComparison.Ordinal) && Guid.TryParseExact(holder.AsSpan(Prefix.Length), "N", out var id) ? id : null;
 }

@@ -22,6 +22,17 @@ internal sealed class PostgresCartStore(CartDbContext db, TimeProvider clock)
     }
 
     /// <summary>
+    /// The durable copy unless it has expired: an anonymous cart untouched for longer than
+    /// <paramref name="lifetime"/> is as good as gone (the purge job deletes it); an account's cart never expires.
+    /// </summary>
+    public async Task<CartSnapshot?> LoadUnexpiredAsync(Guid id, TimeSpan lifetime, CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - lifetime;
+        if (!await db.Carts.AnyAsync(c => c.Id == id && (c.UserId != null || c.UpdatedAt >= cutoff), ct)) return null;
+        return await LoadAsync(id, ct);
+    }
+
+    /// <summary>
     /// Writes a cart unless a newer version is already stored (two writers may race; the newer
     /// one wins). Returns whether anything was written.
     /// </summary>

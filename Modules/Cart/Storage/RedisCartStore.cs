@@ -37,6 +37,13 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis)
         return { redis.call('HGETALL', KEYS[1]), meta }
         """;
 
+    // The same without renewing the TTL: for the holds job, which must not keep an abandoned cart alive.
+    private const string PeekScript = """
+        local meta = redis.call('HGETALL', KEYS[2])
+        if #meta == 0 then return false end
+        return { redis.call('HGETALL', KEYS[1]), meta }
+        """;
+
     // ARGV: lifetime ms, then triples of sku, quantity (0 removes), price seen ("" keeps the old one).
     private const string ApplyScript = """
         for i = 2, #ARGV, 3 do
@@ -78,6 +85,15 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis)
     public async Task<CartSnapshot?> ReadAsync(Guid id, TimeSpan lifetime)
     {
         var result = await Db.ScriptEvaluateAsync(ReadScript, [LinesKey(id), MetaKey(id)], [(long)lifetime.TotalMilliseconds]);
+        if (result.IsNull) return null;
+        var parts = (RedisResult[])result!;
+        return Parse(id, (RedisResult[])parts[0]!, (RedisResult[])parts[1]!);
+    }
+
+    /// <summary>Null when Redis does not have the cart; its lifetime is left as it is.</summary>
+    public async Task<CartSnapshot?> PeekAsync(Guid id)
+    {
+        var result = await Db.ScriptEvaluateAsync(PeekScript, [LinesKey(id), MetaKey(id)]);
         if (result.IsNull) return null;
         var parts = (RedisResult[])result!;
         return Parse(id, (RedisResult[])parts[0]!, (RedisResult[])parts[1]!);

@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks;
 using Storefront.Catalog.Categories;
 using Storefront.Catalog.Contracts;
 using Storefront.Catalog.Data;
 
 namespace Storefront.Catalog.Browsing;
 
-internal sealed class CatalogSearchFeed(CatalogDbContext db, CategoryTree tree) : ICatalogSearchFeed
+internal sealed class CatalogSearchFeed(CatalogDbContext db, CategoryTree tree, IOptions<StoreCurrencyOptions> store) : ICatalogSearchFeed
 {
     public async Task<IReadOnlyList<SearchSource>> BatchAsync(Guid? after, int take, CancellationToken ct)
     {
@@ -24,13 +26,14 @@ internal sealed class CatalogSearchFeed(CatalogDbContext db, CategoryTree tree) 
 
     private async Task<IReadOnlyList<SearchSource>> ProjectAsync(IQueryable<Products.Product> products, CancellationToken ct)
     {
+        var currency = store.Value.Currency;
         var rows = await (from p in products
                           join l in db.ListingPrices.AsNoTracking() on p.Sku equals l.Sku into listing
                           from l in listing.DefaultIfEmpty()
                           select new
                           {
                               p.Id, p.Sku, p.Slug, p.Title, p.Description, p.Brand, p.CategoryId, p.AverageRating, p.ReviewCount, p.CreatedAt, p.IsPublished,
-                              Price = l == null ? 0m : l.Price, Currency = l == null ? "USD" : l.Currency, Available = l == null ? 0 : l.Available,
+                              Price = l == null ? 0m : l.Price, Currency = l == null ? currency : l.Currency, Available = l == null ? 0 : l.Available,
                           }).ToListAsync(ct);
         var snapshot = await tree.GetAsync(ct);
         return rows.Select(r =>

@@ -3,6 +3,7 @@ using FluentValidation;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Catalog.Browsing;
@@ -32,6 +33,7 @@ public static class CatalogModule
         services.AddTransient<RefreshCategoryFacetsJob>();
         services.AddScoped<ICatalogQueries, CatalogQueries>();
         services.AddScoped<ICatalogSearchFeed, CatalogSearchFeed>();
+        services.AddStoreCurrency();
         services.AddScoped<ICatalogAdmin, CatalogAdmin>();
         services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();
         services.AddScoped<IValidator<ProductInput>, ProductInputValidator>();

@@ -21,6 +21,9 @@ public sealed record ProductInput(
     IReadOnlyDictionary<string, string> Attributes,
     bool Published);
 
+/// <summary>What a new product starts with in Inventory: its price, in the store's currency, and the units on hand.</summary>
+public sealed record InitialStock(decimal Price, int OnHand);
+
 public sealed record ProductForEdit(Guid Id, ProductInput Input, IReadOnlyList<ProductImage> Images, DateTimeOffset CreatedAt);
 
 public sealed record AdminProductRow(Guid Id, string Sku, string Title, string Brand, string Category, bool Published, DateTimeOffset CreatedAt);
@@ -40,7 +43,13 @@ public interface ICatalogAdmin
 
     Task<ProductForEdit?> GetProductForEditAsync(Guid id, CancellationToken cancellationToken);
 
-    Task<CommandResult<Guid>> CreateProductAsync(ProductInput input, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates a product with its price (in <c>Storefront:Currency</c>) and stock, as one operation:
+    /// the product exists only with its price, so a shopper never sees it without one. A failure
+    /// part-way leaves no product, and trying again completes it. Field errors (also "Price" and
+    /// "OnHand") change nothing.
+    /// </summary>
+    Task<CommandResult<Guid>> CreateProductAsync(ProductInput input, InitialStock stock, CancellationToken cancellationToken);
 
     Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken cancellationToken);
 

@@ -13,6 +13,6 @@ internal sealed class ListingPrice
     public int? CategoryId { get; set; }
     public bool Published { get; set; }
     public decimal Price { get; set; }
-    public string Currency { get; set; } = "USD";
+    public string Currency { get; set; } = "";
     public int Available { get; set; }
 }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Catalog.Data;
 using Storefront.Inventory.Contracts;
@@ -9,7 +11,7 @@ namespace Storefront.Catalog.Listing;
 /// Keeps the catalog's price and availability copy in step with Inventory. Both handlers write
 /// absolute values, so a redelivered event changes nothing.
 /// </summary>
-internal sealed class ListingPriceHandlers(CatalogDbContext db) :
+internal sealed class ListingPriceHandlers(CatalogDbContext db, IOptions<StoreCurrencyOptions> store) :
     IIntegrationEventHandler<PriceChangedEvent>, IIntegrationEventBatchHandler<StockChangedEvent>
 {
     public Task HandleAsync(PriceChangedEvent e, CancellationToken cancellationToken) =>
@@ -28,9 +30,11 @@ internal sealed class ListingPriceHandlers(CatalogDbContext db) :
         foreach (var e in events) newest[e.Sku] = e.Available;
         var skus = newest.Keys.ToArray();
         var available = newest.Values.ToArray();
+        // A SKU seen first through its stock waits for its price event; until then it is priced 0 in the store's currency.
+        var currency = store.Value.Currency;
         return db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO catalog.listing_prices (sku, price, currency, available)
-            SELECT u.sku, 0, 'USD', u.available FROM unnest({skus}, {available}) AS u(sku, available)
+            SELECT u.sku, 0, {currency}, u.available FROM unnest({skus}, {available}) AS u(sku, available)
             ON CONFLICT (sku) DO UPDATE SET available = excluded.available
             """, cancellationToken);
     }

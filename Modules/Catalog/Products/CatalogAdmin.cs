@@ -2,17 +2,28 @@ using System.Text.Json;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Catalog.Browsing;
 using Storefront.Catalog.Categories;
 using Storefront.Catalog.Contracts;
 using Storefront.Catalog.Data;
 using Storefront.Catalog.Reviews;
+using Storefront.Inventory.Contracts;
 
 namespace Storefront.Catalog.Products;
 
-internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IValidator<ProductInput> validator, TimeProvider clock, IMemoryCache cache, Listing.CategoryFacets facets) : ICatalogAdmin
+internal sealed class CatalogAdmin(
+    CatalogDbContext db,
+    CategoryTree tree,
+    IValidator<ProductInput> validator,
+    TimeProvider clock,
+    IMemoryCache cache,
+    Listing.CategoryFacets facets,
+    IPricesAndStock inventory,
+    IOptions<StoreCurrencyOptions> store) : ICatalogAdmin
 {
     public const int MaxImages = 12;
 
@@ -56,9 +67,13 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
             p.Images.Select(i => new ProductImage(i.Url, i.AltText)).ToList(), p.CreatedAt);
     }
 
-    public async Task<CommandResult<Guid>> CreateProductAsync(ProductInput input, CancellationToken cancellationToken)
+    public async Task<CommandResult<Guid>> CreateProductAsync(ProductInput input, InitialStock stock, CancellationToken cancellationToken)
     {
         var errors = await ValidateAsync(null, input, cancellationToken);
+        if (stock.Price < 0 || stock.Price > MaxPrice || decimal.Round(stock.Price, 2) != stock.Price)
+            errors["Price"] = ["Enter a price between 0 and 9,999,999,999.99 with at most two decimals, such as 19.99."];
+        if (stock.OnHand is < 0 or > MaxOnHand)
+            errors["OnHand"] = ["Enter the units on hand as a whole number from 0 to 1,000,000,000."];
         if (errors.Count > 0) return new(default, errors);
         var snapshot = await tree.GetAsync(cancellationToken);
         var now = clock.GetUtcNow();
@@ -68,10 +83,41 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
             CreatedAt = now,
         };
         Apply(product, input, snapshot.ById[input.CategoryId], now);
-        db.Products.Add(product);
-        db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
-        return await SaveAsync(product, cancellationToken);
+        var price = new Money(stock.Price, store.Value.Currency);
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            // One creation per SKU at a time, until this transaction ends: a twin request (double
+            // click, two merchants) waits here and then finds the product, so the price Inventory
+            // keeps is the one of the product that was made.
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"SELECT pg_advisory_xact_lock(hashtextextended({"catalog:new-product:" + product.Sku}, 0))", cancellationToken);
+            if (await db.Products.AnyAsync(p => p.Sku == product.Sku, cancellationToken))
+                return CommandResult<Guid>.Fail(nameof(ProductInput.Sku), "Another product already uses this SKU.");
+            // Price and stock first, committed by Inventory: a SKU without a product is invisible to
+            // shoppers, so a failure after this leaves nothing they can see, and the next attempt
+            // sets the SKU again. The product then commits with its listing price, never without it.
+            var started = await inventory.StartSkuAsync(new SkuSeed(product.Sku, price.Amount, price.Currency, stock.OnHand),
+                new StockChangeContext("catalog", "Initial stock"), cancellationToken);
+            if (!started.Succeeded)
+                return CommandResult<Guid>.Fail(started.Field ?? "Price", started.Message ?? "The price and stock could not be saved.");
+            db.Products.Add(product);
+            db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
+            await db.SaveChangesAsync(cancellationToken);
+            await SyncListingAsync(product, (price, stock.OnHand), cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return CommandResult<Guid>.Ok(product.Id);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
+        {
+            db.ChangeTracker.Clear();
+            return UniqueFieldTaken(pg);
+        }
     }
+
+    // Inventory's limits, checked here too so that a bad price stops the creation before any write.
+    private const decimal MaxPrice = 9_999_999_999.99m;
+    private const int MaxOnHand = 1_000_000_000;
 
     public async Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken cancellationToken)
     {
@@ -154,33 +200,44 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
-            await SyncListingAsync(product, ct);
+            await SyncListingAsync(product, null, ct);
             await tx.CommitAsync(ct);
             return CommandResult<Guid>.Ok(product.Id);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
         {
             db.ChangeTracker.Clear();
-            var field = pg.ConstraintName?.Contains("slug", StringComparison.Ordinal) == true ? nameof(ProductInput.Slug) : nameof(ProductInput.Sku);
-            return CommandResult<Guid>.Fail(field, $"Another product already uses this {field.ToLowerInvariant()}.");
+            return UniqueFieldTaken(pg);
         }
     }
 
+    private static CommandResult<Guid> UniqueFieldTaken(PostgresException pg)
+    {
+        var field = pg.ConstraintName?.Contains("slug", StringComparison.Ordinal) == true ? nameof(ProductInput.Slug) : nameof(ProductInput.Sku);
+        return CommandResult<Guid>.Fail(field, $"Another product already uses this {field.ToLowerInvariant()}.");
+    }
+
     /// <summary>
-    /// Points the SKU's listing row at the product, its category and published flag. Price and
-    /// availability stay as Inventory's events set them (zero until the first event arrives).
+    /// Points the SKU's listing row at the product, its category and published flag. A new product
+    /// brings its price and stock (<paramref name="created"/>); otherwise price and availability stay
+    /// as Inventory's events set them.
     /// </summary>
-    private async Task SyncListingAsync(Product product, CancellationToken ct)
+    private async Task SyncListingAsync(Product product, (Money Price, int OnHand)? created, CancellationToken ct)
     {
         // A product whose SKU changed leaves its old listing row behind, unlisted.
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             UPDATE catalog.listing_prices SET product_id = NULL, published = false
             WHERE product_id = {product.Id} AND sku <> {product.Sku}
             """, ct);
+        var (price, available) = created is { } c ? (c.Price, c.OnHand) : (new Money(0m, store.Value.Currency), 0);
+        var withPrice = created is not null;
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO catalog.listing_prices (sku, price, currency, available, product_id, category_id, published)
-            VALUES ({product.Sku}, 0, 'USD', 0, {product.Id}, {product.CategoryId}, {product.IsPublished})
-            ON CONFLICT (sku) DO UPDATE SET product_id = excluded.product_id, category_id = excluded.category_id, published = excluded.published
+            VALUES ({product.Sku}, {price.Amount}, {price.Currency}, {available}, {product.Id}, {product.CategoryId}, {product.IsPublished})
+            ON CONFLICT (sku) DO UPDATE SET product_id = excluded.product_id, category_id = excluded.category_id, published = excluded.published,
+                price = CASE WHEN {withPrice} THEN excluded.price ELSE listing_prices.price END,
+                currency = CASE WHEN {withPrice} THEN excluded.currency ELSE listing_prices.currency END,
+                available = CASE WHEN {withPrice} THEN excluded.available ELSE listing_prices.available END
             """, ct);
     }
 
@@ -196,7 +253,7 @@ internal sealed class CatalogAdmin(CatalogDbContext db, CategoryTree tree, IVali
         await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
-            await SyncListingAsync(product, cancellationToken);
+            await SyncListingAsync(product, null, cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
         cache.EvictProduct(product.Slug, product.Id);

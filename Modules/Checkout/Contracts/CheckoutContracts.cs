@@ -53,6 +53,9 @@ public sealed record Quote(IReadOnlyList<QuoteLine> Lines, Money Subtotal, Money
     /// <summary>The parcel's weight: each product's "weight_kg", or Checkout:DefaultItemWeightKg when it has none.</summary>
     public decimal WeightKg { get; init; }
 
+    /// <summary>The cart has no lines at all (lines that cannot be bought are <see cref="Problems"/>).</summary>
+    public bool CartIsEmpty { get; init; }
+
     public bool CanOrder => Lines.Count > 0 && Problems.Count == 0;
 }
 

@@ -78,7 +78,7 @@ internal sealed class Order
     public decimal Tax { get; set; }
     public decimal Total { get; set; }
     public decimal Refunded { get; set; }
-    public string Currency { get; set; } = "USD";
+    public string Currency { get; set; } = "";
     public string? PaymentId { get; set; }
     public string? Carrier { get; set; }
     public string? TrackingNumber { get; set; }

@@ -16,7 +16,7 @@ internal sealed class TestGatewayPayment
     public string Status { get; set; } = "";
     public string? Message { get; set; }
     public decimal Amount { get; set; }
-    public string Currency { get; set; } = "USD";
+    public string Currency { get; set; } = "";
     public int Attempts { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -35,7 +35,8 @@ internal sealed class CheckoutRecord
     public decimal ShippingCost { get; set; }
     public decimal Tax { get; set; }
     public decimal Total { get; set; }
-    public string Currency { get; set; } = "USD";
+    /// <summary>Set when the checkout is priced, in the store's currency.</summary>
+    public string Currency { get; set; } = "";
     public string? PaymentId { get; set; }
     public string? RefundId { get; set; }
     public Guid? OrderId { get; set; }

@@ -220,7 +220,7 @@ internal sealed partial class CheckoutSaga(
 
         Fault(CheckoutStep.Price, saga);
         var address = JsonSerializer.Deserialize<Address>(saga.ShippingAddress, Json)!;
-        var quote = await pricing.QuoteLinesAsync(cart.Lines.Select(l => (l.Sku, l.Quantity)).ToList(), address, saga.ShippingMethod, ct);
+        var quote = await pricing.QuoteCartAsync(cart, address, saga.ShippingMethod, ct);
         if (!quote.CanOrder)
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, string.Join(" ", quote.Problems), ct);
         if (expectedTotal is { } shown && shown != quote.Total.Amount)

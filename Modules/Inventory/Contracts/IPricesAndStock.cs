@@ -43,6 +43,13 @@ public interface IPricesAndStock
     /// <summary>Creates the SKU with a price and stock, or does nothing when it already exists.</summary>
     Task EnsureSkuAsync(SkuSeed seed, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives a new product's SKU its price and stock: creates the SKU, or sets an existing one to
+    /// these values (a creation that failed after this step and is tried again). Only the catalog's
+    /// product creation calls it, and only for a SKU no product has yet. Nothing changes on bad input.
+    /// </summary>
+    Task<StockChangeResult> StartSkuAsync(SkuSeed seed, StockChangeContext context, CancellationToken cancellationToken);
+
     Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken);
 
     /// <summary>Sets on-hand stock to a counted value; the difference goes into the ledger.</summary>

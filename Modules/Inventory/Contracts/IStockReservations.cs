@@ -61,6 +61,12 @@ public interface IStockReservations
     /// <summary>The live holds on a SKU, soonest to expire first.</summary>
     Task<IReadOnlyList<HoldView>> HoldsAsync(string sku, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The holders with live holds whose name starts with <paramref name="prefix"/> (such as "cart:"),
+    /// in order, a page at a time after <paramref name="after"/>.
+    /// </summary>
+    Task<IReadOnlyList<string>> HoldersAsync(string prefix, string? after, int take, CancellationToken cancellationToken);
+
     /// <summary>Returns expired holds to available stock; returns how many were released.</summary>
     Task<int> ReleaseExpiredAsync(CancellationToken cancellationToken);
 }

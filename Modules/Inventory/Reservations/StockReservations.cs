@@ -317,6 +317,15 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
             .ToListAsync(ct);
     }
 
+    public async Task<IReadOnlyList<string>> HoldersAsync(string prefix, string? after, int take, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var holders = db.Reservations.AsNoTracking()
+            .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt > now && r.Holder.StartsWith(prefix));
+        if (after is not null) holders = holders.Where(r => string.Compare(r.Holder, after) > 0);
+        return await holders.Select(r => r.Holder).Distinct().OrderBy(h => h).Take(Math.Clamp(take, 1, 10_000)).ToListAsync(ct);
+    }
+
     public async Task<int> ReleaseExpiredAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();

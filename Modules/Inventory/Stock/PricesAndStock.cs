@@ -64,6 +64,27 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
         cache.Remove(CacheKey(seed.Sku));
     }
 
+    public async Task<StockChangeResult> StartSkuAsync(SkuSeed seed, StockChangeContext context, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(seed.Sku) || seed.Sku.Length > 64)
+            return new(StockChangeOutcome.Invalid, "Enter a SKU of up to 64 characters.", "Sku");
+        if (Check((seed.Price, seed.Currency), seed.OnHand, null) is { } invalid) return invalid;
+        if (!await db.StockItems.AnyAsync(s => s.Sku == seed.Sku, cancellationToken))
+        {
+            try
+            {
+                await EnsureSkuAsync(seed, cancellationToken);
+                return new(StockChangeOutcome.Changed);
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // Made at the same moment by a twin request: set it like any existing SKU.
+                db.ChangeTracker.Clear();
+            }
+        }
+        return await ChangeAsync(seed.Sku, (seed.Price, seed.Currency), seed.OnHand, null, context, cancellationToken);
+    }
+
     public Task<StockChangeResult> SetPriceAsync(string sku, decimal amount, string currency, CancellationToken cancellationToken) =>
         ChangeAsync(sku, (amount, currency), null, null, StockChangeContext.System, cancellationToken);
 
@@ -88,14 +109,7 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
     {
         if ((onHand is not null || delta is not null) && (string.IsNullOrWhiteSpace(context.Reason) || context.Reason.Length > 200))
             return new(StockChangeOutcome.Invalid, "Give a reason for the stock change (up to 200 characters).", "Reason");
-        if (price is { } p && (p.Amount < 0 || p.Amount > MaxPrice || decimal.Round(p.Amount, 2) != p.Amount))
-            return new(StockChangeOutcome.Invalid, "Enter a price between 0 and 9,999,999,999.99 with at most two decimals.", "Price");
-        if (price is { } c && (c.Currency.Length != 3 || !c.Currency.All(char.IsAsciiLetterUpper)))
-            return new(StockChangeOutcome.Invalid, "Currency must be a three-letter ISO code such as USD.", "Currency");
-        if (onHand is < 0 or > MaxOnHand)
-            return new(StockChangeOutcome.Invalid, "Stock must be a whole number between 0 and 1,000,000,000.", "OnHand");
-        if (delta is < -MaxOnHand or > MaxOnHand)
-            return new(StockChangeOutcome.Invalid, "Adjust by at most 1,000,000,000 units.", "OnHand");
+        if (Check(price, onHand, delta) is { } invalid) return invalid;
         // The row is locked for the rest of the transaction, so the ledger's running total is exact
         // even when two merchants adjust the same SKU at once.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -142,6 +156,19 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
         await tx.CommitAsync(ct);
         cache.Remove(CacheKey(sku));
         return new(StockChangeOutcome.Changed);
+    }
+
+    private static StockChangeResult? Check((decimal Amount, string Currency)? price, int? onHand, int? delta)
+    {
+        if (price is { } p && (p.Amount < 0 || p.Amount > MaxPrice || decimal.Round(p.Amount, 2) != p.Amount))
+            return new(StockChangeOutcome.Invalid, "Enter a price between 0 and 9,999,999,999.99 with at most two decimals.", "Price");
+        if (price is { } c && !StoreCurrencyOptions.IsIsoCode(c.Currency))
+            return new(StockChangeOutcome.Invalid, "Currency must be a three-letter ISO 4217 code in capitals.", "Currency");
+        if (onHand is < 0 or > MaxOnHand)
+            return new(StockChangeOutcome.Invalid, "Stock must be a whole number between 0 and 1,000,000,000.", "OnHand");
+        if (delta is < -MaxOnHand or > MaxOnHand)
+            return new(StockChangeOutcome.Invalid, "Adjust by at most 1,000,000,000 units.", "OnHand");
+        return null;
     }
 
     public async Task<IReadOnlyList<SkuStock>> LowStockAsync(int threshold, int take, CancellationToken cancellationToken) =>

@@ -4,7 +4,7 @@ internal sealed class StockItem
 {
     public string Sku { get; set; } = "";
     public decimal Price { get; set; }
-    public string Currency { get; set; } = "USD";
+    public string Currency { get; set; } = "";
     public int OnHand { get; set; }
     public int Reserved { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -14,7 +14,7 @@ namespace Storefront.Web.Pages.Cart;
 /// The add form lives on product pages and the cart page lists many lines, so a refused quantity is
 /// reported as the page's message after the redirect rather than re-rendering another page's form.
 /// </summary>
-public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter presenter, ICatalogQueries catalog,
+public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing pricing, ICatalogQueries catalog,
     IValidator<IndexModel.AddLine> addRules, IValidator<IndexModel.ChangeLine> changeRules) : PageModel
 {
     public sealed record AddLine(string? Quantity);
@@ -32,14 +32,14 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, CartPresenter 
         public ChangeLineRules() => RuleFor(l => l.Quantity).Quantity(min: 0);
     }
 
-    public CartView Cart { get; private set; } = default!;
+    public PricedCart Cart { get; private set; } = default!;
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var id = await shopper.CurrentIdAsync(ct);
         if (shopper.CookieRejected)
             TempData.Problem("We could not read your cart cookie, so a new cart has been started.");
-        Cart = await presenter.PresentAsync(id, ct);
+        Cart = await pricing.PriceAsync(id, ct);
     }
 
     public async Task<IActionResult> OnPostAddAsync(string? sku, string? quantity, string? returnUrl, CancellationToken ct)

@@ -49,7 +49,7 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
     {
         if (await shopper.CurrentIdAsync(ct) is not { } cartId) return EmptyCart();
         Quote = await checkout.QuoteAsync(cartId, null, null, ct);
-        if (Quote.Lines.Count == 0) return EmptyCart();
+        if (Quote.CartIsEmpty) return EmptyCart();
         if (!Quote.CanOrder)
         {
             TempData.Problem(string.Join(" ", Quote.Problems));

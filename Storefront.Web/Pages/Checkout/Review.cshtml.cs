@@ -80,7 +80,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
     {
         if (await shopper.CurrentIdAsync(ct) is not { } cartId) return RedirectToPage("/Cart/Index");
         Quote = await checkout.QuoteAsync(cartId, Form.ToAddress(), Form.ShippingMethod, ct);
-        if (Quote.Lines.Count == 0)
+        if (Quote.CartIsEmpty)
         {
             TempData.Problem("Your cart is empty.");
             return RedirectToPage("/Cart/Index");

@@ -89,7 +89,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         int onHand = 0;
         if (productId is null)
         {
-            // A new product gets its price and stock in Inventory; check them before saving anything.
+            // A new product is created with its price and stock; check them before saving anything.
             var checkedValues = await newProductRules.ValidateAsync(Input, ct);
             foreach (var failure in checkedValues.Errors) Errors[failure.PropertyName] = [failure.ErrorMessage];
             if (Errors.Count > 0)
@@ -101,7 +101,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         }
 
         var result = productId is null
-            ? await catalog.CreateProductAsync(input, ct)
+            ? await catalog.CreateProductAsync(input, new InitialStock(price, onHand), ct)
             : await catalog.UpdateProductAsync(productId.Value, input, ct);
         if (!result.Succeeded)
         {
@@ -109,7 +109,6 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
             await LoadAsync(productId, ct);
             return Page();
         }
-        if (productId is null) await stock.EnsureSkuAsync(new SkuSeed(input.Sku.Trim(), price, "USD", onHand), ct);
         TempData.Notice(productId is null ? "Product created." : "Product saved.");
         return RedirectToPage(new { id = result.Value });
     }
