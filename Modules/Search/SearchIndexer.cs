@@ -20,6 +20,7 @@ namespace Storefront.Search;
 internal sealed class SearchIndexer(
     ISearchIndexes indexes,
     ICatalogSearchFeed feed,
+    IPricesAndStock stock,
     PopularitySignals signals,
     IndexHealth health,
     OutboxDelivery delivery,
@@ -71,6 +72,12 @@ internal sealed class SearchIndexer(
 
     private async Task<List<SearchDocument>> DocumentsAsync(IReadOnlyList<SearchSource> sources, CancellationToken ct)
     {
+        // Price and availability come from Inventory itself, not the catalog's listing copy: that copy
+        // is kept by another consumer of the same events, which may not have reached this one yet.
+        var current = await stock.GetManyAsync(sources.Select(s => s.Sku).ToList(), ct);
+        sources = sources.Select(s => current.TryGetValue(s.Sku, out var sku)
+            ? s with { Price = sku.Price.Amount, Currency = sku.Price.Currency, Available = sku.Available }
+            : s).ToList();
         var counts = await signals.CountsAsync(sources.Select(s => s.ProductId).ToList(), ct);
         var ranking = options.Value.Ranking;
         return sources.Select(s =>
