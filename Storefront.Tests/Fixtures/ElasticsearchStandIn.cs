@@ -43,6 +43,9 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = default!;
 
+    /// <summary>While set, every request is answered 503, as a cluster with no master would.</summary>
+    public bool Down { get; set; }
+
     private ElasticsearchStandIn(WebApplication app) => _app = app;
 
     public static async Task<ElasticsearchStandIn> StartAsync()
@@ -90,7 +93,9 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
         Requests.Enqueue((http.Request.Method, path, http.Request.QueryString.Value ?? "", body));
         // Clients from 7.14 on refuse to talk to a server that does not say it is Elasticsearch.
         http.Response.Headers["X-Elastic-Product"] = "Elasticsearch";
-        var (status, answer) = Route(http.Request.Method, path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries), body);
+        var (status, answer) = Down
+            ? Error(503, "master_not_discovered_exception", "the cluster is down")
+            : Route(http.Request.Method, path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries), body);
         http.Response.StatusCode = status;
         if (http.Request.Method == "HEAD") return;
         http.Response.ContentType = "application/json; charset=UTF-8";

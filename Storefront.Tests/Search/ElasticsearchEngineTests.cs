@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Storefront.Catalog.Contracts;
+using Storefront.Inventory.Contracts;
 using Storefront.Search.Contracts;
 using Storefront.Search.Elasticsearch;
 using Storefront.Tests.Fixtures;
@@ -324,5 +326,47 @@ public sealed class ElasticsearchStoreTests(ElasticsearchStoreFixture store) : I
         Assert.True(long.Parse(status.QuerySelector("#documents")!.TextContent, System.Globalization.CultureInfo.InvariantCulture) > 100);
         Assert.Contains("current", status.QuerySelector(".search-status")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/search?q=%22%3Cscript%3E")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Elasticsearch_down_holds_up_only_the_search_index_and_the_index_catches_up_when_it_is_back()
+    {
+        var product = await store.ProductAsync(onHand: 12);
+        await store.DrainOutboxAsync();
+        var index = Assert.Single(store.Cluster.IndicesBehind("shop-products"));
+        string currency;
+        using (var scope = store.Services.CreateScope())
+            currency = (await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync(product.Sku, default))!.Price.Currency;
+
+        store.Cluster.Down = true;
+        try
+        {
+            using (var scope = store.Services.CreateScope())
+                Assert.True((await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().SetPriceAsync(product.Sku, 123.45m, currency, default)).Succeeded);
+            await store.DrainOutboxAsync();
+
+            // The catalog's listing copy followed Inventory; the index is waiting to retry, and says why.
+            using (var scope = store.Services.CreateScope())
+            {
+                var listed = (await scope.ServiceProvider.GetRequiredService<ICatalogQueries>().GetProductsBySkuAsync([product.Sku], default))[product.Sku];
+                Assert.Equal(123.45m, listed.Price!.Value.Amount);
+                var search = (await scope.ServiceProvider.GetRequiredService<Storefront.BuildingBlocks.Events.IEventLogAdmin>().ConsumerAsync("search.index", default))!;
+                var position = Assert.Single(search.Positions);
+                Assert.True(position.Attempts >= 1);
+                Assert.Equal(1, position.Pending);
+                var listing = (await scope.ServiceProvider.GetRequiredService<Storefront.BuildingBlocks.Events.IEventLogAdmin>().ConsumerAsync("catalog.listing-prices", default))!;
+                Assert.Equal(0, Assert.Single(listing.Positions).Pending);
+            }
+            Assert.NotEqual(123.45m, (decimal)store.Cluster.Document(index, product.Id.ToString("N"))!["price"]!);
+        }
+        finally
+        {
+            store.Cluster.Down = false;
+        }
+
+        // Back: the retry (1 s, then 2 s…) applies the change without anyone asking.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && (decimal)store.Cluster.Document(index, product.Id.ToString("N"))!["price"]! != 123.45m) await Task.Delay(100);
+        Assert.Equal(123.45m, (decimal)store.Cluster.Document(index, product.Id.ToString("N"))!["price"]!);
     }
 }

@@ -284,10 +284,13 @@ public sealed partial class EventDelivery(
                 var now = clock.GetUtcNow();
                 var before = now - options.Value.Retention;
                 var gone = now - options.Value.InstanceExpiry;
+                // Only the consumers this code runs count: the row of a consumer since removed, or
+                // moved to once per instance, must not keep the log forever.
+                var clusterConsumers = definitions.Where(d => d.ScopeOf(services) == ConsumerScope.OncePerCluster).Select(d => d.Name).ToArray();
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
                     DELETE FROM events.event_log
                     WHERE logged_at < {before}
-                      AND position <= (SELECT coalesce(min(position), 0) FROM events.consumer_positions WHERE instance = '')
+                      AND position <= (SELECT coalesce(min(position), 0) FROM events.consumer_positions WHERE instance = '' AND consumer = ANY({clusterConsumers}))
                     """, ct);
                 await db.Database.ExecuteSqlInterpolatedAsync($"""
                     DELETE FROM events.parked_events p USING events.consumer_positions c

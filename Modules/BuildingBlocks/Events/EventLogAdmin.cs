@@ -81,7 +81,12 @@ internal sealed partial class EventLogAdmin(
         // Makes sure this instance's positions exist (they do once delivery has started).
         await delivery.RunnersAsync(ct);
         var names = definition.EventNames.ToArray();
-        var rows = await db.Positions.AsNoTracking().Where(r => r.Consumer == definition.Name).OrderBy(r => r.Instance).ToListAsync(ct);
+        var scope = definition.ScopeOf(services);
+        // Rows of the other kind are left from before a change of scope (a store moving its search
+        // index from Lucene to Elasticsearch): they take no part in delivery.
+        var rows = await db.Positions.AsNoTracking()
+            .Where(r => r.Consumer == definition.Name && (scope == ConsumerScope.OncePerCluster ? r.Instance == "" : r.Instance != ""))
+            .OrderBy(r => r.Instance).ToListAsync(ct);
         var parked = await db.Parked.Where(p => p.Consumer == definition.Name).GroupBy(p => p.Instance)
             .Select(g => new { Instance = g.Key, Count = g.Count() }).ToListAsync(ct);
         // Committed events still in a module's outbox are waiting for this consumer too.
@@ -97,7 +102,7 @@ internal sealed partial class EventLogAdmin(
                 row.NextAttemptAt, row.LastDelayMs, row.LastDeliveredAt, row.SeenAt,
                 parked.FirstOrDefault(p => p.Instance == row.Instance)?.Count ?? 0));
         }
-        return new ConsumerView(definition.Name, definition.ScopeOf(services), names, positions);
+        return new ConsumerView(definition.Name, scope, names, positions);
     }
 
     public async Task<IReadOnlyList<ParkedEventView>> ParkedAsync(string? consumer, int take, CancellationToken ct)
