@@ -8,6 +8,7 @@ using Storefront.Web.Identity;
 using Storefront.Web.Infrastructure;
 using Storefront.Web.Seeding;
 using Storefront.Web.Shopping;
+using Storefront.Web.Words;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,10 +19,13 @@ builder.Services.AddInventoryModule(builder.Configuration);
 builder.Services.AddCatalogModule(builder.Configuration);
 builder.Services.AddCartModule(builder.Configuration);
 builder.Services.AddCheckoutModule(builder.Configuration);
+builder.Services.AddOrderEmails();
 builder.Services.AddSearchModule(builder.Configuration);
 builder.Services.AddScoped<CatalogSeeder>();
 builder.Services.AddStorefrontRateLimits();
 builder.Services.AddProblemDetails();
+// Words for what the modules report (Storefront.Web/Resources/Words): modules return codes, never sentences.
+builder.Services.AddOutcomeText();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits());
 // The pages' form validators (Storefront.Web.Forms); handlers run them explicitly.
 builder.Services.AddValidatorsFromAssemblyContaining<Program>();

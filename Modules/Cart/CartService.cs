@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Cart.Contracts;
 using Storefront.Cart.Holds;
 using Storefront.Cart.Storage;
@@ -132,11 +133,13 @@ internal sealed partial class CartService(
         var cart = await ReadAsync(cartId, locked: true, ct);
         var current = cart.Line(sku)?.Quantity ?? 0;
         if (current == 0 && cart.Lines.Count >= options.Value.MaxLines)
-            return new(CartChangeOutcome.TooManyLines, 0, 0, $"Your cart can hold {options.Value.MaxLines} different products. Remove one to add another.");
+            return new(CartChangeOutcome.TooManyLines, 0, 0, Problem.Of(CartProblems.TooManyLines, ("max", options.Value.MaxLines)));
         var wanted = current + quantity;
         if (wanted > MaxPerLine)
             return new(CartChangeOutcome.Invalid, current, MaxPerLine,
-                current == 0 ? $"Choose a quantity from 1 to {MaxPerLine}." : $"You can have at most {MaxPerLine} of one product in your cart; you already have {current}.");
+                current == 0
+                    ? Problem.Of(CartProblems.QuantityOutOfRange, ("min", 1), ("max", MaxPerLine))
+                    : Problem.Of(CartProblems.LineFull, ("max", MaxPerLine), ("current", current)));
         return await SetLineAsync(cartId, sku, current, wanted, client, ct);
     }
 
@@ -195,9 +198,9 @@ internal sealed partial class CartService(
             };
             return outcome switch
             {
-                CartChangeOutcome.NotEnoughStock => new(outcome, current, hold.Available, ShortMessage(hold.Available, current)),
-                CartChangeOutcome.LimitReached => new(outcome, current, hold.Limit ?? 0, LimitMessage(hold.Limit ?? 0, current)),
-                _ => new(outcome, current, hold.Available, hold.Message),
+                CartChangeOutcome.NotEnoughStock => new(outcome, current, hold.Available, ShortProblem(hold.Available, current)),
+                CartChangeOutcome.LimitReached => new(outcome, current, hold.Limit ?? 0, LimitProblem(hold.Limit ?? 0, current)),
+                _ => new(outcome, current, hold.Available, hold.Problem),
             };
         }
         if (wanted == current && wanted > 0) return new(CartChangeOutcome.Unchanged, wanted, hold.Available);
@@ -231,17 +234,17 @@ internal sealed partial class CartService(
             && (await holds.AvailabilityAsync([sku], ct)).GetValueOrDefault(sku) + current is var couldHave && wanted > couldHave)
         {
             // Asking for more than there is: "only N left" is the truer answer, as Inventory would give it.
-            return (null, new(CartChangeOutcome.NotEnoughStock, current, couldHave, ShortMessage(couldHave, current)));
+            return (null, new(CartChangeOutcome.NotEnoughStock, current, couldHave, ShortProblem(couldHave, current)));
         }
         LogClientLimit(cartId, claim.Refusal, sku);
         var refused = claim.Refusal switch
         {
             ClientRefusal.Carts => new CartChangeResult(CartChangeOutcome.LimitReached, current, current,
-                "Too many carts from your network are holding stock right now. Check out or empty one, or try again in a few minutes."),
+                Problem.Of(CartProblems.NetworkCarts)),
             ClientRefusal.Units => new CartChangeResult(CartChangeOutcome.LimitReached, current, current,
-                $"Carts from your network already hold {limits.MaxUnits} items, the most we allow at once. Remove some, or try again in a few minutes."),
+                Problem.Of(CartProblems.NetworkUnits, ("max", limits.MaxUnits))),
             ClientRefusal.LimitedLines => new CartChangeResult(CartChangeOutcome.LimitReached, current, current,
-                $"Carts from your network already hold {limits.MaxLimitedLines} products whose stock is limited, the most we allow at once. Remove one, or try again in a few minutes."),
+                Problem.Of(CartProblems.NetworkLimitedLines, ("max", limits.MaxLimitedLines))),
             _ => Limited(Math.Min(claim.Allowed, cartLimit), current),
         };
         return (null, refused);
@@ -272,20 +275,20 @@ internal sealed partial class CartService(
             await clients.ClaimAsync(key, new ClientLine(cartId, sku, 0, false, 0), ClientLimits, holdOptions.Value.HoldDuration, force: true);
     }
 
-    private static CartChangeResult Limited(int most, int current) => new(CartChangeOutcome.LimitReached, current, most, LimitMessage(most, current));
+    private static CartChangeResult Limited(int most, int current) => new(CartChangeOutcome.LimitReached, current, most, LimitProblem(most, current));
 
-    private static string LimitMessage(int most, int current) => most switch
+    private static Problem LimitProblem(int most, int current) => most switch
     {
-        <= 0 => "Carts from your network already hold as many of this item as we allow while stock is limited.",
-        _ when current > 0 => $"You can hold at most {most} of this item while stock is limited. Your cart already has {current}.",
-        _ => $"You can hold at most {most} of this item while stock is limited.",
+        <= 0 => Problem.Of(CartProblems.NetworkShareUsed),
+        _ when current > 0 => Problem.Of(CartProblems.HoldLimitWithCurrent, ("most", most), ("current", current)),
+        _ => Problem.Of(CartProblems.HoldLimit, ("most", most)),
     };
 
-    private static string ShortMessage(int available, int current) => available switch
+    private static Problem ShortProblem(int available, int current) => available switch
     {
-        0 => "Sorry, this product is out of stock.",
-        _ when current > 0 => $"Sorry, only {available} available; your cart already has {current}.",
-        _ => $"Sorry, only {available} left.",
+        0 => Problem.Of(CartProblems.OutOfStock),
+        _ when current > 0 => Problem.Of(CartProblems.OnlyAvailableWithCurrent, ("available", available), ("current", current)),
+        _ => Problem.Of(CartProblems.OnlyLeft, ("available", available)),
     };
 
     public async Task ClearAsync(Guid cartId, bool releaseHolds, CancellationToken ct)
@@ -338,7 +341,7 @@ internal sealed partial class CartService(
         // An order is being placed from either cart: leave both as they are until it is done.
         if (await live.FrozenByAsync(userCartId) is not null || await live.FrozenByAsync(anonymousCartId) is not null)
             return new(userCartId, anonymous.Lines.Select(l => new MergedLine(l.Sku, l.Quantity, 0,
-                "An order is being placed from your cart; add this product again once it is done.")).ToList());
+                Problem.Of(CartProblems.MergeFrozen))).ToList());
         var merged = new List<MergedLine>();
         var changes = new List<(string, int, Money?)>();
         var lineCount = mine.Lines.Count;
@@ -351,37 +354,37 @@ internal sealed partial class CartService(
             await holds.ReleaseAsync(Holder(anonymousCartId), line.Sku, ct);
             if (current == 0 && lineCount >= options.Value.MaxLines)
             {
-                merged.Add(new(line.Sku, wanted, 0, "Your cart was full, so this product was not added."));
+                merged.Add(new(line.Sku, wanted, 0, Problem.Of(CartProblems.MergeCartFull)));
                 continue;
             }
             var got = wanted;
             var hold = await holds.ReserveShareAsync(Holder(userCartId), line.Sku, wanted, ct);
-            string? message = null;
+            Problem? problem = null;
             if (hold.Outcome == ReservationOutcome.LimitReached)
             {
                 // The merged line is kept to one cart's share; what the shopper's cart already held stays.
                 got = Math.Max(Math.Min(wanted, hold.Limit ?? 0), current);
                 hold = await holds.ReserveShareAsync(Holder(userCartId), line.Sku, got, ct);
                 if (!hold.Succeeded) got = hold.Held;
-                message = $"Only {got} could be kept in your cart while stock is limited.";
+                problem = Problem.Of(CartProblems.MergeKeptWhileLimited, ("got", got));
             }
             else if (hold.Outcome == ReservationOutcome.NotEnoughStock)
             {
                 got = Math.Min(wanted, hold.Available);
                 hold = await holds.ReserveShareAsync(Holder(userCartId), line.Sku, got, ct);
                 if (!hold.Succeeded) got = hold.Held;
-                message = got == 0 ? "Sorry, this product sold out while you were signing in." : $"Only {got} could be kept in your cart.";
+                problem = got == 0 ? Problem.Of(CartProblems.MergeSoldOut) : Problem.Of(CartProblems.MergeKept, ("got", got));
             }
             else if (!hold.Succeeded)
             {
                 got = 0;
-                message = hold.Message ?? "This product is no longer sold.";
+                problem = hold.Problem ?? Problem.Of(InventoryProblems.NoLongerSold);
             }
             if (got != current) changes.Add((line.Sku, got, line.PriceWhenAdded));
             // The units moved from one of the shopper's carts to the other: counted, never refused.
             await RecordAsync(userCartId, line.Sku, got, client, ct);
             if (current == 0 && got > 0) lineCount++;
-            merged.Add(new(line.Sku, wanted, got, message));
+            merged.Add(new(line.Sku, wanted, got, problem));
         }
         if (changes.Count > 0) await live.ApplyAsync(userCartId, Lifetime, changes);
         await ForgetAsync(anonymousCartId, anonymous.Lines.Select(l => l.Sku));
@@ -420,20 +423,20 @@ internal sealed partial class CartService(
     private CartChangeResult? Invalid(string sku, int quantity, bool allowZero)
     {
         if (string.IsNullOrWhiteSpace(sku) || sku.Length > 64)
-            return new(CartChangeOutcome.UnknownSku, 0, 0, "We could not find that product.");
+            return new(CartChangeOutcome.UnknownSku, 0, 0, Problem.Of(CartProblems.UnknownProduct));
         if (quantity < (allowZero ? 0 : 1) || quantity > MaxPerLine)
-            return new(CartChangeOutcome.Invalid, 0, 0, $"Choose a quantity from {(allowZero ? 0 : 1)} to {MaxPerLine}.");
+            return new(CartChangeOutcome.Invalid, 0, 0, Problem.Of(CartProblems.QuantityOutOfRange, ("min", allowZero ? 0 : 1), ("max", MaxPerLine)));
         return null;
     }
 
     private static CartChangeResult Busy() =>
-        new(CartChangeOutcome.Busy, 0, 0, "Your cart is being changed in another window. Please try again.");
+        new(CartChangeOutcome.Busy, 0, 0, Problem.Of(CartProblems.Busy));
 
     private static CartChangeResult Frozen() =>
-        new(CartChangeOutcome.Frozen, 0, 0, "Your order is being placed from this cart. It can be changed again once that is done.");
+        new(CartChangeOutcome.Frozen, 0, 0, Problem.Of(CartProblems.Frozen));
 
     private static CartChangeResult NotInCart() =>
-        new(CartChangeOutcome.NotInCart, 0, 0, "That product is no longer in your cart.");
+        new(CartChangeOutcome.NotInCart, 0, 0, Problem.Of(CartProblems.NotInCart));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cart {CartId} restored from PostgreSQL with {Lines} lines at version {Version}")]
     private partial void LogRestored(Guid cartId, int lines, long version);

@@ -154,13 +154,6 @@ public sealed class ModuleAddressTests
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>
-    /// The one address a module still writes: Checkout composes the order e-mails, which point
-    /// guests to the order tracking page. Moving that link to the host means the host composing
-    /// those e-mails; until then it is listed here, so no other address can creep in.
-    /// </summary>
-    private static readonly HashSet<(string Module, string Literal)> StillAllowed = [("Checkout", "\"/orders/")];
-
     public static TheoryData<string> Modules()
     {
         var data = new TheoryData<string>();
@@ -187,7 +180,6 @@ public sealed class ModuleAddressTests
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
             .Where(l => !l.Text.TrimStart().StartsWith("//", StringComparison.Ordinal) && literal.IsMatch(l.Text))
-            .Where(l => !StillAllowed.Contains((module, literal.Match(l.Text).Value)))
             .Select(l => $"{Path.GetFileName(l.File)}:{l.Line}: {l.Text.Trim()}")
             .ToList();
         Assert.True(offending.Count == 0, "Page addresses built inside a module:\n" + string.Join("\n", offending));

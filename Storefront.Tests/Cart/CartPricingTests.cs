@@ -29,7 +29,7 @@ public sealed class CartPricingTests(CartPricingStoreFixture store) : IClassFixt
     {
         var product = await store.ProductAsync(onHand);
         var added = await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cart, product.Sku, quantity, default));
-        Assert.True(added.Succeeded, added.Message);
+        Assert.True(added.Succeeded, English.Of(added.Problem));
         return product;
     }
 
@@ -73,11 +73,11 @@ public sealed class CartPricingTests(CartPricingStoreFixture store) : IClassFixt
             quote.Lines.Select(l => (l.Sku, l.Quantity, l.UnitPrice)).Order());
         Assert.Equal(fine.Price * 2 + repriced.Price + 3m, priced.Subtotal.Amount);
         Assert.Equal(priced.Subtotal, quote.Subtotal);
-        Assert.Equal(CartMessages.ProblemsOf(priced), quote.Problems);
+        Assert.Equal(CartNotices.ProblemsOf(priced).Select(English.Words.Of), quote.Problems.Select(English.Words.Of));
         Assert.Equal(4, quote.Problems.Count);
-        Assert.Contains($"{short_.Title}: Only 1 left. Lower the quantity to buy it.", quote.Problems);
+        Assert.Contains($"{short_.Title}: Only 1 left. Lower the quantity to buy it.", quote.Problems.Select(English.Words.Of));
         Assert.Equal(["This product is priced in EUR, but the store charges in USD. Please remove it."],
-            CartMessages.Of(priced, priced.Lines.Single(l => l.Sku == euro.Sku)));
+            CartNotices.Of(priced, priced.Lines.Single(l => l.Sku == euro.Sku)).Select(English.Words.Of));
     }
 
     [Fact]
@@ -114,6 +114,6 @@ public sealed class CartPricingTests(CartPricingStoreFixture store) : IClassFixt
         var result = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(),
             Guid.ParseExact(cartId["cart:".Length..], "N"), null, "ada@example.test", Home, "standard", TestPaymentGateway.SuccessCard, null), default));
         Assert.Equal(CheckoutOutcome.Invalid, result.Outcome);
-        Assert.Equal($"{euros.Title}: {refusal}", result.Message);
+        Assert.Equal($"{euros.Title}: {refusal}", string.Join(" ", result.Problems.Select(English.Words.Of)));
     }
 }

@@ -102,14 +102,14 @@ public sealed class CartTests(ManualFlushStoreFixture store) : CartTestBase(stor
         var refused = await Carts(c => c.AddAsync(cart, "TEE-1", 2, default));
         Assert.Equal(CartChangeOutcome.NotEnoughStock, refused.Outcome);
         Assert.Equal(3, refused.Available);
-        Assert.Contains("only 3 available", refused.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("only 3 available", English.Of(refused.Problem), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(2, (await Carts(c => c.GetAsync(cart, default))).Line("TEE-1")!.Quantity);
         Assert.Equal(2, (await HoldsAsync(cart))["TEE-1"]);
 
         var other = Guid.NewGuid();
         var second = await Carts(c => c.AddAsync(other, "TEE-1", 2, default));
         Assert.Equal(CartChangeOutcome.NotEnoughStock, second.Outcome);
-        Assert.Equal("Sorry, only 1 left.", second.Message);
+        Assert.Equal("Sorry, only 1 left.", English.Of(second.Problem));
         Assert.Empty((await Carts(c => c.GetAsync(other, default))).Lines);
     }
 
@@ -126,7 +126,7 @@ public sealed class CartTests(ManualFlushStoreFixture store) : CartTestBase(stor
         await Carts(c => c.AddAsync(cart, "CAP-1", 1, default));
         var result = await Carts(c => c.AddAsync(cart, sku, quantity, default));
         Assert.False(result.Succeeded);
-        Assert.False(string.IsNullOrEmpty(result.Message));
+        Assert.False(string.IsNullOrEmpty(English.Of(result.Problem)));
         var snapshot = await Carts(c => c.GetAsync(cart, default));
         Assert.Equal([("CAP-1", 1)], snapshot.Lines.Select(l => (l.Sku, l.Quantity)));
         Assert.Equal(10, await AvailableAsync("MUG-1"));
@@ -271,7 +271,7 @@ public sealed class CartTests(ManualFlushStoreFixture store) : CartTestBase(stor
         Assert.Equal(99, cart.Line("CAP-1")!.Quantity);
         var tee = merged.Lines.Single(l => l.Sku == "TEE-1");
         Assert.Equal((3, 2), (tee.Wanted, tee.Got));
-        Assert.Equal("Only 2 could be kept in your cart.", tee.Message);
+        Assert.Equal("Only 2 could be kept in your cart.", English.Of(tee.Problem));
         Assert.Equal(2, (await HoldsAsync(mine))["TEE-1"]);
         Assert.Equal(99, (await HoldsAsync(mine))["CAP-1"]);
     }

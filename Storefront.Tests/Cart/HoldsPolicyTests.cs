@@ -62,7 +62,7 @@ public sealed class HoldsPolicyTests(HoldsPolicyStoreFixture store) : IClassFixt
         var greedy = Guid.NewGuid();
         var refused = await AddAsync(greedy, "LAST-4", 4, Attacker);
         Assert.Equal(CartChangeOutcome.LimitReached, refused.Outcome);
-        Assert.Equal("You can hold at most 1 of this item while stock is limited.", refused.Message);
+        Assert.Equal("You can hold at most 1 of this item while stock is limited.", English.Of(refused.Problem));
         Assert.Equal(1, refused.Available);
         Assert.Equal(4, await AvailableAsync("LAST-4"));
         Assert.Empty((await Carts(c => c.GetAsync(greedy, default))).Lines);
@@ -72,7 +72,7 @@ public sealed class HoldsPolicyTests(HoldsPolicyStoreFixture store) : IClassFixt
         Assert.Equal(CartChangeOutcome.Changed, (await AddAsync(greedy, "LAST-4", 1, Attacker)).Outcome);
         var more = await AddAsync(greedy, "LAST-4", 1, Attacker);
         Assert.Equal(CartChangeOutcome.LimitReached, more.Outcome);
-        Assert.Equal("You can hold at most 1 of this item while stock is limited. Your cart already has 1.", more.Message);
+        Assert.Equal("You can hold at most 1 of this item while stock is limited. Your cart already has 1.", English.Of(more.Problem));
         Assert.Equal(2, await AvailableAsync("LAST-4"));
     }
 
@@ -104,7 +104,7 @@ public sealed class HoldsPolicyTests(HoldsPolicyStoreFixture store) : IClassFixt
         var results = await ParallelNewCartsAsync(30, "LAST-4", 1, Attacker);
         Assert.Equal(2, results.Count(r => r.Succeeded));
         Assert.All(results.Where(r => !r.Succeeded), r =>
-            Assert.Equal("Carts from your network already hold as many of this item as we allow while stock is limited.", r.Message));
+            Assert.Equal("Carts from your network already hold as many of this item as we allow while stock is limited.", English.Of(r.Problem)));
         Assert.Equal(2, await AvailableAsync("LAST-4"));
         Assert.True((await AddAsync(Guid.NewGuid(), "LAST-4", 1, Neighbour)).Succeeded);
     }
@@ -117,7 +117,7 @@ public sealed class HoldsPolicyTests(HoldsPolicyStoreFixture store) : IClassFixt
         Assert.All(results.Where(r => !r.Succeeded), r =>
         {
             Assert.Equal(CartChangeOutcome.LimitReached, r.Outcome);
-            Assert.StartsWith("Too many carts from your network are holding stock right now.", r.Message, StringComparison.Ordinal);
+            Assert.StartsWith("Too many carts from your network are holding stock right now.", English.Of(r.Problem), StringComparison.Ordinal);
         });
         Assert.Equal(995, await AvailableAsync("PLENTY"));
         Assert.True((await AddAsync(Guid.NewGuid(), "PLENTY", 1, Neighbour)).Succeeded);
@@ -129,7 +129,7 @@ public sealed class HoldsPolicyTests(HoldsPolicyStoreFixture store) : IClassFixt
         var results = await ParallelNewCartsAsync(5, "PLENTY", 10, Attacker);
         Assert.Equal(4, results.Count(r => r.Succeeded));
         Assert.Equal("Carts from your network already hold 40 items, the most we allow at once. Remove some, or try again in a few minutes.",
-            Assert.Single(results, r => !r.Succeeded).Message);
+            English.Of(Assert.Single(results, r => !r.Succeeded).Problem));
         Assert.Equal(960, await AvailableAsync("PLENTY"));
     }
 
@@ -140,7 +140,7 @@ public sealed class HoldsPolicyTests(HoldsPolicyStoreFixture store) : IClassFixt
         foreach (var sku in new[] { "LOW-A", "LOW-B", "LOW-C" }) Assert.True((await AddAsync(cart, sku, 1, Attacker)).Succeeded);
         var fourth = await AddAsync(Guid.NewGuid(), "LOW-D", 1, Attacker);
         Assert.Equal(CartChangeOutcome.LimitReached, fourth.Outcome);
-        Assert.Contains("3 products whose stock is limited", fourth.Message, StringComparison.Ordinal);
+        Assert.Contains("3 products whose stock is limited", English.Of(fourth.Problem), StringComparison.Ordinal);
         // Growing a line already held is not another line.
         Assert.True((await AddAsync(cart, "LOW-A", 1, Attacker)).Succeeded);
         Assert.True((await AddAsync(cart, "PLENTY", 1, Attacker)).Succeeded);
@@ -170,7 +170,7 @@ public sealed class HoldsPolicyTests(HoldsPolicyStoreFixture store) : IClassFixt
         // The same cart used from another address is still the first address's cart, which holds its 40 units.
         var moved = await AddAsync(cart, "PLENTY", 1, Neighbour);
         Assert.Equal(CartChangeOutcome.LimitReached, moved.Outcome);
-        Assert.StartsWith("Carts from your network already hold 40 items", moved.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Carts from your network already hold 40 items", English.Of(moved.Problem), StringComparison.Ordinal);
         Assert.True((await AddAsync(Guid.NewGuid(), "PLENTY", 1, Neighbour)).Succeeded);
     }
 
@@ -197,7 +197,7 @@ public sealed class HoldsPolicyTests(HoldsPolicyStoreFixture store) : IClassFixt
         var merged = await Carts(c => c.MergeAsync(anonymous, mine, Neighbour, default));
         var line = Assert.Single(merged.Lines);
         Assert.Equal((3, 2), (line.Wanted, line.Got));
-        Assert.Equal("Only 2 could be kept in your cart while stock is limited.", line.Message);
+        Assert.Equal("Only 2 could be kept in your cart while stock is limited.", English.Of(line.Problem));
         Assert.Equal(2, (await Carts(c => c.GetAsync(mine, default))).Line("FEW-8")!.Quantity);
         Assert.Equal(6, await AvailableAsync("FEW-8"));
     }

@@ -57,7 +57,7 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
         var first = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "DUP-1"), Stock, default));
         Assert.True(first.Succeeded);
         var second = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "DUP-1") with { Slug = "other-slug" }, Stock, default));
-        Assert.Equal(["Another product already uses this SKU."], second.Errors["Sku"]);
+        Assert.Equal(["Another product already uses this SKU."], second.Errors["Sku"].Select(English.Words.Of));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
         {
             var product = await store.ProductAsync(onHand);
             var added = await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cart, product.Sku, quantity, default));
-            Assert.True(added.Succeeded, added.Message);
+            Assert.True(added.Succeeded, English.Of(added.Problem));
             products.Add(product);
         }
         return (cart, products.ToArray());

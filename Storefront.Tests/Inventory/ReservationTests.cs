@@ -62,7 +62,7 @@ public sealed class ReservationTests(StoreFixture store) : ReservationTestBase(s
         var results = await Task.WhenAll(Enumerable.Range(0, 500).Select(i => With(r => r.ReserveAsync($"cart-{i}", "HOT-1", 1, default))));
         Assert.Equal(100, results.Count(r => r.Outcome == ReservationOutcome.Reserved));
         Assert.Equal(400, results.Count(r => r.Outcome == ReservationOutcome.NotEnoughStock));
-        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal("Sorry, this product is out of stock.", r.Message));
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal("Sorry, this product is out of stock.", English.Of(r.Problem)));
         Assert.Equal((100, 100, 100L), await StateAsync("HOT-1"));
         Assert.Equal(0, (await With(r => r.AvailabilityAsync(["HOT-1"], default)))["HOT-1"]);
     }
@@ -75,7 +75,7 @@ public sealed class ReservationTests(StoreFixture store) : ReservationTestBase(s
         Assert.Equal((10, 6, 6L), await StateAsync("HOT-2"));
 
         var tooMany = await With(r => r.ReserveAsync("cart-b", "HOT-2", 5, default));
-        Assert.Equal((ReservationOutcome.NotEnoughStock, 4, "Sorry, only 4 left."), (tooMany.Outcome, tooMany.Available, tooMany.Message));
+        Assert.Equal((ReservationOutcome.NotEnoughStock, 4, "Sorry, only 4 left."), (tooMany.Outcome, tooMany.Available, English.Of(tooMany.Problem)));
         var grow = await With(r => r.ReserveAsync("cart-a", "HOT-2", 11, default));
         Assert.Equal((ReservationOutcome.NotEnoughStock, 6, 10), (grow.Outcome, grow.Held, grow.Available));
         Assert.Equal((10, 6, 6L), await StateAsync("HOT-2"));

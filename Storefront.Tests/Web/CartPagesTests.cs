@@ -43,7 +43,7 @@ public class ShopFixture : StoreFixture
         using var scope = Services.CreateScope();
         var result = await scope.ServiceProvider.GetRequiredService<IPricesAndStock>()
             .SetOnHandAsync(product.Sku, onHand, new StockChangeContext("test", "Test stock"), default);
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, English.Of(result.Problem));
         return product;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Storefront.Cart.Contracts;
 using Storefront.Web.Infrastructure;
+using Storefront.Web.Words;
 
 namespace Storefront.Web.Shopping;
 
@@ -25,28 +26,28 @@ internal static class CartApi
         group.MapGet("", async (ShopperCart shopper, ICarts carts, CancellationToken ct) =>
             TypedResults.Ok(await ReadAsync(await shopper.CurrentIdAsync(ct), carts, ct)));
 
-        group.MapPost("/lines", async (HttpContext http, ShopperCart shopper, ICarts carts, CancellationToken ct) =>
+        group.MapPost("/lines", async (HttpContext http, ShopperCart shopper, ICarts carts, OutcomeText words, CancellationToken ct) =>
         {
             var (body, problem) = await ReadBodyAsync<AddLineRequest>(http, """{"sku": "SKU-123", "quantity": 1}""", ct);
             if (problem is not null) return problem;
             if (string.IsNullOrWhiteSpace(body!.Sku)) return Invalid("sku", "Give the SKU of the product to add.");
             if (body.Quantity is not { } quantity) return Invalid("quantity", "Give a quantity of 1 or more.");
             var id = await shopper.EnsureIdAsync(ct);
-            return await AnswerAsync(await carts.AddAsync(id, body.Sku, quantity, shopper.Client, ct), id, carts, ct);
+            return await AnswerAsync(await carts.AddAsync(id, body.Sku, quantity, shopper.Client, ct), id, carts, words, ct);
         }).RequireRateLimiting(RateLimits.CartWrites);
 
-        group.MapPut("/lines/{sku}", async (string sku, HttpContext http, ShopperCart shopper, ICarts carts, CancellationToken ct) =>
+        group.MapPut("/lines/{sku}", async (string sku, HttpContext http, ShopperCart shopper, ICarts carts, OutcomeText words, CancellationToken ct) =>
         {
             var (body, problem) = await ReadBodyAsync<SetQuantityRequest>(http, """{"quantity": 2}""", ct);
             if (problem is not null) return problem;
             if (body!.Quantity is not { } quantity) return Invalid("quantity", "Give a quantity of 0 or more.");
             if (await shopper.CurrentIdAsync(ct) is not { } id) return NotInCart();
-            return await AnswerAsync(await carts.SetQuantityAsync(id, sku, quantity, shopper.Client, ct), id, carts, ct);
+            return await AnswerAsync(await carts.SetQuantityAsync(id, sku, quantity, shopper.Client, ct), id, carts, words, ct);
         }).RequireRateLimiting(RateLimits.CartWrites);
 
-        group.MapDelete("/lines/{sku}", async (string sku, ShopperCart shopper, ICarts carts, CancellationToken ct) =>
+        group.MapDelete("/lines/{sku}", async (string sku, ShopperCart shopper, ICarts carts, OutcomeText words, CancellationToken ct) =>
             await shopper.CurrentIdAsync(ct) is { } id
-                ? await AnswerAsync(await carts.RemoveAsync(id, sku, ct), id, carts, ct)
+                ? await AnswerAsync(await carts.RemoveAsync(id, sku, ct), id, carts, words, ct)
                 : NotInCart())
             .RequireRateLimiting(RateLimits.CartWrites);
         return app;
@@ -60,7 +61,7 @@ internal static class CartApi
             cart.Lines.Select(l => new LineDto(l.Sku, l.Quantity, l.PriceWhenAdded?.Amount, l.PriceWhenAdded?.Currency)).ToList());
     }
 
-    private static async Task<IResult> AnswerAsync(CartChangeResult result, Guid id, ICarts carts, CancellationToken ct)
+    private static async Task<IResult> AnswerAsync(CartChangeResult result, Guid id, ICarts carts, OutcomeText words, CancellationToken ct)
     {
         if (result.Succeeded) return TypedResults.Ok(await ReadAsync(id, carts, ct));
         var (status, title) = result.Outcome switch
@@ -75,7 +76,7 @@ internal static class CartApi
             CartChangeOutcome.LimitReached => (StatusCodes.Status409Conflict, "Hold limit reached"),
             _ => (StatusCodes.Status400BadRequest, "Invalid quantity"),
         };
-        return TypedResults.Problem(result.Message, statusCode: status, title: title,
+        return TypedResults.Problem(words.Of(result.Problem, null), statusCode: status, title: title,
             extensions: new Dictionary<string, object?> { ["available"] = result.Available, ["quantity"] = result.Quantity });
     }
 

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Storefront.Catalog.Contracts;
 using Storefront.Web.Pages.Cart;
+using Storefront.Web.Words;
 
 namespace Storefront.Web.Shopping;
 
 /// <summary>Signs a shopper's cart in, and tells them what became of the cart they had before.</summary>
-public sealed class CartMerge(ShopperCart cart, ICatalogQueries catalog)
+public sealed class CartMerge(ShopperCart cart, ICatalogQueries catalog, OutcomeText words)
 {
     public async Task SignedInAsync(string userId, ITempDataDictionary tempData, CancellationToken ct)
     {
@@ -19,6 +20,6 @@ public sealed class CartMerge(ShopperCart cart, ICatalogQueries catalog)
         }
         var titles = await catalog.GetProductsBySkuAsync(shortfalls.Select(l => l.Sku).ToList(), ct);
         tempData.Problem("The items you added before signing in are now in your cart, with changes: " +
-            string.Join(" ", shortfalls.Select(l => $"{(titles.TryGetValue(l.Sku, out var p) ? p.Title : l.Sku)}: {l.Message}")));
+            string.Join(" ", shortfalls.Select(l => $"{(titles.TryGetValue(l.Sku, out var p) ? p.Title : l.Sku)}: {words.Of(l.Problem, null)}")));
     }
 }

@@ -17,6 +17,9 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>/search?brand=…</summary>
     public string Brand(string brand) => Page("/Search", new { brand });
 
+    /// <summary>/orders/track: where a customer follows an order by its number and e-mail address.</summary>
+    public string OrderTracking() => Page("/Orders/Track", null);
+
     /// <summary>Where the add-to-cart form posts: /cart?handler=Add.</summary>
     public string AddToCart() => Page("/Cart/Index", null, "Add");
 

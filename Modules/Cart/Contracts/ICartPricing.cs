@@ -1,4 +1,5 @@
 using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Catalog.Contracts;
 
 namespace Storefront.Cart.Contracts;
@@ -79,32 +80,34 @@ public interface ICartPricing
 }
 
 /// <summary>What the shopper is told about a priced cart, in one place for the cart page and checkout.</summary>
-public static class CartMessages
+public static class CartNotices
 {
     /// <summary>The line's problem, if any, then what changed since it was added.</summary>
-    public static IReadOnlyList<string> Of(PricedCart cart, PricedCartLine line)
+    public static IReadOnlyList<Problem> Of(PricedCart cart, PricedCartLine line)
     {
-        var messages = new List<string>();
-        if (ProblemOf(cart, line) is { } problem) messages.Add(problem);
-        else if (line.NoLongerHeld) messages.Add("We are no longer holding this for you, but it is still in stock.");
+        var notices = new List<Problem>();
+        if (ProblemOf(cart, line) is { } problem) notices.Add(problem);
+        else if (line.NoLongerHeld) notices.Add(Problem.Of(CartProblems.LineNoLongerHeld));
         // A line that cannot be sold at all, or not in this currency, has no price to compare.
         if (line.Problem is not (CartLineProblem.NotSold or CartLineProblem.OtherCurrency) && line.PriceChanged)
-            messages.Add($"Price changed from {line.PriceWhenAdded} to {line.UnitPrice}.");
-        return messages;
+            notices.Add(Problem.Of(CartProblems.LinePriceChanged, ("was", line.PriceWhenAdded), ("now", line.UnitPrice)));
+        return notices;
     }
 
     /// <summary>Why the line cannot be bought, or null when it can.</summary>
-    public static string? ProblemOf(PricedCart cart, PricedCartLine line) => line.Problem switch
+    public static Problem? ProblemOf(PricedCart cart, PricedCartLine line) => line.Problem switch
     {
-        CartLineProblem.NotSold => "This product is no longer available. Please remove it.",
-        CartLineProblem.OtherCurrency =>
-            $"This product is priced in {line.UnitPrice?.Currency}, but the store charges in {cart.Subtotal.Currency}. Please remove it.",
-        CartLineProblem.OutOfStock => "No longer available: this product is out of stock.",
-        CartLineProblem.NotEnoughStock => $"Only {line.Available} left. Lower the quantity to buy it.",
+        CartLineProblem.NotSold => Problem.Of(CartProblems.LineNotSold),
+        CartLineProblem.OtherCurrency => Problem.Of(CartProblems.LineOtherCurrency,
+            ("currency", line.UnitPrice?.Currency), ("storeCurrency", cart.Subtotal.Currency)),
+        CartLineProblem.OutOfStock => Problem.Of(CartProblems.LineOutOfStock),
+        CartLineProblem.NotEnoughStock => Problem.Of(CartProblems.LineNotEnoughStock, ("available", line.Available)),
         _ => null,
     };
 
     /// <summary>Every reason the cart cannot be checked out, one per line, naming the product.</summary>
-    public static IReadOnlyList<string> ProblemsOf(PricedCart cart) =>
-        cart.Lines.Where(l => !l.Purchasable).Select(l => $"{l.Title}: {ProblemOf(cart, l)}").ToList();
+    public static IReadOnlyList<Problem> ProblemsOf(PricedCart cart) =>
+        cart.Lines.Where(l => !l.Purchasable)
+            .Select(l => Problem.Of(CartProblems.LineCannotBeBought, ("title", l.Title), ("problem", ProblemOf(cart, l)))).ToList();
 }
+

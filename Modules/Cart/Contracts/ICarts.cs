@@ -1,5 +1,6 @@
 using System.Net;
 using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outcomes;
 
 namespace Storefront.Cart.Contracts;
 
@@ -31,7 +32,7 @@ public sealed record CartClient(IPAddress? Address)
 /// What became of a change. <see cref="Quantity"/> is the line's quantity afterwards and
 /// <see cref="Available"/> how many this cart could have had.
 /// </summary>
-public sealed record CartChangeResult(CartChangeOutcome Outcome, int Quantity, int Available, string? Message = null)
+public sealed record CartChangeResult(CartChangeOutcome Outcome, int Quantity, int Available, Problem? Problem = null)
 {
     public bool Succeeded => Outcome is CartChangeOutcome.Changed or CartChangeOutcome.Unchanged;
 }
@@ -47,7 +48,7 @@ public enum CartMergeRule
 }
 
 /// <summary>One merged line: how many the rule asked for and how many the shopper got.</summary>
-public sealed record MergedLine(string Sku, int Wanted, int Got, string? Message);
+public sealed record MergedLine(string Sku, int Wanted, int Got, Problem? Problem);
 
 public sealed record CartMergeResult(Guid CartId, IReadOnlyList<MergedLine> Lines)
 {

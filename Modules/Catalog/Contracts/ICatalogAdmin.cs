@@ -1,14 +1,16 @@
+using Storefront.BuildingBlocks.Outcomes;
+
 namespace Storefront.Catalog.Contracts;
 
 /// <summary>Field-level problems with a merchant's input; nothing was saved when this is not empty.</summary>
-public sealed record CommandResult<T>(T? Value, IReadOnlyDictionary<string, string[]> Errors)
+public sealed record CommandResult<T>(T? Value, IReadOnlyDictionary<string, Problem[]> Errors)
 {
     public bool Succeeded => Errors.Count == 0;
 
-    public static CommandResult<T> Ok(T value) => new(value, new Dictionary<string, string[]>());
+    public static CommandResult<T> Ok(T value) => new(value, new Dictionary<string, Problem[]>());
 
-    public static CommandResult<T> Fail(string field, string message) =>
-        new(default, new Dictionary<string, string[]> { [field] = [message] });
+    public static CommandResult<T> Fail(string field, Problem problem) =>
+        new(default, new Dictionary<string, Problem[]> { [field] = [problem] });
 }
 
 public sealed record ProductInput(

@@ -1,8 +1,10 @@
+using Storefront.BuildingBlocks.Outcomes;
+
 namespace Storefront.Catalog.Contracts;
 
 public sealed record StoredImage(string Url);
 
-public sealed record ImageUploadResult(StoredImage? Image, string? Error);
+public sealed record ImageUploadResult(StoredImage? Image, Problem? Error);
 
 /// <summary>Where uploaded product images live: a local data volume by default.</summary>
 public interface IImageStore

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Catalog.Contracts;
 
 namespace Storefront.Catalog.Images;
@@ -25,12 +26,12 @@ internal sealed class LocalDiskImageStore(IOptions<ImageStoreOptions> options) :
 
     public async Task<ImageUploadResult> SaveAsync(Stream content, long length, string fileName, CancellationToken cancellationToken)
     {
-        if (length <= 0) return new(null, "The file is empty.");
-        if (length > IImageStore.MaxBytes) return new(null, $"The image is {length / 1024 / 1024.0:0.#} MB; the limit is 5 MB.");
+        if (length <= 0) return new(null, Problem.Of(CatalogProblems.ImageEmpty));
+        if (length > IImageStore.MaxBytes) return new(null, Problem.Of(CatalogProblems.ImageTooLargeSized, ("megabytes", length / 1024 / 1024.0)));
         var header = new byte[12];
         var read = await content.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
         var type = Detect(header.AsSpan(0, read));
-        if (type is null) return new(null, "Only PNG, JPEG, GIF or WebP images can be uploaded.");
+        if (type is null) return new(null, Problem.Of(CatalogProblems.ImageType));
         var folder = Folder();
         Directory.CreateDirectory(folder);
         var name = $"{Guid.NewGuid():N}{type.Value.Ext}";
@@ -43,7 +44,7 @@ internal sealed class LocalDiskImageStore(IOptions<ImageStoreOptions> options) :
             {
                 file.Close();
                 File.Delete(path);
-                return new(null, "The image is larger than 5 MB.");
+                return new(null, Problem.Of(CatalogProblems.ImageTooLarge));
             }
         }
         return new(new StoredImage(options.Value.UrlPrefix + name), null);

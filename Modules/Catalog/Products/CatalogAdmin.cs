@@ -5,6 +5,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Catalog.Browsing;
 using Storefront.Catalog.Categories;
@@ -71,9 +72,9 @@ internal sealed class CatalogAdmin(
     {
         var errors = await ValidateAsync(null, input, cancellationToken);
         if (stock.Price < 0 || stock.Price > MaxPrice || decimal.Round(stock.Price, 2) != stock.Price)
-            errors["Price"] = ["Enter a price between 0 and 9,999,999,999.99 with at most two decimals, such as 19.99."];
+            errors["Price"] = [Problem.Of(CatalogProblems.PriceInvalid)];
         if (stock.OnHand is < 0 or > MaxOnHand)
-            errors["OnHand"] = ["Enter the units on hand as a whole number from 0 to 1,000,000,000."];
+            errors["OnHand"] = [Problem.Of(CatalogProblems.OnHandInvalid)];
         if (errors.Count > 0) return new(default, errors);
         var snapshot = await tree.GetAsync(cancellationToken);
         var now = clock.GetUtcNow();
@@ -93,14 +94,14 @@ internal sealed class CatalogAdmin(
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"SELECT pg_advisory_xact_lock(hashtextextended({"catalog:new-product:" + product.Sku}, 0))", cancellationToken);
             if (await db.Products.AnyAsync(p => p.Sku == product.Sku, cancellationToken))
-                return CommandResult<Guid>.Fail(nameof(ProductInput.Sku), "Another product already uses this SKU.");
+                return CommandResult<Guid>.Fail(nameof(ProductInput.Sku), Problem.Of(CatalogProblems.SkuTaken));
             // Price and stock first, committed by Inventory: a SKU without a product is invisible to
             // shoppers, so a failure after this leaves nothing they can see, and the next attempt
             // sets the SKU again. The product then commits with its listing price, never without it.
             var started = await inventory.StartSkuAsync(new SkuSeed(product.Sku, price.Amount, price.Currency, stock.OnHand),
                 new StockChangeContext("catalog", "Initial stock"), cancellationToken);
             if (!started.Succeeded)
-                return CommandResult<Guid>.Fail(started.Field ?? "Price", started.Message ?? "The price and stock could not be saved.");
+                return CommandResult<Guid>.Fail(started.Field ?? "Price", started.Problem ?? Problem.Of(CatalogProblems.StockNotSaved));
             db.Products.Add(product);
             db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
             await db.SaveChangesAsync(cancellationToken);
@@ -122,7 +123,7 @@ internal sealed class CatalogAdmin(
     public async Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken cancellationToken)
     {
         var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        if (product is null) return CommandResult<Guid>.Fail("", "This product no longer exists.");
+        if (product is null) return CommandResult<Guid>.Fail("", Problem.Of(CatalogProblems.ProductGone));
         var errors = await ValidateAsync(id, input, cancellationToken);
         if (errors.Count > 0) return new(default, errors);
         var snapshot = await tree.GetAsync(cancellationToken);
@@ -158,16 +159,16 @@ internal sealed class CatalogAdmin(
         product.UpdatedAt = now;
     }
 
-    private async Task<Dictionary<string, string[]>> ValidateAsync(Guid? id, ProductInput input, CancellationToken ct)
+    private async Task<Dictionary<string, Problem[]>> ValidateAsync(Guid? id, ProductInput input, CancellationToken ct)
     {
         var result = await validator.ValidateAsync(input, ct);
         var errors = result.Errors.GroupBy(e => e.PropertyName.Split('[')[0])
-            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorCode).Distinct().Select(Problem.Of).ToArray());
         var snapshot = await tree.GetAsync(ct);
         snapshot.ById.TryGetValue(input.CategoryId, out var category);
         if (input.CategoryId > 0 && category is null)
         {
-            errors[nameof(ProductInput.CategoryId)] = ["Choose a category that exists."];
+            errors[nameof(ProductInput.CategoryId)] = [Problem.Of(CatalogProblems.CategoryMissing)];
         }
         else if (category is not null)
         {
@@ -176,17 +177,17 @@ internal sealed class CatalogAdmin(
             {
                 var definition = definitions.FirstOrDefault(d => d.Key == key);
                 if (definition is null)
-                    errors[$"Attributes.{key}"] = [$"'{key}' is not an attribute of this category."];
+                    errors[$"Attributes.{key}"] = [Problem.Of(CatalogProblems.NotAnAttribute, ("key", key))];
                 else if (definition.Kind == AttributeKind.Choice && !definition.Options.Contains(value.Trim()))
-                    errors[$"Attributes.{key}"] = [$"Choose one of: {string.Join(", ", definition.Options)}."];
+                    errors[$"Attributes.{key}"] = [Problem.Of(CatalogProblems.AttributeChoice, ("options", definition.Options))];
                 else if (definition.Kind == AttributeKind.Number && !decimal.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _))
-                    errors[$"Attributes.{key}"] = [$"{definition.Label} must be a number."];
+                    errors[$"Attributes.{key}"] = [Problem.Of(CatalogProblems.AttributeNumber, ("label", definition.Label))];
             }
         }
         if (!errors.ContainsKey(nameof(ProductInput.Sku)) && await db.Products.AnyAsync(p => p.Sku == input.Sku.Trim() && p.Id != id, ct))
-            errors[nameof(ProductInput.Sku)] = ["Another product already uses this SKU."];
+            errors[nameof(ProductInput.Sku)] = [Problem.Of(CatalogProblems.SkuTaken)];
         if (!errors.ContainsKey(nameof(ProductInput.Slug)) && await db.Products.AnyAsync(p => p.Slug == input.Slug.Trim() && p.Id != id, ct))
-            errors[nameof(ProductInput.Slug)] = ["Another product already uses this slug."];
+            errors[nameof(ProductInput.Slug)] = [Problem.Of(CatalogProblems.SlugTaken)];
         return errors;
     }
 
@@ -214,7 +215,7 @@ internal sealed class CatalogAdmin(
     private static CommandResult<Guid> UniqueFieldTaken(PostgresException pg)
     {
         var field = pg.ConstraintName?.Contains("slug", StringComparison.Ordinal) == true ? nameof(ProductInput.Slug) : nameof(ProductInput.Sku);
-        return CommandResult<Guid>.Fail(field, $"Another product already uses this {field.ToLowerInvariant()}.");
+        return CommandResult<Guid>.Fail(field, Problem.Of(field == nameof(ProductInput.Slug) ? CatalogProblems.SlugTaken : CatalogProblems.SkuTaken));
     }
 
     /// <summary>
@@ -312,13 +313,13 @@ internal sealed class CatalogAdmin(
     public async Task<CommandResult<int>> CreateCategoryAsync(string name, int? parentId, CancellationToken cancellationToken)
     {
         name = (name ?? "").Trim();
-        if (name.Length is 0 or > 100) return CommandResult<int>.Fail("Name", "Enter a name of 1 to 100 characters.");
+        if (name.Length is 0 or > 100) return CommandResult<int>.Fail("Name", Problem.Of(CatalogProblems.CategoryNameInvalid));
         var snapshot = await tree.GetAsync(cancellationToken);
         Category? parent = null;
         if (parentId is { } pid && !snapshot.ById.TryGetValue(pid, out parent))
-            return CommandResult<int>.Fail("ParentId", "Choose a parent category that exists.");
+            return CommandResult<int>.Fail("ParentId", Problem.Of(CatalogProblems.ParentMissing));
         var slug = UniqueSlug(snapshot, parent is null ? Slugs.From(name) : $"{parent.Slug}-{Slugs.From(name)}");
-        if (slug.Length == 0) return CommandResult<int>.Fail("Name", "The name needs at least one letter or digit.");
+        if (slug.Length == 0) return CommandResult<int>.Fail("Name", Problem.Of(CatalogProblems.CategoryNameNoLetters));
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var category = new Category { Name = name, Slug = slug, ParentId = parent?.Id, Depth = (parent?.Depth ?? -1) + 1, Path = "/" };
         db.Categories.Add(category);
@@ -341,9 +342,9 @@ internal sealed class CatalogAdmin(
     public async Task<CommandResult<int>> RenameCategoryAsync(int id, string name, CancellationToken cancellationToken)
     {
         name = (name ?? "").Trim();
-        if (name.Length is 0 or > 100) return CommandResult<int>.Fail("Name", "Enter a name of 1 to 100 characters.");
+        if (name.Length is 0 or > 100) return CommandResult<int>.Fail("Name", Problem.Of(CatalogProblems.CategoryNameInvalid));
         var category = await db.Categories.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (category is null) return CommandResult<int>.Fail("", "This category no longer exists.");
+        if (category is null) return CommandResult<int>.Fail("", Problem.Of(CatalogProblems.CategoryGone));
         category.Name = name;
         await db.SaveChangesAsync(cancellationToken);
         tree.Invalidate();
@@ -358,13 +359,13 @@ internal sealed class CatalogAdmin(
     {
         tree.Invalidate();
         var snapshot = await tree.GetAsync(cancellationToken);
-        if (!snapshot.ById.TryGetValue(id, out var category)) return CommandResult<int>.Fail("", "This category no longer exists.");
+        if (!snapshot.ById.TryGetValue(id, out var category)) return CommandResult<int>.Fail("", Problem.Of(CatalogProblems.CategoryGone));
         Category? parent = null;
         if (newParentId is { } pid)
         {
-            if (!snapshot.ById.TryGetValue(pid, out parent)) return CommandResult<int>.Fail("ParentId", "Choose a parent category that exists.");
+            if (!snapshot.ById.TryGetValue(pid, out parent)) return CommandResult<int>.Fail("ParentId", Problem.Of(CatalogProblems.ParentMissing));
             if (parent.Path.StartsWith(category.Path, StringComparison.Ordinal))
-                return CommandResult<int>.Fail("ParentId", "A category cannot move under itself or one of its own subcategories.");
+                return CommandResult<int>.Fail("ParentId", Problem.Of(CatalogProblems.ParentInsideItself));
         }
         if (category.ParentId == newParentId) return CommandResult<int>.Ok(id);
         var oldPath = category.Path;
@@ -405,10 +406,10 @@ internal sealed class CatalogAdmin(
 
     public async Task<CommandResult<Guid>> AddReviewAsync(Guid productId, ReviewInput input, CancellationToken cancellationToken)
     {
-        if (input.Rating is < 1 or > 5) return CommandResult<Guid>.Fail(nameof(input.Rating), "Choose a rating from 1 to 5 stars.");
-        if (string.IsNullOrWhiteSpace(input.Author) || input.Author.Length > 100) return CommandResult<Guid>.Fail(nameof(input.Author), "Enter a name of up to 100 characters.");
-        if (input.Title.Length > 200 || input.Body.Length > 5000) return CommandResult<Guid>.Fail(nameof(input.Body), "The review is too long.");
-        if (!await db.Products.AnyAsync(p => p.Id == productId, cancellationToken)) return CommandResult<Guid>.Fail("", "This product no longer exists.");
+        if (input.Rating is < 1 or > 5) return CommandResult<Guid>.Fail(nameof(input.Rating), Problem.Of(CatalogProblems.RatingInvalid));
+        if (string.IsNullOrWhiteSpace(input.Author) || input.Author.Length > 100) return CommandResult<Guid>.Fail(nameof(input.Author), Problem.Of(CatalogProblems.AuthorInvalid));
+        if (input.Title.Length > 200 || input.Body.Length > 5000) return CommandResult<Guid>.Fail(nameof(input.Body), Problem.Of(CatalogProblems.ReviewTooLong));
+        if (!await db.Products.AnyAsync(p => p.Id == productId, cancellationToken)) return CommandResult<Guid>.Fail("", Problem.Of(CatalogProblems.ProductGone));
         var now = clock.GetUtcNow();
         var review = new Review
         {

@@ -4,20 +4,24 @@ using Storefront.Catalog.Contracts;
 
 namespace Storefront.Catalog.Products;
 
+/// <summary>Every rule carries a <see cref="CatalogProblems"/> code as its error code; the host words it.</summary>
 internal sealed partial class ProductInputValidator : AbstractValidator<ProductInput>
 {
     public ProductInputValidator()
     {
-        RuleFor(p => p.Sku).NotEmpty().WithMessage("Enter a SKU.")
-            .MaximumLength(64).Matches(SkuPattern()).WithMessage("A SKU uses letters, digits and dashes only (up to 64).");
-        RuleFor(p => p.Title).NotEmpty().WithMessage("Enter a title.").MaximumLength(200);
-        RuleFor(p => p.Slug).NotEmpty().WithMessage("Enter a URL slug.")
-            .MaximumLength(200).Matches(SlugPattern()).WithMessage("A slug uses lower-case letters, digits and single dashes, e.g. blue-running-shoe.");
-        RuleFor(p => p.Brand).NotEmpty().WithMessage("Enter a brand.").MaximumLength(100);
-        RuleFor(p => p.Description).MaximumLength(10_000);
-        RuleFor(p => p.CategoryId).GreaterThan(0).WithMessage("Choose a category.");
-        RuleForEach(p => p.Attributes).Must(kv => kv.Value.Length <= 100)
-            .WithMessage("Attribute values are at most 100 characters.");
+        RuleFor(p => p.Sku).NotEmpty().WithErrorCode(CatalogProblems.SkuRequired)
+            .MaximumLength(64).WithErrorCode(CatalogProblems.SkuInvalid)
+            .Matches(SkuPattern()).WithErrorCode(CatalogProblems.SkuInvalid);
+        RuleFor(p => p.Title).NotEmpty().WithErrorCode(CatalogProblems.TitleRequired)
+            .MaximumLength(200).WithErrorCode(CatalogProblems.TitleTooLong);
+        RuleFor(p => p.Slug).NotEmpty().WithErrorCode(CatalogProblems.SlugRequired)
+            .MaximumLength(200).WithErrorCode(CatalogProblems.SlugInvalid)
+            .Matches(SlugPattern()).WithErrorCode(CatalogProblems.SlugInvalid);
+        RuleFor(p => p.Brand).NotEmpty().WithErrorCode(CatalogProblems.BrandRequired)
+            .MaximumLength(100).WithErrorCode(CatalogProblems.BrandTooLong);
+        RuleFor(p => p.Description).MaximumLength(10_000).WithErrorCode(CatalogProblems.DescriptionTooLong);
+        RuleFor(p => p.CategoryId).GreaterThan(0).WithErrorCode(CatalogProblems.CategoryRequired);
+        RuleForEach(p => p.Attributes).Must(kv => kv.Value.Length <= 100).WithErrorCode(CatalogProblems.AttributeTooLong);
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]*$")]

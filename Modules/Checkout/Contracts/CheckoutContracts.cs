@@ -1,5 +1,6 @@
 using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outcomes;
 
 namespace Storefront.Checkout.Contracts;
 
@@ -40,6 +41,9 @@ public enum CheckoutOutcome
 public sealed record CheckoutResult(CheckoutOutcome Outcome, string? OrderNumber, string? Message, IReadOnlyDictionary<string, string>? FieldErrors = null)
 {
     public bool Succeeded => Outcome == CheckoutOutcome.Completed;
+
+    /// <summary>With <see cref="CheckoutOutcome.Invalid"/>: why the cart cannot be ordered, as its quote says.</summary>
+    public IReadOnlyList<Problem> Problems { get; init; } = [];
 }
 
 public sealed record QuoteLine(string Sku, string Title, Money UnitPrice, int Quantity)
@@ -48,7 +52,7 @@ public sealed record QuoteLine(string Sku, string Title, Money UnitPrice, int Qu
 }
 
 /// <summary>What an order would cost now, computed on the server from current prices and rates.</summary>
-public sealed record Quote(IReadOnlyList<QuoteLine> Lines, Money Subtotal, Money Shipping, Money Tax, Money Total, IReadOnlyList<string> Problems)
+public sealed record Quote(IReadOnlyList<QuoteLine> Lines, Money Subtotal, Money Shipping, Money Tax, Money Total, IReadOnlyList<Problem> Problems)
 {
     /// <summary>The parcel's weight: each product's "weight_kg", or Checkout:DefaultItemWeightKg when it has none.</summary>
     public decimal WeightKg { get; init; }

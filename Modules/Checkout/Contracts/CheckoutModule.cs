@@ -42,9 +42,9 @@ public static class CheckoutModule
         services.AddScoped<IStripeWebhooks, StripeWebhooks>();
         services.AddScoped<IOrderAdmin, OrderAdmin>();
         services.AddScoped<IFulfilmentQueue, FulfilmentQueue>();
-        // Separate consumers: an SMTP outage delays e-mails, never the fulfilment queue.
+        // The order e-mails are the host's consumer ("checkout.order-emails", AddOrderEmails): their words
+        // and links are the host's. A separate consumer, so an SMTP outage never delays the fulfilment queue.
         services.AddEventConsumer<FulfilmentHandler>("checkout.fulfilment", ConsumerScope.OncePerCluster);
-        services.AddEventConsumer<OrderEmails>("checkout.order-emails", ConsumerScope.OncePerCluster);
         services.AddTransient<RecoverCheckoutsJob>();
         return services;
     }

@@ -108,7 +108,7 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
                 var restocked = await stock.AdjustOnHandAsync(line.Sku, line.Quantity,
                     new StockChangeContext(actor, "Order cancelled", order.Number, OncePerReference: true), ct);
                 if (!restocked.Succeeded && restocked.Outcome != StockChangeOutcome.UnknownSku)
-                    return new(false, $"Order {order.Number} is cancelled, but {line.Sku} could not be restocked ({restocked.Message}); cancel again to retry.");
+                    return new(false, $"Order {order.Number} is cancelled, but {line.Sku} could not be restocked ({restocked.Problem?.Code}); cancel again to retry.");
             }
             // Another request finishing the same cancellation at once is harmless: each restock happened once.
             for (var attempt = 0; attempt < 5; attempt++)

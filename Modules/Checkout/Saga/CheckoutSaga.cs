@@ -212,7 +212,7 @@ internal sealed partial class CheckoutSaga(
                 var message = hold.Outcome == ReservationOutcome.NotEnoughStock
                     ? (hold.Available == 0 ? $"Sorry, {line.Sku} has just sold out. Remove it from your cart to continue."
                                            : $"Sorry, only {hold.Available} of {line.Sku} are left. Change the quantity in your cart to continue.")
-                    : hold.Message ?? "A product in your cart can no longer be bought.";
+                    : hold.Outcome == ReservationOutcome.UnknownSku ? "This product is no longer sold." : "A product in your cart can no longer be bought.";
                 return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.OutOfStock, message, ct);
             }
         }
@@ -221,8 +221,9 @@ internal sealed partial class CheckoutSaga(
         Fault(CheckoutStep.Price, saga);
         var address = JsonSerializer.Deserialize<Address>(saga.ShippingAddress, Json)!;
         var quote = await pricing.QuoteCartAsync(cart, address, saga.ShippingMethod, ct);
+        // The quote's problems, for the host to word; the record keeps no message (a later look prices the cart again).
         if (!quote.CanOrder)
-            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, string.Join(" ", quote.Problems), ct);
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, null, ct) with { Problems = quote.Problems };
         if (expectedTotal is { } shown && shown != quote.Total.Amount)
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.TotalChanged,
                 $"The total changed from {new Money(shown, quote.Total.Currency)} to {quote.Total} since you reviewed your order. Nothing was charged; check the new total and place the order again.", ct);
@@ -400,7 +401,7 @@ internal sealed partial class CheckoutSaga(
             $"We could not complete your order{(reason is null ? "" : $" ({reason})")}. The {new Money(saga.Total, saga.Currency)} charged has been refunded.", ct);
     }
 
-    private async Task<CheckoutResult> EndAsync(CheckoutRecord saga, string state, CheckoutOutcome outcome, string message, CancellationToken ct)
+    private async Task<CheckoutResult> EndAsync(CheckoutRecord saga, string state, CheckoutOutcome outcome, string? message, CancellationToken ct)
     {
         (saga.State, saga.Outcome, saga.Message) = (state, outcome.ToString(), message);
         await StepAsync(saga, "end", outcome.ToString(), message, ct);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
 
@@ -32,7 +33,7 @@ internal sealed class Pricing(ICarts carts, ICartPricing cartPricing, IOptions<C
     public async Task<Quote> QuoteCartAsync(CartSnapshot cart, Address? address, string? shippingMethod, CancellationToken ct)
     {
         var priced = await cartPricing.PriceAsync(cart, ct);
-        var problems = CartMessages.ProblemsOf(priced).ToList();
+        var problems = CartNotices.ProblemsOf(priced).ToList();
         var quoted = priced.Purchasable.Select(l => new QuoteLine(l.Sku, l.Title, l.UnitPrice!.Value, l.Quantity)).ToList();
         var weight = priced.Purchasable.Sum(l => l.Quantity * (l.WeightKg ?? Options.DefaultItemWeightKg));
         var (subtotal, currency) = (priced.Subtotal.Amount, priced.Subtotal.Currency);
@@ -40,10 +41,10 @@ internal sealed class Pricing(ICarts carts, ICartPricing cartPricing, IOptions<C
         if (shippingMethod is not null)
         {
             if (Options.Shipping.TryGetValue(shippingMethod, out var method)) shipping = PriceRules.ShippingPrice(method, subtotal, weight);
-            else problems.Add("Choose a shipping method.");
+            else problems.Add(Problem.Of(CheckoutProblems.ShippingMethodRequired));
         }
         if (address is not null) tax = PriceRules.Tax(subtotal, shipping, TaxRate(address));
-        if (priced.Lines.Count == 0) problems.Add("Your cart is empty.");
+        if (priced.Lines.Count == 0) problems.Add(Problem.Of(CheckoutProblems.CartEmpty));
         return new Quote(quoted, priced.Subtotal, new Money(shipping, currency), new Money(tax, currency),
             new Money(subtotal + shipping + tax, currency), problems) { WeightKg = weight, CartIsEmpty = priced.Lines.Count == 0 };
     }

@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks;
 
@@ -27,7 +28,7 @@ public sealed record StockLedgerLine(long Id, string Sku, int Delta, int OnHandA
 public enum StockChangeOutcome { Changed, Unchanged, UnknownSku, Invalid }
 
 /// <summary>Field names the problem when there is one: Price, Currency or OnHand.</summary>
-public sealed record StockChangeResult(StockChangeOutcome Outcome, string? Message = null, string? Field = null)
+public sealed record StockChangeResult(StockChangeOutcome Outcome, Problem? Problem = null, string? Field = null)
 {
     public bool Succeeded => Outcome is StockChangeOutcome.Changed or StockChangeOutcome.Unchanged;
 }

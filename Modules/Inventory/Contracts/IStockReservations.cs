@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Outcomes;
 namespace Storefront.Inventory.Contracts;
 
 public enum ReservationOutcome { Reserved, Released, NotEnoughStock, UnknownSku, Invalid, LimitReached }
@@ -6,7 +7,7 @@ public enum ReservationOutcome { Reserved, Released, NotEnoughStock, UnknownSku,
 /// What became of a hold. <see cref="Available"/> is what this holder could have had: the units
 /// free for everyone plus what it already holds.
 /// </summary>
-public sealed record ReservationResult(ReservationOutcome Outcome, int Held, int Available, string? Message = null)
+public sealed record ReservationResult(ReservationOutcome Outcome, int Held, int Available, Problem? Problem = null)
 {
     /// <summary>The SKU's price when the hold was placed (set when the SKU exists).</summary>
     public Storefront.BuildingBlocks.Money? Price { get; init; }

@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.BuildingBlocks.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -29,13 +30,13 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
     private async Task<ReservationResult> ReserveAsync(string holder, string sku, int quantity, bool withinShare, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(holder) || holder.Length > 100 || string.IsNullOrWhiteSpace(sku) || sku.Length > 64)
-            return new(ReservationOutcome.Invalid, 0, 0, "Unknown cart or product.");
+            return new(ReservationOutcome.Invalid, 0, 0, Problem.Of(InventoryProblems.UnknownHolderOrSku));
         if (quantity < 0 || quantity > options.Value.MaxQuantityPerLine)
-            return new(ReservationOutcome.Invalid, 0, 0, $"Choose a quantity from 1 to {options.Value.MaxQuantityPerLine}.");
+            return new(ReservationOutcome.Invalid, 0, 0, Problem.Of(InventoryProblems.QuantityOutOfRange, ("max", options.Value.MaxQuantityPerLine)));
         if (!options.Value.Enabled)
         {
             var free = await AvailableAsync(sku, ct);
-            return free is null ? new(ReservationOutcome.UnknownSku, 0, 0, "This product is no longer sold.")
+            return free is null ? new(ReservationOutcome.UnknownSku, 0, 0, Problem.Of(InventoryProblems.NoLongerSold))
                 : free >= quantity ? new(quantity == 0 ? ReservationOutcome.Released : ReservationOutcome.Reserved, quantity, free.Value)
                 : new(ReservationOutcome.NotEnoughStock, 0, free.Value, NotEnough(free.Value));
         }
@@ -55,8 +56,8 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
         }
     }
 
-    private static string NotEnough(int available) =>
-        available == 0 ? "Sorry, this product is out of stock." : $"Sorry, only {available} left.";
+    private static Problem NotEnough(int available) =>
+        available == 0 ? Problem.Of(InventoryProblems.OutOfStock) : Problem.Of(InventoryProblems.OnlyLeft, ("available", available));
 
     private const string ReadForReserveSql = """
         SELECT s.on_hand, s.reserved, s.price, s.currency,
@@ -106,7 +107,7 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
                     await reader.DisposeAsync();
                     await RollbackAsync(connection);
                     inTransaction = false;
-                    return new(ReservationOutcome.UnknownSku, 0, 0, "This product is no longer sold.");
+                    return new(ReservationOutcome.UnknownSku, 0, 0, Problem.Of(InventoryProblems.NoLongerSold));
                 }
                 (onHand, reserved) = (reader.GetInt32(0), reader.GetInt32(1));
                 price = new Money(reader.GetDecimal(2), reader.GetString(3).Trim());
@@ -125,7 +126,7 @@ internal sealed class StockReservations(InventoryDbContext db, IOptions<Reservat
             {
                 await RollbackAsync(connection);
                 inTransaction = false;
-                return new(ReservationOutcome.LimitReached, ownQuantity, limit, $"You can hold at most {limit} of this item while stock is limited.")
+                return new(ReservationOutcome.LimitReached, ownQuantity, limit, Problem.Of(InventoryProblems.HoldLimit, ("limit", limit)))
                     { Price = price, Limit = limit };
             }
             if (delta > free || (delta == 0 && ownId is null))

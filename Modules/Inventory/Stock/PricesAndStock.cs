@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks.Outcomes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
@@ -67,7 +68,7 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
     public async Task<StockChangeResult> StartSkuAsync(SkuSeed seed, StockChangeContext context, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(seed.Sku) || seed.Sku.Length > 64)
-            return new(StockChangeOutcome.Invalid, "Enter a SKU of up to 64 characters.", "Sku");
+            return new(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.SkuInvalid), "Sku");
         if (Check((seed.Price, seed.Currency), seed.OnHand, null) is { } invalid) return invalid;
         if (!await db.StockItems.AnyAsync(s => s.Sku == seed.Sku, cancellationToken))
         {
@@ -93,7 +94,7 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
 
     public Task<StockChangeResult> AdjustOnHandAsync(string sku, int delta, StockChangeContext context, CancellationToken cancellationToken) =>
         delta == 0
-            ? Task.FromResult(new StockChangeResult(StockChangeOutcome.Invalid, "Enter a number of units other than zero.", "OnHand"))
+            ? Task.FromResult(new StockChangeResult(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.AdjustmentZero), "OnHand"))
             : ChangeAsync(sku, null, null, delta, context, cancellationToken);
 
     public Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, StockChangeContext context, CancellationToken cancellationToken) =>
@@ -108,14 +109,14 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
         StockChangeContext context, CancellationToken ct)
     {
         if ((onHand is not null || delta is not null) && (string.IsNullOrWhiteSpace(context.Reason) || context.Reason.Length > 200))
-            return new(StockChangeOutcome.Invalid, "Give a reason for the stock change (up to 200 characters).", "Reason");
+            return new(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.ReasonInvalid), "Reason");
         if (Check(price, onHand, delta) is { } invalid) return invalid;
         // The row is locked for the rest of the transaction, so the ledger's running total is exact
         // even when two merchants adjust the same SKU at once.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var item = await db.StockItems.FromSqlInterpolated($"SELECT * FROM inventory.stock_items WHERE sku = {sku} FOR UPDATE")
             .FirstOrDefaultAsync(ct);
-        if (item is null) return new(StockChangeOutcome.UnknownSku, $"No SKU '{sku}' exists.");
+        if (item is null) return new(StockChangeOutcome.UnknownSku, Problem.Of(InventoryProblems.UnknownSku, ("sku", sku)));
         // Under the row lock, so two requests with one reference cannot both pass this check.
         if (context is { OncePerReference: true, Reference: { } reference }
             && await db.StockLedger.AnyAsync(l => l.Sku == sku && l.Reason == context.Reason.Trim() && l.Reference == reference, ct))
@@ -124,10 +125,10 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
         {
             onHand = item.OnHand + d;
             if (onHand is < 0 or > MaxOnHand)
-                return new(StockChangeOutcome.Invalid, $"Only {item.OnHand} units are on hand; stock cannot go below zero.", "OnHand");
+                return new(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.BelowZero, ("onHand", item.OnHand)), "OnHand");
         }
         if (onHand < item.Reserved)
-            return new(StockChangeOutcome.Invalid, $"{item.Reserved} units are held in carts; stock cannot go below that.", "OnHand");
+            return new(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.BelowHeld, ("reserved", item.Reserved)), "OnHand");
 
         var now = clock.GetUtcNow();
         var changed = false;
@@ -161,13 +162,13 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
     private static StockChangeResult? Check((decimal Amount, string Currency)? price, int? onHand, int? delta)
     {
         if (price is { } p && (p.Amount < 0 || p.Amount > MaxPrice || decimal.Round(p.Amount, 2) != p.Amount))
-            return new(StockChangeOutcome.Invalid, "Enter a price between 0 and 9,999,999,999.99 with at most two decimals.", "Price");
+            return new(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.PriceInvalid), "Price");
         if (price is { } c && !StoreCurrencyOptions.IsIsoCode(c.Currency))
-            return new(StockChangeOutcome.Invalid, "Currency must be a three-letter ISO 4217 code in capitals.", "Currency");
+            return new(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.CurrencyInvalid), "Currency");
         if (onHand is < 0 or > MaxOnHand)
-            return new(StockChangeOutcome.Invalid, "Stock must be a whole number between 0 and 1,000,000,000.", "OnHand");
+            return new(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.StockInvalid), "OnHand");
         if (delta is < -MaxOnHand or > MaxOnHand)
-            return new(StockChangeOutcome.Invalid, "Adjust by at most 1,000,000,000 units.", "OnHand");
+            return new(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.AdjustmentTooLarge), "OnHand");
         return null;
     }
 

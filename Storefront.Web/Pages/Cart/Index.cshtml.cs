@@ -5,6 +5,7 @@ using Storefront.Cart.Contracts;
 using Storefront.Catalog.Contracts;
 using Storefront.Web.Forms;
 using Storefront.Web.Shopping;
+using Storefront.Web.Words;
 
 namespace Storefront.Web.Pages.Cart;
 
@@ -15,7 +16,7 @@ namespace Storefront.Web.Pages.Cart;
 /// reported as the page's message after the redirect rather than re-rendering another page's form.
 /// </summary>
 public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing pricing, ICatalogQueries catalog,
-    IValidator<IndexModel.AddLine> addRules, IValidator<IndexModel.ChangeLine> changeRules) : PageModel
+    IValidator<IndexModel.AddLine> addRules, IValidator<IndexModel.ChangeLine> changeRules, OutcomeText words) : PageModel
 {
     public sealed record AddLine(string? Quantity);
 
@@ -53,7 +54,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
 
         var id = await shopper.EnsureIdAsync(ct);
         var result = await carts.AddAsync(id, sku, count, shopper.Client, ct);
-        if (!result.Succeeded) return Problem(back, result.Message ?? "That could not be added to your cart.");
+        if (!result.Succeeded) return Problem(back, words.Of(result.Problem, "That could not be added to your cart."));
         TempData.Notice(count == 1
             ? $"Added “{product.Title}” to your cart."
             : $"Added {count} × “{product.Title}” to your cart.");
@@ -67,7 +68,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
         if (await shopper.CurrentIdAsync(ct) is not { } id || string.IsNullOrEmpty(sku))
             return Problem(CartPage, "That product is no longer in your cart.");
         var result = await carts.SetQuantityAsync(id, sku, count, shopper.Client, ct);
-        if (!result.Succeeded) return Problem(CartPage, result.Message ?? "Your cart could not be changed.");
+        if (!result.Succeeded) return Problem(CartPage, words.Of(result.Problem, "Your cart could not be changed."));
         TempData.Notice(count == 0 ? "Removed from your cart." : "Your cart has been updated.");
         return RedirectToPage();
     }
@@ -77,7 +78,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
         if (await shopper.CurrentIdAsync(ct) is not { } id || string.IsNullOrEmpty(sku))
             return Problem(CartPage, "That product is no longer in your cart.");
         var result = await carts.RemoveAsync(id, sku, ct);
-        if (!result.Succeeded) return Problem(CartPage, result.Message ?? "Your cart could not be changed.");
+        if (!result.Succeeded) return Problem(CartPage, words.Of(result.Problem, "Your cart could not be changed."));
         TempData.Notice("Removed from your cart.");
         return RedirectToPage();
     }
@@ -85,7 +86,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
     /// <summary>This page's address: where a change made on it comes back to.</summary>
     private string CartPage => Url.Page("/Cart/Index")!;
 
-    private LocalRedirectResult Problem(string back, string message)
+    private LocalRedirectResult Problem(string back, string? message)
     {
         TempData.Problem(message);
         return LocalRedirect(back);

@@ -5,11 +5,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Storefront.Checkout.Contracts;
 using Storefront.Web.Shopping;
+using Storefront.Web.Words;
 
 namespace Storefront.Web.Pages.Checkout;
 
 /// <summary>Step 1: who and where (e-mail, address) and how it travels (shipping method).</summary>
-public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions<CheckoutOptions> options) : PageModel
+public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions<CheckoutOptions> options, OutcomeText words) : PageModel
 {
     public const string DraftKey = "CheckoutDraft";
 
@@ -52,7 +53,7 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
         if (Quote.CartIsEmpty) return EmptyCart();
         if (!Quote.CanOrder)
         {
-            TempData.Problem(string.Join(" ", Quote.Problems));
+            TempData.Problem(string.Join(" ", Quote.Problems.Select(words.Of)));
             return RedirectToPage("/Cart/Index");
         }
         Shipping = checkout.ShippingChoices(Quote.Subtotal, Quote.WeightKg);

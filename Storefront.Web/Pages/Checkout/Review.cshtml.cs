@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
 using Storefront.Web.Shopping;
+using Storefront.Web.Words;
 
 namespace Storefront.Web.Pages.Checkout;
 
@@ -12,7 +13,7 @@ namespace Storefront.Web.Pages.Checkout;
 /// carries a new checkout id; placing the order twice with it gives one order and one charge.
 /// </summary>
 public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAccess access,
-    Microsoft.Extensions.Options.IOptions<CheckoutOptions> options) : PageModel
+    Microsoft.Extensions.Options.IOptions<CheckoutOptions> options, OutcomeText words) : PageModel
 {
     /// <summary>With Stripe, card details go from the browser to Stripe.js and only a PaymentMethod id comes here.</summary>
     public bool UsesStripe => string.Equals(options.Value.Gateway, "stripe", StringComparison.OrdinalIgnoreCase);
@@ -63,7 +64,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
             TempData.Problem(result.Message);
             return RedirectToPage("/Cart/Index");
         }
-        Problem = result.Message;
+        Problem = result.Message ?? (result.Problems.Count > 0 ? string.Join(" ", result.Problems.Select(words.Of)) : null);
         Errors = result.FieldErrors ?? new Dictionary<string, string>();
         if (Errors.Keys.Any(k => k is not ("PaymentMethod" or "")))
         {
@@ -87,7 +88,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
         }
         if (!Quote.CanOrder)
         {
-            TempData.Problem(string.Join(" ", Quote.Problems));
+            TempData.Problem(string.Join(" ", Quote.Problems.Select(words.Of)));
             return RedirectToPage("/Cart/Index");
         }
         ShippingName = checkout.ShippingChoices(Quote.Subtotal, Quote.WeightKg).FirstOrDefault(s => s.Code == Form.ShippingMethod)?.Name;

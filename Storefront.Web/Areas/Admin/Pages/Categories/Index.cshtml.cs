@@ -2,10 +2,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Catalog.Contracts;
 using Storefront.Web.Shopping;
+using Storefront.Web.Words;
 
 namespace Storefront.Web.Areas.Admin.Pages.Categories;
 
-public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
+public sealed class IndexModel(ICatalogAdmin catalog, OutcomeText words) : PageModel
 {
     public IReadOnlyList<AdminCategoryRow> Categories { get; private set; } = [];
 
@@ -23,7 +24,7 @@ public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
     private RedirectToPageResult Done(CommandResult<int> result, string notice)
     {
         if (result.Succeeded) TempData.Notice(notice);
-        else TempData.Problem(string.Join(" ", result.Errors.SelectMany(e => e.Value)));
+        else TempData.Problem(string.Join(" ", result.Errors.SelectMany(e => e.Value).Select(words.Of)));
         return RedirectToPage();
     }
 }

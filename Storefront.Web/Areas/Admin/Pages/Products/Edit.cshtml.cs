@@ -5,10 +5,11 @@ using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
 using Storefront.Web.Forms;
 using Storefront.Web.Shopping;
+using Storefront.Web.Words;
 
 namespace Storefront.Web.Areas.Admin.Pages.Products;
 
-public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IImageStore images, IValidator<EditModel.ProductForm> newProductRules) : PageModel
+public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IImageStore images, IValidator<EditModel.ProductForm> newProductRules, OutcomeText words) : PageModel
 {
     public sealed class ProductForm
     {
@@ -105,7 +106,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
             : await catalog.UpdateProductAsync(productId.Value, input, ct);
         if (!result.Succeeded)
         {
-            foreach (var (key, messages) in result.Errors) Errors[key] = messages;
+            foreach (var (key, problems) in result.Errors) Errors[key] = problems.Select(words.Of).ToArray();
             await LoadAsync(productId, ct);
             return Page();
         }
@@ -132,7 +133,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         var saved = await images.SaveAsync(content, image.Length, image.FileName, ct);
         if (saved.Image is null)
         {
-            TempData.Problem(saved.Error);
+            TempData.Problem(words.Of(saved.Error, null));
             return RedirectToPage(new { id });
         }
         var alt = string.IsNullOrWhiteSpace(altText) ? product.Input.Title : altText.Trim();

@@ -5,11 +5,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Inventory.Contracts;
 using Storefront.Web.Forms;
 using Storefront.Web.Shopping;
+using Storefront.Web.Words;
 
 namespace Storefront.Web.Areas.Admin.Pages.Stock;
 
 public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, IValidator<IndexModel.PriceAndStockForm> priceAndStockRules,
-    IValidator<IndexModel.AdjustmentForm> adjustmentRules) : PageModel
+    IValidator<IndexModel.AdjustmentForm> adjustmentRules, OutcomeText words) : PageModel
 {
     /// <summary>A SKU's price and on-hand count as typed (numbers stay text until their rules pass).</summary>
     public sealed class PriceAndStockForm
@@ -69,7 +70,7 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, 
         {
             // Inventory's own checks (the currency code, the reason): shown beside the field they concern.
             var field = result.Field is "Price" or "Currency" or "Reason" ? result.Field : nameof(PriceAndStockForm.OnHand);
-            ModelState.AddModelError($"{nameof(Input)}.{field}", result.Message ?? "Nothing was saved.");
+            ModelState.AddModelError($"{nameof(Input)}.{field}", words.Of(result.Problem, "Nothing was saved."));
             return Page();
         }
         TempData.Notice($"{Item.Sku}: price and stock saved.");
@@ -88,7 +89,7 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, 
         if (!result.Succeeded)
         {
             var field = result.Field is "Reason" ? nameof(AdjustmentForm.Reason) : nameof(AdjustmentForm.Delta);
-            ModelState.AddModelError($"{nameof(Adjustment)}.{field}", result.Message ?? "Nothing was recorded.");
+            ModelState.AddModelError($"{nameof(Adjustment)}.{field}", words.Of(result.Problem, "Nothing was recorded."));
             return Page();
         }
         TempData.Notice($"{Item.Sku}: {units:+#;-#} units recorded.");

@@ -1,0 +1,46 @@
+using Storefront.BuildingBlocks.Outcomes;
+
+namespace Storefront.Catalog.Contracts;
+
+/// <summary>The problems the catalog reports (<see cref="Problem.Code"/>); the summary of a code names the values it carries.</summary>
+[ProblemCodes]
+public static class CatalogProblems
+{
+    public const string SkuRequired = "catalog.sku-required";
+    public const string SkuInvalid = "catalog.sku-invalid";
+    public const string SkuTaken = "catalog.sku-taken";
+    public const string TitleRequired = "catalog.title-required";
+    public const string TitleTooLong = "catalog.title-too-long";
+    public const string SlugRequired = "catalog.slug-required";
+    public const string SlugInvalid = "catalog.slug-invalid";
+    public const string SlugTaken = "catalog.slug-taken";
+    public const string BrandRequired = "catalog.brand-required";
+    public const string BrandTooLong = "catalog.brand-too-long";
+    public const string DescriptionTooLong = "catalog.description-too-long";
+    public const string CategoryRequired = "catalog.category-required";
+    public const string CategoryMissing = "catalog.category-missing";
+    public const string AttributeTooLong = "catalog.attribute-too-long";
+    /// <summary>key</summary>
+    public const string NotAnAttribute = "catalog.not-an-attribute";
+    /// <summary>options (a list)</summary>
+    public const string AttributeChoice = "catalog.attribute-choice";
+    /// <summary>label</summary>
+    public const string AttributeNumber = "catalog.attribute-number";
+    public const string PriceInvalid = "catalog.price-invalid";
+    public const string OnHandInvalid = "catalog.on-hand-invalid";
+    public const string StockNotSaved = "catalog.stock-not-saved";
+    public const string ProductGone = "catalog.product-gone";
+    public const string CategoryNameInvalid = "catalog.category-name-invalid";
+    public const string CategoryNameNoLetters = "catalog.category-name-no-letters";
+    public const string ParentMissing = "catalog.parent-missing";
+    public const string ParentInsideItself = "catalog.parent-inside-itself";
+    public const string CategoryGone = "catalog.category-gone";
+    public const string RatingInvalid = "catalog.rating-invalid";
+    public const string AuthorInvalid = "catalog.author-invalid";
+    public const string ReviewTooLong = "catalog.review-too-long";
+    public const string ImageEmpty = "catalog.image-empty";
+    /// <summary>megabytes</summary>
+    public const string ImageTooLargeSized = "catalog.image-too-large-sized";
+    public const string ImageTooLarge = "catalog.image-too-large";
+    public const string ImageType = "catalog.image-type";
+}
