@@ -12,6 +12,7 @@ public sealed class InstanceProbe
 {
     public ConcurrentQueue<string> PerInstance { get; } = new();
     public ConcurrentQueue<string> PerCluster { get; } = new();
+    public ConcurrentQueue<DateTimeOffset> Recoveries { get; } = new();
 }
 
 public sealed class PerInstanceCounter(InstanceProbe probe) : IIntegrationEventHandler<PriceChangedEvent>
@@ -28,6 +29,22 @@ public sealed class PerClusterCounter(InstanceProbe probe) : IIntegrationEventHa
     public Task HandleAsync(PriceChangedEvent e, CancellationToken cancellationToken)
     {
         if (e.Sku.StartsWith("TWO-", StringComparison.Ordinal)) probe.PerCluster.Enqueue(e.Sku);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A once-per-instance consumer with state of its own to rebuild, counting its recoveries.</summary>
+public sealed class RecoveringConsumer(InstanceProbe probe) : IIntegrationEventHandler<PriceChangedEvent>, IRecoversMissedEvents
+{
+    public Task HandleAsync(PriceChangedEvent e, CancellationToken cancellationToken)
+    {
+        if (e.Sku.StartsWith("BACK-", StringComparison.Ordinal)) probe.PerInstance.Enqueue(e.Sku);
+        return Task.CompletedTask;
+    }
+
+    public Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        probe.Recoveries.Enqueue(DateTimeOffset.UtcNow);
         return Task.CompletedTask;
     }
 }
@@ -75,5 +92,48 @@ public sealed class EventInstancesTests(EventInstancesFixture store) : IClassFix
         Assert.Equal(expected, store.Probe.PerInstance);
         Assert.Equal(expected, second.PerInstance);
         Assert.Equal(expected, store.Probe.PerCluster.Concat(second.PerCluster).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_instance_back_after_the_log_dropped_what_it_missed_recovers_from_the_source_once_and_goes_on_from_the_head()
+    {
+        // Some events are logged, and the oldest has been cleaned up since the instance last delivered.
+        using (var scope = store.Services.CreateScope())
+        {
+            var prices = scope.ServiceProvider.GetRequiredService<IPricesAndStock>();
+            for (var i = 0; i < 3; i++) await prices.EnsureSkuAsync(new SkuSeed($"GONE-{i}", 5m, "USD", 1), default);
+        }
+        await store.DrainOutboxAsync();
+        await using (var connection = new Npgsql.NpgsqlConnection(store.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("""
+                WITH oldest AS (SELECT min(position) AS p FROM events.event_log)
+                INSERT INTO events.consumer_positions (consumer, instance, position, attempts, seen_at)
+                SELECT 'test.recovering', 'returning-1', oldest.p - 1, 0, now() FROM oldest;
+                DELETE FROM events.event_log WHERE position = (SELECT min(position) FROM events.event_log);
+                """, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var probe = new InstanceProbe();
+        await using var back = new StorefrontFactory(store.ConnectionString, store.RedisConnectionString,
+            new Dictionary<string, string?> { ["Events:InstanceId"] = "returning-1" },
+            services =>
+            {
+                services.AddSingleton(probe);
+                services.AddEventConsumer<RecoveringConsumer>("test.recovering", ConsumerScope.OncePerInstance);
+            });
+        _ = back.Server;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && probe.Recoveries.IsEmpty) await Task.Delay(50);
+        Assert.Single(probe.Recoveries);
+
+        // From the head on it gets what happens, and does not recover again.
+        using (var scope = store.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().EnsureSkuAsync(new SkuSeed("BACK-1", 5m, "USD", 1), default);
+        while (DateTime.UtcNow < deadline && probe.PerInstance.IsEmpty) await Task.Delay(50);
+        Assert.Equal(["BACK-1"], probe.PerInstance);
+        Assert.Single(probe.Recoveries);
     }
 }

@@ -297,6 +297,15 @@ public sealed partial class EventDelivery(
                     WHERE p.instance <> '' AND c.consumer = p.consumer AND c.instance = p.instance AND c.seen_at < {gone}
                     """, ct);
                 await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM events.consumer_positions WHERE instance <> '' AND seen_at < {gone}", ct);
+                // Rows the outbox dispatchers marked delivered before the event log existed.
+                foreach (var outbox in scope.ServiceProvider.GetServices<OutboxSource>())
+                {
+#pragma warning disable EF1002 // the schema comes from the module registrations, never from input
+                    await db.Database.ExecuteSqlRawAsync(
+                        $"DELETE FROM \"{outbox.Schema}\".outbox_messages WHERE processed_at IS NOT NULL AND processed_at < @before",
+                        [new NpgsqlParameter("before", before)], ct);
+#pragma warning restore EF1002
+                }
                 await Task.Delay(TimeSpan.FromMinutes(10), clock, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
