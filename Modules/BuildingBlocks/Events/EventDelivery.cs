@@ -192,12 +192,22 @@ public sealed partial class EventDelivery(
         return id;
     }
 
+    /// <summary>Waits out the rest of <see cref="EventOptions.MinPassInterval"/> since the last pass.</summary>
+    private async Task SpaceOutAsync(long lastPass, CancellationToken ct)
+    {
+        var rest = options.Value.MinPassInterval - clock.GetElapsedTime(lastPass);
+        if (rest > TimeSpan.Zero) await Task.Delay(rest, clock, ct);
+    }
+
     private async Task RelayLoopAsync(Action wakeAll, CancellationToken ct)
     {
+        long lastPass = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
+                await SpaceOutAsync(lastPass, ct);
+                lastPass = clock.GetTimestamp();
                 var logged = 0;
                 int batch;
                 while ((batch = await relay.RelayOnceAsync(ct)) > 0) logged += batch;
@@ -249,10 +259,13 @@ public sealed partial class EventDelivery(
 
     private async Task ConsumerLoopAsync(ConsumerRunner runner, WakeUp wakeUp, CancellationToken ct)
     {
+        long lastPass = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
+                await SpaceOutAsync(lastPass, ct);
+                lastPass = clock.GetTimestamp();
                 var pass = await runner.DeliverOnceAsync(ct);
                 if (pass.MoreWaiting) continue;
                 var wait = options.Value.PollInterval;

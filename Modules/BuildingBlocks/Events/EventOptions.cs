@@ -11,6 +11,14 @@ public sealed class EventOptions
 
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// The shortest time between two passes of the relay, or of one consumer, when they are woken by
+    /// commits. An event that comes alone is delivered at once; under a stream of commits (shoppers
+    /// adding to carts) the passes take the events that arrived meanwhile together, instead of a
+    /// round of queries per event.
+    /// </summary>
+    public TimeSpan MinPassInterval { get; set; } = TimeSpan.FromMilliseconds(25);
+
     /// <summary>The delay before the first retry of a failed event; each further retry doubles it, up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 

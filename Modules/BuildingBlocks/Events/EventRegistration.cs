@@ -18,6 +18,7 @@ public static class EventRegistration
         services.AddOptions<EventOptions>().BindConfiguration("Events")
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.PollInterval <= TimeSpan.FromMinutes(1), "Events:PollInterval must be between 0 and 1 minute.")
             .Validate(o => o.BatchSize is >= 1 and <= 10_000, "Events:BatchSize must be between 1 and 10000.")
+            .Validate(o => o.MinPassInterval >= TimeSpan.Zero && o.MinPassInterval <= TimeSpan.FromSeconds(5), "Events:MinPassInterval must be between 0 and 5 seconds.")
             .Validate(o => o.FirstRetryDelay > TimeSpan.Zero && o.MaxRetryDelay >= o.FirstRetryDelay, "Events:FirstRetryDelay must be positive and at most Events:MaxRetryDelay.")
             .Validate(o => o.ParkAfterAttempts is >= 1 and <= 1000, "Events:ParkAfterAttempts must be between 1 and 1000.")
             .Validate(o => o.Retention >= TimeSpan.FromHours(1), "Events:Retention must be at least an hour.")
