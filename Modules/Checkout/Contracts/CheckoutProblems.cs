@@ -8,4 +8,49 @@ public static class CheckoutProblems
 {
     public const string ShippingMethodRequired = "checkout.shipping-method-required";
     public const string CartEmpty = "checkout.cart-empty";
+
+    // What merchants are told about orders (OrderChangeResult), successes included.
+    public const string NoSuchOrder = "checkout.no-such-order";
+    public const string CancelThroughCancel = "checkout.cancel-through-cancel";
+    public const string CarrierRequired = "checkout.carrier-required";
+    public const string TrackingNumberRequired = "checkout.tracking-number-required";
+    /// <summary>number, status</summary>
+    public const string OrderMoved = "checkout.order-moved";
+    public const string OrderChangedMeanwhile = "checkout.order-changed-meanwhile";
+    public const string ShippedCannotBeCancelled = "checkout.shipped-cannot-be-cancelled";
+    /// <summary>status, next</summary>
+    public const string CanOnlyBecome = "checkout.can-only-become";
+    /// <summary>status, next</summary>
+    public const string CanOnlyBecomeOrBeCancelled = "checkout.can-only-become-or-be-cancelled";
+    /// <summary>status</summary>
+    public const string CannotChange = "checkout.cannot-change";
+    /// <summary>number</summary>
+    public const string AlreadyCancelled = "checkout.already-cancelled";
+    /// <summary>number, problem (why the refund failed)</summary>
+    public const string CancelledRefundFailed = "checkout.cancelled-refund-failed";
+    /// <summary>number, sku, problem (Inventory's)</summary>
+    public const string CancelledRestockFailed = "checkout.cancelled-restock-failed";
+    /// <summary>number</summary>
+    public const string Cancelled = "checkout.cancelled";
+    /// <summary>number, amount</summary>
+    public const string CancelledAndRefunded = "checkout.cancelled-and-refunded";
+    public const string RefundFormExpired = "checkout.refund-form-expired";
+    public const string RefundFormOfOtherOrder = "checkout.refund-form-of-other-order";
+    public const string RefundAmountInvalid = "checkout.refund-amount-invalid";
+    public const string NoPaymentToRefund = "checkout.no-payment-to-refund";
+    public const string NothingLeftToRefund = "checkout.nothing-left-to-refund";
+    /// <summary>left</summary>
+    public const string RefundAtMost = "checkout.refund-at-most";
+    public const string RefundUnderWay = "checkout.refund-under-way";
+    /// <summary>amount</summary>
+    public const string Refunded = "checkout.refunded";
+    /// <summary>reason (the provider's own text, or a problem)</summary>
+    public const string RefundFailed = "checkout.refund-failed";
+    public const string NoSuchFulfilmentRequest = "checkout.no-such-fulfilment-request";
+    public const string FulfilmentRequestHandled = "checkout.fulfilment-request-handled";
+    /// <summary>number</summary>
+    public const string Packed = "checkout.packed";
+
+    /// <summary>text: words stored before checkout stored problems, or a system's own text, shown as they are.</summary>
+    public const string AsWritten = "checkout.as-written";
 }
