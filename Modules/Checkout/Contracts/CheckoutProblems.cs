@@ -9,6 +9,25 @@ public static class CheckoutProblems
     public const string ShippingMethodRequired = "checkout.shipping-method-required";
     public const string CartEmpty = "checkout.cart-empty";
 
+    // A shipping address's fields (ICheckout.ValidateAddress) and the rest of a checkout's form.
+    public const string NameRequired = "checkout.name-required";
+    public const string NameTooLong = "checkout.name-too-long";
+    public const string StreetRequired = "checkout.street-required";
+    public const string StreetTooLong = "checkout.street-too-long";
+    public const string SecondLineTooLong = "checkout.second-line-too-long";
+    public const string CityRequired = "checkout.city-required";
+    public const string CityTooLong = "checkout.city-too-long";
+    public const string CountryNotShipped = "checkout.country-not-shipped";
+    public const string PostalCodeInvalid = "checkout.postal-code-invalid";
+    public const string RegionRequired = "checkout.region-required";
+    public const string UnknownState = "checkout.unknown-state";
+    public const string UnknownProvince = "checkout.unknown-province";
+    public const string ZipNotInState = "checkout.zip-not-in-state";
+    public const string PostalCodeNotInProvince = "checkout.postal-code-not-in-province";
+    public const string EmailInvalid = "checkout.email-invalid";
+    public const string CardNumberRequired = "checkout.card-number-required";
+    public const string PageExpired = "checkout.page-expired";
+
     // What merchants are told about orders (OrderChangeResult), successes included.
     public const string NoSuchOrder = "checkout.no-such-order";
     public const string CancelThroughCancel = "checkout.cancel-through-cancel";

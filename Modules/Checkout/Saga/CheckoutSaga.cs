@@ -7,6 +7,7 @@ using Npgsql;
 using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Email;
 using Storefront.BuildingBlocks.Outbox;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Data;
@@ -44,20 +45,20 @@ internal sealed partial class CheckoutSaga(
     public Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, CancellationToken ct) =>
         pricing.QuoteAsync(cartId, address, shippingMethod, ct);
 
-    public IReadOnlyDictionary<string, string> ValidateAddress(Address address) => pricing.ValidateAddress(address);
+    public IReadOnlyDictionary<string, Problem> ValidateAddress(Address address) => pricing.ValidateAddress(address);
 
     public async Task<CheckoutResult> PlaceOrderAsync(CheckoutRequest request, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string>(pricing.ValidateAddress(request.ShippingAddress));
+        var errors = new Dictionary<string, Problem>(pricing.ValidateAddress(request.ShippingAddress));
         // The confirmation and every status e-mail go to this address: one that cannot be delivered is refused here.
-        if (!EmailAddress.IsDeliverable(request.Email)) errors["Email"] = "Enter a valid e-mail address, such as name@example.com.";
-        if (!options.Value.Shipping.ContainsKey(request.ShippingMethod ?? "")) errors["ShippingMethod"] = "Choose a shipping method.";
+        if (!EmailAddress.IsDeliverable(request.Email)) errors["Email"] = Problem.Of(CheckoutProblems.EmailInvalid);
+        if (!options.Value.Shipping.ContainsKey(request.ShippingMethod ?? "")) errors["ShippingMethod"] = Problem.Of(CheckoutProblems.ShippingMethodRequired);
         // A Stripe PaymentMethod id (made by Stripe.js in the browser), or a card number for the test gateway.
         var token = (request.PaymentMethod ?? "").Trim();
         var isToken = token.StartsWith("pm_", StringComparison.Ordinal) && token.Length <= 100;
         var digits = new string(token.Where(char.IsDigit).ToArray());
-        if (!isToken && digits.Length is < 12 or > 19) errors["PaymentMethod"] = "Enter the card number.";
-        if (request.CheckoutId == Guid.Empty) errors[""] = "This checkout page has expired. Reload it and try again.";
+        if (!isToken && digits.Length is < 12 or > 19) errors["PaymentMethod"] = Problem.Of(CheckoutProblems.CardNumberRequired);
+        if (request.CheckoutId == Guid.Empty) errors[""] = Problem.Of(CheckoutProblems.PageExpired);
         if (errors.Count > 0) return new(CheckoutOutcome.Invalid, null, "Please correct the highlighted fields.", errors);
 
         var now = clock.GetUtcNow();

@@ -65,7 +65,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
             return RedirectToPage("/Cart/Index");
         }
         Problem = result.Message ?? (result.Problems.Count > 0 ? string.Join(" ", result.Problems.Select(words.Of)) : null);
-        Errors = result.FieldErrors ?? new Dictionary<string, string>();
+        Errors = result.FieldErrors?.ToDictionary(e => e.Key, e => words.Of(e.Value)) ?? new Dictionary<string, string>();
         if (Errors.Keys.Any(k => k is not ("PaymentMethod" or "")))
         {
             // An address problem: back to the address step, with the shopper's answers kept.
