@@ -25,7 +25,7 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         var result = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cart, null,
             $"buyer-{Guid.NewGuid():N}@example.test", new Address("Lin Buyer", "9 Elm St", null, "Albany", "NY", "12207", "US"), "express",
             TestPaymentGateway.SuccessCard), default));
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, English.Of(result.Problem));
         return ((await With(sp => sp.GetRequiredService<IOrders>().GetAsync(result.OrderNumber!, default)))!, product);
     }
 

@@ -38,7 +38,11 @@ public enum CheckoutOutcome
     Refunded,
 }
 
-public sealed record CheckoutResult(CheckoutOutcome Outcome, string? OrderNumber, string? Message, IReadOnlyDictionary<string, Problem>? FieldErrors = null)
+/// <summary>
+/// How a checkout ended: <see cref="Problem"/> says why it did not complete (for the host to word),
+/// <see cref="FieldErrors"/> what is wrong with the form, by field.
+/// </summary>
+public sealed record CheckoutResult(CheckoutOutcome Outcome, string? OrderNumber, Problem? Problem, IReadOnlyDictionary<string, Problem>? FieldErrors = null)
 {
     public bool Succeeded => Outcome == CheckoutOutcome.Completed;
 

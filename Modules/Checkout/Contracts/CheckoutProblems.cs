@@ -70,6 +70,49 @@ public static class CheckoutProblems
     /// <summary>number</summary>
     public const string Packed = "checkout.packed";
 
-    /// <summary>text: words stored before checkout stored problems, or a system's own text, shown as they are.</summary>
+    // How a checkout ended (CheckoutResult.Problem, kept with the checkout's record).
+    public const string FieldsInvalid = "checkout.fields-invalid";
+    public const string AlreadyBeingPlaced = "checkout.already-being-placed";
+    public const string StillBeingPlaced = "checkout.still-being-placed";
+    public const string NotPlaced = "checkout.not-placed";
+    public const string PaymentNotConfirmed = "checkout.payment-not-confirmed";
+    public const string InterruptedBeforePayment = "checkout.interrupted-before-payment";
+    public const string CartChangedElsewhere = "checkout.cart-changed-elsewhere";
+    /// <summary>sku</summary>
+    public const string JustSoldOut = "checkout.just-sold-out";
+    /// <summary>available, sku</summary>
+    public const string OnlyLeftOf = "checkout.only-left-of";
+    public const string CannotBeBought = "checkout.cannot-be-bought";
+    /// <summary>was, now (Money)</summary>
+    public const string TotalChanged = "checkout.total-changed";
+    public const string PaymentNotProcessedNothingCharged = "checkout.payment-not-processed-nothing-charged";
+    /// <summary>amount (Money)</summary>
+    public const string NotCompletedRefunded = "checkout.not-completed-refunded";
+    /// <summary>reason (a problem), amount (Money)</summary>
+    public const string NotCompletedRefundedBecause = "checkout.not-completed-refunded-because";
+    /// <summary>title</summary>
+    public const string SoldOutBeforeOrder = "checkout.sold-out-before-order";
+
+    // Payment gateways' answers (PaymentResult.Problem, RefundResult.Problem).
+    public const string CardDeclined = "checkout.card-declined";
+    /// <summary>reason: the provider's own words for the decline</summary>
+    public const string DeclinedByProvider = "checkout.declined-by-provider";
+    public const string CardProcessingError = "checkout.card-processing-error";
+    public const string TestCardsOnly = "checkout.test-cards-only";
+    public const string AmountNotPositive = "checkout.amount-not-positive";
+    public const string ProviderBusy = "checkout.provider-busy";
+    public const string ProviderTrouble = "checkout.provider-trouble";
+    public const string PaymentNotKnownYet = "checkout.payment-not-known-yet";
+    public const string PaymentProcessing = "checkout.payment-processing";
+    /// <summary>status (the provider's)</summary>
+    public const string PaymentStepUnsupported = "checkout.payment-step-unsupported";
+    public const string PaymentNotProcessed = "checkout.payment-not-processed";
+    /// <summary>status (the provider's)</summary>
+    public const string ProviderRefundStatus = "checkout.provider-refund-status";
+    public const string NoChargeToRefund = "checkout.no-charge-to-refund";
+    /// <summary>amount, currency</summary>
+    public const string ProviderRefundAtMost = "checkout.provider-refund-at-most";
+
+    /// <summary>text: words stored before checkout stored problems, or a provider's or a failure's own text, shown as they are.</summary>
     public const string AsWritten = "checkout.as-written";
 }

@@ -140,7 +140,7 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
                 ? await CompleteRefundAsync(order.Id, requestId, actor, ct)
                 : earlier.Status == OrderRefund.Succeeded
                     ? OrderChangeResult.Done(CheckoutProblems.Refunded, ("amount", new Money(earlier.Amount, order.Currency)))
-                    : OrderChangeResult.Refused(CheckoutProblems.RefundFailed, ("reason", earlier.Message));
+                    : OrderChangeResult.Refused(CheckoutProblems.RefundFailed, ("reason", ReasonOf(earlier)));
         }
         if (amount <= 0 || decimal.Round(amount, 2) != amount) return new(false, Problem.Of(CheckoutProblems.RefundAmountInvalid), "Amount");
         if (order.PaymentId is null) return OrderChangeResult.Refused(CheckoutProblems.NoPaymentToRefund);
@@ -191,7 +191,7 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
             }
             else
             {
-                (refund.Status, refund.Message) = (OrderRefund.Failed, result.Message is { Length: > 300 } m ? m[..300] : result.Message);
+                (refund.Status, refund.Message) = (OrderRefund.Failed, Stored(result.Problem));
             }
             if (await SaveAsync(ct)) break;
             if (attempt >= 5) throw new DbUpdateConcurrencyException($"The refund {refundId} could not be booked on order {orderId}.");
@@ -199,10 +199,24 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         var booked = await db.OrderRefunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
         return booked.Status == OrderRefund.Succeeded
             ? OrderChangeResult.Done(CheckoutProblems.Refunded, ("amount", new Money(pending.Amount, order.Currency)))
-            : OrderChangeResult.Refused(CheckoutProblems.RefundFailed, ("reason", result.Succeeded ? booked.Message : result.Message ?? booked.Message));
+            : OrderChangeResult.Refused(CheckoutProblems.RefundFailed, ("reason", result.Succeeded ? ReasonOf(booked) : result.Problem ?? ReasonOf(booked)));
     }
 
     private static Guid CancellationRefundId(Order order) => order.Id;
+
+    /// <summary>Why a refund failed, as kept with it (300 characters): a provider's long text is cut short, never the code.</summary>
+    private static string? Stored(Problem? problem)
+    {
+        if (problem is null) return null;
+        var json = ProblemJson.Write(problem);
+        if (json.Length <= 300) return json;
+        var shortened = problem.Args.ToDictionary(a => a.Key, a => a.Value is string { Length: > 120 } s ? (object?)s[..120] : a.Value);
+        return ProblemJson.Write(problem with { Args = shortened });
+    }
+
+    /// <summary>A refund's stored reason; a row from before reasons were problems holds the words themselves.</summary>
+    private static Problem? ReasonOf(OrderRefund refund) =>
+        refund.Message is null ? null : ProblemJson.Read(refund.Message) ?? Problem.Of(CheckoutProblems.AsWritten, ("text", refund.Message));
 
     private Task<decimal> PendingRefundsAsync(Guid orderId, CancellationToken ct) =>
         db.OrderRefunds.Where(r => r.OrderId == orderId && r.Status == OrderRefund.Pending).SumAsync(r => r.Amount, ct);
