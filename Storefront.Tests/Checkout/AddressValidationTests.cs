@@ -15,7 +15,7 @@ public sealed class AddressValidationTests(AddressValidationFixture store) : ICl
     private IReadOnlyDictionary<string, string> Validate(Address address)
     {
         using var scope = store.Services.CreateScope();
-        return scope.ServiceProvider.GetRequiredService<ICheckout>().ValidateAddress(address);
+        return scope.ServiceProvider.GetRequiredService<ICheckout>().ValidateAddress(address).ToDictionary(e => e.Key, e => English.Words.Of(e.Value));
     }
 
     [Theory]

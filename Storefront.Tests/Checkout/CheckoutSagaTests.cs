@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Data;
@@ -178,7 +179,7 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
         Assert.Single(results, r => r.Outcome == CheckoutOutcome.Completed);
         var loser = Assert.Single(results, r => r.Outcome != CheckoutOutcome.Completed);
         Assert.Equal(CheckoutOutcome.OutOfStock, loser.Outcome);
-        Assert.Contains("sold out", loser.Message, StringComparison.Ordinal);
+        Assert.Contains("sold out", English.Of(loser.Problem), StringComparison.Ordinal);
         var loserRequest = requests[Array.IndexOf(results, loser)];
         Assert.Equal((0m, 0m), await MoneyAsync(loserRequest.CheckoutId));
         Assert.Equal((0, 0), await StockAsync(last.Sku));
@@ -193,7 +194,7 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
         var (cart, products) = await CartAsync((12, 3));
         var request = Request(cart, card);
         var result = await PlaceAsync(request);
-        Assert.Equal((outcome, message), (result.Outcome, result.Message));
+        Assert.Equal((outcome, message), (result.Outcome, English.Of(result.Problem)));
         Assert.Equal((0m, 0m), await MoneyAsync(request.CheckoutId));
         Assert.Equal(0, await OrdersForAsync(request.CheckoutId));
         Assert.Equal((12, 3), await StockAsync(products[0].Sku));
@@ -218,7 +219,7 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
         var request = Request(cart, expectedTotal: 1.00m);
         var result = await PlaceAsync(request);
         Assert.Equal(CheckoutOutcome.TotalChanged, result.Outcome);
-        Assert.StartsWith("The total changed from $1.00 to $", result.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The total changed from $1.00 to $", English.Of(result.Problem), StringComparison.Ordinal);
         Assert.Equal((0m, 0m), await MoneyAsync(request.CheckoutId));
     }
 
@@ -399,9 +400,28 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
         await Assert.ThrowsAsync<CheckoutInterruptedException>(() => PlaceAsync(request));
         Assert.Equal(1, await With(sp => sp.GetRequiredService<RecoverCheckoutsJob>().RunAsync(default)));
         var saga = await With(sp => sp.GetRequiredService<CheckoutDbContext>().Checkouts.AsNoTracking().SingleAsync(c => c.Id == request.CheckoutId));
-        Assert.Equal(("failed", "The checkout was interrupted before payment. Nothing was charged."), (saga.State, saga.Message));
+        Assert.Equal(("failed", "The checkout was interrupted before payment. Nothing was charged."), (saga.State, English.Of(ProblemJson.Read(saga.Message))));
         Assert.Equal((0m, 0m), await MoneyAsync(request.CheckoutId));
         Assert.Equal((10, 1), await StockAsync(products[0].Sku));
+    }
+
+    [Fact]
+    public async Task A_checkout_that_ended_before_problems_were_stored_shows_its_words_as_they_are()
+    {
+        var (cart, _) = await CartAsync((10, 1));
+        var request = Request(cart);
+        await With(async sp =>
+        {
+            var db = sp.GetRequiredService<CheckoutDbContext>();
+            db.Checkouts.Add(new CheckoutRecord
+            {
+                Id = request.CheckoutId, CartId = cart, Email = request.Email, State = "failed", Outcome = nameof(CheckoutOutcome.PaymentDeclined),
+                Message = "Your card was declined by an older release.", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        var result = await PlaceAsync(request);
+        Assert.Equal((CheckoutOutcome.PaymentDeclined, "Your card was declined by an older release."), (result.Outcome, English.Of(result.Problem)));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Data;
 using Storefront.Checkout.Payments;
+using Storefront.Tests.Fixtures;
 using Storefront.Tests.Web;
 
 namespace Storefront.Tests.Checkout;
@@ -24,7 +25,7 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         var result = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cart, null,
             $"buyer-{Guid.NewGuid():N}@example.test", new Address("Lin Buyer", "9 Elm St", null, "Albany", "NY", "12207", "US"), "express",
             TestPaymentGateway.SuccessCard), default));
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, English.Of(result.Problem));
         return ((await With(sp => sp.GetRequiredService<IOrders>().GetAsync(result.OrderNumber!, default)))!, product);
     }
 
@@ -70,7 +71,7 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         var partly = await ReloadAsync(order.Number);
         Assert.Equal(("Paid", "Partial"), (partly.Status, partly.RefundState));
         var tooMuch = await RefundAsync(order.Number, total);
-        Assert.Equal((false, $"At most ${total - 5m:#,##0.00} is left to refund."), (tooMuch.Succeeded, tooMuch.Message));
+        Assert.Equal((false, $"At most ${total - 5m:#,##0.00} is left to refund."), (tooMuch.Succeeded, English.Of(tooMuch.Outcome)));
         Assert.False((await RefundAsync(order.Number, 0.001m)).Succeeded);
         Assert.True((await RefundAsync(order.Number, total - 5m)).Succeeded);
 
@@ -101,7 +102,7 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.True((await Admin(a => a.MoveAsync(order.Number, "Shipped", "UPS", "1Z2", "admin", default))).Succeeded);
         Assert.True((await RefundAsync(order.Number, 2m)).Succeeded);
         var cancel = await Admin(a => a.CancelAsync(order.Number, "admin", default));
-        Assert.Equal((false, "A shipped order cannot be cancelled; its goods come back through a return."), (cancel.Succeeded, cancel.Message));
+        Assert.Equal((false, "A shipped order cannot be cancelled; its goods come back through a return."), (cancel.Succeeded, English.Of(cancel.Outcome)));
         Assert.Equal(9, await store.AvailableAsync(product.Sku));
         var after = await ReloadAsync(order.Number);
         Assert.Equal(("Shipped", "Partial"), (after.Status, after.RefundState));
@@ -185,7 +186,7 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.Equal(9, await store.AvailableAsync(product.Sku));
         Assert.True((await RefundAsync(order.Number, 1m)).Succeeded);
         var cancelled = await Admin(a => a.CancelAsync(order.Number, "admin", default));
-        Assert.True(cancelled.Succeeded, cancelled.Message);
+        Assert.True(cancelled.Succeeded, English.Of(cancelled.Outcome));
         var after = await ReloadAsync(order.Number);
         Assert.Equal(("Cancelled", "Full", order.Total.Amount), (after.Status, after.RefundState, after.Refunded.Amount));
         Assert.Equal(["Placed", "Paid", "Partially refunded", "Cancelled", "Refunded"], after.Timeline.Select(t => t.Status));

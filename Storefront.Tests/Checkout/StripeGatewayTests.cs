@@ -85,7 +85,7 @@ public sealed class StripeGatewayTests(StripeStoreFixture store) : IClassFixture
     public async Task A_declined_card_comes_back_as_declined_with_Stripes_message()
     {
         var result = await Gateway(g => g.ChargeAsync(new ChargeRequest(Guid.NewGuid().ToString("N"), new Money(10m, "USD"), "pm_card_chargeDeclined", "Test"), default));
-        Assert.Equal((PaymentStatus.Declined, "Your card was declined."), (result.Status, result.Message));
+        Assert.Equal((PaymentStatus.Declined, "Your card was declined."), (result.Status, English.Of(result.Problem)));
         var unknown = await Gateway(g => g.ChargeAsync(new ChargeRequest(Guid.NewGuid().ToString("N"), new Money(10m, "USD"), "pm_nonsense", "Test"), default));
         Assert.Equal(PaymentStatus.Failed, unknown.Status);
     }
@@ -100,7 +100,7 @@ public sealed class StripeGatewayTests(StripeStoreFixture store) : IClassFixture
         Assert.Equal(1500, store.Stripe.RefundedCents(charge.PaymentId!));
         var tooMuch = await Gateway(g => g.RefundAsync(new RefundRequest("refund-b-" + charge.PaymentId, charge.PaymentId!, new Money(30m, "USD")), default));
         Assert.False(tooMuch.Succeeded);
-        Assert.StartsWith("Refund amount (3000) is greater than unrefunded amount", tooMuch.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Refund amount (3000) is greater than unrefunded amount", English.Of(tooMuch.Problem), StringComparison.Ordinal);
         Assert.True((await Gateway(g => g.RefundAsync(new RefundRequest("refund-c-" + charge.PaymentId, charge.PaymentId!, new Money(25m, "USD")), default))).Succeeded);
         Assert.Equal(4000, store.Stripe.RefundedCents(charge.PaymentId!));
     }

@@ -1,5 +1,6 @@
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Saga;
+using Storefront.Tests.Fixtures;
 
 namespace Storefront.Tests.Rules;
 
@@ -9,7 +10,8 @@ public sealed class AddressRulesTests
     private static readonly string[] ShipsTo = new CheckoutOptions().ShipsTo.ToArray();
 
     private static IReadOnlyDictionary<string, string> Validate(string region, string postalCode, string country = "US", string name = "Ada", string city = "Town") =>
-        PriceRules.ValidateAddress(new Address(name, "1 Market Street", null, city, region, postalCode, country), ShipsTo);
+        PriceRules.ValidateAddress(new Address(name, "1 Market Street", null, city, region, postalCode, country), ShipsTo)
+            .ToDictionary(e => e.Key, e => English.Words.Of(e.Value));
 
     [Theory]
     [InlineData("US", true)]

@@ -1,4 +1,5 @@
 using Storefront.Checkout.Orders;
+using Storefront.Tests.Fixtures;
 
 namespace Storefront.Tests.Rules;
 
@@ -58,7 +59,7 @@ public sealed class OrderMovesTests
     {
         var order = Paid();
         order.Status = from;
-        Assert.Equal(reason, order.MoveTo(to, Now, "merchant"));
+        Assert.Equal(reason, English.Of(order.MoveTo(to, Now, "merchant")));
         Assert.Equal(from, order.Status);
         Assert.Empty(order.History);
         Assert.False(order.RestockPending);

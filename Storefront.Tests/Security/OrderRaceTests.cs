@@ -23,7 +23,7 @@ public sealed partial class OrderRaceTests(OrderRaceFixture store) : IClassFixtu
         var result = await scope.ServiceProvider.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cart, null,
             $"race-{Guid.NewGuid():N}@example.test", new Address("Ray Race", "2 Oak St", null, "Albany", "NY", "12207", "US"), "standard",
             TestPaymentGateway.SuccessCard), default);
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, English.Of(result.Problem));
         return ((await scope.ServiceProvider.GetRequiredService<IOrders>().GetAsync(result.OrderNumber!, default))!, product);
     }
 

@@ -196,7 +196,7 @@ public sealed class FormValidationTests(FormValidationFixture store) : IClassFix
         var result = await scope.ServiceProvider.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cart, null,
             $"forms-{Guid.NewGuid():N}@example.test", new Address("Fran Form", "3 Elm St", null, "Albany", "NY", "12207", "US"), "standard",
             TestPaymentGateway.SuccessCard), default);
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, English.Of(result.Problem));
         return result.OrderNumber!;
     }
 }

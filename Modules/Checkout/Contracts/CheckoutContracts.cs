@@ -38,7 +38,11 @@ public enum CheckoutOutcome
     Refunded,
 }
 
-public sealed record CheckoutResult(CheckoutOutcome Outcome, string? OrderNumber, string? Message, IReadOnlyDictionary<string, string>? FieldErrors = null)
+/// <summary>
+/// How a checkout ended: <see cref="Problem"/> says why it did not complete (for the host to word),
+/// <see cref="FieldErrors"/> what is wrong with the form, by field.
+/// </summary>
+public sealed record CheckoutResult(CheckoutOutcome Outcome, string? OrderNumber, Problem? Problem, IReadOnlyDictionary<string, Problem>? FieldErrors = null)
 {
     public bool Succeeded => Outcome == CheckoutOutcome.Completed;
 
@@ -75,7 +79,7 @@ public interface ICheckout
     Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, CancellationToken cancellationToken);
 
     /// <summary>Address problems by field (Name, Line1, City, Region, PostalCode, Country); empty when the address is fine.</summary>
-    IReadOnlyDictionary<string, string> ValidateAddress(Address address);
+    IReadOnlyDictionary<string, Problem> ValidateAddress(Address address);
 
     /// <summary>
     /// Places the order: validate cart and holds → price → charge → create order → commit stock →

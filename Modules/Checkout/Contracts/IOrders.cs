@@ -1,5 +1,6 @@
 using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outcomes;
 
 namespace Storefront.Checkout.Contracts;
 
@@ -70,7 +71,16 @@ public sealed record AdminOrderRow(string Number, string Email, string Status, M
 
 public sealed record AdminOrderPage(IReadOnlyList<AdminOrderRow> Rows, int Page, int PageSize, long Total);
 
-public sealed record OrderChangeResult(bool Succeeded, string? Message = null, string? Field = null);
+/// <summary>
+/// What became of a merchant's change: <see cref="Outcome"/> says what was done or why not (a
+/// <see cref="CheckoutProblems"/> code for the host to word), <see cref="Field"/> the input at fault.
+/// </summary>
+public sealed record OrderChangeResult(bool Succeeded, Problem Outcome, string? Field = null)
+{
+    public static OrderChangeResult Done(string code, params ReadOnlySpan<(string Name, object? Value)> args) => new(true, Problem.Of(code, args));
+
+    public static OrderChangeResult Refused(string code, params ReadOnlySpan<(string Name, object? Value)> args) => new(false, Problem.Of(code, args));
+}
 
 /// <summary>What merchants do with orders.</summary>
 public interface IOrderAdmin
@@ -83,7 +93,7 @@ public interface IOrderAdmin
     /// <summary>
     /// Moves an order forward: Paid → Packed → Shipped (needs carrier and tracking number) → Delivered.
     /// Every change of an order is saved only if nobody changed it since it was read, and before any
-    /// side effect; the loser of two at once is refused with a message.
+    /// side effect; the loser of two at once is refused.
     /// </summary>
     Task<OrderChangeResult> MoveAsync(string number, string status, string? carrier, string? trackingNumber, string actor, CancellationToken cancellationToken);
 

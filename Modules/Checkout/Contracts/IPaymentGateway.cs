@@ -1,4 +1,5 @@
 using Storefront.BuildingBlocks;
+using Storefront.BuildingBlocks.Outcomes;
 
 namespace Storefront.Checkout.Contracts;
 
@@ -19,11 +20,15 @@ public enum PaymentStatus
 /// </summary>
 public sealed record ChargeRequest(string IdempotencyKey, Money Amount, string PaymentMethod, string Description);
 
-public sealed record PaymentResult(PaymentStatus Status, string? PaymentId, string? Message);
+/// <summary>
+/// A charge's answer. <see cref="Problem"/> says why it did not succeed: a <see cref="CheckoutProblems"/>
+/// code, carrying the provider's own text as a value where the provider explains a decline.
+/// </summary>
+public sealed record PaymentResult(PaymentStatus Status, string? PaymentId, Problem? Problem);
 
 public sealed record RefundRequest(string IdempotencyKey, string PaymentId, Money Amount);
 
-public sealed record RefundResult(bool Succeeded, string? RefundId, string? Message);
+public sealed record RefundResult(bool Succeeded, string? RefundId, Problem? Problem);
 
 /// <summary>The payment provider, behind our own interface: Stripe, or the built-in test gateway.</summary>
 public interface IPaymentGateway

@@ -27,13 +27,13 @@ internal sealed class FulfilmentQueue(CheckoutDbContext db, IOrderAdmin orders, 
     public async Task<OrderChangeResult> PackedAsync(Guid requestId, string actor, CancellationToken ct)
     {
         var request = await db.FulfilmentRequests.FirstOrDefaultAsync(f => f.Id == requestId, ct);
-        if (request is null) return new(false, "There is no such fulfilment request.");
-        if (request.Status != "Pending") return new(false, "That request has already been handled.");
+        if (request is null) return OrderChangeResult.Refused(CheckoutProblems.NoSuchFulfilmentRequest);
+        if (request.Status != "Pending") return OrderChangeResult.Refused(CheckoutProblems.FulfilmentRequestHandled);
         var number = await db.Orders.Where(o => o.Id == request.OrderId).Select(o => o.Number).SingleAsync(ct);
         var moved = await orders.MoveAsync(number, OrderStatus.Packed, null, null, actor, ct);
         if (!moved.Succeeded) return moved;
         (request.Status, request.DoneAt) = ("Done", clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        return new(true, $"Order {number} is packed and waits for the carrier.");
+        return OrderChangeResult.Done(CheckoutProblems.Packed, ("number", number));
     }
 }

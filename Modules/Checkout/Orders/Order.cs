@@ -1,3 +1,6 @@
+using Storefront.BuildingBlocks.Outcomes;
+using Storefront.Checkout.Contracts;
+
 namespace Storefront.Checkout.Orders;
 
 /// <summary>
@@ -94,15 +97,16 @@ internal sealed class Order
     public List<OrderStatusChange> History { get; set; } = [];
 
     /// <summary>Moves the order in fulfilment; the reason it cannot, or null when it did.</summary>
-    public string? MoveTo(string status, DateTimeOffset now, string actor, string? note = null)
+    public Problem? MoveTo(string status, DateTimeOffset now, string actor, string? note = null)
     {
         if (!OrderStatus.CanMove(Status, status))
         {
             return Status == OrderStatus.Shipped && status == OrderStatus.Cancelled
-                ? "A shipped order cannot be cancelled; its goods come back through a return."
+                ? Problem.Of(CheckoutProblems.ShippedCannotBeCancelled)
                 : OrderStatus.NextOf(Status) is { } next
-                    ? $"An order that is {Status.ToLowerInvariant()} can only become {next.ToLowerInvariant()}{(OrderStatus.CanMove(Status, OrderStatus.Cancelled) ? " or be cancelled" : "")}."
-                    : $"An order that is {Status.ToLowerInvariant()} cannot change any more.";
+                    ? Problem.Of(OrderStatus.CanMove(Status, OrderStatus.Cancelled) ? CheckoutProblems.CanOnlyBecomeOrBeCancelled : CheckoutProblems.CanOnlyBecome,
+                        ("status", Status), ("next", next))
+                    : Problem.Of(CheckoutProblems.CannotChange, ("status", Status));
         }
         (Status, UpdatedAt) = (status, now);
         if (status == OrderStatus.Cancelled) RestockPending = true;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Outbox;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Data;
 using Storefront.Inventory.Contracts;
@@ -16,7 +17,8 @@ namespace Storefront.Checkout.Orders;
 /// </summary>
 internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, IPricesAndStock stock, TimeProvider clock) : IOrderAdmin
 {
-    private const string Raced = "This order was changed by someone else a moment ago. Look at it again and retry if it still needs doing.";
+    private static readonly OrderChangeResult Raced = OrderChangeResult.Refused(CheckoutProblems.OrderChangedMeanwhile);
+    private static readonly OrderChangeResult NoSuchOrder = OrderChangeResult.Refused(CheckoutProblems.NoSuchOrder);
 
     public async Task<AdminOrderPage> ListAsync(AdminOrderQuery q, CancellationToken ct)
     {
@@ -51,25 +53,25 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
 
     public async Task<OrderChangeResult> MoveAsync(string number, string status, string? carrier, string? trackingNumber, string actor, CancellationToken ct)
     {
-        if (await LoadAsync(number, ct) is not { } order) return new(false, "There is no such order.");
-        if (status == OrderStatus.Cancelled) return new(false, "Use “Cancel order” to cancel: it also refunds and restocks.");
+        if (await LoadAsync(number, ct) is not { } order) return NoSuchOrder;
+        if (status == OrderStatus.Cancelled) return OrderChangeResult.Refused(CheckoutProblems.CancelThroughCancel);
         string? note = null;
         if (status == OrderStatus.Shipped && OrderStatus.CanMove(order.Status, status))
         {
-            if (string.IsNullOrWhiteSpace(carrier) || carrier.Length > 60) return new(false, "Enter the carrier (60 characters at most).", "Carrier");
-            if (string.IsNullOrWhiteSpace(trackingNumber) || trackingNumber.Length > 60) return new(false, "Enter the tracking number (60 characters at most).", "TrackingNumber");
+            if (string.IsNullOrWhiteSpace(carrier) || carrier.Length > 60) return new(false, Problem.Of(CheckoutProblems.CarrierRequired), "Carrier");
+            if (string.IsNullOrWhiteSpace(trackingNumber) || trackingNumber.Length > 60) return new(false, Problem.Of(CheckoutProblems.TrackingNumberRequired), "TrackingNumber");
             (order.Carrier, order.TrackingNumber) = (carrier.Trim(), trackingNumber.Trim());
             note = $"{order.Carrier} {order.TrackingNumber}";
         }
         var now = clock.GetUtcNow();
         if (order.MoveTo(status, now, actor, note) is { } refused) return new(false, refused);
         Publish(order, status, note, now);
-        return await SaveAsync(ct) ? new(true, $"Order {order.Number} is now {status.ToLowerInvariant()}.") : new(false, Raced);
+        return await SaveAsync(ct) ? OrderChangeResult.Done(CheckoutProblems.OrderMoved, ("number", order.Number), ("status", status)) : Raced;
     }
 
     public async Task<OrderChangeResult> CancelAsync(string number, string actor, CancellationToken ct)
     {
-        if (await LoadAsync(number, ct) is not { } order) return new(false, "There is no such order.");
+        if (await LoadAsync(number, ct) is not { } order) return NoSuchOrder;
         var now = clock.GetUtcNow();
         if (order.Status != OrderStatus.Cancelled)
         {
@@ -81,11 +83,11 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
                 db.OrderRefunds.Add(new OrderRefund { Id = CancellationRefundId(order), OrderId = order.Id, Amount = left, Actor = actor, CreatedAt = now });
             Publish(order, OrderStatus.Cancelled, null, now);
             // Only the one request whose cancellation is saved goes on to refund and restock.
-            if (!await SaveAsync(ct)) return new(false, Raced);
+            if (!await SaveAsync(ct)) return Raced;
         }
         else if (!order.RestockPending && !await db.OrderRefunds.AnyAsync(r => r.OrderId == order.Id && r.Status == OrderRefund.Pending, ct))
         {
-            return new(false, $"Order {order.Number} is already cancelled.");
+            return OrderChangeResult.Refused(CheckoutProblems.AlreadyCancelled, ("number", order.Number));
         }
         return await SettleCancellationAsync(order, actor, ct);
     }
@@ -93,13 +95,13 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
     /// <summary>The side effects of a cancellation, each keyed so that finishing twice does each once.</summary>
     private async Task<OrderChangeResult> SettleCancellationAsync(Order order, string actor, CancellationToken ct)
     {
-        string? refunded = null;
+        Money? refunded = null;
         if (await db.OrderRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == CancellationRefundId(order) && r.Status == OrderRefund.Pending, ct) is { } refund)
         {
             var outcome = await CompleteRefundAsync(order.Id, refund.Id, actor, ct, retryable: true);
             if (!outcome.Succeeded)
-                return new(false, $"Order {order.Number} is cancelled, but its refund failed ({outcome.Message}). Its stock is not back yet; cancel again to retry.");
-            refunded = $" and {new Money(refund.Amount, order.Currency)} was refunded";
+                return OrderChangeResult.Refused(CheckoutProblems.CancelledRefundFailed, ("number", order.Number), ("problem", outcome.Outcome));
+            refunded = new Money(refund.Amount, order.Currency);
         }
         if (order.RestockPending)
         {
@@ -108,7 +110,8 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
                 var restocked = await stock.AdjustOnHandAsync(line.Sku, line.Quantity,
                     new StockChangeContext(actor, "Order cancelled", order.Number, OncePerReference: true), ct);
                 if (!restocked.Succeeded && restocked.Outcome != StockChangeOutcome.UnknownSku)
-                    return new(false, $"Order {order.Number} is cancelled, but {line.Sku} could not be restocked ({restocked.Problem?.Code}); cancel again to retry.");
+                    return OrderChangeResult.Refused(CheckoutProblems.CancelledRestockFailed, ("number", order.Number), ("sku", line.Sku),
+                        ("problem", (object?)restocked.Problem ?? restocked.Outcome.ToString()));
             }
             // Another request finishing the same cancellation at once is harmless: each restock happened once.
             for (var attempt = 0; attempt < 5; attempt++)
@@ -120,26 +123,31 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
                 if (await SaveAsync(ct)) break;
             }
         }
-        return new(true, $"Order {order.Number} is cancelled, its stock is back{refunded}.");
+        return refunded is { } amount
+            ? OrderChangeResult.Done(CheckoutProblems.CancelledAndRefunded, ("number", order.Number), ("amount", amount))
+            : OrderChangeResult.Done(CheckoutProblems.Cancelled, ("number", order.Number));
     }
 
     public async Task<OrderChangeResult> RefundAsync(string number, Guid requestId, decimal amount, string actor, CancellationToken ct)
     {
-        if (requestId == Guid.Empty) return new(false, "This refund form has expired. Reload the order and try again.");
-        if (await LoadAsync(number, ct) is not { } order) return new(false, "There is no such order.");
+        if (requestId == Guid.Empty) return OrderChangeResult.Refused(CheckoutProblems.RefundFormExpired);
+        if (await LoadAsync(number, ct) is not { } order) return NoSuchOrder;
         if (await db.OrderRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, ct) is { } earlier)
         {
             // The same request again (a double click, a retry): it refunds once.
-            if (earlier.OrderId != order.Id) return new(false, "This refund form belongs to another order. Reload the order and try again.");
+            if (earlier.OrderId != order.Id) return OrderChangeResult.Refused(CheckoutProblems.RefundFormOfOtherOrder);
             return earlier.Status == OrderRefund.Pending
                 ? await CompleteRefundAsync(order.Id, requestId, actor, ct)
-                : new(earlier.Status == OrderRefund.Succeeded, earlier.Status == OrderRefund.Succeeded
-                    ? $"{new Money(earlier.Amount, order.Currency)} refunded." : "The refund failed: " + earlier.Message);
+                : earlier.Status == OrderRefund.Succeeded
+                    ? OrderChangeResult.Done(CheckoutProblems.Refunded, ("amount", new Money(earlier.Amount, order.Currency)))
+                    : OrderChangeResult.Refused(CheckoutProblems.RefundFailed, ("reason", ReasonOf(earlier)));
         }
-        if (amount <= 0 || decimal.Round(amount, 2) != amount) return new(false, "Enter an amount of money, such as 12.50.", "Amount");
-        if (order.PaymentId is null) return new(false, "This order has no payment to refund.");
+        if (amount <= 0 || decimal.Round(amount, 2) != amount) return new(false, Problem.Of(CheckoutProblems.RefundAmountInvalid), "Amount");
+        if (order.PaymentId is null) return OrderChangeResult.Refused(CheckoutProblems.NoPaymentToRefund);
         var left = order.Refundable(await PendingRefundsAsync(order.Id, ct));
-        if (amount > left) return new(false, left == 0 ? "Nothing is left to refund." : $"At most {new Money(left, order.Currency)} is left to refund.", "Amount");
+        if (amount > left)
+            return new(false, left == 0 ? Problem.Of(CheckoutProblems.NothingLeftToRefund)
+                : Problem.Of(CheckoutProblems.RefundAtMost, ("left", new Money(left, order.Currency))), "Amount");
         // Written as pending, with the order's version checked, before the provider is called: of two
         // refunds at once only one can take what is left.
         var now = clock.GetUtcNow();
@@ -149,8 +157,8 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         {
             // The same request saved first (a double click) goes on by itself; anything else raced us.
             return await db.OrderRefunds.AsNoTracking().AnyAsync(r => r.Id == requestId, ct)
-                ? new(true, "This refund is being made.")
-                : new(false, Raced);
+                ? OrderChangeResult.Done(CheckoutProblems.RefundUnderWay)
+                : Raced;
         }
         return await CompleteRefundAsync(order.Id, requestId, actor, ct);
     }
@@ -183,18 +191,32 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
             }
             else
             {
-                (refund.Status, refund.Message) = (OrderRefund.Failed, result.Message is { Length: > 300 } m ? m[..300] : result.Message);
+                (refund.Status, refund.Message) = (OrderRefund.Failed, Stored(result.Problem));
             }
             if (await SaveAsync(ct)) break;
             if (attempt >= 5) throw new DbUpdateConcurrencyException($"The refund {refundId} could not be booked on order {orderId}.");
         }
         var booked = await db.OrderRefunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
         return booked.Status == OrderRefund.Succeeded
-            ? new(true, $"{new Money(pending.Amount, order.Currency)} refunded.")
-            : new(false, "The refund failed: " + (result.Succeeded ? booked.Message : result.Message ?? booked.Message));
+            ? OrderChangeResult.Done(CheckoutProblems.Refunded, ("amount", new Money(pending.Amount, order.Currency)))
+            : OrderChangeResult.Refused(CheckoutProblems.RefundFailed, ("reason", result.Succeeded ? ReasonOf(booked) : result.Problem ?? ReasonOf(booked)));
     }
 
     private static Guid CancellationRefundId(Order order) => order.Id;
+
+    /// <summary>Why a refund failed, as kept with it (300 characters): a provider's long text is cut short, never the code.</summary>
+    private static string? Stored(Problem? problem)
+    {
+        if (problem is null) return null;
+        var json = ProblemJson.Write(problem);
+        if (json.Length <= 300) return json;
+        var shortened = problem.Args.ToDictionary(a => a.Key, a => a.Value is string { Length: > 120 } s ? (object?)s[..120] : a.Value);
+        return ProblemJson.Write(problem with { Args = shortened });
+    }
+
+    /// <summary>A refund's stored reason; a row from before reasons were problems holds the words themselves.</summary>
+    private static Problem? ReasonOf(OrderRefund refund) =>
+        refund.Message is null ? null : ProblemJson.Read(refund.Message) ?? Problem.Of(CheckoutProblems.AsWritten, ("text", refund.Message));
 
     private Task<decimal> PendingRefundsAsync(Guid orderId, CancellationToken ct) =>
         db.OrderRefunds.Where(r => r.OrderId == orderId && r.Status == OrderRefund.Pending).SumAsync(r => r.Amount, ct);

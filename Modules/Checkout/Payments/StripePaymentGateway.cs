@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Stripe;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Checkout.Contracts;
 
 namespace Storefront.Checkout.Payments;
@@ -64,11 +65,11 @@ internal sealed class StripePaymentGateway(IOptions<StripeOptions> options) : IP
             }, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct);
             return refund.Status is "succeeded" or "pending"
                 ? new RefundResult(true, refund.Id, null)
-                : new RefundResult(false, refund.Id, $"Stripe reports the refund as {refund.Status}.");
+                : new RefundResult(false, refund.Id, Problem.Of(CheckoutProblems.ProviderRefundStatus, ("status", refund.Status)));
         }
         catch (StripeException ex)
         {
-            return new RefundResult(false, null, ex.StripeError?.Message ?? ex.Message);
+            return new RefundResult(false, null, ProviderSaid(ex.StripeError?.Message ?? ex.Message));
         }
     }
 
@@ -103,21 +104,27 @@ internal sealed class StripePaymentGateway(IOptions<StripeOptions> options) : IP
     }
 
     private static PaymentResult Unknown() =>
-        new(PaymentStatus.RetryLater, null, "Stripe's answer for this payment is not known yet.");
+        new(PaymentStatus.RetryLater, null, Problem.Of(CheckoutProblems.PaymentNotKnownYet));
 
     private static PaymentResult Answer(PaymentIntent intent) => intent.Status switch
     {
         "succeeded" => new(PaymentStatus.Succeeded, intent.Id, null),
-        "processing" => new(PaymentStatus.RetryLater, intent.Id, "The payment is still being processed."),
-        "requires_payment_method" => new(PaymentStatus.Declined, null, intent.LastPaymentError?.Message ?? "Your card was declined."),
-        _ => new(PaymentStatus.Failed, null, $"The payment needs a step this store does not support ({intent.Status})."),
+        "processing" => new(PaymentStatus.RetryLater, intent.Id, Problem.Of(CheckoutProblems.PaymentProcessing)),
+        "requires_payment_method" => new(PaymentStatus.Declined, null, Declined(intent.LastPaymentError?.Message)),
+        _ => new(PaymentStatus.Failed, null, Problem.Of(CheckoutProblems.PaymentStepUnsupported, ("status", intent.Status))),
     };
 
     private static PaymentResult Failure(StripeException ex) => ex.StripeError?.Type switch
     {
-        "card_error" => new(PaymentStatus.Declined, null, ex.StripeError.Message ?? "Your card was declined."),
-        "rate_limit_error" or "api_connection_error" => new(PaymentStatus.RetryLater, null, "The payment provider is busy. Trying again."),
-        _ when (int)ex.HttpStatusCode >= 500 => new(PaymentStatus.RetryLater, null, "The payment provider is having trouble. Trying again."),
-        _ => new(PaymentStatus.Failed, null, ex.StripeError?.Message ?? "The payment could not be processed."),
+        "card_error" => new(PaymentStatus.Declined, null, Declined(ex.StripeError.Message)),
+        "rate_limit_error" or "api_connection_error" => new(PaymentStatus.RetryLater, null, Problem.Of(CheckoutProblems.ProviderBusy)),
+        _ when (int)ex.HttpStatusCode >= 500 => new(PaymentStatus.RetryLater, null, Problem.Of(CheckoutProblems.ProviderTrouble)),
+        _ => new(PaymentStatus.Failed, null, ex.StripeError?.Message is { } said ? ProviderSaid(said) : Problem.Of(CheckoutProblems.PaymentNotProcessed)),
     };
+
+    /// <summary>Stripe explains a decline in its own words (in the shopper's language where it knows it): they are a value, the store's words go around them.</summary>
+    private static Problem Declined(string? reason) =>
+        string.IsNullOrWhiteSpace(reason) ? Problem.Of(CheckoutProblems.CardDeclined) : Problem.Of(CheckoutProblems.DeclinedByProvider, ("reason", reason));
+
+    private static Problem ProviderSaid(string text) => Problem.Of(CheckoutProblems.AsWritten, ("text", text));
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Data;
 
@@ -14,6 +15,7 @@ internal sealed class TestGatewayPayment
     /// <summary>For a refund: the payment it gives money back from.</summary>
     public string? RefundOf { get; set; }
     public string Status { get; set; } = "";
+    /// <summary>Why it did not succeed: a problem as <see cref="ProblemJson"/> (plain text in rows written before problems were).</summary>
     public string? Message { get; set; }
     public decimal Amount { get; set; }
     public string Currency { get; set; } = "";
@@ -31,7 +33,7 @@ internal sealed class TestGatewayPayment
 /// <item>4000 0000 0000 0119 — processing error (nothing taken);</item>
 /// <item>4000 0000 0000 0077 — a temporary error the first time; the same request again succeeds.</item>
 /// </list>
-/// Any other number is declined with a message naming the test card.
+/// Any other number is declined, naming the test card.
 /// </summary>
 internal sealed class TestPaymentGateway(CheckoutDbContext db, TimeProvider clock) : IPaymentGateway
 {
@@ -46,16 +48,17 @@ internal sealed class TestPaymentGateway(CheckoutDbContext db, TimeProvider cloc
         if (existing is { Status: not "retry" }) return Answer(existing);
 
         var card = new string(request.PaymentMethod.Where(char.IsDigit).ToArray());
-        var (status, message) = card switch
+        var (status, problem) = card switch
         {
             SuccessCard => ("succeeded", null),
-            DeclinedCard => ("declined", "Your card was declined."),
-            ProcessingErrorCard => ("failed", "An error occurred while processing your card. Nothing was charged; try again in a little while."),
-            RetryCard when existing is null => ("retry", "The payment provider is busy. Trying again."),
+            DeclinedCard => ("declined", CheckoutProblems.CardDeclined),
+            ProcessingErrorCard => ("failed", CheckoutProblems.CardProcessingError),
+            RetryCard when existing is null => ("retry", CheckoutProblems.ProviderBusy),
             RetryCard => ("succeeded", null),
-            _ => ("declined", "This store takes test payments only: use the card 4242 4242 4242 4242."),
+            _ => ("declined", CheckoutProblems.TestCardsOnly),
         };
-        if (request.Amount.Amount <= 0) (status, message) = ("failed", "The amount must be more than zero.");
+        if (request.Amount.Amount <= 0) (status, problem) = ("failed", CheckoutProblems.AmountNotPositive);
+        var message = problem is null ? null : ProblemJson.Write(Problem.Of(problem));
 
         if (existing is not null)
         {
@@ -75,17 +78,17 @@ internal sealed class TestPaymentGateway(CheckoutDbContext db, TimeProvider cloc
     public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken ct)
     {
         if (await db.TestGatewayPayments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == request.IdempotencyKey, ct) is { } done)
-            return new(done.Status == "succeeded", done.PaymentId, done.Message);
+            return new(done.Status == "succeeded", done.PaymentId, Read(done.Message));
         var charge = await db.TestGatewayPayments.AsNoTracking().FirstOrDefaultAsync(p => p.PaymentId == request.PaymentId && p.Kind == "charge", ct);
-        if (charge is not { Status: "succeeded" }) return new(false, null, "There is no successful payment to refund.");
+        if (charge is not { Status: "succeeded" }) return new(false, null, Problem.Of(CheckoutProblems.NoChargeToRefund));
         var refunded = await db.TestGatewayPayments.Where(p => p.RefundOf == request.PaymentId && p.Status == "succeeded").SumAsync(p => p.Amount, ct);
         if (request.Amount.Amount <= 0 || refunded + request.Amount.Amount > charge.Amount)
         {
             // The same request may have been answered a moment ago (and its amount is what is counted
             // as refunded): it gets that first answer, as an idempotent request should.
             if (await db.TestGatewayPayments.AsNoTracking().FirstOrDefaultAsync(p => p.IdempotencyKey == request.IdempotencyKey, ct) is { } first)
-                return new(first.Status == "succeeded", first.PaymentId, first.Message);
-            return new(false, null, $"At most {charge.Amount - refunded:0.00} {charge.Currency} can still be refunded.");
+                return new(first.Status == "succeeded", first.PaymentId, Read(first.Message));
+            return new(false, null, Problem.Of(CheckoutProblems.ProviderRefundAtMost, ("amount", charge.Amount - refunded), ("currency", charge.Currency)));
         }
         var refund = await InsertOrFirstAsync(new TestGatewayPayment
         {
@@ -93,7 +96,7 @@ internal sealed class TestPaymentGateway(CheckoutDbContext db, TimeProvider cloc
             RefundOf = request.PaymentId, Status = "succeeded", Amount = request.Amount.Amount, Currency = request.Amount.Currency,
             Attempts = 1, CreatedAt = clock.GetUtcNow(),
         }, ct);
-        return new(refund.Status == "succeeded", refund.PaymentId, refund.Message);
+        return new(refund.Status == "succeeded", refund.PaymentId, Read(refund.Message));
     }
 
     public async Task<PaymentResult> ResumeChargeAsync(ChargeRequest request, string? knownPaymentId, CancellationToken ct)
@@ -103,7 +106,7 @@ internal sealed class TestPaymentGateway(CheckoutDbContext db, TimeProvider cloc
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO checkout.test_gateway_payments (idempotency_key, payment_id, kind, status, message, amount, currency, attempts, created_at)
             VALUES ({request.IdempotencyKey}, {"pi_test_" + Guid.NewGuid().ToString("N")[..24]}, 'charge', 'failed',
-                    'The checkout was interrupted before payment. Nothing was charged.', {request.Amount.Amount}, {request.Amount.Currency}, 0, {clock.GetUtcNow()})
+                    {ProblemJson.Write(Problem.Of(CheckoutProblems.InterruptedBeforePayment))}, {request.Amount.Amount}, {request.Amount.Currency}, 0, {clock.GetUtcNow()})
             ON CONFLICT (idempotency_key) DO UPDATE SET status = 'failed', message = excluded.message
                 WHERE test_gateway_payments.status = 'retry'
             """, ct);
@@ -130,8 +133,11 @@ internal sealed class TestPaymentGateway(CheckoutDbContext db, TimeProvider cloc
     private static PaymentResult Answer(TestGatewayPayment p) => p.Status switch
     {
         "succeeded" => new(PaymentStatus.Succeeded, p.PaymentId, null),
-        "declined" => new(PaymentStatus.Declined, null, p.Message),
-        "retry" => new(PaymentStatus.RetryLater, null, p.Message),
-        _ => new(PaymentStatus.Failed, null, p.Message),
+        "declined" => new(PaymentStatus.Declined, null, Read(p.Message)),
+        "retry" => new(PaymentStatus.RetryLater, null, Read(p.Message)),
+        _ => new(PaymentStatus.Failed, null, Read(p.Message)),
     };
+
+    private static Problem? Read(string? message) =>
+        message is null ? null : ProblemJson.Read(message) ?? Problem.Of(CheckoutProblems.AsWritten, ("text", message));
 }

@@ -28,5 +28,11 @@ public sealed class NoCheckoutFaults : ICheckoutFaults
 /// <summary>Thrown where a test makes the process die; the saga's state stays as it was.</summary>
 public sealed class CheckoutInterruptedException(CheckoutStep step) : Exception($"The checkout was interrupted before {step}.");
 
+/// <summary>A step failed for a reason the shopper is told, as a problem; the message is for the log.</summary>
+internal sealed class CheckoutProblemException(BuildingBlocks.Outcomes.Problem problem, string message) : Exception(message)
+{
+    public BuildingBlocks.Outcomes.Problem Problem { get; } = problem;
+}
+
 /// <summary>Thrown where a test makes a step fail.</summary>
 public sealed class CheckoutStepFailedException(CheckoutStep step) : Exception($"The {step} step failed.");

@@ -43,6 +43,10 @@ internal sealed class CheckoutRecord
     public string? OrderNumber { get; set; }
     /// <summary>The outcome the shopper sees when it ended (a <see cref="Contracts.CheckoutOutcome"/> name).</summary>
     public string? Outcome { get; set; }
+    /// <summary>
+    /// What the shopper is told about how it ended: a problem as <see cref="BuildingBlocks.Outcomes.ProblemJson"/>.
+    /// Rows written before problems were stored hold the English words themselves.
+    /// </summary>
     public string? Message { get; set; }
     public int Attempts { get; set; }
     /// <summary>

@@ -7,6 +7,7 @@ using Npgsql;
 using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Email;
 using Storefront.BuildingBlocks.Outbox;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Data;
@@ -44,21 +45,21 @@ internal sealed partial class CheckoutSaga(
     public Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, CancellationToken ct) =>
         pricing.QuoteAsync(cartId, address, shippingMethod, ct);
 
-    public IReadOnlyDictionary<string, string> ValidateAddress(Address address) => pricing.ValidateAddress(address);
+    public IReadOnlyDictionary<string, Problem> ValidateAddress(Address address) => pricing.ValidateAddress(address);
 
     public async Task<CheckoutResult> PlaceOrderAsync(CheckoutRequest request, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string>(pricing.ValidateAddress(request.ShippingAddress));
+        var errors = new Dictionary<string, Problem>(pricing.ValidateAddress(request.ShippingAddress));
         // The confirmation and every status e-mail go to this address: one that cannot be delivered is refused here.
-        if (!EmailAddress.IsDeliverable(request.Email)) errors["Email"] = "Enter a valid e-mail address, such as name@example.com.";
-        if (!options.Value.Shipping.ContainsKey(request.ShippingMethod ?? "")) errors["ShippingMethod"] = "Choose a shipping method.";
+        if (!EmailAddress.IsDeliverable(request.Email)) errors["Email"] = Problem.Of(CheckoutProblems.EmailInvalid);
+        if (!options.Value.Shipping.ContainsKey(request.ShippingMethod ?? "")) errors["ShippingMethod"] = Problem.Of(CheckoutProblems.ShippingMethodRequired);
         // A Stripe PaymentMethod id (made by Stripe.js in the browser), or a card number for the test gateway.
         var token = (request.PaymentMethod ?? "").Trim();
         var isToken = token.StartsWith("pm_", StringComparison.Ordinal) && token.Length <= 100;
         var digits = new string(token.Where(char.IsDigit).ToArray());
-        if (!isToken && digits.Length is < 12 or > 19) errors["PaymentMethod"] = "Enter the card number.";
-        if (request.CheckoutId == Guid.Empty) errors[""] = "This checkout page has expired. Reload it and try again.";
-        if (errors.Count > 0) return new(CheckoutOutcome.Invalid, null, "Please correct the highlighted fields.", errors);
+        if (!isToken && digits.Length is < 12 or > 19) errors["PaymentMethod"] = Problem.Of(CheckoutProblems.CardNumberRequired);
+        if (request.CheckoutId == Guid.Empty) errors[""] = Problem.Of(CheckoutProblems.PageExpired);
+        if (errors.Count > 0) return new(CheckoutOutcome.Invalid, null, Problem.Of(CheckoutProblems.FieldsInvalid), errors);
 
         var now = clock.GetUtcNow();
         var saga = new CheckoutRecord
@@ -80,7 +81,7 @@ internal sealed partial class CheckoutSaga(
             db.ChangeTracker.Clear();
             // The same checkout submitted again (double click, retry): the first one's result.
             if (unique.ConstraintName == "pk_checkouts") return await OutcomeOfAsync(request.CheckoutId, ct);
-            return new(CheckoutOutcome.InProgress, null, "Your order is already being placed in another window. Check your orders in a moment.");
+            return new(CheckoutOutcome.InProgress, null, Problem.Of(CheckoutProblems.AlreadyBeingPlaced));
         }
         return await DriveAsync(saga, request.PaymentMethod, request.ExpectedTotal, ct);
     }
@@ -94,11 +95,20 @@ internal sealed partial class CheckoutSaga(
             if (CheckoutState.IsTerminal(saga.State)) return ResultOf(saga);
             await Task.Delay(100, ct);
         }
-        return new(CheckoutOutcome.InProgress, null, "Your order is still being placed. Check your orders in a moment.");
+        return StillBeingPlaced;
     }
 
+    private static readonly CheckoutResult StillBeingPlaced = new(CheckoutOutcome.InProgress, null, Problem.Of(CheckoutProblems.StillBeingPlaced));
+
+    /// <summary>
+    /// How a checkout ended, from its record. The record keeps its problem as JSON; a checkout that
+    /// ended before problems were stored holds the very words it showed, and shows them again.
+    /// </summary>
     private static CheckoutResult ResultOf(CheckoutRecord saga) =>
-        new(Enum.TryParse<CheckoutOutcome>(saga.Outcome, out var outcome) ? outcome : CheckoutOutcome.PaymentFailed, saga.OrderNumber, saga.Message);
+        new(Enum.TryParse<CheckoutOutcome>(saga.Outcome, out var outcome) ? outcome : CheckoutOutcome.PaymentFailed, saga.OrderNumber,
+            saga.Message is null ? null : ProblemJson.Read(saga.Message) ?? AsWritten(saga.Message));
+
+    private static Problem AsWritten(string text) => Problem.Of(CheckoutProblems.AsWritten, ("text", text));
 
     /// <summary>
     /// Runs the saga from its current state to an end. <paramref name="paymentMethod"/> is null when
@@ -142,7 +152,7 @@ internal sealed partial class CheckoutSaga(
             LogStepFailed(ex, saga.Id, saga.State);
             try
             {
-                return await CompensateAsync(saga, ex.Message, ct);
+                return await CompensateAsync(saga, ex is CheckoutProblemException said ? said.Problem : AsWritten(ex.Message), ct);
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -160,8 +170,7 @@ internal sealed partial class CheckoutSaga(
             LogStepFailed(ex, saga.Id, saga.State);
             try
             {
-                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed,
-                    "Your order could not be placed. Nothing was charged; please try again.", ct);
+                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed, Problem.Of(CheckoutProblems.NotPlaced), ct);
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -170,8 +179,7 @@ internal sealed partial class CheckoutSaga(
         }
     }
 
-    private static CheckoutResult Unconfirmed() => new(CheckoutOutcome.InProgress, null,
-        "We could not confirm your payment yet. We will finish or cancel your order within a few minutes and e-mail you; you will not be charged twice.");
+    private static CheckoutResult Unconfirmed() => new(CheckoutOutcome.InProgress, null, Problem.Of(CheckoutProblems.PaymentNotConfirmed));
 
     /// <summary>Another driver (the recovery job) owns the checkout now: nothing more is done here.</summary>
     private async Task<CheckoutResult> LostOwnershipAsync(CheckoutRecord saga)
@@ -185,23 +193,22 @@ internal sealed partial class CheckoutSaga(
         }
         catch (OperationCanceledException)
         {
-            return new(CheckoutOutcome.InProgress, null, "Your order is still being placed. Check your orders in a moment.");
+            return StillBeingPlaced;
         }
     }
 
     private async Task<CheckoutResult?> ValidateAndPriceAsync(CheckoutRecord saga, string? paymentMethod, decimal? expectedTotal, CancellationToken ct)
     {
         if (paymentMethod is null)
-            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed, "The checkout was interrupted before payment. Nothing was charged.", ct);
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed, Problem.Of(CheckoutProblems.InterruptedBeforePayment), ct);
 
         Fault(CheckoutStep.Validate, saga);
         // From here until the order is placed or given up, the cart cannot change (another tab, the
         // cart API): what is held, priced, charged and committed is one and the same.
         if (!await carts.FreezeAsync(saga.CartId, saga.Id, FreezeFor, ct))
-            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.InProgress,
-                "Your cart is being changed in another window. Nothing was charged; check your cart and place the order again.", ct);
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.InProgress, Problem.Of(CheckoutProblems.CartChangedElsewhere), ct);
         var cart = await carts.GetAsync(saga.CartId, ct);
-        if (cart.Lines.Count == 0) return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.CartEmpty, "Your cart is empty.", ct);
+        if (cart.Lines.Count == 0) return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.CartEmpty, Problem.Of(CheckoutProblems.CartEmpty), ct);
         // Renew every hold (or take it again if it ran out): what is held now can be committed after the charge.
         foreach (var line in cart.Lines)
         {
@@ -209,11 +216,11 @@ internal sealed partial class CheckoutSaga(
             if (!hold.Succeeded)
             {
                 await StepAsync(saga, "validate", "out_of_stock", line.Sku, ct);
-                var message = hold.Outcome == ReservationOutcome.NotEnoughStock
-                    ? (hold.Available == 0 ? $"Sorry, {line.Sku} has just sold out. Remove it from your cart to continue."
-                                           : $"Sorry, only {hold.Available} of {line.Sku} are left. Change the quantity in your cart to continue.")
-                    : hold.Outcome == ReservationOutcome.UnknownSku ? "This product is no longer sold." : "A product in your cart can no longer be bought.";
-                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.OutOfStock, message, ct);
+                var problem = hold.Outcome == ReservationOutcome.NotEnoughStock
+                    ? (hold.Available == 0 ? Problem.Of(CheckoutProblems.JustSoldOut, ("sku", line.Sku))
+                                           : Problem.Of(CheckoutProblems.OnlyLeftOf, ("available", hold.Available), ("sku", line.Sku)))
+                    : hold.Outcome == ReservationOutcome.UnknownSku ? Problem.Of(InventoryProblems.NoLongerSold) : Problem.Of(CheckoutProblems.CannotBeBought);
+                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.OutOfStock, problem, ct);
             }
         }
         await StepAsync(saga, "validate", "ok", $"{cart.Lines.Count} lines held", ct);
@@ -226,7 +233,7 @@ internal sealed partial class CheckoutSaga(
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, null, ct) with { Problems = quote.Problems };
         if (expectedTotal is { } shown && shown != quote.Total.Amount)
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.TotalChanged,
-                $"The total changed from {new Money(shown, quote.Total.Currency)} to {quote.Total} since you reviewed your order. Nothing was charged; check the new total and place the order again.", ct);
+                Problem.Of(CheckoutProblems.TotalChanged, ("was", new Money(shown, quote.Total.Currency)), ("now", quote.Total)), ct);
         saga.Lines = JsonSerializer.Serialize(quote.Lines.Select(l => new PricedLine(l.Sku, l.Title, l.UnitPrice.Amount, l.Quantity)), Json);
         (saga.Subtotal, saga.ShippingCost, saga.Tax, saga.Total, saga.Currency) =
             (quote.Subtotal.Amount, quote.Shipping.Amount, quote.Tax.Amount, quote.Total.Amount, quote.Total.Currency);
@@ -253,7 +260,7 @@ internal sealed partial class CheckoutSaga(
             if (result.Status == PaymentStatus.RetryLater)
             {
                 // Still unknown or still processing: stay in Charging and ask again on the next pass.
-                await StepAsync(saga, "charge", "unknown", result.Message, ct);
+                await StepAsync(saga, "charge", "unknown", result.Problem?.ToString(), ct);
                 return Unconfirmed();
             }
         }
@@ -267,7 +274,7 @@ internal sealed partial class CheckoutSaga(
                 result = await gateway.ChargeAsync(request, ct);
             }
         }
-        await StepAsync(saga, "charge", result.Status.ToString(), result.PaymentId ?? result.Message, ct);
+        await StepAsync(saga, "charge", result.Status.ToString(), result.PaymentId ?? result.Problem?.ToString(), ct);
         switch (result.Status)
         {
             case PaymentStatus.Succeeded:
@@ -276,12 +283,12 @@ internal sealed partial class CheckoutSaga(
                 return null;
             case PaymentStatus.Declined:
                 // The holds stay: the shopper can try another card while they last.
-                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentDeclined, result.Message ?? "Your card was declined.", ct);
+                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentDeclined, result.Problem ?? Problem.Of(CheckoutProblems.CardDeclined), ct);
             case PaymentStatus.RetryLater:
                 return Unconfirmed();
             default:
                 return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed,
-                    result.Message ?? "The payment could not be processed. Nothing was charged.", ct);
+                    result.Problem ?? Problem.Of(CheckoutProblems.PaymentNotProcessedNothingCharged), ct);
         }
     }
 
@@ -326,7 +333,8 @@ internal sealed partial class CheckoutSaga(
                 if (again.Succeeded) committed = await holds.CommitAsync(holder, line.Sku, line.Quantity, saga.OrderNumber!, ct);
             }
             if (committed is CommitOutcome.NoHold or CommitOutcome.NotEnoughStock)
-                throw new InvalidOperationException($"{line.Title} sold out before your order could take it.");
+                throw new CheckoutProblemException(Problem.Of(CheckoutProblems.SoldOutBeforeOrder, ("title", line.Title)),
+                    $"{line.Sku} sold out before the order could take it.");
             await StepAsync(saga, "commit", "ok", line.Sku, ct);
         }
         saga.State = CheckoutState.StockCommitted;
@@ -356,17 +364,17 @@ internal sealed partial class CheckoutSaga(
     /// Gives everything back after a charge: the money, the stock (restocked if it was committed,
     /// released if only held), and marks the order refunded. Safe to run again after a crash.
     /// </summary>
-    private async Task<CheckoutResult> CompensateAsync(CheckoutRecord saga, string? reason, CancellationToken ct)
+    private async Task<CheckoutResult> CompensateAsync(CheckoutRecord saga, Problem? reason, CancellationToken ct)
     {
         if (saga.State != CheckoutState.Compensating)
         {
             saga.State = CheckoutState.Compensating;
-            await StepAsync(saga, "compensate", "started", reason, ct);
+            await StepAsync(saga, "compensate", "started", reason?.ToString(), ct);
         }
         if (saga.PaymentId is not null && saga.RefundId is null)
         {
             var refund = await gateway.RefundAsync(new RefundRequest("refund-" + saga.Id.ToString("N"), saga.PaymentId, new Money(saga.Total, saga.Currency)), ct);
-            if (!refund.Succeeded) throw new InvalidOperationException($"Refund of checkout {saga.Id} failed: {refund.Message}");
+            if (!refund.Succeeded) throw new InvalidOperationException($"Refund of checkout {saga.Id} failed: {refund.Problem}");
             saga.RefundId = refund.RefundId;
             await StepAsync(saga, "refund", "ok", refund.RefundId, ct);
         }
@@ -394,17 +402,20 @@ internal sealed partial class CheckoutSaga(
             var now = clock.GetUtcNow();
             // The stock and the money were settled above, by this saga's own keyed steps.
             (order.Status, order.RestockPending, order.UpdatedAt) = (OrderStatus.Cancelled, false, now);
-            order.Record(OrderStatus.Cancelled, now, "checkout", reason);
+            // The timeline keeps text: a reason the saga can word for itself is left out of it.
+            order.Record(OrderStatus.Cancelled, now, "checkout", reason is { Code: CheckoutProblems.AsWritten } ? reason.Args["text"] as string : null);
             order.Refund(order.Total - order.Refunded, now, "checkout");
         }
-        return await EndAsync(saga, CheckoutState.Refunded, CheckoutOutcome.Refunded,
-            $"We could not complete your order{(reason is null ? "" : $" ({reason})")}. The {new Money(saga.Total, saga.Currency)} charged has been refunded.", ct);
+        var charged = new Money(saga.Total, saga.Currency);
+        return await EndAsync(saga, CheckoutState.Refunded, CheckoutOutcome.Refunded, reason is null
+            ? Problem.Of(CheckoutProblems.NotCompletedRefunded, ("amount", charged))
+            : Problem.Of(CheckoutProblems.NotCompletedRefundedBecause, ("reason", reason), ("amount", charged)), ct);
     }
 
-    private async Task<CheckoutResult> EndAsync(CheckoutRecord saga, string state, CheckoutOutcome outcome, string? message, CancellationToken ct)
+    private async Task<CheckoutResult> EndAsync(CheckoutRecord saga, string state, CheckoutOutcome outcome, Problem? problem, CancellationToken ct)
     {
-        (saga.State, saga.Outcome, saga.Message) = (state, outcome.ToString(), message);
-        await StepAsync(saga, "end", outcome.ToString(), message, ct);
+        (saga.State, saga.Outcome, saga.Message) = (state, outcome.ToString(), problem is null ? null : ProblemJson.Write(problem));
+        await StepAsync(saga, "end", outcome.ToString(), problem?.ToString(), ct);
         try
         {
             await carts.ThawAsync(saga.CartId, saga.Id, ct);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Checkout.Contracts;
 
 namespace Storefront.Checkout.Saga;
@@ -40,19 +41,19 @@ internal static class PriceRules
         Math.Round((subtotal + shipping) * rate, 2, MidpointRounding.AwayFromZero);
 
     /// <summary>What is wrong with a shipping address, by field; empty when nothing is.</summary>
-    public static IReadOnlyDictionary<string, string> ValidateAddress(Address a, IReadOnlyCollection<string> shipsTo)
+    public static IReadOnlyDictionary<string, Problem> ValidateAddress(Address a, IReadOnlyCollection<string> shipsTo)
     {
-        var errors = new Dictionary<string, string>();
+        var errors = new Dictionary<string, Problem>();
         static bool Blank(string? s) => string.IsNullOrWhiteSpace(s);
-        if (Blank(a.Name)) errors["Name"] = "Enter the name of the person receiving the order.";
-        else if (a.Name.Length > 100) errors["Name"] = "Keep the name under 100 characters.";
-        if (Blank(a.Line1)) errors["Line1"] = "Enter the street address.";
-        else if (a.Line1.Length > 200) errors["Line1"] = "Keep the street address under 200 characters.";
-        if (a.Line2?.Length > 200) errors["Line2"] = "Keep the second address line under 200 characters.";
-        if (Blank(a.City)) errors["City"] = "Enter the city.";
-        else if (a.City.Length > 100) errors["City"] = "Keep the city under 100 characters.";
+        if (Blank(a.Name)) errors["Name"] = Problem.Of(CheckoutProblems.NameRequired);
+        else if (a.Name.Length > 100) errors["Name"] = Problem.Of(CheckoutProblems.NameTooLong);
+        if (Blank(a.Line1)) errors["Line1"] = Problem.Of(CheckoutProblems.StreetRequired);
+        else if (a.Line1.Length > 200) errors["Line1"] = Problem.Of(CheckoutProblems.StreetTooLong);
+        if (a.Line2?.Length > 200) errors["Line2"] = Problem.Of(CheckoutProblems.SecondLineTooLong);
+        if (Blank(a.City)) errors["City"] = Problem.Of(CheckoutProblems.CityRequired);
+        else if (a.City.Length > 100) errors["City"] = Problem.Of(CheckoutProblems.CityTooLong);
         var country = (a.Country ?? "").Trim().ToUpperInvariant();
-        if (!shipsTo.Contains(country)) errors["Country"] = "We do not ship to that country.";
+        if (!shipsTo.Contains(country)) errors["Country"] = Problem.Of(CheckoutProblems.CountryNotShipped);
         var postal = (a.PostalCode ?? "").Trim();
         var postalOk = country switch
         {
@@ -62,16 +63,16 @@ internal static class PriceRules
             "NL" => Regex.IsMatch(postal, @"^\d{4} ?[A-Za-z]{2}$"),
             _ => postal.Length is >= 3 and <= 10,
         };
-        if (!postalOk) errors["PostalCode"] = "Enter a valid postal code for the country.";
+        if (!postalOk) errors["PostalCode"] = Problem.Of(CheckoutProblems.PostalCodeInvalid);
         if (PostalRegions.HasRegions(country))
         {
             // Tax is looked up by region: a made-up code must be refused, not quoted without tax.
             var region = (a.Region ?? "").Trim().ToUpperInvariant();
-            if (region.Length != 2) errors["Region"] = "Enter the two-letter state or province code.";
+            if (region.Length != 2) errors["Region"] = Problem.Of(CheckoutProblems.RegionRequired);
             else if (!PostalRegions.IsKnownRegion(country, region))
-                errors["Region"] = country == "US" ? "Enter a US state code, such as NY or CA." : "Enter a Canadian province code, such as ON or BC.";
+                errors["Region"] = Problem.Of(country == "US" ? CheckoutProblems.UnknownState : CheckoutProblems.UnknownProvince);
             else if (postalOk && !PostalRegions.PostalCodeMatchesRegion(country, region, postal))
-                errors["PostalCode"] = country == "US" ? "This ZIP code is not in the state you entered." : "This postal code is not in the province you entered.";
+                errors["PostalCode"] = Problem.Of(country == "US" ? CheckoutProblems.ZipNotInState : CheckoutProblems.PostalCodeNotInProvince);
         }
         return errors;
     }

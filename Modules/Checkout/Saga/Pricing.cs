@@ -18,7 +18,7 @@ internal sealed class Pricing(ICarts carts, ICartPricing cartPricing, IOptions<C
         Options.Shipping.Select(m => new ShippingChoice(m.Key, m.Value.Name, new Money(PriceRules.ShippingPrice(m.Value, subtotal.Amount, weightKg), subtotal.Currency), PriceRules.DescribeShipping(m.Value)))
             .OrderBy(c => c.Price.Amount).ToList();
 
-    public IReadOnlyDictionary<string, string> ValidateAddress(Address a) => PriceRules.ValidateAddress(a, Options.ShipsTo);
+    public IReadOnlyDictionary<string, Problem> ValidateAddress(Address a) => PriceRules.ValidateAddress(a, Options.ShipsTo);
 
     public decimal TaxRate(Address address) => PriceRules.TaxRate(Options.TaxRates, address);
 

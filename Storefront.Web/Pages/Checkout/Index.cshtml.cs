@@ -31,7 +31,7 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } away) return away;
-        var errors = new Dictionary<string, string>(checkout.ValidateAddress(Form.ToAddress()));
+        var errors = checkout.ValidateAddress(Form.ToAddress()).ToDictionary(e => e.Key, e => words.Of(e.Value));
         if (!ModelState.IsValid) errors[""] = "Some answers are too long.";
         // The same rule the checkout applies when the order is placed: an address mail can reach.
         if (!Storefront.BuildingBlocks.Email.EmailAddress.IsDeliverable(Form.Email))

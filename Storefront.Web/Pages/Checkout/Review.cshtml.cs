@@ -54,18 +54,13 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
             // A new order's links are at their first version.
             return RedirectToPage("/Orders/Order", new { number = result.OrderNumber, key = access.KeyFor(result.OrderNumber!, (Form.Email ?? "").Trim(), linkVersion: 0) });
         }
-        if (result.Outcome == CheckoutOutcome.CartEmpty)
+        if (result.Outcome is CheckoutOutcome.CartEmpty or CheckoutOutcome.OutOfStock)
         {
-            TempData.Problem(result.Message);
+            TempData.Problem(words.Of(result.Problem, null));
             return RedirectToPage("/Cart/Index");
         }
-        if (result.Outcome == CheckoutOutcome.OutOfStock)
-        {
-            TempData.Problem(result.Message);
-            return RedirectToPage("/Cart/Index");
-        }
-        Problem = result.Message ?? (result.Problems.Count > 0 ? string.Join(" ", result.Problems.Select(words.Of)) : null);
-        Errors = result.FieldErrors ?? new Dictionary<string, string>();
+        Problem = words.Of(result.Problem, null) ?? (result.Problems.Count > 0 ? string.Join(" ", result.Problems.Select(words.Of)) : null);
+        Errors = result.FieldErrors?.ToDictionary(e => e.Key, e => words.Of(e.Value)) ?? new Dictionary<string, string>();
         if (Errors.Keys.Any(k => k is not ("PaymentMethod" or "")))
         {
             // An address problem: back to the address step, with the shopper's answers kept.

@@ -4,10 +4,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Storefront.Checkout.Contracts;
 using Storefront.Web.Forms;
 using Storefront.Web.Shopping;
+using Storefront.Web.Words;
 
 namespace Storefront.Web.Areas.Admin.Pages.Orders;
 
-public sealed class DetailModel(IOrderAdmin admin, IOrders orders, IValidator<DetailModel.RefundForm> refundRules) : PageModel
+public sealed class DetailModel(IOrderAdmin admin, IOrders orders, IValidator<DetailModel.RefundForm> refundRules, OutcomeText words) : PageModel
 {
     public sealed class RefundForm
     {
@@ -59,12 +60,14 @@ public sealed class DetailModel(IOrderAdmin admin, IOrders orders, IValidator<De
 
     public async Task<IActionResult> OnPostRevokeLinksAsync(string number, CancellationToken ct) =>
         Done(number, await orders.RevokeLinksAsync(number, ct)
-            ? new OrderChangeResult(true, "Every link to this order given out so far has stopped working.")
-            : new OrderChangeResult(false, "There is no such order."));
+            ? (true, "Every link to this order given out so far has stopped working.")
+            : (false, words.Of(CheckoutProblems.NoSuchOrder)));
 
     private string Actor => User.Identity?.Name ?? "admin";
 
-    private RedirectToPageResult Done(string number, OrderChangeResult result)
+    private RedirectToPageResult Done(string number, OrderChangeResult result) => Done(number, (result.Succeeded, words.Of(result.Outcome)));
+
+    private RedirectToPageResult Done(string number, (bool Succeeded, string Message) result)
     {
         TempData.Outcome(result.Succeeded, result.Message);
         return RedirectToPage(new { number });
