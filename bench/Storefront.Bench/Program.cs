@@ -54,7 +54,7 @@ foreach (var mode in new[] { "hot", "spread" })
             var started = Stopwatch.GetTimestamp();
             var result = await holds.ReserveAsync($"bench-{w}", sku, 1, default);
             mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            if (!result.Succeeded) throw new InvalidOperationException($"Reservation failed: {result.Message}");
+            if (!result.Succeeded) throw new InvalidOperationException($"Reservation failed: {result.Problem?.Code}");
             await holds.ReleaseAsync($"bench-{w}", sku, default);
         }
     })).ToArray();

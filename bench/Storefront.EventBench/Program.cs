@@ -60,7 +60,7 @@ foreach (var mode in new[] { "trickle", "burst" })
             using var scope = host.Services.CreateScope();
             var result = await scope.ServiceProvider.GetRequiredService<IPricesAndStock>()
                 .SetPriceAsync($"EVBENCH-{i % Skus:D4}", amount, "USD", default);
-            if (!result.Succeeded) throw new InvalidOperationException(result.Message);
+            if (!result.Succeeded) throw new InvalidOperationException(result.Problem?.Code);
             committed[Key(i % Skus, amount)] = Stopwatch.GetTimestamp();
             if (mode == "trickle") await Task.Delay(20);
         }

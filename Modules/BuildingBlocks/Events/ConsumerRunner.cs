@@ -151,8 +151,10 @@ public sealed partial class ConsumerRunner(
             }
             var full = events.Count == options.Value.BatchSize;
             // Everything up to the head was read and nothing failed: the events between that this
-            // consumer does not take are passed too, so the next read starts at the head.
-            if (!stopped && !full && head > state.Position) state.Position = head;
+            // consumer does not take are passed too, so that its position shows it is up to date and
+            // the log can be cleaned up behind it. An idle consumer writes that only with its
+            // heartbeat, not on every pass another consumer's events set off.
+            if (!stopped && !full && head > state.Position && (delivered > 0 || now - state.SeenAt > Heartbeat)) state.Position = head;
             await SaveIfChangedAsync(connection, tx, state, before, now, ct);
             await tx.CommitAsync(ct);
             return new DeliveryPass(delivered, full && !stopped, stopped ? state.NextAttemptAt : null, false);

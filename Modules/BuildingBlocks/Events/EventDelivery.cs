@@ -73,8 +73,13 @@ public sealed partial class EventDelivery(
                 await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
             }
         }
-        var wakeAll = () => { foreach (var r in runners) r.WakeUp.Set(); };
-        var loops = new List<Task> { RelayLoopAsync(wakeAll, stoppingToken), ListenLoopAsync(wakeAll, stoppingToken), CleanupLoopAsync(stoppingToken) };
+        // Wakes the consumers that take any of these names (all of them when the names are unknown).
+        void Wake(IReadOnlyCollection<string>? names)
+        {
+            foreach (var (runner, wakeUp) in runners)
+                if (names is null || runner.Consumer.EventNames.Any(names.Contains)) wakeUp.Set();
+        }
+        var loops = new List<Task> { RelayLoopAsync(Wake, stoppingToken), ListenLoopAsync(Wake, stoppingToken), CleanupLoopAsync(stoppingToken) };
         loops.AddRange(runners.Select(r => ConsumerLoopAsync(r.Runner, r.WakeUp, stoppingToken)));
         try
         {
@@ -199,7 +204,7 @@ public sealed partial class EventDelivery(
         if (rest > TimeSpan.Zero) await Task.Delay(rest, clock, ct);
     }
 
-    private async Task RelayLoopAsync(Action wakeAll, CancellationToken ct)
+    private async Task RelayLoopAsync(Action<IReadOnlyCollection<string>?> wake, CancellationToken ct)
     {
         long lastPass = 0;
         while (!ct.IsCancellationRequested)
@@ -208,10 +213,11 @@ public sealed partial class EventDelivery(
             {
                 await SpaceOutAsync(lastPass, ct);
                 lastPass = clock.GetTimestamp();
-                var logged = 0;
-                int batch;
-                while ((batch = await relay.RelayOnceAsync(ct)) > 0) logged += batch;
-                if (logged > 0) wakeAll();
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                while (await relay.RelayOnceAsync(names, ct) > 0)
+                {
+                }
+                if (names.Count > 0) wake(names);
                 await outboxSignal.Relay.WaitAsync(options.Value.PollInterval, clock, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -227,7 +233,7 @@ public sealed partial class EventDelivery(
     }
 
     /// <summary>Wakes this instance's consumers when another instance's relay logs events.</summary>
-    private async Task ListenLoopAsync(Action wakeAll, CancellationToken ct)
+    private async Task ListenLoopAsync(Action<IReadOnlyCollection<string>?> wake, CancellationToken ct)
     {
         var connectionString = configuration.GetConnectionString(ModuleRegistration.ConnectionStringName);
         while (!ct.IsCancellationRequested)
@@ -236,11 +242,11 @@ public sealed partial class EventDelivery(
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(ct);
-                connection.Notification += (_, _) => wakeAll();
+                connection.Notification += (_, e) => wake(e.Payload.Length == 0 ? null : e.Payload.Split(','));
                 await using (var listen = new NpgsqlCommand($"LISTEN {EventRelay.Channel}", connection))
                     await listen.ExecuteNonQueryAsync(ct);
                 // Whatever was logged while nobody listened is picked up now.
-                wakeAll();
+                wake(null);
                 while (!ct.IsCancellationRequested)
                     await connection.WaitAsync(TimeSpan.FromSeconds(30), ct);
             }

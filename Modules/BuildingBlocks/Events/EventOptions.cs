@@ -17,7 +17,7 @@ public sealed class EventOptions
     /// adding to carts) the passes take the events that arrived meanwhile together, instead of a
     /// round of queries per event.
     /// </summary>
-    public TimeSpan MinPassInterval { get; set; } = TimeSpan.FromMilliseconds(25);
+    public TimeSpan MinPassInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The delay before the first retry of a failed event; each further retry doubles it, up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);

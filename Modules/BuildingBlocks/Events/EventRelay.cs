@@ -31,8 +31,12 @@ public sealed partial class EventRelay(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Relays one batch from each outbox; returns how many events were logged.</summary>
-    public async Task<int> RelayOnceAsync(CancellationToken ct)
+    public Task<int> RelayOnceAsync(CancellationToken ct) => RelayOnceAsync(null, ct);
+
+    /// <summary>Relays one batch from each outbox, adding the names of the events logged to <paramref name="names"/>.</summary>
+    public async Task<int> RelayOnceAsync(ISet<string>? names, CancellationToken ct)
     {
+        var logged = new HashSet<string>(StringComparer.Ordinal);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EventsDbContext>();
         await db.Database.OpenConnectionAsync(ct);
@@ -42,16 +46,19 @@ public sealed partial class EventRelay(
             await using var tx = await connection.BeginTransactionAsync(ct);
             await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('events:relay'))", connection, tx))
                 await lockCommand.ExecuteNonQueryAsync(ct);
-            var logged = 0;
+            var count = 0;
             foreach (var source in sources)
-                logged += await RelayAsync(connection, tx, source.Schema, ct);
-            if (logged > 0)
+                count += await RelayAsync(connection, tx, source.Schema, logged, ct);
+            if (count > 0)
             {
-                await using var notify = new NpgsqlCommand($"SELECT pg_notify('{Channel}', '')", connection, tx);
+                // The names tell each instance which of its consumers have something new.
+                await using var notify = new NpgsqlCommand($"SELECT pg_notify('{Channel}', @names)", connection, tx);
+                notify.Parameters.AddWithValue("names", string.Join(',', logged));
                 await notify.ExecuteNonQueryAsync(ct);
             }
             await tx.CommitAsync(ct);
-            return logged;
+            names?.UnionWith(logged);
+            return count;
         }
         finally
         {
@@ -59,7 +66,7 @@ public sealed partial class EventRelay(
         }
     }
 
-    private async Task<int> RelayAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string schema, CancellationToken ct)
+    private async Task<int> RelayAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string schema, ISet<string> logged, CancellationToken ct)
     {
         var rows = new List<(Guid Id, string Type, string Payload, DateTimeOffset OccurredAt)>();
         // The schema comes from the module registrations, never from input.
@@ -97,6 +104,7 @@ public sealed partial class EventRelay(
                 continue;
             }
             names[i] = name;
+            logged.Add(name);
             subjects[i] = SubjectOf(registry.Find(name)!, row.Payload);
         }
 
