@@ -76,6 +76,9 @@ public sealed class CartPricingTests(CartPricingStoreFixture store) : IClassFixt
         Assert.Equal(CartNotices.ProblemsOf(priced).Select(English.Words.Of), quote.Problems.Select(English.Words.Of));
         Assert.Equal(4, quote.Problems.Count);
         Assert.Contains($"{short_.Title}: Only 1 left. Lower the quantity to buy it.", quote.Problems.Select(English.Words.Of));
+        // The cart does not make up a title for a product the catalog no longer has; the host names it.
+        Assert.Null(priced.Lines.Single(l => l.Sku == withdrawn.Sku).Title);
+        Assert.Contains("Product no longer sold: This product is no longer available. Please remove it.", quote.Problems.Select(English.Words.Of));
         Assert.Equal(["This product is priced in EUR, but the store charges in USD. Please remove it."],
             CartNotices.Of(priced, priced.Lines.Single(l => l.Sku == euro.Sku)).Select(English.Words.Of));
     }

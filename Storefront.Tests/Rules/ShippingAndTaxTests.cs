@@ -52,10 +52,11 @@ public sealed class ShippingAndTaxTests
     }
 
     [Fact]
-    public void Only_a_flat_price_with_a_threshold_is_described()
+    public void Only_a_flat_price_has_a_free_shipping_threshold()
     {
-        Assert.Equal("Free from 50.00", PriceRules.DescribeShipping(Defaults.Shipping["standard"]));
-        Assert.Equal("", PriceRules.DescribeShipping(Defaults.Shipping["express"]));
+        Assert.Equal(50m, PriceRules.FreeFrom(Defaults.Shipping["standard"]));
+        Assert.Null(PriceRules.FreeFrom(Defaults.Shipping["express"]));
+        Assert.Null(PriceRules.FreeFrom(new ShippingMethodOptions { FreeFrom = 50m, Bands = [new() { Price = 5m }] }));
     }
 
     private static Address In(string country, string region = "") => new("A", "1 Street", null, "City", region, "00000", country);

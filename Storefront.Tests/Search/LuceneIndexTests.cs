@@ -182,7 +182,7 @@ public sealed class LuceneIndexTests : IDisposable
         Assert.Equal(
             expected.GroupBy(d => d.Brand).Select(g => (g.Key, (long)g.Count())).OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal),
             byPrice.Facets["brand"].Select(f => (f.Value, f.Count)));
-        Assert.Equal([("In stock", (long)expected.Count)], byPrice.Facets["availability"].Select(f => (f.Value, f.Count)));
+        Assert.Equal([(SearchLabels.InStock, (long)expected.Count)], byPrice.Facets["availability"].Select(f => (f.Value, f.Count)));
         Assert.Equal(expected.Count(d => d.Rating >= 4), byPrice.Facets["rating"].Single(f => f.Value == SearchFacets.RatingLabel(4)).Count);
 
         var rated = await engine.SearchAsync(new SearchRequest("lantern", MinRating: 3, PageSize: 100), default);

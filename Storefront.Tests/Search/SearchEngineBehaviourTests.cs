@@ -98,7 +98,7 @@ public sealed class SearchEngineBehaviourTests
         Assert.Contains(new FacetCount("headphones", 3), result.Facets["category"]);
         Assert.Contains(new FacetCount("books", 1), result.Facets["category"]);
         Assert.Equal([new FacetCount("$25 to $50", 2), new FacetCount("$50 to $100", 1), new FacetCount("$100 to $250", 1)], result.Facets["price"]);
-        Assert.Equal(new FacetCount("In stock", 3), Assert.Single(result.Facets["availability"]));
+        Assert.Equal(new FacetCount(SearchLabels.InStock, 3), Assert.Single(result.Facets["availability"]));
         Assert.Equal(new FacetCount("4 stars & up", 3), result.Facets["rating"][0]);
     }
 

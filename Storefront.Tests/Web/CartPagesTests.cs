@@ -220,6 +220,7 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
         var gone = cart.QuerySelector($"tr.cart-line[data-sku='{withdrawn.Sku}']")!;
         Assert.Contains("unavailable", gone.ClassName, StringComparison.Ordinal);
         Assert.Equal("This product is no longer available. Please remove it.", gone.QuerySelector(".line-message")!.TextContent);
+        Assert.Equal("Product no longer sold", gone.QuerySelector(".product-cell span")!.TextContent);
         Assert.Contains($"${repriced.Price + 5m:#,##0.00}", cart.QuerySelector(".subtotal")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(cart.QuerySelector(".cart-summary [role=alert]"));
     }

@@ -26,6 +26,7 @@ public sealed class SearchPagesTests(SearchStoreFixture store) : IClassFixture<S
         var page = await store.Client().GetDocumentAsync($"/search?q={Uri.EscapeDataString(words)}");
         Assert.Contains(page.QuerySelectorAll(".search-results .product-link"), a => a.GetAttribute("href") == $"/p/{product.Slug}");
         Assert.NotEmpty(page.QuerySelectorAll(".filters fieldset"));
+        Assert.Contains(page.QuerySelectorAll(".filters .facet-list a"), a => a.TextContent == "In stock");
         Assert.Equal(words, page.QuerySelector("#site-search-q")!.GetAttribute("value"));
     }
 

@@ -53,4 +53,6 @@ public static class CartProblems
     public const string LinePriceChanged = "cart.line-price-changed";
     /// <summary>title, problem (the line's problem)</summary>
     public const string LineCannotBeBought = "cart.line-cannot-be-bought";
+    /// <summary>What a line whose product the catalog no longer has is called, in place of its title.</summary>
+    public const string NoLongerSoldTitle = "cart.no-longer-sold-title";
 }

@@ -24,10 +24,12 @@ public enum CartLineProblem
 /// <summary>
 /// A cart line priced now. <see cref="Available"/> is what this cart could have: the units free for
 /// everyone plus those it holds. <see cref="NoLongerHeld"/>: buyable, but its hold ran out.
+/// <see cref="Title"/> is null when the catalog no longer has the product: the host says so in its
+/// own words (<see cref="CartProblems.NoLongerSoldTitle"/>).
 /// </summary>
 public sealed record PricedCartLine(
     string Sku,
-    string Title,
+    string? Title,
     string? Slug,
     ProductImage? Image,
     int Quantity,
@@ -108,6 +110,7 @@ public static class CartNotices
     /// <summary>Every reason the cart cannot be checked out, one per line, naming the product.</summary>
     public static IReadOnlyList<Problem> ProblemsOf(PricedCart cart) =>
         cart.Lines.Where(l => !l.Purchasable)
-            .Select(l => Problem.Of(CartProblems.LineCannotBeBought, ("title", l.Title), ("problem", ProblemOf(cart, l)))).ToList();
+            .Select(l => Problem.Of(CartProblems.LineCannotBeBought, ("title", (object?)l.Title ?? Problem.Of(CartProblems.NoLongerSoldTitle)),
+                ("problem", ProblemOf(cart, l)))).ToList();
 }
 

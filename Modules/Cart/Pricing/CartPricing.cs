@@ -46,7 +46,7 @@ internal sealed class CartPricing(
             stock.TryGetValue(line.Sku, out var item);
             if (product is null || item is null)
             {
-                lines.Add(new(line.Sku, product?.Title ?? "Product no longer sold", product?.Slug, product?.Image, line.Quantity,
+                lines.Add(new(line.Sku, product?.Title, product?.Slug, product?.Image, line.Quantity,
                     null, line.PriceWhenAdded, 0, null, CartLineProblem.NotSold, false));
                 continue;
             }

@@ -67,7 +67,8 @@ public sealed record Quote(IReadOnlyList<QuoteLine> Lines, Money Subtotal, Money
     public bool CanOrder => Lines.Count > 0 && Problems.Count == 0;
 }
 
-public sealed record ShippingChoice(string Code, string Name, Money Price, string Description);
+/// <summary>A shipping method priced for an order; <see cref="FreeFrom"/> is the subtotal from which a flat-priced method is free.</summary>
+public sealed record ShippingChoice(string Code, string Name, Money Price, Money? FreeFrom);
 
 /// <summary>Checkout: quotes, shipping choices and the order-placing saga.</summary>
 public interface ICheckout

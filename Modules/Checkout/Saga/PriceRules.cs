@@ -25,8 +25,8 @@ internal static class PriceRules
         return band?.Price ?? 0m;
     }
 
-    public static string DescribeShipping(ShippingMethodOptions method) =>
-        method.Flat is not null && method.FreeFrom is { } free ? $"Free from {free:0.00}" : "";
+    /// <summary>The subtotal from which the method ships free: only a flat price has such a threshold.</summary>
+    public static decimal? FreeFrom(ShippingMethodOptions method) => method.Flat is not null ? method.FreeFrom : null;
 
     /// <summary>The rate of "COUNTRY-REGION" when there is one, else the country's, else none.</summary>
     public static decimal TaxRate(IReadOnlyDictionary<string, decimal> rates, Address address)

@@ -15,7 +15,7 @@ internal sealed class Pricing(ICarts carts, ICartPricing cartPricing, IOptions<C
     private CheckoutOptions Options => options.Value;
 
     public IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal, decimal weightKg) =>
-        Options.Shipping.Select(m => new ShippingChoice(m.Key, m.Value.Name, new Money(PriceRules.ShippingPrice(m.Value, subtotal.Amount, weightKg), subtotal.Currency), PriceRules.DescribeShipping(m.Value)))
+        Options.Shipping.Select(m => new ShippingChoice(m.Key, m.Value.Name, new Money(PriceRules.ShippingPrice(m.Value, subtotal.Amount, weightKg), subtotal.Currency), PriceRules.FreeFrom(m.Value) is { } free ? new Money(free, subtotal.Currency) : null))
             .OrderBy(c => c.Price.Amount).ToList();
 
     public IReadOnlyDictionary<string, Problem> ValidateAddress(Address a) => PriceRules.ValidateAddress(a, Options.ShipsTo);
@@ -34,7 +34,8 @@ internal sealed class Pricing(ICarts carts, ICartPricing cartPricing, IOptions<C
     {
         var priced = await cartPricing.PriceAsync(cart, ct);
         var problems = CartNotices.ProblemsOf(priced).ToList();
-        var quoted = priced.Purchasable.Select(l => new QuoteLine(l.Sku, l.Title, l.UnitPrice!.Value, l.Quantity)).ToList();
+        // A line that can be bought has its product, so its title and price.
+        var quoted = priced.Purchasable.Select(l => new QuoteLine(l.Sku, l.Title!, l.UnitPrice!.Value, l.Quantity)).ToList();
         var weight = priced.Purchasable.Sum(l => l.Quantity * (l.WeightKg ?? Options.DefaultItemWeightKg));
         var (subtotal, currency) = (priced.Subtotal.Amount, priced.Subtotal.Currency);
         decimal shipping = 0, tax = 0;

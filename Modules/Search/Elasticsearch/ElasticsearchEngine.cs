@@ -285,13 +285,13 @@ internal sealed partial class ElasticsearchEngine(IElasticClient client, string 
             ["category"] = Terms(aggregations, "category"),
             ["price"] = Ranges(aggregations, "price"),
             ["rating"] = Ranges(aggregations, "rating"),
-            ["availability"] = [new FacetCount("In stock", aggregations.Filter("in_stock")?.DocCount ?? 0)],
+            ["availability"] = [new FacetCount(SearchLabels.InStock, aggregations.Filter("in_stock")?.DocCount ?? 0)],
         };
     }
 
     private static IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> EmptyFacets() => new Dictionary<string, IReadOnlyList<FacetCount>>
     {
-        ["brand"] = [], ["category"] = [], ["price"] = [], ["rating"] = [], ["availability"] = [new FacetCount("In stock", 0)],
+        ["brand"] = [], ["category"] = [], ["price"] = [], ["rating"] = [], ["availability"] = [new FacetCount(SearchLabels.InStock, 0)],
     };
 
     /// <summary>The words with each one no title contains replaced by the most frequent title word within two edits; null when none changes.</summary>

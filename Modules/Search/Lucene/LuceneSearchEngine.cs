@@ -469,7 +469,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
                 ["category"] = _categories.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(30).Select(c => new FacetCount(c.Key, c.Value)).ToList(),
                 ["price"] = PriceBands.Select((b, i) => new FacetCount(b.Label, _prices[i])).Where(f => f.Count > 0).ToList(),
                 ["rating"] = Enumerable.Range(0, 4).Select(i => new FacetCount(SearchFacets.RatingLabel(4 - i), _ratings[i])).Where(f => f.Count > 0).ToList(),
-                ["availability"] = [new FacetCount("In stock", _inStock)],
+                ["availability"] = [new FacetCount(SearchLabels.InStock, _inStock)],
             };
         }
     }
