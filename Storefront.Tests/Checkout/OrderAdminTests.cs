@@ -6,6 +6,8 @@ using Storefront.Checkout.Data;
 using Storefront.Checkout.Payments;
 using Storefront.Tests.Fixtures;
 using Storefront.Tests.Web;
+using Storefront.BuildingBlocks.Email;
+using Storefront.Web.Shopping;
 
 namespace Storefront.Tests.Checkout;
 
@@ -91,7 +93,10 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         var request = Assert.Single(await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PendingAsync(500, default)), r => r.OrderNumber == order.Number);
         Assert.True((await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PackedAsync(request.Id, "warehouse", default))).Succeeded);
         Assert.True((await Admin(a => a.MoveAsync(order.Number, "Shipped", "UPS", "1Z1", "admin", default))).Succeeded);
-        Assert.Equal("Shipped · partially refunded", (await ReloadAsync(order.Number)).Display);
+        var shipped = await ReloadAsync(order.Number);
+        Assert.Equal(("Shipped", "Partial"), (shipped.Status, shipped.RefundState));
+        Assert.Equal("$1.00 refunded", English.Of(shipped.Timeline.Single(t => t.Status == "Partially refunded").Note));
+        Assert.Equal("UPS 1Z1", English.Of(shipped.Timeline.Single(t => t.Status == "Shipped").Note));
     }
 
     [Fact]
@@ -161,6 +166,35 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_status_e_mail_words_the_note_and_reads_an_older_events_text_as_written()
+    {
+        var (order, _) = await OrderAsync();
+        Assert.True((await RefundAsync(order.Number, 2m)).Succeeded);
+        var refunded = (await ReloadAsync(order.Number)).Timeline[^1];
+        var sent = new List<EmailMessage>();
+        var emails = await With(sp => Task.FromResult(ActivatorUtilities.CreateInstance<OrderEmails>(sp, new SentEmails(sent))));
+        var stored = await With(sp => sp.GetRequiredService<CheckoutDbContext>().OrderStatusChanges
+            .Where(h => h.OrderId == order.Id && h.Status == "Partially refunded").OrderBy(h => h.Id).Select(h => h.Note!).ToListAsync());
+        Assert.Equal("$2.00 refunded", English.Of(refunded.Note));
+        Assert.Equal(CheckoutProblems.NoteRefunded, OrderNotes.Read(stored[^1])!.Code);
+
+        await emails.HandleAsync(new OrderStatusChangedEvent(order.Id, order.Number, order.Email, "Partially refunded", stored[^1], refunded.At), default);
+        await emails.HandleAsync(new OrderStatusChangedEvent(order.Id, order.Number, order.Email, "Partially refunded", "$2.00 refunded", refunded.At), default);
+
+        Assert.All(sent, m => Assert.StartsWith($"Your order {order.Number} has been refunded ($2.00 refunded).", m.TextBody, StringComparison.Ordinal));
+        Assert.Equal(2, sent.Count);
+    }
+
+    private sealed class SentEmails(List<EmailMessage> sent) : IEmailSender
+    {
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+        {
+            sent.Add(message);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task The_merchant_is_named_in_the_audit_trail_but_never_to_the_customer()
     {
         var (order, _) = await OrderAsync();
@@ -168,7 +202,7 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.True((await Admin(a => a.CancelAsync(order.Number, "merchant@shop.test", default))).Succeeded);
         var shopper = await ReloadAsync(order.Number);
         Assert.All(shopper.Timeline, t => Assert.Null(t.Actor));
-        Assert.DoesNotContain(shopper.Timeline, t => t.Note?.Contains("merchant@", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(shopper.Timeline, t => English.Of(t.Note)?.Contains("merchant@", StringComparison.Ordinal) == true);
         var merchant = (await With(sp => sp.GetRequiredService<IOrderAdmin>().GetAsync(order.Number, default)))!;
         Assert.Equal("merchant@shop.test", merchant.Timeline.Single(t => t.Status == "Cancelled").Actor);
 

@@ -1,3 +1,5 @@
+using Storefront.BuildingBlocks.Outcomes;
+using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Orders;
 using Storefront.Tests.Fixtures;
 
@@ -41,11 +43,12 @@ public sealed class OrderMovesTests
     {
         var order = Paid();
         order.Status = from;
-        Assert.Null(order.MoveTo(to, Now, "merchant@example.com", "note"));
+        var note = Problem.Of(CheckoutProblems.NoteShipped, ("carrier", "UPS"), ("trackingNumber", "1Z1"));
+        Assert.Null(order.MoveTo(to, Now, "merchant@example.com", note));
         Assert.Equal(to, order.Status);
         Assert.Equal(Now, order.UpdatedAt);
         var entry = Assert.Single(order.History);
-        Assert.Equal((to, "note", "merchant@example.com"), (entry.Status, entry.Note, entry.Actor));
+        Assert.Equal((to, "UPS 1Z1", "merchant@example.com"), (entry.Status, English.Of(OrderNotes.Read(entry.Note)), entry.Actor));
         Assert.Equal(to == OrderStatus.Cancelled, order.RestockPending);
     }
 

@@ -64,6 +64,7 @@ public sealed class CheckoutPagesTests(CheckoutStoreFixtureForPages store) : ICl
         Assert.StartsWith("/orders/SF-", placed.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
         var order = await Html.ParseAsync(await placed.Content.ReadAsStringAsync());
         Assert.Equal("Paid", order.QuerySelector("#order-status")!.TextContent);
+        Assert.Equal(" — card ending 4242", order.QuerySelector(".timeline li:nth-child(2) .hint")!.TextContent);
         Assert.Contains(product.Title, order.QuerySelector("table.order-lines")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(0, await store.AvailableAsync(product.Sku) - 8);
 

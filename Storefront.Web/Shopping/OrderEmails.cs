@@ -40,13 +40,14 @@ public sealed class OrderEmails(IEmailSender email, IStoreLinks links, ShopLinks
     public Task HandleAsync(OrderStatusChangedEvent integrationEvent, CancellationToken cancellationToken)
     {
         var e = integrationEvent;
+        var note = OrderNotes.Read(e.Note);
         var what = e.Status switch
         {
-            "Shipped" => words.Of("email.order-status.shipped", ("note", e.Note)),
+            "Shipped" => words.Of("email.order-status.shipped", ("note", note)),
             "Delivered" => words.Of("email.order-status.delivered"),
             "Packed" => words.Of("email.order-status.packed"),
             "Cancelled" => words.Of("email.order-status.cancelled"),
-            "Refunded" or "Partially refunded" => words.Of("email.order-status.refunded", ("note", e.Note)),
+            "Refunded" or "Partially refunded" => words.Of("email.order-status.refunded", ("note", note)),
             _ => words.Of("email.order-status.other", ("status", e.Status)),
         };
         return email.SendAsync(new EmailMessage(e.Email,

@@ -115,4 +115,19 @@ public static class CheckoutProblems
 
     /// <summary>text: words stored before checkout stored problems, or a provider's or a failure's own text, shown as they are.</summary>
     public const string AsWritten = "checkout.as-written";
+
+    // Notes of an order's timeline (OrderStatusView.Note, OrderStatusChangedEvent.Note).
+    /// <summary>last4</summary>
+    public const string NotePaidByCard = "checkout.note-paid-by-card";
+    public const string NotePaidThroughProvider = "checkout.note-paid-through-provider";
+    /// <summary>carrier, trackingNumber</summary>
+    public const string NoteShipped = "checkout.note-shipped";
+    /// <summary>amount</summary>
+    public const string NoteRefunded = "checkout.note-refunded";
+
+    // An order's status with its money side (OrderView.RefundState), as the order page shows it.
+    /// <summary>status</summary>
+    public const string StatusPartiallyRefunded = "checkout.status-partially-refunded";
+    /// <summary>status</summary>
+    public const string StatusRefunded = "checkout.status-refunded";
 }

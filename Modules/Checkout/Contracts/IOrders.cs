@@ -10,7 +10,20 @@ public sealed record OrderLineView(string Sku, string Title, Money UnitPrice, in
 }
 
 /// <summary>A timeline entry. <see cref="Actor"/> (who did it) is filled in for merchants only.</summary>
-public sealed record OrderStatusView(string Status, DateTimeOffset At, string? Note, string? Actor = null);
+public sealed record OrderStatusView(string Status, DateTimeOffset At, Problem? Note, string? Actor = null);
+
+/// <summary>
+/// A timeline note kept as text (the timeline's note column, <see cref="OrderStatusChangedEvent.Note"/>):
+/// the note's problem as JSON. A note written before notes were problems holds its words, which
+/// read back as <see cref="CheckoutProblems.AsWritten"/>.
+/// </summary>
+public static class OrderNotes
+{
+    public static string Write(Problem note) => ProblemJson.Write(note);
+
+    public static Problem? Read(string? note) =>
+        note is null ? null : ProblemJson.Read(note) ?? Problem.Of(CheckoutProblems.AsWritten, ("text", note));
+}
 
 /// <summary>What a merchant may do with an order now, from the order's state machine.</summary>
 public sealed record OrderActions(string? NextStatus, bool CanCancel, Money Refundable, bool CancellationUnfinished);
@@ -23,16 +36,7 @@ public sealed record OrderView(
     Guid Id, string Number, string? UserId, string Email, string Status, Address ShippingAddress, string ShippingMethod,
     IReadOnlyList<OrderLineView> Lines, Money Subtotal, Money Shipping, Money Tax, Money Total, Money Refunded,
     string? PaymentId, string? Carrier, string? TrackingNumber, DateTimeOffset PlacedAt, IReadOnlyList<OrderStatusView> Timeline,
-    string RefundState, OrderActions Actions, int LinkVersion = 0)
-{
-    /// <summary>The status as a shopper reads it, such as "Shipped · partially refunded".</summary>
-    public string Display => RefundState switch
-    {
-        "Partial" => Status + " · partially refunded",
-        "Full" => Status + " · refunded",
-        _ => Status,
-    };
-}
+    string RefundState, OrderActions Actions, int LinkVersion = 0);
 
 public sealed record OrderSummary(string Number, string Status, Money Total, int Items, DateTimeOffset PlacedAt);
 
@@ -123,7 +127,10 @@ public interface IFulfilmentQueue
     Task<OrderChangeResult> PackedAsync(Guid requestId, string actor, CancellationToken cancellationToken);
 }
 
-/// <summary>Published with every status change after an order is placed.</summary>
+/// <summary>
+/// Published with every status change after an order is placed. <see cref="Note"/> is the timeline's
+/// note as text (<see cref="OrderNotes"/>): an event from before notes were problems holds its words.
+/// </summary>
 [IntegrationEvent("checkout.order-status-changed.v1")]
 public sealed record OrderStatusChangedEvent(Guid OrderId, string OrderNumber, string Email, string Status, string? Note, DateTimeOffset At) : IIntegrationEvent
 {

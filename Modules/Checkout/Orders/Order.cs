@@ -97,7 +97,7 @@ internal sealed class Order
     public List<OrderStatusChange> History { get; set; } = [];
 
     /// <summary>Moves the order in fulfilment; the reason it cannot, or null when it did.</summary>
-    public Problem? MoveTo(string status, DateTimeOffset now, string actor, string? note = null)
+    public Problem? MoveTo(string status, DateTimeOffset now, string actor, Problem? note = null)
     {
         if (!OrderStatus.CanMove(Status, status))
         {
@@ -123,11 +123,11 @@ internal sealed class Order
         Refunded += amount;
         (RefundState, UpdatedAt) = (Orders.RefundState.Of(Refunded, Total), now);
         Record(RefundState == Orders.RefundState.Full ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded, now, actor,
-            $"{new BuildingBlocks.Money(amount, Currency)} refunded");
+            Problem.Of(CheckoutProblems.NoteRefunded, ("amount", new BuildingBlocks.Money(amount, Currency))));
     }
 
-    public void Record(string status, DateTimeOffset now, string? actor, string? note) =>
-        History.Add(new OrderStatusChange { OrderId = Id, Status = status, Note = note, Actor = actor, At = now });
+    public void Record(string status, DateTimeOffset now, string? actor, Problem? note) =>
+        History.Add(new OrderStatusChange { OrderId = Id, Status = status, Note = note is null ? null : OrderNotes.Write(note), Actor = actor, At = now });
 }
 
 /// <summary>A line with the title and price as they were when the order was placed.</summary>
@@ -140,7 +140,10 @@ internal sealed class OrderLine
     public int Quantity { get; set; }
 }
 
-/// <summary>One entry of an order's timeline. <see cref="Note"/> is what the customer sees; <see cref="Actor"/> is for the merchant's audit only.</summary>
+/// <summary>
+/// One entry of an order's timeline. <see cref="Note"/> is what the customer sees (<see cref="OrderNotes"/>:
+/// a problem as JSON, or the words of a row written before); <see cref="Actor"/> is for the merchant's audit only.
+/// </summary>
 internal sealed class OrderStatusChange
 {
     public long Id { get; set; }

@@ -55,17 +55,17 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
     {
         if (await LoadAsync(number, ct) is not { } order) return NoSuchOrder;
         if (status == OrderStatus.Cancelled) return OrderChangeResult.Refused(CheckoutProblems.CancelThroughCancel);
-        string? note = null;
+        Problem? note = null;
         if (status == OrderStatus.Shipped && OrderStatus.CanMove(order.Status, status))
         {
             if (string.IsNullOrWhiteSpace(carrier) || carrier.Length > 60) return new(false, Problem.Of(CheckoutProblems.CarrierRequired), "Carrier");
             if (string.IsNullOrWhiteSpace(trackingNumber) || trackingNumber.Length > 60) return new(false, Problem.Of(CheckoutProblems.TrackingNumberRequired), "TrackingNumber");
             (order.Carrier, order.TrackingNumber) = (carrier.Trim(), trackingNumber.Trim());
-            note = $"{order.Carrier} {order.TrackingNumber}";
+            note = Problem.Of(CheckoutProblems.NoteShipped, ("carrier", order.Carrier), ("trackingNumber", order.TrackingNumber));
         }
         var now = clock.GetUtcNow();
         if (order.MoveTo(status, now, actor, note) is { } refused) return new(false, refused);
-        Publish(order, status, note, now);
+        Publish(order, status, order.History[^1].Note, now);
         return await SaveAsync(ct) ? OrderChangeResult.Done(CheckoutProblems.OrderMoved, ("number", order.Number), ("status", status)) : Raced;
     }
 

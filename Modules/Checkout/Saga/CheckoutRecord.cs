@@ -27,7 +27,13 @@ internal sealed class CheckoutRecord
     public string Email { get; set; } = "";
     public string ShippingAddress { get; set; } = "{}";
     public string ShippingMethod { get; set; } = "";
+    /// <summary>
+    /// What the order's timeline says the order was paid with (<see cref="CheckoutSaga.PaymentNote"/>):
+    /// a card's last four digits, or <see cref="ThroughProvider"/>. A checkout started before holds its words.
+    /// </summary>
     public string PaymentHint { get; set; } = "";
+
+    public const string ThroughProvider = "provider";
     public string State { get; set; } = CheckoutState.Started;
     /// <summary>The priced lines (jsonb), fixed once the price step ran.</summary>
     public string Lines { get; set; } = "[]";

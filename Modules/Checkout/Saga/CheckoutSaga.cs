@@ -66,7 +66,7 @@ internal sealed partial class CheckoutSaga(
         {
             Id = request.CheckoutId, CartId = request.CartId, UserId = request.UserId, Email = request.Email.Trim(),
             ShippingAddress = JsonSerializer.Serialize(request.ShippingAddress, Json), ShippingMethod = request.ShippingMethod!,
-            PaymentHint = isToken ? "Stripe payment method" : "card ending " + digits[^4..], State = CheckoutState.Started,
+            PaymentHint = isToken ? CheckoutRecord.ThroughProvider : digits[^4..], State = CheckoutState.Started,
             // A provider's payment-method reference (never a card number) lets recovery repeat the very same charge request.
             PaymentToken = isToken ? token : null,
             LeaseOwner = Guid.NewGuid(), LeaseUntil = now + options.Value.RecoverAfter, CreatedAt = now, UpdatedAt = now,
@@ -109,6 +109,14 @@ internal sealed partial class CheckoutSaga(
             saga.Message is null ? null : ProblemJson.Read(saga.Message) ?? AsWritten(saga.Message));
 
     private static Problem AsWritten(string text) => Problem.Of(CheckoutProblems.AsWritten, ("text", text));
+
+    /// <summary>The timeline's note of what paid for the order, from <see cref="CheckoutRecord.PaymentHint"/>.</summary>
+    internal static Problem PaymentNote(string hint) => hint switch
+    {
+        CheckoutRecord.ThroughProvider => Problem.Of(CheckoutProblems.NotePaidThroughProvider),
+        { Length: 4 } when hint.All(char.IsAsciiDigit) => Problem.Of(CheckoutProblems.NotePaidByCard, ("last4", hint)),
+        _ => AsWritten(hint),
+    };
 
     /// <summary>
     /// Runs the saga from its current state to an end. <paramref name="paymentMethod"/> is null when
@@ -309,7 +317,7 @@ internal sealed partial class CheckoutSaga(
                 History =
                 [
                     new OrderStatusChange { Status = OrderStatus.Placed, At = now },
-                    new OrderStatusChange { Status = OrderStatus.Paid, At = now, Note = saga.PaymentHint },
+                    new OrderStatusChange { Status = OrderStatus.Paid, At = now, Note = OrderNotes.Write(PaymentNote(saga.PaymentHint)) },
                 ],
             };
             db.Orders.Add(order);
@@ -402,8 +410,9 @@ internal sealed partial class CheckoutSaga(
             var now = clock.GetUtcNow();
             // The stock and the money were settled above, by this saga's own keyed steps.
             (order.Status, order.RestockPending, order.UpdatedAt) = (OrderStatus.Cancelled, false, now);
-            // The timeline keeps text: a reason the saga can word for itself is left out of it.
-            order.Record(OrderStatus.Cancelled, now, "checkout", reason is { Code: CheckoutProblems.AsWritten } ? reason.Args["text"] as string : null);
+            // The timeline shows a failure's own text, as it always has; a reason the saga words is the
+            // checkout's own message, shown where the shopper placed the order.
+            order.Record(OrderStatus.Cancelled, now, "checkout", reason is { Code: CheckoutProblems.AsWritten } ? reason : null);
             order.Refund(order.Total - order.Refunded, now, "checkout");
         }
         var charged = new Money(saga.Total, saga.Currency);
