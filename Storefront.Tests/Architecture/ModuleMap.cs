@@ -23,5 +23,7 @@ public static class ModuleMap
         ["Checkout"] = [BuildingBlocks, "Inventory", "Cart", "Catalog"],
         // Indexes the catalog with prices and stock; counts purchases from placed orders.
         ["Search"] = [BuildingBlocks, "Catalog", "Inventory", "Checkout"],
+        // A sale's units come out of Inventory's stock; products are named through the catalog.
+        ["FlashSale"] = [BuildingBlocks, "Inventory", "Catalog"],
     };
 }

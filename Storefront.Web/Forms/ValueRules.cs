@@ -48,4 +48,15 @@ public static class ValueRules
         .Must(v => FormNumbers.TryWhole(v, out var n) && n != 0).WithMessage("Enter a whole number of units, such as 12 or -3.")
         .Must(v => FormNumbers.TryWhole(v, out var n) && Math.Abs(n) <= StockLimits.MaxOnHand)
         .WithMessage($"Adjust by at most {MaxOnHandText} units.");
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, such as a count of units or minutes.</summary>
+    public static IRuleBuilderOptions<T, string?> WholeNumber<T>(this IRuleBuilderInitial<T, string?> rule, int min, int max, string what) => rule
+        .Cascade(CascadeMode.Stop)
+        .Must(v => FormNumbers.TryWhole(v, out _)).WithMessage($"Enter a whole number for the {what}.")
+        .Must(v => FormNumbers.TryWhole(v, out var n) && n >= min && n <= max)
+        .WithMessage($"The {what} must be from {min.ToString("#,##0", CultureInfo.InvariantCulture)} to {max.ToString("#,##0", CultureInfo.InvariantCulture)}.");
+
+    /// <summary>A date and time in UTC (<see cref="FormTimes"/>).</summary>
+    public static IRuleBuilderOptions<T, string?> UtcTime<T>(this IRuleBuilderInitial<T, string?> rule) => rule
+        .Must(v => FormTimes.TryUtc(v, out _)).WithMessage("Enter a date and time (UTC) such as 2026-12-01 12:00.");
 }
