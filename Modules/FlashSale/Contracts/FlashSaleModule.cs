@@ -16,6 +16,7 @@ public static class FlashSaleModule
         services.AddModuleDbContext<FlashSaleDbContext>(FlashSaleDbContext.Schema, withOutbox: false);
         services.AddStoreCurrency();
         services.AddScoped<IFlashSaleAdmin, FlashSaleAdmin>();
+        services.AddSingleton<Selling.SaleCounters>();
         return services;
     }
 }
