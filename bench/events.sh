@@ -9,4 +9,5 @@ ensure_packages postgres
 DATA="$ROOT/.data/bench-events"
 mkdir -p "$DATA"
 start_private_postgres "$DATA" 5497
+trap 'stop_private_servers "$DATA" >/dev/null 2>&1 || true' EXIT
 dotnet run -c Release --project bench/Storefront.EventBench -- "$PRIVATE_PG" "${CHANGES:-500}" "${WORKERS:-8}" | grep '^RESULT' | tee -a "$ROOT/bench/results/events.txt"

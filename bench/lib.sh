@@ -10,6 +10,8 @@ bench_prepare() {
   command -v wrk >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null; }
   start_private_postgres "$DATA" "$PGPORT"
   start_private_redis "$DATA" "$3"
+  # The servers (and the app, once started) stop with the script, whether it ends or is interrupted.
+  trap bench_cleanup EXIT
   export ConnectionStrings__Postgres="$PRIVATE_PG;Maximum Pool Size=64;No Reset On Close=true"
   export ConnectionStrings__Redis="$PRIVATE_REDIS"
   export ASPNETCORE_ENVIRONMENT=Production
@@ -25,6 +27,11 @@ bench_prepare() {
   export Cart__ClientHolds__Enabled=false
   log "Publishing the app (Release)"
   dotnet publish Storefront.Web -c Release -o "$DATA/app" --nologo -v quiet >/dev/null
+}
+
+bench_cleanup() {
+  [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null || true
+  stop_private_servers "$DATA" >/dev/null 2>&1 || true
 }
 
 # Loads a catalog of this many products once per data folder (the seconds it took go to $DATA/seeded).
@@ -43,7 +50,6 @@ bench_start_app() {
   export Storefront__PublicUrl="http://127.0.0.1:$port"
   (cd "$DATA/app" && exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:$port") > "$DATA/app.log" 2>&1 &
   APP=$!
-  trap 'kill $APP 2>/dev/null || true' EXIT
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
 }
 

@@ -9,4 +9,5 @@ ensure_packages postgres
 DATA="$ROOT/.data/bench-reservations"
 mkdir -p "$DATA"
 start_private_postgres "$DATA" 5499
+trap 'stop_private_servers "$DATA" >/dev/null 2>&1 || true' EXIT
 dotnet run -c Release --project bench/Storefront.Bench -- "$PRIVATE_PG" "${SECONDS_PER_MODE:-15}" "${WORKERS:-16}" | grep '^RESULT' | tee -a "$ROOT/bench/results/reservations.txt"
