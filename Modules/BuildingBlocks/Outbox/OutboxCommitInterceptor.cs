@@ -15,12 +15,11 @@ internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : SaveChanges
     private static readonly ConditionalWeakTable<DbContext, object> WroteOutbox = [];
     private static readonly object Marker = new();
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is { } db && db.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
-            WroteOutbox.AddOrUpdate(db, Marker);
-        return ValueTask.FromResult(result);
-    }
+    /// <summary>
+    /// Called when an event is queued on a context, so that the save needs no scan of the change
+    /// tracker (which would detect changes a second time on every save).
+    /// </summary>
+    internal static void MarkWritten(DbContext db) => WroteOutbox.AddOrUpdate(db, Marker);
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {

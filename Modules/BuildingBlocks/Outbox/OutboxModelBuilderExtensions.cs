@@ -30,6 +30,7 @@ public static class OutboxModelBuilderExtensions
     public static void AddIntegrationEvent<TEvent>(this DbContext db, TEvent integrationEvent, DateTimeOffset now)
         where TEvent : IIntegrationEvent
     {
+        OutboxCommitInterceptor.MarkWritten(db);
         db.Set<OutboxMessage>().Add(new OutboxMessage
         {
             Id = Guid.CreateVersion7(now),
