@@ -87,6 +87,17 @@ public interface ICheckout
     /// publish <see cref="OrderPlacedEvent"/>. The same checkout id twice gives one order and one charge.
     /// </summary>
     Task<CheckoutResult> PlaceOrderAsync(CheckoutRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Places an order for units another module already holds (<see cref="IReservedStock"/>), through
+    /// the same saga without a cart: validate → price the given lines → charge → create order → commit
+    /// the units through the source → publish <see cref="OrderPlacedEvent"/>. The same checkout id
+    /// twice gives one order and one charge; a reference has at most one checkout that did not fail.
+    /// </summary>
+    Task<CheckoutResult> PlaceReservedOrderAsync(ReservedOrderRequest request, CancellationToken cancellationToken);
+
+    /// <summary>How a checkout ended; null when it is unknown or has not ended yet.</summary>
+    Task<CheckoutResult?> OutcomeAsync(Guid checkoutId, CancellationToken cancellationToken);
 }
 
 /// <summary>Published once an order is placed and its stock taken.</summary>

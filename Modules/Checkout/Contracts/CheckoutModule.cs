@@ -1,3 +1,4 @@
+using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Events;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,7 @@ public static class CheckoutModule
     public static IServiceCollection AddCheckoutModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<CheckoutDbContext>(CheckoutDbContext.Schema);
+        services.AddStoreCurrency();
         services.AddIntegrationEvents(typeof(CheckoutModule).Assembly);
         services.AddOptions<CheckoutOptions>().BindConfiguration("Checkout")
             .Validate(o => o.Shipping.Count > 0, "Checkout:Shipping needs at least one method.")

@@ -28,6 +28,19 @@ public static class CheckoutProblems
     public const string CardNumberRequired = "checkout.card-number-required";
     public const string PageExpired = "checkout.page-expired";
 
+    // A reserved order's own fields (ICheckout.PlaceReservedOrderAsync), reported to the module that asked.
+    /// <summary>source</summary>
+    public const string ReservedSourceUnknown = "checkout.reserved-source-unknown";
+    public const string ReferenceInvalid = "checkout.reference-invalid";
+    public const string LinesRequired = "checkout.lines-required";
+    /// <summary>A line's SKU or title is blank or too long, or its SKU is on another line too.</summary>
+    public const string LineInvalid = "checkout.line-invalid";
+    public const string QuantityInvalid = "checkout.quantity-invalid";
+    public const string PriceInvalid = "checkout.price-invalid";
+    public const string WeightInvalid = "checkout.weight-invalid";
+    /// <summary>currency, storeCurrency</summary>
+    public const string PriceOtherCurrency = "checkout.price-other-currency";
+
     // What merchants are told about orders (OrderChangeResult), successes included.
     public const string NoSuchOrder = "checkout.no-such-order";
     public const string CancelThroughCancel = "checkout.cancel-through-cancel";

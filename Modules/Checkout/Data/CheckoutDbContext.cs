@@ -10,6 +10,9 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
 {
     public const string Schema = "checkout";
 
+    /// <summary>The states of a checkout that has not ended (<see cref="CheckoutState.IsTerminal"/>), as SQL.</summary>
+    private const string InFlight = "state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')";
+
     public DbSet<CheckoutRecord> Checkouts => Set<CheckoutRecord>();
     public DbSet<CheckoutStepRecord> CheckoutSteps => Set<CheckoutStepRecord>();
     public DbSet<Order> Orders => Set<Order>();
@@ -44,11 +47,18 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.Property(c => c.OrderNumber).HasMaxLength(20);
             e.Property(c => c.Message).HasMaxLength(1000);
             e.Property(c => c.PaymentToken).HasMaxLength(100);
+            e.Property(c => c.Source).HasMaxLength(40);
+            e.Property(c => c.SourceReference).HasMaxLength(100);
             e.Property(c => c.LeaseOwner).IsConcurrencyToken();
             e.Property(c => c.Version).IsRowVersion();
-            // One checkout in flight per cart: a second tab's checkout finds the first one.
-            e.HasIndex(c => c.CartId).IsUnique().HasFilter("state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')");
-            e.HasIndex(c => c.UpdatedAt).HasFilter("state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')");
+            // One checkout in flight per cart: a second tab's checkout finds the first one. Reserved
+            // orders have no cart (cart_id is empty) and are kept apart by their reference instead.
+            e.HasIndex(c => c.CartId).IsUnique().HasFilter($"source IS NULL AND {InFlight}");
+            // One checkout per reserved order that did not fail (a failed one took no money and
+            // committed nothing, so the source may try again): the same reference under a new
+            // checkout id cannot charge a second time for the same units.
+            e.HasIndex(c => new { c.Source, c.SourceReference }).IsUnique().HasFilter($"source IS NOT NULL AND state <> '{CheckoutState.Failed}'");
+            e.HasIndex(c => c.UpdatedAt).HasFilter(InFlight);
         });
         modelBuilder.Entity<CheckoutStepRecord>(e =>
         {

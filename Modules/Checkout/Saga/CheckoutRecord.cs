@@ -22,7 +22,17 @@ internal static class CheckoutState
 internal sealed class CheckoutRecord
 {
     public Guid Id { get; set; }
+    /// <summary>The cart checked out; <see cref="Guid.Empty"/> for a reserved order, which has none.</summary>
     public Guid CartId { get; set; }
+    /// <summary>
+    /// The <see cref="Contracts.IReservedStock.Source"/> holding a reserved order's stock; null for a
+    /// cart's checkout. A reserved checkout's lines are stored at its start, as the source priced them.
+    /// </summary>
+    public string? Source { get; set; }
+    /// <summary>The source's reference for a reserved order (a flash sale purchase's id, say).</summary>
+    public string? SourceReference { get; set; }
+
+    public bool IsReserved => Source is not null;
     public string? UserId { get; set; }
     public string Email { get; set; } = "";
     public string ShippingAddress { get; set; } = "{}";
@@ -69,6 +79,12 @@ internal sealed class CheckoutRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
+
+/// <summary>
+/// A line of <see cref="CheckoutRecord.Lines"/>: as priced (a cart's, from the price step on), or as
+/// the source priced it (a reserved order's, from the start, with its weight for shipping).
+/// </summary>
+internal sealed record PricedLine(string Sku, string Title, decimal UnitPrice, int Quantity, decimal? WeightKg = null);
 
 /// <summary>One step's result, for the record and for support.</summary>
 internal sealed class CheckoutStepRecord

@@ -20,7 +20,9 @@ namespace Storefront.Checkout.Saga;
 /// The checkout saga, orchestrated: validate cart and holds → price → charge → create order →
 /// commit stock → publish <see cref="OrderPlacedEvent"/>. The saga row is written before anything
 /// else and after every step, so any instance can pick up where another stopped; a failure after
-/// the charge is compensated (refund, restock or release, order marked refunded).
+/// the charge is compensated (refund, restock or release, order marked refunded). A reserved order
+/// (<see cref="ReservedOrderRequest"/>, CheckoutSaga.Reserved.cs) takes the same steps without a
+/// cart: its stock is held, committed and given back by its <see cref="IReservedStock"/>.
 /// </summary>
 internal sealed partial class CheckoutSaga(
     CheckoutDbContext db,
@@ -29,8 +31,10 @@ internal sealed partial class CheckoutSaga(
     IStockReservations holds,
     IPricesAndStock stock,
     IPaymentGateway gateway,
+    IEnumerable<IReservedStock> reservedStocks,
     ICheckoutFaults faults,
     IOptions<CheckoutOptions> options,
+    IOptions<StoreCurrencyOptions> store,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<CheckoutSaga> logger) : ICheckout
@@ -49,28 +53,67 @@ internal sealed partial class CheckoutSaga(
 
     public async Task<CheckoutResult> PlaceOrderAsync(CheckoutRequest request, CancellationToken ct)
     {
-        var errors = new Dictionary<string, Problem>(pricing.ValidateAddress(request.ShippingAddress));
-        // The confirmation and every status e-mail go to this address: one that cannot be delivered is refused here.
-        if (!EmailAddress.IsDeliverable(request.Email)) errors["Email"] = Problem.Of(CheckoutProblems.EmailInvalid);
-        if (!options.Value.Shipping.ContainsKey(request.ShippingMethod ?? "")) errors["ShippingMethod"] = Problem.Of(CheckoutProblems.ShippingMethodRequired);
-        // A Stripe PaymentMethod id (made by Stripe.js in the browser), or a card number for the test gateway.
-        var token = (request.PaymentMethod ?? "").Trim();
-        var isToken = token.StartsWith("pm_", StringComparison.Ordinal) && token.Length <= 100;
-        var digits = new string(token.Where(char.IsDigit).ToArray());
-        if (!isToken && digits.Length is < 12 or > 19) errors["PaymentMethod"] = Problem.Of(CheckoutProblems.CardNumberRequired);
-        if (request.CheckoutId == Guid.Empty) errors[""] = Problem.Of(CheckoutProblems.PageExpired);
-        if (errors.Count > 0) return new(CheckoutOutcome.Invalid, null, Problem.Of(CheckoutProblems.FieldsInvalid), errors);
+        var form = new CheckoutForm(request.CheckoutId, request.UserId, request.Email, request.ShippingAddress, request.ShippingMethod, request.PaymentMethod);
+        var errors = Validate(form);
+        if (errors.Count > 0) return Invalid(errors);
+        var saga = NewCheckout(form);
+        saga.CartId = request.CartId;
+        return await StartAsync(saga, request.PaymentMethod, request.ExpectedTotal, ct);
+    }
 
-        var now = clock.GetUtcNow();
-        var saga = new CheckoutRecord
+    /// <summary>What every checkout asks for, a cart's or a reserved order's: who orders, where to, how it ships and what pays.</summary>
+    private sealed record CheckoutForm(Guid CheckoutId, string? UserId, string Email, Address ShippingAddress, string ShippingMethod, string PaymentMethod);
+
+    /// <summary>A Stripe PaymentMethod id (made by Stripe.js in the browser), or a card number for the test gateway.</summary>
+    private readonly record struct PaymentInput(string? Token, string Digits)
+    {
+        public static PaymentInput Of(string? paymentMethod)
         {
-            Id = request.CheckoutId, CartId = request.CartId, UserId = request.UserId, Email = request.Email.Trim(),
-            ShippingAddress = JsonSerializer.Serialize(request.ShippingAddress, Json), ShippingMethod = request.ShippingMethod!,
-            PaymentHint = isToken ? CheckoutRecord.ThroughProvider : digits[^4..], State = CheckoutState.Started,
+            var text = (paymentMethod ?? "").Trim();
+            var isToken = text.StartsWith("pm_", StringComparison.Ordinal) && text.Length <= 100;
+            return new(isToken ? text : null, new string(text.Where(char.IsDigit).ToArray()));
+        }
+
+        public bool IsValid => Token is not null || Digits.Length is >= 12 and <= 19;
+
+        /// <summary>What the order's timeline says paid (<see cref="CheckoutRecord.PaymentHint"/>).</summary>
+        public string Hint => Token is not null ? CheckoutRecord.ThroughProvider : Digits[^4..];
+    }
+
+    /// <summary>The form's problems by field; empty when it can be placed.</summary>
+    private Dictionary<string, Problem> Validate(CheckoutForm form)
+    {
+        var errors = new Dictionary<string, Problem>(pricing.ValidateAddress(form.ShippingAddress));
+        // The confirmation and every status e-mail go to this address: one that cannot be delivered is refused here.
+        if (!EmailAddress.IsDeliverable(form.Email)) errors["Email"] = Problem.Of(CheckoutProblems.EmailInvalid);
+        if (!options.Value.Shipping.ContainsKey(form.ShippingMethod ?? "")) errors["ShippingMethod"] = Problem.Of(CheckoutProblems.ShippingMethodRequired);
+        if (!PaymentInput.Of(form.PaymentMethod).IsValid) errors["PaymentMethod"] = Problem.Of(CheckoutProblems.CardNumberRequired);
+        if (form.CheckoutId == Guid.Empty) errors[""] = Problem.Of(CheckoutProblems.PageExpired);
+        return errors;
+    }
+
+    private static CheckoutResult Invalid(IReadOnlyDictionary<string, Problem> errors) =>
+        new(CheckoutOutcome.Invalid, null, Problem.Of(CheckoutProblems.FieldsInvalid), errors);
+
+    /// <summary>The saga row of a valid form, as it is written before any step, leased to this request.</summary>
+    private CheckoutRecord NewCheckout(CheckoutForm form)
+    {
+        var now = clock.GetUtcNow();
+        var payment = PaymentInput.Of(form.PaymentMethod);
+        return new CheckoutRecord
+        {
+            Id = form.CheckoutId, UserId = form.UserId, Email = form.Email.Trim(),
+            ShippingAddress = JsonSerializer.Serialize(form.ShippingAddress, Json), ShippingMethod = form.ShippingMethod,
+            PaymentHint = payment.Hint, State = CheckoutState.Started,
             // A provider's payment-method reference (never a card number) lets recovery repeat the very same charge request.
-            PaymentToken = isToken ? token : null,
+            PaymentToken = payment.Token,
             LeaseOwner = Guid.NewGuid(), LeaseUntil = now + options.Value.RecoverAfter, CreatedAt = now, UpdatedAt = now,
         };
+    }
+
+    /// <summary>Writes the saga row first (the checkout id is its key), then drives it to an end.</summary>
+    private async Task<CheckoutResult> StartAsync(CheckoutRecord saga, string paymentMethod, decimal? expectedTotal, CancellationToken ct)
+    {
         db.Checkouts.Add(saga);
         try
         {
@@ -80,10 +123,17 @@ internal sealed partial class CheckoutSaga(
         {
             db.ChangeTracker.Clear();
             // The same checkout submitted again (double click, retry): the first one's result.
-            if (unique.ConstraintName == "pk_checkouts") return await OutcomeOfAsync(request.CheckoutId, ct);
+            if (unique.ConstraintName == "pk_checkouts") return await OutcomeOfAsync(saga.Id, ct);
+            // Another checkout of the same cart, or of the same reserved order, is under way or done.
             return new(CheckoutOutcome.InProgress, null, Problem.Of(CheckoutProblems.AlreadyBeingPlaced));
         }
-        return await DriveAsync(saga, request.PaymentMethod, request.ExpectedTotal, ct);
+        return await DriveAsync(saga, paymentMethod, expectedTotal, ct);
+    }
+
+    public async Task<CheckoutResult?> OutcomeAsync(Guid checkoutId, CancellationToken ct)
+    {
+        var saga = await db.Checkouts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == checkoutId, ct);
+        return saga is not null && CheckoutState.IsTerminal(saga.State) ? ResultOf(saga) : null;
     }
 
     /// <summary>Waits (briefly) for a checkout that another request is driving and reports how it ended.</summary>
@@ -91,8 +141,7 @@ internal sealed partial class CheckoutSaga(
     {
         for (var i = 0; i < 100; i++)
         {
-            var saga = await db.Checkouts.AsNoTracking().FirstAsync(c => c.Id == id, ct);
-            if (CheckoutState.IsTerminal(saga.State)) return ResultOf(saga);
+            if (await OutcomeAsync(id, ct) is { } ended) return ended;
             await Task.Delay(100, ct);
         }
         return StillBeingPlaced;
@@ -211,12 +260,46 @@ internal sealed partial class CheckoutSaga(
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.PaymentFailed, Problem.Of(CheckoutProblems.InterruptedBeforePayment), ct);
 
         Fault(CheckoutStep.Validate, saga);
+        // A reserved order's stock is its source's and its lines were stored at its start: no cart to hold.
+        CartSnapshot? cart = null;
+        if (!saga.IsReserved)
+        {
+            (var stop, cart) = await HoldCartAsync(saga, ct);
+            if (stop is not null) return stop;
+        }
+
+        Fault(CheckoutStep.Price, saga);
+        var address = JsonSerializer.Deserialize<Address>(saga.ShippingAddress, Json)!;
+        var quote = cart is null
+            ? pricing.QuoteLines(Lines(saga), store.Value.Currency, address, saga.ShippingMethod)
+            : await pricing.QuoteCartAsync(cart, address, saga.ShippingMethod, ct);
+        // The quote's problems, for the host to word; the record keeps no message (a later look prices the cart again).
+        if (!quote.CanOrder)
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, null, ct) with { Problems = quote.Problems };
+        if (expectedTotal is { } shown && shown != quote.Total.Amount)
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.TotalChanged,
+                Problem.Of(CheckoutProblems.TotalChanged, ("was", new Money(shown, quote.Total.Currency)), ("now", quote.Total)), ct);
+        if (cart is not null) saga.Lines = JsonSerializer.Serialize(quote.Lines.Select(l => new PricedLine(l.Sku, l.Title, l.UnitPrice.Amount, l.Quantity)), Json);
+        (saga.Subtotal, saga.ShippingCost, saga.Tax, saga.Total, saga.Currency) =
+            (quote.Subtotal.Amount, quote.Shipping.Amount, quote.Tax.Amount, quote.Total.Amount, quote.Total.Currency);
+        // Charging is recorded before the provider is called, so a crash in between is found and resolved.
+        saga.State = CheckoutState.Charging;
+        await StepAsync(saga, "price", "ok", quote.Total.ToString(), ct);
+        return null;
+    }
+
+    /// <summary>
+    /// Freezes the cart for this checkout and renews its holds; a reason to stop (the cart changed
+    /// elsewhere, is empty, or a line cannot be held), or the cart to price.
+    /// </summary>
+    private async Task<(CheckoutResult? Stop, CartSnapshot? Cart)> HoldCartAsync(CheckoutRecord saga, CancellationToken ct)
+    {
         // From here until the order is placed or given up, the cart cannot change (another tab, the
         // cart API): what is held, priced, charged and committed is one and the same.
         if (!await carts.FreezeAsync(saga.CartId, saga.Id, FreezeFor, ct))
-            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.InProgress, Problem.Of(CheckoutProblems.CartChangedElsewhere), ct);
+            return (await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.InProgress, Problem.Of(CheckoutProblems.CartChangedElsewhere), ct), null);
         var cart = await carts.GetAsync(saga.CartId, ct);
-        if (cart.Lines.Count == 0) return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.CartEmpty, Problem.Of(CheckoutProblems.CartEmpty), ct);
+        if (cart.Lines.Count == 0) return (await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.CartEmpty, Problem.Of(CheckoutProblems.CartEmpty), ct), cart);
         // Renew every hold (or take it again if it ran out): what is held now can be committed after the charge.
         foreach (var line in cart.Lines)
         {
@@ -228,27 +311,11 @@ internal sealed partial class CheckoutSaga(
                     ? (hold.Available == 0 ? Problem.Of(CheckoutProblems.JustSoldOut, ("sku", line.Sku))
                                            : Problem.Of(CheckoutProblems.OnlyLeftOf, ("available", hold.Available), ("sku", line.Sku)))
                     : hold.Outcome == ReservationOutcome.UnknownSku ? Problem.Of(InventoryProblems.NoLongerSold) : Problem.Of(CheckoutProblems.CannotBeBought);
-                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.OutOfStock, problem, ct);
+                return (await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.OutOfStock, problem, ct), cart);
             }
         }
         await StepAsync(saga, "validate", "ok", $"{cart.Lines.Count} lines held", ct);
-
-        Fault(CheckoutStep.Price, saga);
-        var address = JsonSerializer.Deserialize<Address>(saga.ShippingAddress, Json)!;
-        var quote = await pricing.QuoteCartAsync(cart, address, saga.ShippingMethod, ct);
-        // The quote's problems, for the host to word; the record keeps no message (a later look prices the cart again).
-        if (!quote.CanOrder)
-            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, null, ct) with { Problems = quote.Problems };
-        if (expectedTotal is { } shown && shown != quote.Total.Amount)
-            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.TotalChanged,
-                Problem.Of(CheckoutProblems.TotalChanged, ("was", new Money(shown, quote.Total.Currency)), ("now", quote.Total)), ct);
-        saga.Lines = JsonSerializer.Serialize(quote.Lines.Select(l => new PricedLine(l.Sku, l.Title, l.UnitPrice.Amount, l.Quantity)), Json);
-        (saga.Subtotal, saga.ShippingCost, saga.Tax, saga.Total, saga.Currency) =
-            (quote.Subtotal.Amount, quote.Shipping.Amount, quote.Tax.Amount, quote.Total.Amount, quote.Total.Currency);
-        // Charging is recorded before the provider is called, so a crash in between is found and resolved.
-        saga.State = CheckoutState.Charging;
-        await StepAsync(saga, "price", "ok", quote.Total.ToString(), ct);
-        return null;
+        return (null, cart);
     }
 
     private async Task<CheckoutResult?> ChargeAsync(CheckoutRecord saga, string? paymentMethod, CancellationToken ct)
@@ -329,6 +396,15 @@ internal sealed partial class CheckoutSaga(
     private async Task CommitStockAsync(CheckoutRecord saga, CancellationToken ct)
     {
         Fault(CheckoutStep.CommitStock, saga);
+        if (saga.IsReserved) await CommitReservedAsync(saga, ct);
+        else await CommitHoldsAsync(saga, ct);
+        saga.State = CheckoutState.StockCommitted;
+        await SaveAsync(saga, ct);
+    }
+
+    /// <summary>Takes each line's stock for good from the cart's holds, recording each line committed.</summary>
+    private async Task CommitHoldsAsync(CheckoutRecord saga, CancellationToken ct)
+    {
         var holder = CartHolds.HolderOf(saga.CartId);
         foreach (var line in Lines(saga))
         {
@@ -345,8 +421,6 @@ internal sealed partial class CheckoutSaga(
                     $"{line.Sku} sold out before the order could take it.");
             await StepAsync(saga, "commit", "ok", line.Sku, ct);
         }
-        saga.State = CheckoutState.StockCommitted;
-        await SaveAsync(saga, ct);
     }
 
     private async Task CompleteAsync(CheckoutRecord saga, CancellationToken ct)
@@ -357,6 +431,12 @@ internal sealed partial class CheckoutSaga(
             Lines(saga).Select(l => new OrderPlacedLine(l.Sku, l.Quantity, l.UnitPrice)).ToList(), saga.Total, saga.Currency, now), now);
         (saga.State, saga.Outcome, saga.Message) = (CheckoutState.Completed, nameof(CheckoutOutcome.Completed), null);
         await StepAsync(saga, "complete", "ok", saga.OrderNumber, ct);
+        // A reserved order has no cart to empty.
+        if (!saga.IsReserved) await ClearCartAsync(saga, ct);
+    }
+
+    private async Task ClearCartAsync(CheckoutRecord saga, CancellationToken ct)
+    {
         try
         {
             await carts.ClearAsync(saga.CartId, releaseHolds: false, ct);
@@ -370,7 +450,8 @@ internal sealed partial class CheckoutSaga(
 
     /// <summary>
     /// Gives everything back after a charge: the money, the stock (restocked if it was committed,
-    /// released if only held), and marks the order refunded. Safe to run again after a crash.
+    /// released if only held; a reserved order's committed units returned to its source), and marks
+    /// the order refunded. Safe to run again after a crash.
     /// </summary>
     private async Task<CheckoutResult> CompensateAsync(CheckoutRecord saga, Problem? reason, CancellationToken ct)
     {
@@ -386,24 +467,8 @@ internal sealed partial class CheckoutSaga(
             saga.RefundId = refund.RefundId;
             await StepAsync(saga, "refund", "ok", refund.RefundId, ct);
         }
-        var committed = await db.CheckoutSteps.AsNoTracking()
-            .Where(s => s.CheckoutId == saga.Id && s.Step == "commit" && s.Outcome == "ok").Select(s => s.Detail!).ToListAsync(ct);
-        var restocked = await db.CheckoutSteps.AsNoTracking()
-            .Where(s => s.CheckoutId == saga.Id && s.Step == "restock").Select(s => s.Detail!).ToListAsync(ct);
-        var holder = CartHolds.HolderOf(saga.CartId);
-        foreach (var line in Lines(saga))
-        {
-            if (committed.Contains(line.Sku))
-            {
-                if (restocked.Contains(line.Sku)) continue;
-                await stock.AdjustOnHandAsync(line.Sku, line.Quantity, new StockChangeContext("checkout", "Order cancelled", saga.OrderNumber, OncePerReference: true), ct);
-                await StepAsync(saga, "restock", "ok", line.Sku, ct);
-            }
-            else
-            {
-                await holds.ReleaseAsync(holder, line.Sku, ct);
-            }
-        }
+        if (saga.IsReserved) await ReturnReservedAsync(saga, ct);
+        else await GiveBackCartStockAsync(saga, ct);
         if (saga.OrderId is { } orderId && await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct) is { } order
             && order.Status != OrderStatus.Cancelled)
         {
@@ -421,10 +486,43 @@ internal sealed partial class CheckoutSaga(
             : Problem.Of(CheckoutProblems.NotCompletedRefundedBecause, ("reason", reason), ("amount", charged)), ct);
     }
 
+    /// <summary>Restocks the lines committed (each once, by the step log) and releases the holds of the others.</summary>
+    private async Task GiveBackCartStockAsync(CheckoutRecord saga, CancellationToken ct)
+    {
+        var committed = await StepDetailsAsync(saga, "commit", "ok", ct);
+        var restocked = await StepDetailsAsync(saga, "restock", null, ct);
+        var holder = CartHolds.HolderOf(saga.CartId);
+        foreach (var line in Lines(saga))
+        {
+            if (committed.Contains(line.Sku))
+            {
+                if (restocked.Contains(line.Sku)) continue;
+                await stock.AdjustOnHandAsync(line.Sku, line.Quantity, new StockChangeContext("checkout", "Order cancelled", saga.OrderNumber, OncePerReference: true), ct);
+                await StepAsync(saga, "restock", "ok", line.Sku, ct);
+            }
+            else
+            {
+                await holds.ReleaseAsync(holder, line.Sku, ct);
+            }
+        }
+    }
+
+    /// <summary>The details of the steps of that name (and outcome) the checkout has recorded: what its compensation has done.</summary>
+    private Task<List<string>> StepDetailsAsync(CheckoutRecord saga, string step, string? outcome, CancellationToken ct) =>
+        db.CheckoutSteps.AsNoTracking()
+            .Where(s => s.CheckoutId == saga.Id && s.Step == step && (outcome == null || s.Outcome == outcome)).Select(s => s.Detail!).ToListAsync(ct);
+
     private async Task<CheckoutResult> EndAsync(CheckoutRecord saga, string state, CheckoutOutcome outcome, Problem? problem, CancellationToken ct)
     {
         (saga.State, saga.Outcome, saga.Message) = (state, outcome.ToString(), problem is null ? null : ProblemJson.Write(problem));
         await StepAsync(saga, "end", outcome.ToString(), problem?.ToString(), ct);
+        // A reserved order froze no cart.
+        if (!saga.IsReserved) await ThawCartAsync(saga, ct);
+        return ResultOf(saga);
+    }
+
+    private async Task ThawCartAsync(CheckoutRecord saga, CancellationToken ct)
+    {
         try
         {
             await carts.ThawAsync(saga.CartId, saga.Id, ct);
@@ -434,7 +532,6 @@ internal sealed partial class CheckoutSaga(
             // The freeze lapses by itself; the checkout's end stands.
             LogCartNotThawed(ex, saga.CartId);
         }
-        return ResultOf(saga);
     }
 
     private async Task StepAsync(CheckoutRecord saga, string step, string outcome, string? detail, CancellationToken ct)
@@ -468,8 +565,6 @@ internal sealed partial class CheckoutSaga(
         }
     }
 
-    internal sealed record PricedLine(string Sku, string Title, decimal UnitPrice, int Quantity);
-
     private static List<PricedLine> Lines(CheckoutRecord saga) => JsonSerializer.Deserialize<List<PricedLine>>(saga.Lines, Json) ?? [];
 
     /// <summary>
@@ -496,7 +591,7 @@ internal sealed partial class CheckoutSaga(
             try
             {
                 await StepAsync(saga, "recover", saga.State, null, ct);
-                if (!CheckoutState.IsTerminal(saga.State) && saga.State != CheckoutState.Started)
+                if (!CheckoutState.IsTerminal(saga.State) && saga.State != CheckoutState.Started && !saga.IsReserved)
                     await carts.FreezeAsync(saga.CartId, saga.Id, FreezeFor, ct);
                 await DriveAsync(saga, paymentMethod: null, expectedTotal: null, ct);
             }

@@ -578,6 +578,16 @@ namespace Storefront.Checkout.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("shipping_method");
 
+                    b.Property<string>("Source")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SourceReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("source_reference");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(30)
@@ -620,11 +630,16 @@ namespace Storefront.Checkout.Data.Migrations
                     b.HasIndex("CartId")
                         .IsUnique()
                         .HasDatabaseName("ix_checkouts_cart_id")
-                        .HasFilter("state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')");
+                        .HasFilter("source IS NULL AND state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')");
 
                     b.HasIndex("UpdatedAt")
                         .HasDatabaseName("ix_checkouts_updated_at")
                         .HasFilter("state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')");
+
+                    b.HasIndex("Source", "SourceReference")
+                        .IsUnique()
+                        .HasDatabaseName("ix_checkouts_source_source_reference")
+                        .HasFilter("source IS NOT NULL AND state <> 'failed'");
 
                     b.ToTable("checkouts", "checkout");
                 });
