@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
@@ -74,33 +73,9 @@ public sealed class CheckoutSagaTests(CheckoutStoreFixture store) : IClassFixtur
     private Task<CheckoutResult> PlaceAsync(CheckoutRequest request) =>
         With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(request, default));
 
-    /// <summary>Money taken and given back for a checkout, as the gateway recorded it.</summary>
-    private async Task<(decimal Charged, decimal Refunded)> MoneyAsync(Guid checkoutId)
-    {
-        await using var connection = new NpgsqlConnection(store.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT coalesce(sum(amount) FILTER (WHERE kind = 'charge' AND status = 'succeeded'), 0),
-                   coalesce(sum(amount) FILTER (WHERE kind = 'refund' AND status = 'succeeded' AND refund_of IN (
-                       SELECT payment_id FROM checkout.test_gateway_payments WHERE idempotency_key = @key)), 0)
-            FROM checkout.test_gateway_payments WHERE idempotency_key IN (@key, 'refund-' || @key)
-            """, connection);
-        command.Parameters.AddWithValue("key", checkoutId.ToString("N"));
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetDecimal(0), reader.GetDecimal(1));
-    }
+    private Task<(decimal Charged, decimal Refunded)> MoneyAsync(Guid checkoutId) => CheckoutLedger.MoneyAsync(store.ConnectionString, checkoutId);
 
-    private async Task<(int OnHand, int Reserved)> StockAsync(string sku)
-    {
-        await using var connection = new NpgsqlConnection(store.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT on_hand, reserved FROM inventory.stock_items WHERE sku = @sku", connection);
-        command.Parameters.AddWithValue("sku", sku);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetInt32(0), reader.GetInt32(1));
-    }
+    private Task<(int OnHand, int Reserved)> StockAsync(string sku) => CheckoutLedger.StockAsync(store.ConnectionString, sku);
 
     private Task<int> OrdersForAsync(Guid checkoutId) =>
         With(sp => sp.GetRequiredService<CheckoutDbContext>().Orders.CountAsync(o => o.CheckoutId == checkoutId));
