@@ -41,6 +41,7 @@ app.Services.UseCatalogJobs();
 app.Services.UseCartJobs();
 app.Services.UseCheckoutJobs();
 app.Services.UseSearchJobs();
+app.Services.UseFlashSaleJobs();
 
 app.UseStorefrontWebSecurity();
 app.UseSecurityHeaders();

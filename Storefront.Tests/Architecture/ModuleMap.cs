@@ -24,6 +24,6 @@ public static class ModuleMap
         // Indexes the catalog with prices and stock; counts purchases from placed orders.
         ["Search"] = [BuildingBlocks, "Catalog", "Inventory", "Checkout"],
         // A sale's units come out of Inventory's stock; products are named through the catalog.
-        ["FlashSale"] = [BuildingBlocks, "Inventory", "Catalog"],
+        ["FlashSale"] = [BuildingBlocks, "Inventory", "Catalog", "Checkout"],
     };
 }

@@ -26,4 +26,35 @@ public static class FlashSaleProblems
     public const string Ended = "flashsale.ended";
     /// <summary>units, available</summary>
     public const string StockGone = "flashsale.stock-gone";
+    public const string NotArmed = "flashsale.not-armed";
+    /// <summary>processing (purchases whose order is not made yet)</summary>
+    public const string OrdersStillBeingMade = "flashsale.orders-still-being-made";
+    public const string NotOverYet = "flashsale.not-over-yet";
+    /// <summary>units</summary>
+    public const string UnsoldReturned = "flashsale.unsold-returned";
+    public const string NothingToReturn = "flashsale.nothing-to-return";
+
+    // What shoppers are told.
+    public const string SaleOver = "flashsale.sale-over";
+    public const string NotAdmitted = "flashsale.not-admitted";
+    public const string SoldOut = "flashsale.sold-out";
+    public const string Busy = "flashsale.busy";
+    /// <summary>limit</summary>
+    public const string OverLimit = "flashsale.over-limit";
+    public const string WindowExpired = "flashsale.window-expired";
+    public const string PassForged = "flashsale.pass-forged";
+    public const string PassExpired = "flashsale.pass-expired";
+    public const string PassOfAnother = "flashsale.pass-of-another";
+    public const string PassOfAnotherSale = "flashsale.pass-of-another-sale";
+    /// <summary>The sale's quota in PostgreSQL had no unit for the order (its charge was refunded).</summary>
+    public const string QuotaExhausted = "flashsale.quota-exhausted";
+
+    // Reconciliation findings.
+    /// <summary>processing</summary>
+    public const string FindingProcessing = "flashsale.finding-processing";
+    /// <summary>claimed, orders</summary>
+    public const string FindingClaimsVersusOrders = "flashsale.finding-claims-versus-orders";
+    /// <summary>orders, committed</summary>
+    public const string FindingOrdersVersusStock = "flashsale.finding-orders-versus-stock";
+    public const string FindingCountersGone = "flashsale.finding-counters-gone";
 }

@@ -23,8 +23,11 @@ public sealed record SaleInput(
     public static readonly TimeSpan DefaultPurchaseWindow = TimeSpan.FromMinutes(5);
 }
 
-/// <summary>Draft: set up, no stock taken. Armed: its units are out of normal stock and held for the sale.</summary>
-public enum SaleStatus { Draft, Armed }
+/// <summary>
+/// Draft: set up, no stock taken. Armed: its units are out of normal stock and held for the sale.
+/// Ended: over (its end passed or the merchant ended it early); unsold units can go back to stock.
+/// </summary>
+public enum SaleStatus { Draft, Armed, Ended }
 
 public sealed record SaleSummary(
     Guid Id,
@@ -40,7 +43,63 @@ public sealed record SaleSummary(
     bool GuestsAllowed,
     SaleStatus Status,
     int QuotaHeld,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>Orders committed against the quota in PostgreSQL.</summary>
+    public int Sold { get; init; }
+
+    public bool Paused { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>Units given back to normal stock after the sale.</summary>
+    public int Returned { get; init; }
+}
+
+/// <summary>
+/// A running sale, live: from Redis (waiting, admitted, buying now, claimed, remaining, refusals) and
+/// PostgreSQL (orders created, stock committed). <see cref="AdmittedLastMinute"/> is the admission
+/// rate actually reached; <see cref="CountersMissing"/> says Redis has no counters for the sale.
+/// </summary>
+public sealed record SaleDashboard(
+    SaleSummary Sale,
+    SalePhase Phase,
+    long Waiting,
+    long Admitted,
+    long BuyingNow,
+    long Claimed,
+    long Remaining,
+    long TimedOut,
+    long GaveUp,
+    long Declined,
+    IReadOnlyDictionary<string, long> Refused,
+    long AdmittedLastMinute,
+    int OrdersCreated,
+    int OrdersProcessing,
+    bool CountersMissing,
+    DateTimeOffset At);
+
+/// <summary>
+/// The after-sale check: units claimed in Redis, orders created, stock committed in PostgreSQL.
+/// Balanced when claims still open (orders being made) are none and the three agree.
+/// </summary>
+public sealed record Reconciliation(
+    int Quota,
+    long? ClaimedInRedis,
+    int OrdersCreated,
+    int StockCommitted,
+    int Processing,
+    int Unsold,
+    int Returned,
+    bool Balanced,
+    IReadOnlyList<Problem> Findings);
+
+public enum SaleChangeOutcome { Done, Unchanged, Refused }
+
+public sealed record SaleChangeResult(SaleChangeOutcome Outcome, Problem? Problem = null)
+{
+    public bool Succeeded => Outcome is SaleChangeOutcome.Done or SaleChangeOutcome.Unchanged;
+}
 
 public enum ArmOutcome { Armed, AlreadyArmed, Refused }
 
@@ -68,4 +127,22 @@ public interface IFlashSaleAdmin
 
     /// <summary>Sales by start, newest first.</summary>
     Task<IReadOnlyList<SaleSummary>> ListAsync(int take, CancellationToken cancellationToken);
+
+    Task<SaleDashboard?> DashboardAsync(Guid saleId, CancellationToken cancellationToken);
+
+    /// <summary>Stops admitting shoppers (those admitted may still buy); places are kept.</summary>
+    Task<SaleChangeResult> PauseAsync(Guid saleId, string actor, CancellationToken cancellationToken);
+
+    Task<SaleChangeResult> ResumeAsync(Guid saleId, string actor, CancellationToken cancellationToken);
+
+    /// <summary>Ends the sale now: nobody else is admitted or sold to; orders already claimed are still made.</summary>
+    Task<SaleChangeResult> EndAsync(Guid saleId, string actor, CancellationToken cancellationToken);
+
+    Task<Reconciliation?> ReconcileAsync(Guid saleId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After the sale (ended, every order made): gives the units no order took back to normal stock,
+    /// with a stock-ledger line referencing the sale. Twice, or twice at once, returns them once.
+    /// </summary>
+    Task<SaleChangeResult> ReturnUnsoldAsync(Guid saleId, string actor, CancellationToken cancellationToken);
 }

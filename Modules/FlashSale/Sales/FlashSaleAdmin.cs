@@ -7,6 +7,8 @@ using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Catalog.Contracts;
 using Storefront.FlashSale.Contracts;
 using Storefront.FlashSale.Data;
+using Storefront.FlashSale.Selling;
+using Microsoft.Extensions.DependencyInjection;
 using Storefront.Inventory.Contracts;
 
 namespace Storefront.FlashSale.Sales;
@@ -14,11 +16,18 @@ namespace Storefront.FlashSale.Sales;
 internal sealed partial class FlashSaleAdmin(
     FlashSaleDbContext db,
     IPricesAndStock inventory,
+    SaleRoomStore room,
+    SaleDirectory directory,
+    SaleAnnouncements announcements,
+    IServiceProvider services,
     TimeProvider clock,
     IOptions<StoreCurrencyOptions> store) : IFlashSaleAdmin
 {
     /// <summary>The stock-ledger reason of the units a sale takes out of normal stock; the sale's id is the reference.</summary>
     internal const string LedgerReason = "Flash sale";
+
+    /// <summary>The stock-ledger reason of unsold units going back to normal stock after the sale; the sale's id is the reference.</summary>
+    internal const string ReturnLedgerReason = "Flash sale unsold";
 
     internal const int MaxAdmissionPerMinute = 100_000;
     internal static readonly TimeSpan MinPurchaseWindow = TimeSpan.FromMinutes(1);
@@ -126,7 +135,147 @@ internal sealed partial class FlashSaleAdmin(
         sale.MarkArmed(now);
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        await BuildCountersAsync(sale.Slug, cancellationToken);
         return new(ArmOutcome.Armed);
+    }
+
+    /// <summary>Sets the sale's counters up in Redis now; when Redis is away the admission loop does it later.</summary>
+    private async Task BuildCountersAsync(string slug, CancellationToken ct)
+    {
+        directory.Forget(slug);
+        try
+        {
+            if (await directory.FindAsync(slug, ct) is { } live)
+                await services.GetRequiredService<SaleCountersKeeper>().EnsureAsync(live, ct);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Built by the admission loop once Redis answers.
+        }
+    }
+
+    public async Task<SaleDashboard?> DashboardAsync(Guid saleId, CancellationToken ct)
+    {
+        if (await GetAsync(saleId, ct) is not { } sale) return null;
+        var now = clock.GetUtcNow();
+        RoomStats? stats = null;
+        try
+        {
+            stats = await room.StatsAsync(saleId, now);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Shown as counters missing: PostgreSQL's numbers still stand.
+        }
+        var states = await db.Purchases.AsNoTracking().Where(p => p.SaleId == saleId).GroupBy(p => p.State)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        long Total(string name) => stats?.Totals.GetValueOrDefault(name) ?? 0;
+        var refused = new Dictionary<string, long>(StringComparer.Ordinal)
+        {
+            ["over-limit"] = Total("refused_over_limit"),
+            ["forged-pass"] = Total("refused_forged_pass"),
+            ["expired-pass"] = Total("refused_expired_pass") + Total("refused_expired"),
+            ["borrowed-pass"] = Total("refused_borrowed_pass"),
+            ["sold-out"] = Total("refused_sold_out"),
+            ["not-admitted"] = Total("refused_not_admitted"),
+        };
+        var live = directory.Known(saleId);
+        var phase = sale.Status == SaleStatus.Draft ? SalePhase.Upcoming
+            : live?.Phase(now) ?? (now >= sale.EndsAt || sale.Status == SaleStatus.Ended ? SalePhase.Ended : now < sale.StartsAt ? SalePhase.Upcoming : SalePhase.Live);
+        if (stats is { } s && phase is not SalePhase.Ended and not SalePhase.Upcoming)
+            phase = s.Counts is { Left: <= 0, Open: 0 } ? SalePhase.SoldOut : sale.Paused ? SalePhase.Paused : SalePhase.Live;
+        return new SaleDashboard(sale, phase, stats?.Counts.Waiting ?? 0, Total("admitted"), stats?.Counts.Open ?? 0, stats?.ClaimedNet ?? 0,
+            stats?.Counts.Left ?? Math.Max(0, sale.QuotaHeld - sale.Sold - sale.Returned), Total("timed_out"), Total("gave_up"), Total("declined"),
+            refused, stats?.AdmittedLastMinute ?? 0, states.GetValueOrDefault(PurchaseStates.Ordered), states.GetValueOrDefault(PurchaseStates.Processing),
+            stats is null && sale.Status != SaleStatus.Draft, now);
+    }
+
+    public Task<SaleChangeResult> PauseAsync(Guid saleId, string actor, CancellationToken ct) =>
+        ChangeAsync(saleId, sale => sale.Paused ? null : () => sale.Paused = true, ct);
+
+    public Task<SaleChangeResult> ResumeAsync(Guid saleId, string actor, CancellationToken ct) =>
+        ChangeAsync(saleId, sale => sale.Paused ? () => sale.Paused = false : null, ct);
+
+    public Task<SaleChangeResult> EndAsync(Guid saleId, string actor, CancellationToken ct) =>
+        ChangeAsync(saleId, sale => sale.Status == SaleStatus.Ended ? null : () => (sale.Status, sale.EndedAt) = (SaleStatus.Ended, clock.GetUtcNow()), ct);
+
+    /// <summary>
+    /// Changes an armed sale under its row's lock (so two merchants clicking at once change it once),
+    /// then copies the flags into Redis and tells every instance. <paramref name="change"/> returns
+    /// null when there is nothing to do.
+    /// </summary>
+    private async Task<SaleChangeResult> ChangeAsync(Guid saleId, Func<Sale, Action?> change, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var sale = (await db.Sales.FromSql($"SELECT * FROM flashsale.sales WHERE id = {saleId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+        if (sale is null) return new(SaleChangeOutcome.Refused, Problem.Of(FlashSaleProblems.SaleGone));
+        if (sale.Status == SaleStatus.Draft) return new(SaleChangeOutcome.Refused, Problem.Of(FlashSaleProblems.NotArmed));
+        var now = clock.GetUtcNow();
+        if (sale.Status == SaleStatus.Ended) return new(SaleChangeOutcome.Unchanged);
+        if (sale.IsOver(now)) (sale.Status, sale.EndedAt) = (SaleStatus.Ended, sale.EndsAt); // over whatever was asked: recorded as ended
+        else if (change(sale) is { } apply) apply();
+        else return new(SaleChangeOutcome.Unchanged);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        try
+        {
+            await room.SetFlagsAsync(sale.Id, sale.Paused, sale.Status == SaleStatus.Ended);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // The counters are rebuilt from PostgreSQL, flags included, when Redis comes back.
+        }
+        directory.Forget(sale.Slug);
+        announcements.Publish(sale.Id);
+        return new(SaleChangeOutcome.Done);
+    }
+
+    public async Task<Reconciliation?> ReconcileAsync(Guid saleId, CancellationToken ct)
+    {
+        if (await GetAsync(saleId, ct) is not { } sale) return null;
+        long? claimed = null;
+        try
+        {
+            claimed = (await room.StatsAsync(saleId, clock.GetUtcNow()))?.ClaimedNet;
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Reported as a finding below.
+        }
+        var states = await db.Purchases.AsNoTracking().Where(p => p.SaleId == saleId).GroupBy(p => p.State)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var (orders, processing) = (states.GetValueOrDefault(PurchaseStates.Ordered), states.GetValueOrDefault(PurchaseStates.Processing));
+        var findings = new List<Problem>();
+        if (processing > 0) findings.Add(Problem.Of(FlashSaleProblems.FindingProcessing, ("processing", processing)));
+        if (claimed is null && sale.Status != SaleStatus.Draft) findings.Add(Problem.Of(FlashSaleProblems.FindingCountersGone));
+        else if (claimed is { } c && c != orders + processing) findings.Add(Problem.Of(FlashSaleProblems.FindingClaimsVersusOrders, ("claimed", c), ("orders", orders + processing)));
+        if (orders != sale.Sold) findings.Add(Problem.Of(FlashSaleProblems.FindingOrdersVersusStock, ("orders", orders), ("committed", sale.Sold)));
+        var unsold = Math.Max(0, sale.QuotaHeld - sale.Sold - sale.Returned);
+        return new Reconciliation(sale.QuotaHeld, claimed, orders, sale.Sold, processing, unsold, sale.Returned, findings.Count == 0, findings);
+    }
+
+    public async Task<SaleChangeResult> ReturnUnsoldAsync(Guid saleId, string actor, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var sale = (await db.Sales.FromSql($"SELECT * FROM flashsale.sales WHERE id = {saleId} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+        if (sale is null) return new(SaleChangeOutcome.Refused, Problem.Of(FlashSaleProblems.SaleGone));
+        if (sale.Status == SaleStatus.Draft) return new(SaleChangeOutcome.Refused, Problem.Of(FlashSaleProblems.NotArmed));
+        if (!sale.IsOver(clock.GetUtcNow())) return new(SaleChangeOutcome.Refused, Problem.Of(FlashSaleProblems.NotOverYet));
+        var processing = await db.Purchases.CountAsync(p => p.SaleId == saleId && p.State == PurchaseStates.Processing, ct);
+        if (processing > 0) return new(SaleChangeOutcome.Refused, Problem.Of(FlashSaleProblems.OrdersStillBeingMade, ("processing", processing)));
+        var unsold = sale.QuotaHeld - sale.Sold - sale.Returned;
+        if (unsold <= 0) return new(SaleChangeOutcome.Unchanged, Problem.Of(FlashSaleProblems.NothingToReturn));
+        // Inventory commits on its own, once per sale (the reference): after a crash here, returning
+        // again finds its ledger line, adds nothing, and records the return below.
+        var back = await inventory.AdjustOnHandAsync(sale.Sku, unsold,
+            new StockChangeContext(actor, ReturnLedgerReason, sale.Id.ToString(), OncePerReference: true), ct);
+        if (!back.Succeeded) return new(SaleChangeOutcome.Refused, back.Problem);
+        if (sale.Status != SaleStatus.Ended) (sale.Status, sale.EndedAt) = (SaleStatus.Ended, sale.EndsAt);
+        sale.Returned += unsold;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        directory.Forget(sale.Slug);
+        return new(SaleChangeOutcome.Done, Problem.Of(FlashSaleProblems.UnsoldReturned, ("units", unsold)));
     }
 
     public Task<SaleSummary?> GetAsync(Guid saleId, CancellationToken cancellationToken) =>
@@ -138,7 +287,10 @@ internal sealed partial class FlashSaleAdmin(
 
     private static IQueryable<SaleSummary> Summaries(IQueryable<Sale> sales) => sales.Select(s => new SaleSummary(
         s.Id, s.Slug, s.Sku, s.Units, new Money(s.Price, s.Currency), s.StartsAt, s.EndsAt, s.LimitPerCustomer,
-        s.AdmissionPerMinute, s.PurchaseWindow, s.GuestsAllowed, s.Status, s.QuotaHeld, s.CreatedAt));
+        s.AdmissionPerMinute, s.PurchaseWindow, s.GuestsAllowed, s.Status, s.QuotaHeld, s.CreatedAt)
+    {
+        Sold = s.Sold, Paused = s.Paused, EndedAt = s.EndedAt, Returned = s.Returned,
+    });
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();

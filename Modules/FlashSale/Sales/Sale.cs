@@ -24,8 +24,21 @@ internal sealed class Sale
     /// </summary>
     public int QuotaHeld { get; set; }
 
+    /// <summary>Orders committed against <see cref="QuotaHeld"/>: never more than it (a check constraint).</summary>
+    public int Sold { get; set; }
+
+    /// <summary>Admissions stopped by the merchant.</summary>
+    public bool Paused { get; set; }
+
+    /// <summary>Units given back to normal stock after the sale.</summary>
+    public int Returned { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ArmedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>Over: ended by the merchant or past its end.</summary>
+    public bool IsOver(DateTimeOffset now) => Status == SaleStatus.Ended || now >= EndsAt;
 
     public void MarkArmed(DateTimeOffset now)
     {

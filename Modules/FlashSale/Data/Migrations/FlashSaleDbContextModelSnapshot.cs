@@ -23,6 +23,118 @@ namespace Storefront.FlashSale.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Storefront.FlashSale.Sales.ModuleSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("value");
+
+                    b.HasKey("Name")
+                        .HasName("pk_secrets");
+
+                    b.ToTable("secrets", "flashsale");
+                });
+
+            modelBuilder.Entity("Storefront.FlashSale.Sales.Purchase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<bool>("Committed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("committed");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Customer")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("customer");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("OrderNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_number");
+
+                    b.Property<string>("Payment")
+                        .HasColumnType("text")
+                        .HasColumnName("payment");
+
+                    b.Property<string>("Problem")
+                        .HasColumnType("text")
+                        .HasColumnName("problem");
+
+                    b.Property<Guid>("SaleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sale_id");
+
+                    b.Property<bool>("Settled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("settled");
+
+                    b.Property<string>("ShippingAddress")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("shipping_address");
+
+                    b.Property<string>("ShippingMethod")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("shipping_method");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset?>("WindowEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_ends_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_purchases");
+
+                    b.HasIndex("SaleId", "Customer")
+                        .HasDatabaseName("ix_purchases_sale_id_customer");
+
+                    b.HasIndex("SaleId", "State")
+                        .HasDatabaseName("ix_purchases_sale_id_state");
+
+                    b.ToTable("purchases", "flashsale");
+                });
+
             modelBuilder.Entity("Storefront.FlashSale.Sales.Sale", b =>
                 {
                     b.Property<Guid>("Id")
@@ -49,6 +161,10 @@ namespace Storefront.FlashSale.Data.Migrations
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
                     b.Property<DateTimeOffset>("EndsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ends_at");
@@ -60,6 +176,10 @@ namespace Storefront.FlashSale.Data.Migrations
                     b.Property<int>("LimitPerCustomer")
                         .HasColumnType("integer")
                         .HasColumnName("limit_per_customer");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("boolean")
+                        .HasColumnName("paused");
 
                     b.Property<decimal>("Price")
                         .HasPrecision(12, 2)
@@ -74,6 +194,10 @@ namespace Storefront.FlashSale.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("quota_held");
 
+                    b.Property<int>("Returned")
+                        .HasColumnType("integer")
+                        .HasColumnName("returned");
+
                     b.Property<string>("Sku")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -85,6 +209,10 @@ namespace Storefront.FlashSale.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("slug");
+
+                    b.Property<int>("Sold")
+                        .HasColumnType("integer")
+                        .HasColumnName("sold");
 
                     b.Property<DateTimeOffset>("StartsAt")
                         .HasColumnType("timestamp with time zone")
@@ -115,6 +243,8 @@ namespace Storefront.FlashSale.Data.Migrations
                             t.HasCheckConstraint("ck_sales_price", "price > 0");
 
                             t.HasCheckConstraint("ck_sales_quota", "quota_held >= 0 AND quota_held <= units");
+
+                            t.HasCheckConstraint("ck_sales_sold", "sold >= 0 AND sold + returned <= quota_held");
 
                             t.HasCheckConstraint("ck_sales_units", "units > 0");
 
