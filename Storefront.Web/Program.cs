@@ -26,6 +26,8 @@ builder.Services.AddFlashSaleModule(builder.Configuration);
 builder.Services.AddScoped<CatalogSeeder>();
 builder.Services.AddStorefrontRateLimits();
 builder.Services.AddProblemDetails();
+// Sold-out sale answers are kept for a few seconds (Storefront.Web.Shopping.SoldOutCache); nothing else is output-cached.
+builder.Services.AddOutputCache(o => o.AddPolicy(SoldOutCache.Policy, new SoldOutCache()));
 // Words for what the modules report (Storefront.Web/Resources/Words): modules return codes, never sentences.
 builder.Services.AddOutcomeText();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits());
@@ -53,6 +55,7 @@ app.UseDependencyOutages();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseStorefrontRateLimits();
+app.UseOutputCache();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -61,6 +64,7 @@ app.MapMedia();
 app.MapCartApi();
 app.MapStripeWebhook();
 app.MapSearchApi();
+app.MapSaleApi();
 app.MapRazorPages();
 
 app.Run();

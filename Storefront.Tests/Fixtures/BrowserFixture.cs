@@ -25,14 +25,20 @@ public sealed class BrowserFixture : StoreFixture
         await SeedDemoAsync(240);
         await BuildSearchIndexAsync();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchAsync(_playwright);
+    }
+
+    /// <summary>The system Chromium, headless (STOREFRONT_CHROMIUM names another).</summary>
+    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("STOREFRONT_CHROMIUM") ?? "/usr/bin/chromium",
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--disable-quic"],
         });
-        Directory.CreateDirectory(ScreenshotFolder);
     }
 
     public async Task<IPage> NewPageAsync()

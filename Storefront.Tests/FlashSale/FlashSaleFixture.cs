@@ -49,7 +49,7 @@ public class FlashSaleFixture : StoreFixture
 
     /// <summary>Creates and arms a sale of a fresh SKU (with twice its units in stock), starting a minute from now.</summary>
     public async Task<SaleSummary> ArmedSaleAsync(string slug, int units, int limit = 1, int perMinute = 100_000,
-        TimeSpan? window = null, TimeSpan? startsIn = null, decimal price = 49.99m)
+        TimeSpan? window = null, TimeSpan? startsIn = null, decimal price = 49.99m, bool guests = false)
     {
         var sku = "FS-" + slug.ToUpperInvariant();
         await With<bool>(async sp =>
@@ -59,7 +59,7 @@ public class FlashSaleFixture : StoreFixture
         });
         var now = Clock.GetUtcNow();
         var starts = now + (startsIn ?? TimeSpan.FromMinutes(1));
-        var created = await Admin(a => a.CreateAsync(new SaleInput(slug, sku, units, price, starts, starts.AddHours(1), perMinute, limit, window), default));
+        var created = await Admin(a => a.CreateAsync(new SaleInput(slug, sku, units, price, starts, starts.AddHours(1), perMinute, limit, window, guests), default));
         Assert.True(created.Succeeded, string.Join("; ", created.Errors.SelectMany(e => e.Value.Select(p => $"{e.Key}: {p}"))));
         Assert.True((await Admin(a => a.ArmAsync(created.Value, "merchant", default))).Succeeded);
         return (await Admin(a => a.GetAsync(created.Value, default)))!;
@@ -87,6 +87,17 @@ public class FlashSaleFixture : StoreFixture
 
     public Task<PurchaseResult> BuyAsync(SaleSummary sale, string pass, string customer, string card = "4242424242424242") =>
         Room(r => r.PurchaseAsync(new PurchaseRequest(sale.Slug, pass, customer, null, "ada@example.com", Address, "standard", card), default));
+
+    /// <summary>A confirmed shopper account, ready to sign in.</summary>
+    public async Task<string> ShopperAsync(string email, string password)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Storefront.Web.Identity.StoreUser>>();
+        var user = new Storefront.Web.Identity.StoreUser { UserName = email, Email = email, EmailConfirmed = true };
+        var created = await users.CreateAsync(user, password);
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        return user.Id;
+    }
 
     public static string Describe(Problem? problem) => problem?.ToString() ?? "(none)";
 }

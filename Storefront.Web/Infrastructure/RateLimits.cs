@@ -31,6 +31,12 @@ internal static class RateLimits
     public const string Registration = "Registration";
     public const string PasswordReset = "PasswordReset";
 
+    /// <summary>Joining a sale's line, leaving it and buying: per IP, generous enough for a household behind one address.</summary>
+    public const string SaleWrites = "SaleWrites";
+
+    /// <summary>A sale's status polls: a page polls every few seconds at most, as the status tells it.</summary>
+    public const string SaleStatus = "SaleStatus";
+
     /// <summary>The merchant unlock pages: per IP only, so hammering a merchant's address never keeps them from their link.</summary>
     public const string MerchantUnlock = "MerchantUnlock";
 
@@ -52,6 +58,8 @@ internal static class RateLimits
         new(Registration, 10, TimeSpan.FromHours(1), CountsReads: false),
         new(PasswordReset, 20, TimeSpan.FromMinutes(15), CountsReads: false),
         new(MerchantUnlock, 10, TimeSpan.FromMinutes(15), CountsReads: false),
+        new(SaleWrites, 60, TimeSpan.FromMinutes(1), CountsReads: false),
+        new(SaleStatus, 600, TimeSpan.FromMinutes(1), CountsReads: true),
         new(PerAccount, 10, TimeSpan.FromMinutes(15), CountsReads: false),
     ];
 
@@ -74,6 +82,8 @@ internal static class RateLimits
         ("/Account/ResetPassword", PasswordReset),
         ("/Account/Unlock", MerchantUnlock),
         ("/Account/UnlockLink", MerchantUnlock),
+        ("/Sale/Index", SaleWrites),
+        ("/Sale/Buy", SaleWrites),
     ];
 
     public static IServiceCollection AddStorefrontRateLimits(this IServiceCollection services)

@@ -18,6 +18,12 @@ public sealed class ShopLinks(LinkGenerator links)
     public string Brand(string brand) => Page("/Search", new { brand });
 
     /// <summary>/orders/track: where a customer follows an order by its number and e-mail address.</summary>
+    public string Sale(string slug) => Page("/Sale/Index", new { slug });
+
+    public string SaleBuy(string slug) => Page("/Sale/Buy", new { slug });
+
+    public string SalePurchase(string slug, Guid id) => Page("/Sale/Purchase", new { slug, id });
+
     public string OrderTracking() => Page("/Orders/Track", null);
 
     /// <summary>Where the add-to-cart form posts: /cart?handler=Add.</summary>

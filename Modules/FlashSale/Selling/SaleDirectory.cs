@@ -81,9 +81,9 @@ internal sealed class SaleDirectory(IServiceScopeFactory scopes, TimeProvider cl
         public LiveSale? Previous { get; init; }
     }
 
-    public async ValueTask<LiveSale?> FindAsync(string slug, CancellationToken ct)
+    public async ValueTask<LiveSale?> FindAsync(string? slug, CancellationToken ct)
     {
-        if (slug.Length is 0 or > 100) return null;
+        if (string.IsNullOrEmpty(slug) || slug.Length > 100) return null;
         var now = clock.GetUtcNow();
         if (bySlug.TryGetValue(slug, out var entry) && now - entry.At < options.Value.ViewRefresh)
             return entry.Load.IsCompletedSuccessfully ? entry.Load.Result : await entry.Load.WaitAsync(ct);
