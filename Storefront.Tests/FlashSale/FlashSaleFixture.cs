@@ -49,14 +49,17 @@ public class FlashSaleFixture : StoreFixture
 
     /// <summary>Creates and arms a sale of a fresh SKU (with twice its units in stock), starting a minute from now.</summary>
     public async Task<SaleSummary> ArmedSaleAsync(string slug, int units, int limit = 1, int perMinute = 100_000,
-        TimeSpan? window = null, TimeSpan? startsIn = null, decimal price = 49.99m, bool guests = false)
+        TimeSpan? window = null, TimeSpan? startsIn = null, decimal price = 49.99m, bool guests = false, string? sku = null)
     {
-        var sku = "FS-" + slug.ToUpperInvariant();
-        await With<bool>(async sp =>
+        if (sku is null)
         {
-            await sp.GetRequiredService<IPricesAndStock>().EnsureSkuAsync(new SkuSeed(sku, 99m, "USD", units * 2), default);
-            return true;
-        });
+            sku = "FS-" + slug.ToUpperInvariant();
+            await With<bool>(async sp =>
+            {
+                await sp.GetRequiredService<IPricesAndStock>().EnsureSkuAsync(new SkuSeed(sku, 99m, "USD", units * 2), default);
+                return true;
+            });
+        }
         var now = Clock.GetUtcNow();
         var starts = now + (startsIn ?? TimeSpan.FromMinutes(1));
         var created = await Admin(a => a.CreateAsync(new SaleInput(slug, sku, units, price, starts, starts.AddHours(1), perMinute, limit, window, guests), default));
