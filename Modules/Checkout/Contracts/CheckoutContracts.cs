@@ -83,6 +83,12 @@ public interface ICheckout
     IReadOnlyDictionary<string, Problem> ValidateAddress(Address address);
 
     /// <summary>
+    /// The problems by field (the address's, Email, ShippingMethod, PaymentMethod) of what a shopper
+    /// gives to place an order, by the rules the saga applies; empty when they are fine.
+    /// </summary>
+    IReadOnlyDictionary<string, Problem> ValidateOrderDetails(Address address, string email, string shippingMethod, string paymentMethod);
+
+    /// <summary>
     /// Places the order: validate cart and holds → price → charge → create order → commit stock →
     /// publish <see cref="OrderPlacedEvent"/>. The same checkout id twice gives one order and one charge.
     /// </summary>

@@ -80,14 +80,20 @@ internal sealed partial class CheckoutSaga(
         public string Hint => Token is not null ? CheckoutRecord.ThroughProvider : Digits[^4..];
     }
 
+    public IReadOnlyDictionary<string, Problem> ValidateOrderDetails(Address address, string email, string shippingMethod, string paymentMethod)
+    {
+        var errors = new Dictionary<string, Problem>(pricing.ValidateAddress(address));
+        // The confirmation and every status e-mail go to this address: one that cannot be delivered is refused here.
+        if (!EmailAddress.IsDeliverable(email)) errors["Email"] = Problem.Of(CheckoutProblems.EmailInvalid);
+        if (!options.Value.Shipping.ContainsKey(shippingMethod ?? "")) errors["ShippingMethod"] = Problem.Of(CheckoutProblems.ShippingMethodRequired);
+        if (!PaymentInput.Of(paymentMethod).IsValid) errors["PaymentMethod"] = Problem.Of(CheckoutProblems.CardNumberRequired);
+        return errors;
+    }
+
     /// <summary>The form's problems by field; empty when it can be placed.</summary>
     private Dictionary<string, Problem> Validate(CheckoutForm form)
     {
-        var errors = new Dictionary<string, Problem>(pricing.ValidateAddress(form.ShippingAddress));
-        // The confirmation and every status e-mail go to this address: one that cannot be delivered is refused here.
-        if (!EmailAddress.IsDeliverable(form.Email)) errors["Email"] = Problem.Of(CheckoutProblems.EmailInvalid);
-        if (!options.Value.Shipping.ContainsKey(form.ShippingMethod ?? "")) errors["ShippingMethod"] = Problem.Of(CheckoutProblems.ShippingMethodRequired);
-        if (!PaymentInput.Of(form.PaymentMethod).IsValid) errors["PaymentMethod"] = Problem.Of(CheckoutProblems.CardNumberRequired);
+        var errors = new Dictionary<string, Problem>(ValidateOrderDetails(form.ShippingAddress, form.Email, form.ShippingMethod, form.PaymentMethod));
         if (form.CheckoutId == Guid.Empty) errors[""] = Problem.Of(CheckoutProblems.PageExpired);
         return errors;
     }

@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using Storefront.BuildingBlocks.Email;
 using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Checkout.Contracts;
 using Storefront.FlashSale.Contracts;
@@ -220,12 +219,8 @@ internal sealed partial class FlashSaleRoom(
                 return new(PurchaseOutcome.SoldOut, Problem: Problem.Of(FlashSaleProblems.SoldOut));
             case SalePhase.Rebuilding: return new(PurchaseOutcome.Busy, Problem: Problem.Of(FlashSaleProblems.Busy), RetryAfter: BusyRetry);
         }
-        var errors = new Dictionary<string, Problem>(checkout.ValidateAddress(request.ShippingAddress));
-        if (!EmailAddress.IsDeliverable(request.Email)) errors[nameof(PurchaseRequest.Email)] = Problem.Of(CheckoutProblems.EmailInvalid);
         var payment = (request.PaymentMethod ?? "").Trim();
-        var digits = new string(payment.Where(char.IsAsciiDigit).ToArray());
-        var isToken = payment.StartsWith("pm_", StringComparison.Ordinal) && payment.Length <= 100;
-        if (!isToken && digits.Length is < 12 or > 19) errors[nameof(PurchaseRequest.PaymentMethod)] = Problem.Of(CheckoutProblems.CardNumberRequired);
+        var errors = checkout.ValidateOrderDetails(request.ShippingAddress, request.Email, request.ShippingMethod, payment);
         if (errors.Count > 0) return new(PurchaseOutcome.Invalid, Problem: Problem.Of(CheckoutProblems.FieldsInvalid), FieldErrors: errors);
 
         // Random, not time-ordered: the purchase id is also the shopper's reference and must not be guessable.
