@@ -98,23 +98,37 @@ public class StoreFixture : IAsyncLifetime
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
         }
-        await using var tx = await connection.BeginTransactionAsync();
-        // Holding every consumer's row waits for the passes under way and keeps new ones out, so no
-        // consumer applies an old event to the emptied tables.
-        await using (var hold = new NpgsqlCommand("SELECT 1 FROM events.consumer_positions FOR UPDATE", connection, tx))
-            await hold.ExecuteNonQueryAsync();
-        // The names come from pg_tables, quoted by format('%I').
+        // Background work of the store (the event relay, the flash-sale admission loop) may hold a lock
+        // TRUNCATE also needs, the other way round: PostgreSQL then ends one of the two, and the reset
+        // is simply made again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var tx = await connection.BeginTransactionAsync();
+                // Holding every consumer's row waits for the passes under way and keeps new ones out, so no
+                // consumer applies an old event to the emptied tables.
+                await using (var hold = new NpgsqlCommand("SELECT 1 FROM events.consumer_positions FOR UPDATE", connection, tx))
+                    await hold.ExecuteNonQueryAsync();
+                // The names come from pg_tables, quoted by format('%I').
 #pragma warning disable CA2100
-        await using (var command = new NpgsqlCommand($"TRUNCATE {string.Join(", ", tables)} RESTART IDENTITY CASCADE", connection, tx))
-            await command.ExecuteNonQueryAsync();
+                await using (var command = new NpgsqlCommand($"TRUNCATE {string.Join(", ", tables)} RESTART IDENTITY CASCADE", connection, tx))
+                    await command.ExecuteNonQueryAsync();
 #pragma warning restore CA2100
-        await using (var events = new NpgsqlCommand("""
-            DELETE FROM events.event_log;
-            DELETE FROM events.parked_events;
-            UPDATE events.consumer_positions SET attempts = 0, failing_position = NULL, last_error = NULL, last_error_at = NULL, next_attempt_at = NULL;
-            """, connection, tx))
-            await events.ExecuteNonQueryAsync();
-        await tx.CommitAsync();
+                await using (var events = new NpgsqlCommand("""
+                    DELETE FROM events.event_log;
+                    DELETE FROM events.parked_events;
+                    UPDATE events.consumer_positions SET attempts = 0, failing_position = NULL, last_error = NULL, last_error_at = NULL, next_attempt_at = NULL;
+                    """, connection, tx))
+                    await events.ExecuteNonQueryAsync();
+                await tx.CommitAsync();
+                break;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(50 * attempt);
+            }
+        }
         await FlushRedisAsync();
         // Category trees and facets are cached in memory; a reset store must not see old ones.
         if (Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>() is Microsoft.Extensions.Caching.Memory.MemoryCache cache)

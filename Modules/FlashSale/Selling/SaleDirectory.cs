@@ -46,10 +46,12 @@ internal sealed class LiveSale(SaleInfo info, ProductSummary? product, DateTimeO
 
     public bool CountsKnown => Volatile.Read(ref countsKnown) == 1;
 
+    /// <summary>Counts from a script's answer: the counters exist, so the sale is not rebuilding (any more).</summary>
     public void Update(Counts now)
     {
         counts = now;
         Volatile.Write(ref countsKnown, 1);
+        Rebuilding = false;
     }
 
     public SalePhase Phase(DateTimeOffset now)

@@ -19,7 +19,11 @@ internal enum ClaimOutcome
     WindowExpired,
 }
 
-internal sealed record ClaimResult(ClaimOutcome Outcome, long Remaining = 0, DateTimeOffset? WindowEndsAt = null);
+internal sealed record ClaimResult(ClaimOutcome Outcome, long Remaining = 0, DateTimeOffset? WindowEndsAt = null)
+{
+    /// <summary>The sale's counts just after a successful claim.</summary>
+    public Counts? Counts { get; init; }
+}
 
 internal enum JoinCode { Joined, AlreadyInLine, OverLimit, SoldOut, NotReady, Ended }
 
@@ -199,7 +203,7 @@ internal sealed class SaleRoomStore(IConnectionMultiplexer redis)
         redis.call('HSET', W, ARGV[1], ticket(redis.call('HGET', W, ARGV[1]) or '0|') .. '|b')
         redis.call('HSET', P, ARGV[3], ARGV[1] .. '|' .. we .. '|' .. now)
         redis.call('HINCRBY', S, 'claimed', 1)
-        return {0, left - 1, we}
+        return {0, left - 1, we, redis.call('ZCARD', O), redis.call('ZCARD', Q)}
         """;
 
     // ARGV: claim id, now, '1' to reopen the customer's window when it has time left, reason ('declined' or 'failed').
@@ -334,7 +338,7 @@ internal sealed class SaleRoomStore(IConnectionMultiplexer redis)
         var r = await RunAsync(ClaimScript, sale, customer, Ms(now), claim.ToString("N"));
         return (int)r[0] switch
         {
-            0 => new(ClaimOutcome.Claimed, (long)r[1], DateTimeOffset.FromUnixTimeMilliseconds((long)(double)r[2])),
+            0 => new(ClaimOutcome.Claimed, (long)r[1], DateTimeOffset.FromUnixTimeMilliseconds((long)(double)r[2])) { Counts = new Counts((long)r[1], (long)r[3], (long)r[4]) },
             -1 => new(ClaimOutcome.OverLimit),
             -2 => new(ClaimOutcome.SoldOut),
             -4 => new(ClaimOutcome.Ended),
