@@ -6,7 +6,6 @@ using Storefront.FlashSale.Contracts;
 using Storefront.FlashSale.Orders;
 using Storefront.Inventory.Contracts;
 using Storefront.Tests.Fixtures;
-using Storefront.Tests.Web;
 
 namespace Storefront.Tests.FlashSale;
 
@@ -94,6 +93,7 @@ public sealed class SaleDashboardPageTests(SaleDashboardFixture store) : IClassF
         };
         Assert.Equal(expected, expected.Keys.ToDictionary(k => k, k => Stat(page, k)));
         Assert.Null(page.QuerySelector("#counters-missing:not([hidden])"));
+        Assert.Equal($"/sale/{sale.Slug}", page.QuerySelector("#shopper-page")!.GetAttribute("href"));
         Assert.Equal(sale.Sku, page.QuerySelectorAll("#sale-settings tr").Single(r => r.QuerySelector("th")!.TextContent == "SKU").QuerySelector("td")!.TextContent);
         Assert.NotNull(page.QuerySelector($"form[action='/admin/sales/{sale.Id}?handler=Pause']"));
         Assert.NotNull(page.QuerySelector($"form[action='/admin/sales/{sale.Id}?handler=End']"));
@@ -144,7 +144,9 @@ public sealed class SaleDashboardPageTests(SaleDashboardFixture store) : IClassF
         Assert.Equal(HttpStatusCode.Unauthorized, (await store.Client(followRedirects: false).SendAsync(script)).StatusCode);
 
         var shopper = store.Client();
-        await AccountPagesTests.RegisterAndConfirmAsync(store, shopper, $"dash-{Guid.NewGuid():N}@example.test", "Sale-Shopper-2024");
+        var email = $"dash-{Guid.NewGuid():N}@example.test";
+        await store.ShopperAsync(email, "Sale-Shopper-2024");
+        await StoreFixture.SignInAsync(shopper, email, "Sale-Shopper-2024");
         var refused = await shopper.GetAsync(url);
         Assert.Equal("/account/access-denied", refused.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.DoesNotContain("\"waiting\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
