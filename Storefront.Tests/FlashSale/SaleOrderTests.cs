@@ -192,4 +192,18 @@ public sealed class SaleOrderTests(SaleOrderFixture store) : IClassFixture<SaleO
         Assert.True(report!.Balanced, string.Join("; ", report.Findings));
         Assert.Equal((1, 0, 3), (report.OrdersCreated, report.Unsold, report.Returned));
     }
+
+    [Fact]
+    public async Task The_dashboard_says_ended_and_paused_as_soon_as_the_merchant_changes_the_sale()
+    {
+        var sale = await store.ArmedSaleAsync("told-at-once", units: 2, startsIn: TimeSpan.FromSeconds(2));
+        store.StartSale(sale);
+        await store.StepAsync(sale); // this instance now serves the sale from memory
+        Assert.Equal(SalePhase.Live, (await store.Admin(a => a.DashboardAsync(sale.Id, default)))!.Phase);
+
+        await store.Admin(a => a.PauseAsync(sale.Id, "merchant", default));
+        Assert.Equal(SalePhase.Paused, (await store.Admin(a => a.DashboardAsync(sale.Id, default)))!.Phase);
+        await store.Admin(a => a.EndAsync(sale.Id, "merchant", default));
+        Assert.Equal(SalePhase.Ended, (await store.Admin(a => a.DashboardAsync(sale.Id, default)))!.Phase);
+    }
 }

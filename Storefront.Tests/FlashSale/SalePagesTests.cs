@@ -83,14 +83,19 @@ public sealed class SalePagesTests(SalePagesFixture store) : IClassFixture<SaleP
     }
 
     [Fact]
-    public async Task A_good_sale_is_created_listed_and_armed_from_the_list()
+    public async Task A_good_sale_is_created_shown_on_its_own_page_listed_and_armed_from_the_list()
     {
         var client = await store.AdminClientAsync();
 
-        var (list, response) = await PostAsync(client, "/admin/sales/new", "/admin/sales/new", Form("friday-drop", "39.50", DateTimeOffset.UtcNow.AddDays(3)));
+        var (created, response) = await PostAsync(client, "/admin/sales/new", "/admin/sales/new", Form("friday-drop", "39.50", DateTimeOffset.UtcNow.AddDays(3)));
 
-        Assert.Equal("/admin/sales", response.RequestMessage!.RequestUri!.AbsolutePath);
+        var salePage = response.RequestMessage!.RequestUri!.AbsolutePath;
+        Assert.Matches("^/admin/sales/[0-9a-f-]{36}$", salePage);
+        Assert.Equal("Sale friday-drop created as a draft: arm it to set its units aside.", created.QuerySelector("[role=status]")!.TextContent);
+        Assert.Equal("Draft", created.QuerySelector("#sale-status")!.TextContent);
+        var list = await client.GetDocumentAsync("/admin/sales");
         var row = list.QuerySelectorAll("#sales tbody tr").Single(r => r.QuerySelector("td")!.TextContent == "friday-drop");
+        Assert.Equal(salePage, row.QuerySelector("td a")!.GetAttribute("href"));
         Assert.Contains("Draft", row.TextContent, StringComparison.Ordinal);
         var arm = row.QuerySelector("form")!.GetAttribute("action")!;
         Assert.StartsWith("/admin/sales?", arm, StringComparison.Ordinal);

@@ -180,8 +180,11 @@ internal sealed partial class FlashSaleAdmin(
             ["not-admitted"] = Total("refused_not_admitted"),
         };
         var live = directory.Known(saleId);
+        // The row just read decides whether the sale is over: this instance's view of it in memory
+        // may still be the one from before the merchant ended it.
         var phase = sale.Status == SaleStatus.Draft ? SalePhase.Upcoming
-            : live?.Phase(now) ?? (now >= sale.EndsAt || sale.Status == SaleStatus.Ended ? SalePhase.Ended : now < sale.StartsAt ? SalePhase.Upcoming : SalePhase.Live);
+            : now >= sale.EndsAt || sale.Status == SaleStatus.Ended ? SalePhase.Ended
+            : live?.Phase(now) ?? (now < sale.StartsAt ? SalePhase.Upcoming : SalePhase.Live);
         if (stats is { } s && phase is not SalePhase.Ended and not SalePhase.Upcoming)
             phase = s.Counts is { Left: <= 0, Open: 0 } ? SalePhase.SoldOut : sale.Paused ? SalePhase.Paused : SalePhase.Live;
         return new SaleDashboard(sale, phase, stats?.Counts.Waiting ?? 0, Total("admitted"), stats?.Counts.Open ?? 0, stats?.ClaimedNet ?? 0,

@@ -84,6 +84,6 @@ public sealed class NewModel(IFlashSaleAdmin sales, IValidator<NewModel.SaleForm
             return Page();
         }
         TempData.Notice($"Sale {input.Slug.Trim()} created as a draft: arm it to set its units aside.");
-        return RedirectToPage("Index");
+        return RedirectToPage("Details", new { id = result.Value });
     }
 }
