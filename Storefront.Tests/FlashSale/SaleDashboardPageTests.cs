@@ -212,7 +212,7 @@ public sealed class SaleDashboardPageTests(SaleDashboardFixture store) : IClassF
 
         // Its one order is still being made: nothing goes back yet.
         var waiting = await ClickAsync(client, sale, "Return");
-        Assert.Equal("1 orders of this sale are still being made; try again when they are done.", Refusal(waiting));
+        Assert.Equal("Orders of this sale are still being made (1); try again when they are done.", Refusal(waiting));
         Assert.Equal((0, stockBefore), ((await SaleAsync(sale)).Returned, await OnHandAsync(sale)));
 
         await RunOrderAsync(bought.PurchaseId!.Value);
