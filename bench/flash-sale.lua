@@ -124,16 +124,25 @@ local function visitor(i) return "storefront.visitor=" .. key[i] end
 local function pick()
   if #to_buy > 0 then return "purchase", table.remove(to_buy, 1) end
   if #to_join > 0 then return "join", table.remove(to_join, 1) end
-  local r = math.random()
-  if arrived < my_shoppers and (#in_line == 0 or r < P_ARRIVE) then
-    arrived = arrived + 1
-    return "arrive", arrived
+  local coming = arrived < my_shoppers
+  if #in_line == 0 then
+    if coming then
+      arrived = arrived + 1
+      return "arrive", arrived
+    end
+    return "reload", math.random(arrived)
   end
-  if #in_line == 0 then return "reload", math.random(arrived) end
-  r = r - P_ARRIVE
-  if r < P_RELOAD then return "reload", math.random(arrived) end
-  r = r - P_RELOAD
-  if r < P_EARLY_BUY then return "early-buy", in_line[math.random(#in_line)] end
+  local r = math.random()
+  if r < P_ARRIVE then
+    if coming then
+      arrived = arrived + 1
+      return "arrive", arrived
+    end
+  elseif r < P_ARRIVE + P_RELOAD then
+    return "reload", math.random(arrived)
+  elseif r < P_ARRIVE + P_RELOAD + P_EARLY_BUY then
+    return "early-buy", in_line[math.random(#in_line)]
+  end
   local i = in_line[next_poll]
   next_poll = next_poll % #in_line + 1
   return "status", i

@@ -9,8 +9,8 @@
 #     stock that never runs out (every attempt takes the row lock, as while units last).
 # After the sale: the order jobs are waited for, orders are counted in PostgreSQL and the sale's
 # reconciliation (claimed in Redis = orders = stock committed) is printed.
-# Environment: REQUESTS (1000000), UNITS (1000), SHOPPERS (20000), CONNECTIONS (32: wrk threads,
-# one connection each), ADMIT_PER_MINUTE (3000), START_AFTER (5: seconds from creating the sale to
+# Environment: REQUESTS (1000000), UNITS (1000), SHOPPERS (20000), CONNECTIONS (16: wrk threads,
+# one connection each), ADMIT_PER_MINUTE (3000), START_AFTER (10: seconds from creating the sale to
 # its start), WINDOW_MINUTES (2), WARMUP_REQUESTS (300000), NAIVE_SECONDS (20), P_ARRIVE, P_RELOAD,
 # P_EARLY_BUY (see flash-sale.lua), QUIET_WAIT (1800: seconds to wait for other builds and tests to
 # end before each measurement), PORT (5093), NAIVE_PORT (5094).
@@ -23,9 +23,9 @@ PRODUCTS=2400
 REQUESTS="${REQUESTS:-1000000}"
 UNITS="${UNITS:-1000}"
 SHOPPERS="${SHOPPERS:-20000}"
-CONNECTIONS="${CONNECTIONS:-32}"
+CONNECTIONS="${CONNECTIONS:-16}"
 ADMIT_PER_MINUTE="${ADMIT_PER_MINUTE:-3000}"
-START_AFTER="${START_AFTER:-5}"
+START_AFTER="${START_AFTER:-10}"
 WINDOW_MINUTES="${WINDOW_MINUTES:-2}"
 WARMUP_REQUESTS="${WARMUP_REQUESTS:-300000}"
 NAIVE_SECONDS="${NAIVE_SECONDS:-20}"
