@@ -44,7 +44,9 @@ dotnet build bench/Storefront.NaiveSale -c Release -nologo -v quiet >/dev/null
 TOOL=(dotnet bench/Storefront.FlashSaleBench/bin/Release/net10.0/Storefront.FlashSaleBench.dll)
 
 NAIVE=""
+SAMPLER=""
 flash_cleanup() {
+  [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
   [ -n "$NAIVE" ] && kill "$NAIVE" 2>/dev/null || true
   bench_cleanup
 }
@@ -88,9 +90,45 @@ wait_quiet() {
   done
 }
 
+# Twice a second during a run: the wall clock and the CPU ticks of the app, Redis, PostgreSQL, the
+# naive app and wrk (the script's own child), so that each phase of the sale gets its own CPU split.
+sample_cpu() {
+  while :; do
+    echo "$(date +%s.%N) $(cpu_snapshot) $(ticks $(pgrep -P $$ -x wrk || true))"
+    sleep 0.5
+  done
+}
+
+# CPU split of each sale phase (PHASE lines with from= and to=) from the samples in $1.
+phase_cpu() {
+  local samples="$1" out="$2" hz cores
+  hz="$(getconf CLK_TCK)"
+  cores="$(nproc)"
+  { grep '^PHASE ' "$out" || true; } | while read -r line; do
+    local name from to
+    name="$(grep -oP '(?<=phase=)\S+' <<< "$line")"
+    from="$(grep -oP '(?<= from=)\S+' <<< "$line")"
+    to="$(grep -oP '(?<= to=)\S+' <<< "$line")"
+    awk -v from="$from" -v to="$to" -v hz="$hz" -v n="$cores" -v name="$name" '
+      # The last sample at or before the start and the first at or after the end (wrk keeps its
+      # ticks until it exits, so the sample after the end still has them).
+      # (wrk ticks only grow: a sample that missed it counts the last seen.)
+      $6 > w { w = $6 }
+      { $6 = w }
+      $1 <= from { for (i = 1; i <= 6; i++) a[i] = $i; have_a = 1 }
+      $1 >= to && !have_b { for (i = 1; i <= 6; i++) b[i] = $i; have_b = 1 }
+      END {
+        if (!have_a || !have_b) { printf "PHASE_CPU phase=%s (not enough samples)\n", name; exit }
+        m = (b[1] - a[1]) * n
+        printf "PHASE_CPU phase=%s wall_s=%.1f app=%.0f%% redis=%.0f%% postgres=%.0f%% naive_app=%.0f%% wrk=%.0f%% of %d cores\n", name, b[1] - a[1],
+          100 * (b[2] - a[2]) / hz / m, 100 * (b[3] - a[3]) / hz / m, 100 * (b[4] - a[4]) / hz / m, 100 * (b[5] - a[5]) / hz / m,
+          100 * (b[6] - a[6]) / hz / m, n }' "$samples"
+  done
+}
+
 # measure <name> <url> <wrk duration> [VAR=value...]: one wrk run through flash-sale.lua (env in the
 # arguments), its result lines into $DATA/<name>.out and the results file, with the load average
-# before it and the CPU each process used during it.
+# before it and the CPU each process used during it (and during each phase of a sale).
 measure() {
   local name="$1" url="$2" duration="$3"
   shift 3
@@ -99,9 +137,14 @@ measure() {
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   before="$(cpu_snapshot)"
   local TIMEFORMAT='%R %U %S'
+  sample_cpu > "$DATA/$name.cpu" &
+  SAMPLER=$!
   { time env "$@" THREADS="$CONNECTIONS" wrk -t"$CONNECTIONS" -c"$CONNECTIONS" -d"$duration" --timeout 10s \
       -s bench/flash-sale.lua "$url" > "$DATA/$name.out"; } 2> "$DATA/$name.time"
   after="$(cpu_snapshot)"
+  sleep 0.6
+  kill "$SAMPLER" 2>/dev/null || true
+  SAMPLER=""
   read -r wall user sys < "$DATA/$name.time"
   read -r -a b <<< "$before"
   read -r -a a <<< "$after"
@@ -119,6 +162,7 @@ measure() {
     echo "[$name] load average before: $load$BUSY"
     grep -E '^(RESULT|KIND|KIND_PHASE|PHASE) ' "$DATA/$name.out"
     echo "$CPU_LINE"
+    phase_cpu "$DATA/$name.cpu" "$DATA/$name.out"
   } | sed "s/^/$name /" | tee -a "$RESULTS"
   BUSY=""
 }
@@ -165,8 +209,10 @@ measure sale "$BASE" 1800s MODE=sale SALE_SLUG="$(sale_field "$SALE" slug)" SALE
 log "Waiting for the sale's orders"
 RECONCILED="$("${TOOL[@]}" reconcile "$SALE_ID" 600)"
 ORDERS="$(psql_q "SELECT count(*) FROM checkout.orders o JOIN flashsale.purchases p ON p.order_number = o.number WHERE p.sale_id = '$SALE_ID'")"
+LIVE_FROM="$(grep -m1 '^PHASE phase=live' "$DATA/sale.out" | grep -oP '(?<= from=)\S+' || echo 0)"
 {
   echo "$RECONCILED"
+  echo "ORDERS made from $(psql_q "SELECT round((extract(epoch FROM min(created_at)) - $LIVE_FROM)::numeric, 1) || ' s to ' || round((extract(epoch FROM max(updated_at)) - $LIVE_FROM)::numeric, 1) || ' s after the sale went live (' || count(*) || ' orders)' FROM flashsale.purchases WHERE sale_id = '$SALE_ID' AND state = 'ordered'")"
   echo "ORDERS in PostgreSQL for the sale's purchases: $ORDERS; purchases by state: $(psql_q "SELECT string_agg(state || ':' || n, ',') FROM (SELECT state, count(*) n FROM flashsale.purchases WHERE sale_id = '$SALE_ID' GROUP BY state) s")"
 } | sed 's/^/sale /' | tee -a "$RESULTS"
 
