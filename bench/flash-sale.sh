@@ -48,9 +48,15 @@ SAMPLER=""
 flash_cleanup() {
   [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
   [ -n "$NAIVE" ] && kill "$NAIVE" 2>/dev/null || true
+  # The app stops its Hangfire server gracefully (a few seconds): let it, before PostgreSQL goes.
+  if [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null; then
+    for _ in $(seq 1 60); do kill -0 "$APP" 2>/dev/null || break; sleep 0.5; done
+  fi
   bench_cleanup
 }
 trap flash_cleanup EXIT
+# An interrupt ends the script (wrk exits cleanly on Ctrl+C, which alone would let the script go on).
+trap 'exit 130' INT TERM
 
 bench_start_app "$PORT"
 (exec dotnet bench/Storefront.NaiveSale/bin/Release/net10.0/Storefront.NaiveSale.dll --urls "http://127.0.0.1:$NAIVE_PORT") > "$DATA/naive.log" 2>&1 &
@@ -59,6 +65,9 @@ for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$NAIVE_PORT/health/live" >/d
 BASE="http://127.0.0.1:$PORT"
 RESULTS="$OUT/flash-sale.txt"
 RUN_AT="$(date -u +%FT%TZ)"
+# Each run's raw wrk output, CPU samples and timings are kept beside the results file.
+RAW="$OUT/flash-sale-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$RAW"
 
 # CPU time (clock ticks) of the app, Redis, PostgreSQL (the postmaster and its backends) and the naive app.
 PG_PID="$(head -n 1 "$(pg_dir_for "$DATA")/postmaster.pid")"
@@ -171,6 +180,7 @@ measure() {
     echo "$CPU_LINE"
     phase_cpu "$DATA/$name.cpu" "$DATA/$name.out"
   } | sed "s/^/$name /" | tee -a "$RESULTS"
+  cp "$DATA/$name.out" "$DATA/$name.cpu" "$DATA/$name.time" "$RAW/"
   BUSY=""
 }
 field() { grep -m1 "^RESULT" "$DATA/$1.out" | grep -oP "(?<= $2=)[^ ]+"; }
@@ -203,6 +213,11 @@ warm "$BASE" MODE=empty REQUESTS=$((WARMUP_REQUESTS / 2))
 naive_stock 1000000000
 warm "$NAIVE_URL" MODE=naive NAIVE_SKU=NAIVE-1 REQUESTS=$((WARMUP_REQUESTS / 3))
 "${TOOL[@]}" reconcile "$(sale_field "$WARM" id)" 300 | sed 's/^/warm-up /'
+# Orders of an earlier, interrupted run are made by the app's recovery job: not during a measurement.
+for _ in $(seq 1 300); do
+  [ "$(psql_q "SELECT count(*) FROM flashsale.purchases WHERE state = 'processing'")" = 0 ] && break
+  sleep 1
+done
 
 log "The empty endpoint"
 measure empty "$BASE" 600s MODE=empty REQUESTS="$REQUESTS"
