@@ -191,7 +191,9 @@ internal sealed class SoldOutCache : IOutputCachePolicy
         context.EnableOutputCaching = get;
         context.AllowCacheLookup = get;
         context.AllowCacheStorage = get;
-        context.AllowLocking = true;
+        // No locking: while a sale is live nothing is stored, and locking would make every poll of the
+        // address wait behind the one already running.
+        context.AllowLocking = false;
         context.ResponseExpirationTimeSpan = Keep;
         context.CacheVaryByRules.QueryKeys = "";
         return ValueTask.CompletedTask;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,16 +21,18 @@ namespace Storefront.FlashSale.Selling;
 /// the status of everyone once a sale is sold out, over or not started. Everything else is one Redis
 /// script per request. A claimed unit becomes a purchase row in PostgreSQL and an order job.
 /// </summary>
+/// <remarks>
+/// The purchase's own services (the database, checkout's rules, data protection, the job client) are
+/// resolved only by the purchase: a status poll, the most frequent request of a sale, builds nothing
+/// but this object.
+/// </remarks>
 internal sealed partial class FlashSaleRoom(
     SaleDirectory directory,
     SaleRoomStore room,
     SaleCountersKeeper keeper,
     SaleAnnouncements announcements,
     Passes passes,
-    FlashSaleDbContext db,
-    ICheckout checkout,
-    IDataProtectionProvider protection,
-    IBackgroundJobClient jobs,
+    IServiceProvider services,
     IOptions<FlashSaleOptions> options,
     TimeProvider clock,
     ILogger<FlashSaleRoom> logger) : IFlashSaleRoom
@@ -220,7 +223,7 @@ internal sealed partial class FlashSaleRoom(
             case SalePhase.Rebuilding: return new(PurchaseOutcome.Busy, Problem: Problem.Of(FlashSaleProblems.Busy), RetryAfter: BusyRetry);
         }
         var payment = (request.PaymentMethod ?? "").Trim();
-        var errors = checkout.ValidateOrderDetails(request.ShippingAddress, request.Email, request.ShippingMethod, payment);
+        var errors = services.GetRequiredService<ICheckout>().ValidateOrderDetails(request.ShippingAddress, request.Email, request.ShippingMethod, payment);
         if (errors.Count > 0) return new(PurchaseOutcome.Invalid, Problem: Problem.Of(CheckoutProblems.FieldsInvalid), FieldErrors: errors);
 
         // Random, not time-ordered: the purchase id is also the shopper's reference and must not be guessable.
@@ -255,9 +258,10 @@ internal sealed partial class FlashSaleRoom(
         {
             Id = id, SaleId = sale.Info.Id, Customer = claims!.Customer, UserId = request.UserId, Email = request.Email.Trim(),
             ShippingAddress = JsonSerializer.Serialize(request.ShippingAddress, Json), ShippingMethod = request.ShippingMethod,
-            Payment = protection.CreateProtector(PaymentPurpose).ToTimeLimitedDataProtector().Protect(payment, PaymentKeptFor),
+            Payment = services.GetRequiredService<IDataProtectionProvider>().CreateProtector(PaymentPurpose).ToTimeLimitedDataProtector().Protect(payment, PaymentKeptFor),
             State = PurchaseStates.Processing, WindowEndsAt = claim.WindowEndsAt, CreatedAt = now, UpdatedAt = now,
         };
+        var db = services.GetRequiredService<FlashSaleDbContext>();
         db.Purchases.Add(purchase);
         try
         {
@@ -273,7 +277,7 @@ internal sealed partial class FlashSaleRoom(
         }
         try
         {
-            jobs.Enqueue<PurchaseOrderJob>(job => job.RunAsync(id, CancellationToken.None));
+            services.GetRequiredService<IBackgroundJobClient>().Enqueue<PurchaseOrderJob>(job => job.RunAsync(id, CancellationToken.None));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -305,7 +309,7 @@ internal sealed partial class FlashSaleRoom(
 
     public async Task<PurchaseView?> GetPurchaseAsync(Guid purchaseId, string customer, CancellationToken ct)
     {
-        var purchase = await db.Purchases.AsNoTracking().FirstOrDefaultAsync(p => p.Id == purchaseId && p.Customer == customer, ct);
+        var purchase = await services.GetRequiredService<FlashSaleDbContext>().Purchases.AsNoTracking().FirstOrDefaultAsync(p => p.Id == purchaseId && p.Customer == customer, ct);
         if (purchase is null || await directory.FindAsync(purchase.SaleId, ct) is not { } sale) return null;
         var state = purchase.State switch
         {
