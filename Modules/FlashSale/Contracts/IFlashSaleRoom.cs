@@ -73,8 +73,7 @@ public sealed record PlaceInLine(
     TimeSpan? Estimate,
     DateTimeOffset? WindowEndsAt,
     long UnitsLeft,
-    TimeSpan PollAfter,
-    Guid? LastPurchase = null);
+    TimeSpan PollAfter);
 
 /// <summary>Why a pass was not accepted.</summary>
 public enum PassRefusal
