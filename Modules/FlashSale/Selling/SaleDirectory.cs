@@ -30,29 +30,25 @@ internal sealed record SaleInfo(
 /// and its live counts, which the admission loop, Redis's announcements and every script's answer keep
 /// fresh. The sold-out flag the pages answer from without touching Redis is <see cref="Phase"/>.
 /// </summary>
-internal sealed class LiveSale(SaleInfo info, ProductSummary? product, DateTimeOffset loadedAt)
+internal sealed class LiveSale(SaleInfo info, ProductSummary? product, DateTimeOffset loadedAt, LiveCounts live)
 {
-    private Counts counts;
-    private long countsKnown;
-
     public SaleInfo Info { get; } = info;
     public ProductSummary? Product { get; } = product;
     public DateTimeOffset LoadedAt { get; } = loadedAt;
 
     /// <summary>Redis lost the counters and this instance is rebuilding them (or waiting for another's rebuild).</summary>
-    public volatile bool Rebuilding;
+    public bool Rebuilding
+    {
+        get => live.Rebuilding;
+        set => live.Rebuilding = value;
+    }
 
-    public Counts Counts => Volatile.Read(ref countsKnown) == 1 ? counts : new Counts(Info.QuotaHeld - Info.Sold, 0, 0);
+    public Counts Counts => live.Known ? live.Counts : new Counts(Info.QuotaHeld - Info.Sold, 0, 0);
 
-    public bool CountsKnown => Volatile.Read(ref countsKnown) == 1;
+    public bool CountsKnown => live.Known;
 
     /// <summary>Counts from a script's answer: the counters exist, so the sale is not rebuilding (any more).</summary>
-    public void Update(Counts now)
-    {
-        counts = now;
-        Volatile.Write(ref countsKnown, 1);
-        Rebuilding = false;
-    }
+    public void Update(Counts now) => live.Update(now);
 
     public SalePhase Phase(DateTimeOffset now)
     {
@@ -61,6 +57,34 @@ internal sealed class LiveSale(SaleInfo info, ProductSummary? product, DateTimeO
         if (Rebuilding) return SalePhase.Rebuilding;
         if (CountsKnown && Counts is { Left: <= 0, Open: 0 }) return SalePhase.SoldOut;
         return Info.Paused ? SalePhase.Paused : SalePhase.Live;
+    }
+}
+
+/// <summary>
+/// A sale's live counts on this instance, shared by every read of its settings, so a reload of the
+/// settings never loses a count a script has just reported.
+/// </summary>
+internal sealed class LiveCounts
+{
+    private Counts counts;
+    private int known;
+    private volatile bool rebuilding;
+
+    public bool Known => Volatile.Read(ref known) == 1;
+
+    public Counts Counts => counts;
+
+    public bool Rebuilding
+    {
+        get => rebuilding;
+        set => rebuilding = value;
+    }
+
+    public void Update(Counts now)
+    {
+        counts = now;
+        Volatile.Write(ref known, 1);
+        rebuilding = false;
     }
 }
 
@@ -74,6 +98,7 @@ internal sealed class SaleDirectory(IServiceScopeFactory scopes, TimeProvider cl
     private const int MaxRemembered = 10_000;
     private readonly ConcurrentDictionary<string, Entry> bySlug = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, LiveSale> byId = new();
+    private readonly ConcurrentDictionary<Guid, LiveCounts> counts = new();
 
     private sealed class Entry(Task<LiveSale?> load, DateTimeOffset at)
     {
@@ -129,9 +154,7 @@ internal sealed class SaleDirectory(IServiceScopeFactory scopes, TimeProvider cl
         var product = previous?.Info.Sku == sale.Sku && previous.Product is not null
             ? previous.Product
             : (await scope.ServiceProvider.GetRequiredService<ICatalogQueries>().GetProductsBySkuAsync([sale.Sku], CancellationToken.None)).GetValueOrDefault(sale.Sku);
-        var live = new LiveSale(SaleInfo.Of(sale), product, clock.GetUtcNow());
-        if (previous is { CountsKnown: true }) live.Update(previous.Counts);
-        if (previous is not null) live.Rebuilding = previous.Rebuilding;
+        var live = new LiveSale(SaleInfo.Of(sale), product, clock.GetUtcNow(), counts.GetOrAdd(sale.Id, _ => new LiveCounts()));
         byId[live.Info.Id] = live;
         return live;
     }
