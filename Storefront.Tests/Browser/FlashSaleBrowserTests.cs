@@ -9,20 +9,14 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Storefront.Tests.Browser;
 
-/// <summary>A flash-sale store on a real port with admissions running as in production, and Chromium.</summary>
-public sealed class SaleBrowserFixture : FlashSaleFixture
+/// <summary>A flash-sale store (<see cref="FlashSaleFixture"/>) on a real port, with the system Chromium.</summary>
+public class ChromiumSaleFixture : FlashSaleFixture
 {
     private IPlaywright? playwright;
 
     public IBrowser Browser { get; private set; } = default!;
 
     protected override bool RealPort => true;
-
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["FlashSale:AdmitInterval"] = "00:00:00.200",
-        ["FlashSale:ViewRefresh"] = "00:00:00.200",
-    };
 
     public override async Task InitializeAsync()
     {
@@ -31,10 +25,10 @@ public sealed class SaleBrowserFixture : FlashSaleFixture
         Browser = await BrowserFixture.LaunchAsync(playwright);
     }
 
-    public async Task<IPage> NewPageAsync()
+    public async Task<IPage> NewPageAsync(int timeoutMs = 20_000)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(timeoutMs);
         return await context.NewPageAsync();
     }
 
@@ -44,6 +38,16 @@ public sealed class SaleBrowserFixture : FlashSaleFixture
         playwright?.Dispose();
         await base.DisposeAsync();
     }
+}
+
+/// <summary>The same, with admissions running in the background as in production.</summary>
+public sealed class SaleBrowserFixture : ChromiumSaleFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["FlashSale:AdmitInterval"] = "00:00:00.200",
+        ["FlashSale:ViewRefresh"] = "00:00:00.200",
+    };
 }
 
 public sealed class FlashSaleBrowserTests(SaleBrowserFixture store) : IClassFixture<SaleBrowserFixture>

@@ -15,28 +15,7 @@ namespace Storefront.Tests.Browser;
 /// run only every ten seconds in the background (<see cref="FlashSaleFixture"/>), so the numbers the
 /// test waits for change only when the test changes them.
 /// </summary>
-public sealed class SaleDashboardBrowserFixture : FlashSaleFixture
-{
-    private IPlaywright? _playwright;
-
-    public IBrowser Browser { get; private set; } = default!;
-
-    protected override bool RealPort => true;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _playwright = await Playwright.CreateAsync();
-        Browser = await BrowserFixture.LaunchAsync(_playwright);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        if (Browser is not null) await Browser.CloseAsync();
-        _playwright?.Dispose();
-        await base.DisposeAsync();
-    }
-}
+public sealed class SaleDashboardBrowserFixture : ChromiumSaleFixture;
 
 /// <summary>The merchant's live sale page in a browser: the numbers follow the sale without a reload, and the buttons follow its state.</summary>
 public sealed class SaleDashboardBrowserTests(SaleDashboardBrowserFixture store) : IClassFixture<SaleDashboardBrowserFixture>
@@ -60,12 +39,7 @@ public sealed class SaleDashboardBrowserTests(SaleDashboardBrowserFixture store)
         }
         await store.BuyAsync(sale, admitted[4].Pass, admitted[4].Customer);
 
-        var context = await store.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = store.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
-        });
-        context.SetDefaultTimeout(15_000);
-        var page = await context.NewPageAsync();
+        var page = await store.NewPageAsync(timeoutMs: 15_000);
         var violations = new List<string>();
         page.Console += (_, message) => { if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) violations.Add(message.Text); };
         await page.GotoAsync($"/admin/sales/{sale.Id}");
@@ -89,6 +63,6 @@ public sealed class SaleDashboardBrowserTests(SaleDashboardBrowserFixture store)
         await Expect(page.Locator("h1 [data-stat='phaseText']")).ToHaveTextAsync("Ended");
         Assert.False(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
         Assert.Empty(violations);
-        await context.CloseAsync();
+        await page.Context.CloseAsync();
     }
 }
