@@ -26,6 +26,7 @@ public static class FlashSaleModule
             .Validate(o => o.AdmitInterval >= TimeSpan.FromMilliseconds(20) && o.AdmitInterval <= TimeSpan.FromSeconds(10), "FlashSale:AdmitInterval must be between 20 ms and 10 s.")
             .Validate(o => o.ViewRefresh > TimeSpan.Zero && o.ViewRefresh <= TimeSpan.FromMinutes(1), "FlashSale:ViewRefresh must be above zero and at most a minute.")
             .Validate(o => o.ClaimRecoveryAfter >= TimeSpan.FromSeconds(1), "FlashSale:ClaimRecoveryAfter must be at least a second.")
+            .Validate(o => o.OrderMakers is >= 1 and <= 16, "FlashSale:OrderMakers must be between 1 and 16.")
             .ValidateOnStart();
         services.AddScoped<IFlashSaleAdmin, FlashSaleAdmin>();
         services.AddScoped<IFlashSaleRoom, FlashSaleRoom>();
@@ -40,6 +41,8 @@ public static class FlashSaleModule
         services.AddScoped<PurchaseOrders>();
         services.AddScoped<IReservedStock, SaleQuota>();
         services.AddTransient<PurchaseOrderJob>();
+        services.AddTransient<SaleOrdersJob>();
+        services.AddTransient<SaleOrderMakers>();
         services.AddTransient<RecoverPurchasesJob>();
         return services;
     }

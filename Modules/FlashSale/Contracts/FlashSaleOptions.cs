@@ -24,6 +24,13 @@ public sealed class FlashSaleOptions
     /// </summary>
     public TimeSpan ClaimRecoveryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many orders of one sale each order-making job makes at once. Purchases are turned into
+    /// orders by one Hangfire job per sale and burst (not one job per purchase), which takes its
+    /// purchases from PostgreSQL in order.
+    /// </summary>
+    public int OrderMakers { get; set; } = 2;
+
     /// <summary>The shipping method of sale orders (one of <c>Checkout:Shipping</c>).</summary>
     public string ShippingMethod { get; set; } = "standard";
 }

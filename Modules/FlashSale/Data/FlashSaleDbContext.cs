@@ -46,7 +46,7 @@ internal sealed class FlashSaleDbContext(DbContextOptions<FlashSaleDbContext> op
             e.Property(p => p.ShippingMethod).HasMaxLength(50);
             e.Property(p => p.State).HasMaxLength(16);
             e.Property(p => p.OrderNumber).HasMaxLength(40);
-            e.HasIndex(p => new { p.SaleId, p.State });
+            e.HasIndex(p => new { p.SaleId, p.State, p.CreatedAt });
             e.HasIndex(p => new { p.SaleId, p.Customer });
         });
         modelBuilder.Entity<ModuleSecret>(e =>

@@ -38,6 +38,8 @@ internal sealed class Purchase
     public string? Problem { get; set; }
     public DateTimeOffset? WindowEndsAt { get; set; }
     public int Attempts { get; set; }
+    /// <summary>An order maker is working on it until then (<see cref="Orders.SaleOrdersJob"/>); others leave it alone.</summary>
+    public DateTimeOffset? OrderingUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -275,15 +275,7 @@ internal sealed partial class FlashSaleRoom(
             await room.ReleaseAsync(sale.Info.Id, id, now, reopen: true, reason: "failed");
             return new(PurchaseOutcome.Busy, Problem: Problem.Of(FlashSaleProblems.Busy), RetryAfter: BusyRetry);
         }
-        try
-        {
-            services.GetRequiredService<IBackgroundJobClient>().Enqueue<PurchaseOrderJob>(job => job.RunAsync(id, CancellationToken.None));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The recovery pass runs purchases whose job never started.
-            LogJobNotQueued(ex, id);
-        }
+        await AskForOrdersAsync(sale.Info.Id, id);
         return new(PurchaseOutcome.Confirmed, id);
     }
 
@@ -327,6 +319,32 @@ internal sealed partial class FlashSaleRoom(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Flash sale {Slug}: a claimed unit's purchase could not be saved; the unit was given back")]
     private partial void LogPurchaseNotSaved(Exception exception, string slug);
+
+    /// <summary>
+    /// Makes sure the sale's order-making job will see the purchase just saved: queued unless one is
+    /// already queued and has not started (Redis remembers that for every instance).
+    /// </summary>
+    private async Task AskForOrdersAsync(Guid saleId, Guid purchaseId)
+    {
+        try
+        {
+            bool queue;
+            try
+            {
+                queue = await room.AskForOrdersAsync(saleId);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                queue = true; // better a job too many than a purchase waiting for the recovery pass
+            }
+            if (queue) services.GetRequiredService<IBackgroundJobClient>().Enqueue<SaleOrdersJob>(job => job.RunAsync(saleId, CancellationToken.None));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The recovery pass runs purchases whose order was never made.
+            LogJobNotQueued(ex, purchaseId);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: its order job could not be queued; the recovery pass will run it")]
     private partial void LogJobNotQueued(Exception exception, Guid purchaseId);

@@ -407,7 +407,21 @@ internal sealed class SaleRoomStore(IConnectionMultiplexer redis)
         Db.HashIncrementAsync(Keys(sale)[6], "refused_" + reason, 1, CommandFlags.FireAndForget);
 
     /// <summary>Removes a sale's counters (tests, and a merchant deleting a sale).</summary>
-    public Task ForgetAsync(Guid sale) => Db.KeyDeleteAsync(Keys(sale));
+    public Task ForgetAsync(Guid sale) => Db.KeyDeleteAsync([.. Keys(sale), OrderingKey(sale)]);
+
+    // Set while a sale's order-making job is queued and has not started: purchases in the meantime
+    // need no job of their own. It lapses by itself, so a job lost before it started is queued again.
+    private static RedisKey OrderingKey(Guid sale) => $"{{sale:{sale:N}}}:ordering";
+    private static readonly TimeSpan OrderingAskLasts = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Asks for the sale's order-making job. True when the caller is to queue it: no job was asked for
+    /// since the last one started.
+    /// </summary>
+    public Task<bool> AskForOrdersAsync(Guid sale) => Db.StringSetAsync(OrderingKey(sale), "1", OrderingAskLasts, When.NotExists);
+
+    /// <summary>The order-making job has started: purchases from now on ask for another.</summary>
+    public Task OrdersStartedAsync(Guid sale) => Db.KeyDeleteAsync(OrderingKey(sale));
 
     /// <summary>Whether the counters exist.</summary>
     public Task<bool> ReadyAsync(Guid sale) => Db.KeyExistsAsync(Keys(sale)[0]);

@@ -77,6 +77,10 @@ namespace Storefront.FlashSale.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("order_number");
 
+                    b.Property<DateTimeOffset?>("OrderingUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ordering_until");
+
                     b.Property<string>("Payment")
                         .HasColumnType("text")
                         .HasColumnName("payment");
@@ -129,8 +133,8 @@ namespace Storefront.FlashSale.Data.Migrations
                     b.HasIndex("SaleId", "Customer")
                         .HasDatabaseName("ix_purchases_sale_id_customer");
 
-                    b.HasIndex("SaleId", "State")
-                        .HasDatabaseName("ix_purchases_sale_id_state");
+                    b.HasIndex("SaleId", "State", "CreatedAt")
+                        .HasDatabaseName("ix_purchases_sale_id_state_created_at");
 
                     b.ToTable("purchases", "flashsale");
                 });
