@@ -19,6 +19,10 @@
 --
 -- Every thread stops after its share of REQUESTS; the last one to finish ends wrk (SIGINT), so the
 -- run is a number of requests, not a duration (give wrk a -d longer than the run).
+-- The load tool shares the cores with the store, so the script does as little as it can per
+-- request: each shopper's requests are formatted once and kept, the statistics are kept under
+-- number keys (no string built per response), and an answer's body is read only when it can
+-- change what the shopper does next.
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -77,24 +81,32 @@ function setup(thread)
   threads[#threads + 1] = thread
 end
 
+-- Kinds and phases by number, so that no string is built per response.
+local KINDS = { "page", "join", "status", "purchase", "empty", "naive purchase" }
+local PAGE_K, JOIN_K, STATUS_K, PURCHASE_K, EMPTY_K, NAIVE_K = 1, 2, 3, 4, 5, 6
+local PHASES = { "pre-queue", "live", "sold-out", "all" }
+local PRE_QUEUE, LIVE, SOLD_OUT, ALL = 1, 2, 3, 4
+local BINS = 4096 -- latency bins per kind and phase (ln of 10 s in us is 16.1: bin 1,612)
+
 -- Per thread (globals, so that done() can read them with thread:get, which copies flat tables
 -- only: wrk 4.1 crashes copying a table inside a table).
 quota = 0
 made = 0
 first_us = 0
 last_us = 0
-hist = {}        -- "kind|phase|bin" -> responses; bin = floor(100 * ln(latency in us)), 1 % wide
-codes = {}       -- "kind|status" -> responses
-slowest = {}     -- "kind" -> the longest latency in us
+hist = {}        -- (kind * 8 + phase) * BINS + bin -> responses; bin = floor(100 * ln(latency in us)), 1 % wide
+codes = {}       -- kind * 1000 + status -> responses
+slowest = {}     -- kind -> the longest latency in us
 phase_count = {} -- phase -> responses while this thread saw the sale in that phase
 phase_first = {} -- phase -> when the first of them was sent (us)
 phase_last = {}  -- phase -> when the last of them was answered (us)
 lost = 0         -- requests that got no response (the connection failed)
 sold = 0
-phase = MODE == "sale" and "pre-queue" or "all"
+phase = MODE == "sale" and PRE_QUEUE or ALL
 
 local flags
 local key, pass, state = {}, {}, {}
+local status_req, reload_req = {}, {} -- each shopper's requests, formatted once
 local my_shoppers, arrived = 0, 0
 local in_line = {}   -- shoppers holding a pass, polled round robin
 local next_poll = 1
@@ -121,6 +133,7 @@ function init(args)
 end
 
 local function visitor(i) return "storefront.visitor=" .. key[i] end
+local arrive_req, empty_req, naive_req
 
 local function pick()
   if #to_buy > 0 then return "purchase", table.remove(to_buy, 1) end
@@ -163,57 +176,73 @@ function request()
   waiting_answer = true
   cur_start = now
   if MODE == "empty" then
-    cur_kind = "empty"
-    return wrk.format("GET", EMPTY_PATH)
+    cur_kind = EMPTY_K
+    empty_req = empty_req or wrk.format("GET", EMPTY_PATH)
+    return empty_req
   end
   if MODE == "naive" then
-    cur_kind = "naive purchase"
-    return wrk.format("POST", "/purchase/" .. NAIVE_SKU, { ["Content-Type"] = "application/json" }, PURCHASE_BODY)
+    cur_kind = NAIVE_K
+    naive_req = naive_req or wrk.format("POST", "/purchase/" .. NAIVE_SKU, { ["Content-Type"] = "application/json" }, PURCHASE_BODY)
+    return naive_req
   end
   local kind, i = pick()
   cur_pick, cur_shopper = kind, i
-  if kind == "arrive" then
-    cur_kind = "page"
-    return wrk.format("GET", PAGE, { ["Accept"] = "text/html" })
+  if kind == "status" then
+    cur_kind = STATUS_K
+    local r = status_req[i]
+    if r == nil then
+      r = wrk.format("GET", API .. "/status", { ["X-Sale-Pass"] = pass[i], ["Cookie"] = visitor(i) })
+      status_req[i] = r
+    end
+    return r
+  elseif kind == "arrive" then
+    cur_kind = PAGE_K
+    arrive_req = arrive_req or wrk.format("GET", PAGE, { ["Accept"] = "text/html" })
+    return arrive_req
   elseif kind == "reload" then
-    cur_kind = "page"
-    local cookie = visitor(i)
-    if pass[i] then cookie = cookie .. "; " .. PASS_COOKIE .. "=" .. pass[i] end
-    return wrk.format("GET", PAGE, { ["Accept"] = "text/html", ["Cookie"] = cookie })
+    cur_kind = PAGE_K
+    local r = reload_req[i]
+    if r == nil then
+      local cookie = visitor(i)
+      if pass[i] then cookie = cookie .. "; " .. PASS_COOKIE .. "=" .. pass[i] end
+      r = wrk.format("GET", PAGE, { ["Accept"] = "text/html", ["Cookie"] = cookie })
+      reload_req[i] = r
+    end
+    return r
   elseif kind == "join" then
-    cur_kind = "join"
+    cur_kind = JOIN_K
     return wrk.format("POST", API .. "/join", { ["Content-Type"] = "application/json", ["Cookie"] = visitor(i) }, "{}")
-  elseif kind == "status" then
-    cur_kind = "status"
-    return wrk.format("GET", API .. "/status", { ["X-Sale-Pass"] = pass[i], ["Cookie"] = visitor(i) })
   else -- purchase, early-buy
-    cur_kind = "purchase"
+    cur_kind = PURCHASE_K
     return wrk.format("POST", API .. "/purchase",
       { ["Content-Type"] = "application/json", ["X-Sale-Pass"] = pass[i], ["Cookie"] = visitor(i) }, PURCHASE_BODY)
   end
 end
 
-local PHASE_ORDER = { ["pre-queue"] = 1, live = 2, ["sold-out"] = 3, all = 0 }
-
 local function advance_phase(to)
-  if PHASE_ORDER[to] > PHASE_ORDER[phase] then phase = to end
+  if to > phase then phase = to end
 end
 
 -- What a shopper's answer tells the simulation (and which phase of the sale this thread is in).
 local function observe(status, body)
   local i = cur_shopper
-  if cur_kind == "page" and state[i] == "new" then
+  local kind = cur_kind
+  if kind == STATUS_K and phase == SOLD_OUT then
+    return -- nothing a status says once the sale is sold out changes what this thread does
+  end
+  if kind == PAGE_K and state[i] == "new" then
     state[i] = "came"
     table.insert(to_join, i)
-  elseif cur_kind == "join" then
+  elseif kind == JOIN_K then
     if status == 200 then
       pass[i] = body:match('"pass":"([^"]+)"')
+      reload_req[i] = nil -- its reloads now carry the pass cookie
       state[i] = "in line"
       in_line[#in_line + 1] = i
     else
       state[i] = "turned away" -- sold out before they joined: they only reload the page
     end
-  elseif cur_kind == "purchase" then
+  elseif kind == PURCHASE_K then
     if status == 200 then
       state[i] = "bought"
       sold = sold + 1
@@ -221,12 +250,12 @@ local function observe(status, body)
       state[i] = "in line"
     end
   end
-  if (cur_kind == "status" or cur_kind == "join") and status == 200 then
+  if (kind == STATUS_K or kind == JOIN_K) and status == 200 then
     local s = body:match('"state":"([%a-]+)"')
     if s == "sold-out" then
-      advance_phase("sold-out")
+      advance_phase(SOLD_OUT)
     elseif s and s ~= "pre-queue" then
-      advance_phase("live")
+      advance_phase(LIVE)
       if s == "admitted" and state[i] == "in line" then
         state[i] = "admitted"
         table.insert(to_buy, i)
@@ -240,9 +269,9 @@ function response(status, headers, body)
   waiting_answer = false
   local kind = cur_kind
   local us = now - cur_start
-  local bin = kind .. "|" .. phase .. "|" .. math.floor(100 * math.log(math.max(us, 1)))
+  local bin = (kind * 8 + phase) * BINS + math.min(BINS - 1, math.floor(100 * math.log(math.max(us, 1))))
   hist[bin] = (hist[bin] or 0) + 1
-  local code = kind .. "|" .. status
+  local code = kind * 1000 + status
   codes[code] = (codes[code] or 0) + 1
   if us > (slowest[kind] or 0) then slowest[kind] = us end
   if phase_count[phase] == nil then
@@ -299,27 +328,30 @@ function done(summary, latency, requests)
     total_lost = total_lost + t:get("lost")
     total_sold = total_sold + t:get("sold")
     for key, n in pairs(t:get("hist")) do
-      local kind, name, bin = key:match("^([^|]+)|([^|]+)|(-?%d+)$")
-      bin = tonumber(bin)
+      local bin = key % BINS
+      local kind_phase = (key - bin) / BINS
+      local kind, name = KINDS[math.floor(kind_phase / 8)], PHASES[kind_phase % 8]
       by_kind[kind] = by_kind[kind] or {}
       by_kind_phase[kind .. "|" .. name] = by_kind_phase[kind .. "|" .. name] or {}
       add(all, bin, n)
       add(by_kind[kind], bin, n)
       add(by_kind_phase[kind .. "|" .. name], bin, n)
     end
-    for key, n in pairs(t:get("codes")) do add(code_totals, key, n) end
-    for kind, us in pairs(t:get("slowest")) do
+    for key, n in pairs(t:get("codes")) do add(code_totals, KINDS[math.floor(key / 1000)] .. "|" .. (key % 1000), n) end
+    for k, us in pairs(t:get("slowest")) do
+      local kind = KINDS[k]
       if us > (maxes[kind] or 0) then maxes[kind] = us end
     end
     local counts, firsts, lasts = t:get("phase_count"), t:get("phase_first"), t:get("phase_last")
-    for name, n in pairs(counts) do
-      local p = phases[name]
-      if p == nil then
-        phases[name] = { n, firsts[name], lasts[name] }
+    for p, n in pairs(counts) do
+      local name = PHASES[p]
+      local seen = phases[name]
+      if seen == nil then
+        phases[name] = { n, firsts[p], lasts[p] }
       else
-        p[1] = p[1] + n
-        if firsts[name] < p[2] then p[2] = firsts[name] end
-        if lasts[name] > p[3] then p[3] = lasts[name] end
+        seen[1] = seen[1] + n
+        if firsts[p] < seen[2] then seen[2] = firsts[p] end
+        if lasts[p] > seen[3] then seen[3] = lasts[p] end
       end
     end
   end

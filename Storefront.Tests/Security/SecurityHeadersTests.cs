@@ -14,8 +14,7 @@ public sealed class SecurityHeadersTests(StoreFixture store) : IClassFixture<Sto
     [InlineData("/account/login")]
     [InlineData("/css/site.css")]
     [InlineData("/no-such-page")]
-    [InlineData("/api/cart")]
-    public async Task Every_response_carries_the_browser_security_headers(string path)
+    public async Task Every_page_carries_the_browser_security_headers(string path)
     {
         var response = await store.Client().GetAsync(path);
         var csp = Header(response, "Content-Security-Policy");
@@ -28,6 +27,22 @@ public sealed class SecurityHeadersTests(StoreFixture store) : IClassFixture<Sto
         Assert.Equal("DENY", Header(response, "X-Frame-Options"));
         Assert.Equal("strict-origin-when-cross-origin", Header(response, "Referrer-Policy"));
         Assert.Contains("camera=()", Header(response, "Permissions-Policy"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/cart")]
+    [InlineData("/api/sales/no-such-sale/status")]
+    [InlineData("/api/no-such-endpoint")]
+    [InlineData("/health/live")]
+    public async Task Json_and_health_answers_carry_a_policy_that_loads_nothing_and_frames_nothing(string path)
+    {
+        var response = await store.Client().GetAsync(path);
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'", Header(response, "Content-Security-Policy"));
+        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        Assert.Equal("DENY", Header(response, "X-Frame-Options"));
+        Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
+        // Document-only headers stay off the small answers every shopper in a sale's line polls.
+        Assert.False(response.Headers.Contains("Permissions-Policy"));
     }
 
     [Theory]
