@@ -47,6 +47,8 @@ app.Services.UseFlashSaleJobs();
 
 app.UseStorefrontWebSecurity();
 app.UseSecurityHeaders();
+// The flood after a flash sale sells out: its status answered from memory before anything else runs.
+app.UseSoldOutSaleStatus();
 // JSON endpoints answer with RFC 7807 problems; pages get the friendly error page.
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
