@@ -146,6 +146,33 @@ public sealed class WaitingRoomTests(WaitingRoomFixture store) : IClassFixture<W
     }
 
     [Fact]
+    public async Task A_shopper_far_back_is_placed_from_memory_between_redis_answers_and_one_near_their_turn_always_asks_redis()
+    {
+        var sale = await store.ArmedSaleAsync("memory", units: 100, perMinute: 60, startsIn: TimeSpan.FromSeconds(2));
+        store.StartSale(sale);
+        var shoppers = new List<(string Customer, string Pass)>();
+        for (var i = 0; i < 40; i++) shoppers.Add(($"u:m{i}", (await store.JoinAsync(sale, $"u:m{i}")).Pass!));
+        var (far, farPass) = shoppers[29];
+        Assert.Equal(30, (await store.StatusAsync(sale, farPass, far)).Place!.Position);
+        var (near, nearPass) = shoppers[1];
+        Assert.Equal(2, (await store.StatusAsync(sale, nearPass, near)).Place!.Position);
+
+        // Ten shoppers ahead leave: Redis knows at once; the far shopper's place is estimated from the
+        // rate (one a second) until their remembered place is five seconds old.
+        for (var i = 2; i < 12; i++) await store.Room(r => r.LeaveAsync(sale.Slug, shoppers[i].Pass, shoppers[i].Customer, default));
+        store.Clock.Advance(TimeSpan.FromSeconds(2));
+        var remembered = (await store.StatusAsync(sale, farPass, far)).Place!;
+        Assert.Equal((ShopperState.Waiting, 28L), (remembered.State, remembered.Position!.Value));
+        Assert.Equal(TimeSpan.FromSeconds(28), remembered.Estimate);
+        store.Clock.Advance(TimeSpan.FromSeconds(3.5));
+        Assert.Equal(20, (await store.StatusAsync(sale, farPass, far)).Place!.Position); // asked again: 29 ahead, 10 left, none let in
+
+        // Near the front, every poll asks Redis: let in by the step, told at once.
+        await store.StepAsync(sale);
+        Assert.Equal(ShopperState.Admitted, (await store.StatusAsync(sale, nearPass, near)).Place!.State);
+    }
+
+    [Fact]
     public async Task A_window_that_runs_out_lets_the_next_shopper_in_and_leaving_the_line_counts_as_giving_up()
     {
         var sale = await store.ArmedSaleAsync("window", units: 1, window: TimeSpan.FromMinutes(1), startsIn: TimeSpan.FromSeconds(2));

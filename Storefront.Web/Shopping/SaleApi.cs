@@ -29,7 +29,9 @@ internal static class SaleApi
     public static WebApplication MapSaleApi(this WebApplication app)
     {
         var group = app.MapGroup("/api/sales");
-        group.MapGet("/{slug}/status", StatusAsync).RequireRateLimiting(RateLimits.SaleStatus).CacheOutput(SoldOutCache.Policy);
+        // A sold-out or ended sale's status never gets here (SoldOutStatus answers it from memory), so a
+        // live poll skips the output cache altogether.
+        group.MapGet("/{slug}/status", StatusAsync).RequireRateLimiting(RateLimits.SaleStatus);
         group.MapPost("/{slug}/join", JoinAsync).RequireRateLimiting(RateLimits.SaleWrites);
         group.MapPost("/{slug}/leave", LeaveAsync).RequireRateLimiting(RateLimits.SaleWrites);
         group.MapPost("/{slug}/purchase", PurchaseAsync).RequireRateLimiting(RateLimits.SaleWrites);

@@ -36,6 +36,7 @@ public static class FlashSaleModule
         services.AddSingleton<SaleAnnouncements>();
         services.AddSingleton(sp => new PassKey(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<FlashSaleOptions>>(), ct => StoredPassKeyAsync(sp, ct)));
         services.AddSingleton<Passes>();
+        services.AddSingleton<WaitingPlaces>();
         services.AddSingleton<SaleAdmissions>();
         services.AddHostedService(sp => sp.GetRequiredService<SaleAdmissions>());
         services.AddScoped<PurchaseOrders>();

@@ -17,9 +17,10 @@ using Storefront.FlashSale.Sales;
 namespace Storefront.FlashSale.Selling;
 
 /// <summary>
-/// The waiting room and the purchase. Whatever can be answered from memory is: the sale page, and
-/// the status of everyone once a sale is sold out, over or not started. Everything else is one Redis
-/// script per request. A claimed unit becomes a purchase row in PostgreSQL and an order job.
+/// The waiting room and the purchase. Whatever can be answered from memory is: the sale page, the
+/// status of everyone once a sale is sold out, over or not started, and of shoppers too far back in a
+/// live sale's line to have been let in since Redis last placed them (<see cref="WaitingPlaces"/>).
+/// Everything else is one Redis script per request. A claimed unit becomes a purchase row in PostgreSQL and an order job.
 /// </summary>
 /// <remarks>
 /// The purchase's own services (the database, checkout's rules, data protection, the job client) are
@@ -32,6 +33,7 @@ internal sealed partial class FlashSaleRoom(
     SaleCountersKeeper keeper,
     SaleAnnouncements announcements,
     Passes passes,
+    WaitingPlaces places,
     IServiceProvider services,
     IOptions<FlashSaleOptions> options,
     TimeProvider clock,
@@ -108,10 +110,11 @@ internal sealed partial class FlashSaleRoom(
             CountRefusal(sale, why);
             return new(null, why);
         }
-        return await StandingOfAsync(sale, claims!.Customer, claims.Ticket, now, ct);
+        return await StandingOfAsync(sale, claims!.Customer, claims.Ticket, now, ct, fromMemory: true);
     }
 
-    private async Task<StatusResult> StandingOfAsync(LiveSale sale, string customer, long ticket, DateTimeOffset now, CancellationToken ct)
+    private async Task<StatusResult> StandingOfAsync(LiveSale sale, string customer, long ticket, DateTimeOffset now, CancellationToken ct,
+        bool fromMemory = false)
     {
         // Answered from memory: nothing a shopper could learn from Redis would change what they see.
         switch (sale.Phase(now))
@@ -122,6 +125,7 @@ internal sealed partial class FlashSaleRoom(
                 var untilStart = sale.Info.StartsAt - now;
                 return new(Place(ShopperState.PreQueue, sale) with { PollAfter = Clamp(untilStart, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)) }, null);
         }
+        if (fromMemory && RememberedPlace(sale, customer, now) is { } remembered) return new(remembered, null);
         try
         {
             var (ready, standing, counts) = await room.StandingAsync(sale.Info.Id, customer, ticket, now, restore: true);
@@ -129,13 +133,29 @@ internal sealed partial class FlashSaleRoom(
                 (ready, standing, counts) = await room.StandingAsync(sale.Info.Id, customer, ticket, now, restore: true);
             if (!ready || standing is null) return new(Place(ShopperState.Rebuilding, sale), null, BusyRetry);
             sale.Update(counts);
-            return new(PlaceOf(sale, standing, now), null);
+            var place = PlaceOf(sale, standing, now);
+            if (place.State == ShopperState.Waiting) places.Remember(sale.Info.Id, customer, standing.Rank, now);
+            else places.Forget(sale.Info.Id, customer);
+            return new(place, null);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogRedisAway(ex, sale.Info.Slug);
             return new(Place(ShopperState.Rebuilding, sale), null, BusyRetry);
         }
+    }
+
+    /// <summary>
+    /// A waiting shopper's place from this instance's memory, when the sale's own numbers (also in
+    /// memory) say nothing has changed for them: running, not paused, units not all held.
+    /// </summary>
+    private PlaceInLine? RememberedPlace(LiveSale sale, string customer, DateTimeOffset now)
+    {
+        var counts = sale.Counts;
+        if (!sale.CountsKnown || sale.Rebuilding || sale.Info.Paused || counts.Left - counts.Open <= 0) return null;
+        if (places.Estimate(sale.Info.Id, customer, sale.Info.AdmissionPerMinute, now) is not { } position) return null;
+        var estimate = TimeSpan.FromSeconds(Math.Ceiling(position / (sale.Info.AdmissionPerMinute / 60.0)));
+        return new(ShopperState.Waiting, position, estimate, null, counts.Left, Clamp(estimate / 4, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)));
     }
 
     private PlaceInLine PlaceOf(LiveSale sale, Standing standing, DateTimeOffset now)
@@ -193,7 +213,8 @@ internal sealed partial class FlashSaleRoom(
         if (refused is { } why) return new(null, why);
         try
         {
-            await room.LeaveAsync(sale.Info.Id, claims!.Customer, now);
+            places.Forget(sale.Info.Id, claims!.Customer);
+            await room.LeaveAsync(sale.Info.Id, claims.Customer, now);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
