@@ -272,7 +272,7 @@ internal sealed partial class FlashSaleRoom(
             case ClaimOutcome.NotAdmitted: return new(PurchaseOutcome.NotAdmitted, Problem: Problem.Of(FlashSaleProblems.NotAdmitted));
             case ClaimOutcome.WindowExpired: return new(PurchaseOutcome.WindowExpired, Problem: Problem.Of(FlashSaleProblems.WindowExpired));
         }
-        if (claim.Counts is { } counts) sale.Update(counts);
+        if (claim.Counts is { } counts) sale.Claimed(counts);
         if (claim.Remaining == 0) announcements.Publish(sale.Info.Id);
 
         var purchase = new Purchase

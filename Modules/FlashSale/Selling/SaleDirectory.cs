@@ -50,6 +50,8 @@ internal sealed class LiveSale(SaleInfo info, ProductSummary? product, DateTimeO
     /// <summary>Counts from a script's answer: the counters exist, so the sale is not rebuilding (any more).</summary>
     public void Update(Counts now) => live.Update(now);
 
+    public void Claimed(Counts seen) => live.Claimed(seen);
+
     public SalePhase Phase(DateTimeOffset now)
     {
         if (Info.IsOver(now)) return SalePhase.Ended;
@@ -66,13 +68,20 @@ internal sealed class LiveSale(SaleInfo info, ProductSummary? product, DateTimeO
 /// </summary>
 internal sealed class LiveCounts
 {
+    private readonly Lock gate = new();
     private Counts counts;
     private int known;
     private volatile bool rebuilding;
 
     public bool Known => Volatile.Read(ref known) == 1;
 
-    public Counts Counts => counts;
+    public Counts Counts
+    {
+        get
+        {
+            lock (gate) return counts;
+        }
+    }
 
     public bool Rebuilding
     {
@@ -82,9 +91,19 @@ internal sealed class LiveCounts
 
     public void Update(Counts now)
     {
-        counts = now;
+        lock (gate) counts = now;
         Volatile.Write(ref known, 1);
         rebuilding = false;
+    }
+
+    /// <summary>
+    /// The counts a claim saw. Claims only ever take units, and answers of parallel claims arrive in
+    /// any order: an earlier claim's answer landing after the last one's must not undo "sold out".
+    /// </summary>
+    public void Claimed(Counts seen)
+    {
+        lock (gate) counts = Known ? seen with { Left = Math.Min(counts.Left, seen.Left), Open = Math.Min(counts.Open, seen.Open) } : seen;
+        Volatile.Write(ref known, 1);
     }
 }
 
