@@ -25,5 +25,7 @@ public static class ModuleMap
         ["Search"] = [BuildingBlocks, "Catalog", "Inventory", "Checkout"],
         // A sale's units come out of Inventory's stock; products are named through the catalog.
         ["FlashSale"] = [BuildingBlocks, "Inventory", "Catalog", "Checkout"],
+        // Co-purchases come from Checkout's order history (streamed through IOrderHistory).
+        ["Recommendations"] = [BuildingBlocks, "Checkout"],
     };
 }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Storefront.Checkout.Contracts;
+using Storefront.Recommendations.Contracts;
+using Storefront.Recommendations.Data;
+
+namespace Storefront.Recommendations.Building;
+
+/// <summary>
+/// The full rebuild. The window's order history is streamed from Checkout into the module's
+/// <c>purchases</c> table with a binary COPY, and the lists are computed by PostgreSQL in one
+/// statement: the history never sits in the application's memory. All in one transaction, so
+/// shoppers see the old lists until the new ones are complete.
+/// </summary>
+/// <remarks>
+/// A pair counts customers, not orders: one customer buying two products in ten orders is one
+/// co-purchase (guests count by e-mail). Each pair is scored by Dunning's log-likelihood ratio over
+/// the 2×2 table of customers (bought both, only one, only the other, neither), as in Mahout's item
+/// similarity: how unlikely the overlap is by chance given how popular each product is. A product
+/// bought with everything is bought with each product about as often as chance predicts and scores
+/// low; pairs bought together less often than chance are dropped, and so are pairs fewer than
+/// <see cref="RecommendationsOptions.MinSupport"/> customers bought.
+/// </remarks>
+internal sealed partial class CoPurchaseRebuild(
+    RecommendationsDbContext db,
+    IOrderHistory history,
+    IOptions<RecommendationsOptions> options,
+    TimeProvider clock,
+    ILogger<CoPurchaseRebuild> logger) : IRecommendationsAdmin
+{
+    public async Task<RebuildReport> RebuildAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var started = clock.GetUtcNow();
+        var watch = Stopwatch.StartNew();
+        var since = started - TimeSpan.FromDays(o.WindowDays);
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // One rebuild at a time, across instances: a second one waits and then does its own.
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('recommendations:rebuild'))", ct);
+        await db.Database.ExecuteSqlRawAsync("TRUNCATE recommendations.purchases", ct);
+
+        var (orders, lines) = (0, 0);
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY recommendations.purchases (order_id, sku, customer, placed_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            var last = Guid.Empty;
+            await foreach (var line in history.LinesSinceAsync(since, ct))
+            {
+                if (line.OrderId != last) (orders, last) = (orders + 1, line.OrderId);
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(line.OrderId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(line.Sku, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(line.Customer, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(line.PlacedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+                lines++;
+            }
+            await copy.CompleteAsync(ct);
+        }
+
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.co_purchases WHERE source = {0}", [RecommendationSources.CoPurchase], ct);
+        var pairs = await db.Database.ExecuteSqlInterpolatedAsync($"""
+            WITH items AS (
+                SELECT DISTINCT customer, sku FROM recommendations.purchases),
+            kept AS (
+                SELECT customer FROM items GROUP BY customer HAVING count(*) <= {o.MaxProductsPerCustomer}),
+            bought AS (
+                SELECT i.customer, i.sku FROM items i JOIN kept k ON k.customer = i.customer),
+            total AS (
+                SELECT count(DISTINCT customer)::float8 AS n FROM bought),
+            buyers AS (
+                SELECT sku, count(*)::float8 AS c FROM bought GROUP BY sku),
+            pairs AS (
+                SELECT a.sku AS a, b.sku AS b, count(*)::float8 AS k11
+                FROM bought a JOIN bought b ON b.customer = a.customer AND b.sku <> a.sku
+                GROUP BY a.sku, b.sku HAVING count(*) >= {o.MinSupport}),
+            scored AS (
+                SELECT p.a, p.b, p.k11, recommendations.llr(p.k11, ca.c - p.k11, cb.c - p.k11, t.n - ca.c - cb.c + p.k11) AS score
+                FROM pairs p JOIN buyers ca ON ca.sku = p.a JOIN buyers cb ON cb.sku = p.b CROSS JOIN total t
+                WHERE p.k11 * t.n > ca.c * cb.c),
+            ranked AS (
+                SELECT a, b, k11, score, row_number() OVER (PARTITION BY a ORDER BY score DESC, k11 DESC, b) AS rank FROM scored)
+            INSERT INTO recommendations.co_purchases (sku, rank, other_sku, score, together, source, computed_at)
+            SELECT a, rank, b, score, k11::int, {RecommendationSources.CoPurchase}, {started} FROM ranked WHERE rank <= {o.TopK}
+            """, ct);
+        var counts = await db.Database.SqlQuery<Totals>($"""
+            SELECT count(DISTINCT customer)::int AS customers, count(DISTINCT sku)::int AS products FROM recommendations.purchases
+            """).SingleAsync(ct);
+        var report = new RebuildReport(started, watch.Elapsed, orders, lines, counts.Customers, counts.Products, pairs);
+        db.Runs.Add(new RebuildRun
+        {
+            Id = Guid.CreateVersion7(), StartedAt = started, FinishedAt = clock.GetUtcNow(), Orders = orders, Lines = lines,
+            Customers = counts.Customers, Products = counts.Products, PairsKept = pairs,
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        LogRebuilt(orders, lines, counts.Customers, pairs, watch.ElapsedMilliseconds);
+        return report;
+    }
+
+    private sealed record Totals(int Customers, int Products);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recommendations rebuilt from {Orders} orders ({Lines} lines, {Customers} customers): {Pairs} list entries in {Milliseconds} ms")]
+    private partial void LogRebuilt(int orders, int lines, int customers, int pairs, long milliseconds);
+}
