@@ -7,6 +7,8 @@ using NpgsqlTypes;
 using Storefront.Checkout.Contracts;
 using Storefront.Recommendations.Contracts;
 using Storefront.Recommendations.Data;
+using Storefront.Recommendations.Reading;
+using StackExchange.Redis;
 
 namespace Storefront.Recommendations.Building;
 
@@ -28,6 +30,7 @@ namespace Storefront.Recommendations.Building;
 internal sealed partial class CoPurchaseRebuild(
     RecommendationsDbContext db,
     IOrderHistory history,
+    ListCache cache,
     IOptions<RecommendationsOptions> options,
     TimeProvider clock,
     ILogger<CoPurchaseRebuild> logger) : IRecommendationsAdmin
@@ -38,6 +41,7 @@ internal sealed partial class CoPurchaseRebuild(
         var started = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
         var since = started - TimeSpan.FromDays(o.WindowDays);
+        var before = await db.CoPurchases.AsNoTracking().Select(c => c.Sku).Distinct().ToListAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -100,10 +104,47 @@ internal sealed partial class CoPurchaseRebuild(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         LogRebuilt(orders, lines, counts.Customers, pairs, watch.ElapsedMilliseconds);
+        await PublishAsync(before, ct);
         return report;
     }
 
+    /// <summary>The new lists into Redis; products that had a list and have none now lose theirs.</summary>
+    private async Task PublishAsync(List<string> before, CancellationToken ct)
+    {
+        var now = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await cache.ReplaceAllAsync(ListsAsync(now, ct), () => before.Where(sku => !now.Contains(sku)).ToList());
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogNotPublished(ex);
+        }
+    }
+
+    /// <summary>Every product's list, streamed in product order (one query, never all in memory).</summary>
+    private async IAsyncEnumerable<(string, IReadOnlyList<RecommendedItem>)> ListsAsync(HashSet<string> seen,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? sku = null;
+        var list = new List<RecommendedItem>();
+        await foreach (var c in db.CoPurchases.AsNoTracking().OrderBy(c => c.Sku).ThenBy(c => c.Rank).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (c.Sku != sku)
+            {
+                if (sku is not null) yield return (sku, list);
+                (sku, list) = (c.Sku, []);
+                seen.Add(c.Sku);
+            }
+            list.Add(new RecommendedItem(c.OtherSku, c.Score, c.Together, c.Source));
+        }
+        if (sku is not null) yield return (sku, list);
+    }
+
     private sealed record Totals(int Customers, int Products);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recommendations: the rebuilt lists could not all be written to Redis; it may answer with older lists until the next rebuild")]
+    private partial void LogNotPublished(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recommendations rebuilt from {Orders} orders ({Lines} lines, {Customers} customers): {Pairs} list entries in {Milliseconds} ms")]
     private partial void LogRebuilt(int orders, int lines, int customers, int pairs, long milliseconds);

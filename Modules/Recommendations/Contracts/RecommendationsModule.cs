@@ -22,6 +22,7 @@ public static class RecommendationsModule
             .ValidateOnStart();
         services.TryAddTimeProvider();
         services.AddModuleDbContext<RecommendationsDbContext>(RecommendationsDbContext.Schema, withOutbox: false);
+        services.AddSingleton<ListCache>();
         services.AddScoped<IRecommendations, RecommendationQueries>();
         services.AddScoped<IRecommendationsAdmin, CoPurchaseRebuild>();
         services.AddTransient<RebuildJob>();
