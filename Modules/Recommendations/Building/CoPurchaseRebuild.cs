@@ -67,31 +67,8 @@ internal sealed partial class CoPurchaseRebuild(
             await copy.CompleteAsync(ct);
         }
 
-        await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.co_purchases WHERE source = {0}", [RecommendationSources.CoPurchase], ct);
-        var pairs = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            WITH items AS (
-                SELECT DISTINCT customer, sku FROM recommendations.purchases),
-            kept AS (
-                SELECT customer FROM items GROUP BY customer HAVING count(*) <= {o.MaxProductsPerCustomer}),
-            bought AS (
-                SELECT i.customer, i.sku FROM items i JOIN kept k ON k.customer = i.customer),
-            total AS (
-                SELECT count(DISTINCT customer)::float8 AS n FROM bought),
-            buyers AS (
-                SELECT sku, count(*)::float8 AS c FROM bought GROUP BY sku),
-            pairs AS (
-                SELECT a.sku AS a, b.sku AS b, count(*)::float8 AS k11
-                FROM bought a JOIN bought b ON b.customer = a.customer AND b.sku <> a.sku
-                GROUP BY a.sku, b.sku HAVING count(*) >= {o.MinSupport}),
-            scored AS (
-                SELECT p.a, p.b, p.k11, recommendations.llr(p.k11, ca.c - p.k11, cb.c - p.k11, t.n - ca.c - cb.c + p.k11) AS score
-                FROM pairs p JOIN buyers ca ON ca.sku = p.a JOIN buyers cb ON cb.sku = p.b CROSS JOIN total t
-                WHERE p.k11 * t.n > ca.c * cb.c),
-            ranked AS (
-                SELECT a, b, k11, score, row_number() OVER (PARTITION BY a ORDER BY score DESC, k11 DESC, b) AS rank FROM scored)
-            INSERT INTO recommendations.co_purchases (sku, rank, other_sku, score, together, source, computed_at)
-            SELECT a, rank, b, score, k11::int, {RecommendationSources.CoPurchase}, {started} FROM ranked WHERE rank <= {o.TopK}
-            """, ct);
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.stale_products", ct);
+        var pairs = await ListScoring.ComputeAsync(db, o, started, only: null, ct);
         var counts = await db.Database.SqlQuery<Totals>($"""
             SELECT count(DISTINCT customer)::int AS customers, count(DISTINCT sku)::int AS products FROM recommendations.purchases
             """).SingleAsync(ct);

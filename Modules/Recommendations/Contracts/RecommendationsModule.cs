@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.Recommendations.Building;
 using Storefront.Recommendations.Data;
@@ -26,14 +27,19 @@ public static class RecommendationsModule
         services.AddScoped<IRecommendations, RecommendationQueries>();
         services.AddScoped<IRecommendationsAdmin, CoPurchaseRebuild>();
         services.AddTransient<RebuildJob>();
+        services.AddScoped<ListRefresh>();
+        services.AddTransient<RefreshJob>();
+        services.AddEventConsumer<PurchaseFeed>(PurchaseFeed.ConsumerName, ConsumerScope.OncePerCluster);
         return services;
     }
 
-    /// <summary>Registers the module's recurring Hangfire job: the full rebuild.</summary>
+    /// <summary>Registers the module's recurring Hangfire jobs: the full rebuild, and the refresh of stale lists every minute.</summary>
     public static IServiceProvider UseRecommendationsJobs(this IServiceProvider services)
     {
         var cron = services.GetRequiredService<IOptions<RecommendationsOptions>>().Value.RebuildCron;
-        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<RebuildJob>(RebuildJob.Id, job => job.RunAsync(CancellationToken.None), cron);
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        jobs.AddOrUpdate<RebuildJob>(RebuildJob.Id, job => job.RunAsync(CancellationToken.None), cron);
+        jobs.AddOrUpdate<RefreshJob>(RefreshJob.Id, job => job.RunAsync(CancellationToken.None), "* * * * *");
         return services;
     }
 

@@ -13,6 +13,7 @@ internal sealed class RecommendationsDbContext(DbContextOptions<RecommendationsD
     public DbSet<PurchasedItem> Purchases => Set<PurchasedItem>();
     public DbSet<CoPurchase> CoPurchases => Set<CoPurchase>();
     public DbSet<RebuildRun> Runs => Set<RebuildRun>();
+    public DbSet<StaleProduct> StaleProducts => Set<StaleProduct>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -33,6 +34,13 @@ internal sealed class RecommendationsDbContext(DbContextOptions<RecommendationsD
             e.Property(c => c.Sku).HasMaxLength(64);
             e.Property(c => c.OtherSku).HasMaxLength(64);
             e.Property(c => c.Source).HasMaxLength(20);
+        });
+        modelBuilder.Entity<StaleProduct>(e =>
+        {
+            e.ToTable("stale_products");
+            e.HasKey(p => p.Sku);
+            e.Property(p => p.Sku).HasMaxLength(64);
+            e.HasIndex(p => p.MarkedAt);
         });
         modelBuilder.Entity<RebuildRun>(e =>
         {
@@ -64,6 +72,13 @@ internal sealed class CoPurchase
     public int Together { get; set; }
     public string Source { get; set; } = "";
     public DateTimeOffset ComputedAt { get; set; }
+}
+
+/// <summary>A product whose list is due to be computed again: an order with it came in, or went away.</summary>
+internal sealed class StaleProduct
+{
+    public string Sku { get; set; } = "";
+    public DateTimeOffset MarkedAt { get; set; }
 }
 
 /// <summary>A full rebuild: when, how long, what it read and kept.</summary>

@@ -140,6 +140,26 @@ namespace Storefront.Recommendations.Data.Migrations
 
                     b.ToTable("runs", "recommendations");
                 });
+
+            modelBuilder.Entity("Storefront.Recommendations.Data.StaleProduct", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<DateTimeOffset>("MarkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("marked_at");
+
+                    b.HasKey("Sku")
+                        .HasName("pk_stale_products");
+
+                    b.HasIndex("MarkedAt")
+                        .HasDatabaseName("ix_stale_products_marked_at");
+
+                    b.ToTable("stale_products", "recommendations");
+                });
 #pragma warning restore 612, 618
         }
     }

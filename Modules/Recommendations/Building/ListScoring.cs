@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using Storefront.Recommendations.Contracts;
+using Storefront.Recommendations.Data;
+
+namespace Storefront.Recommendations.Building;
+
+/// <summary>
+/// The one statement that turns the module's copy of the history into lists (see
+/// <see cref="CoPurchaseRebuild"/> for the counting and the score): for every product, or only for
+/// some (<see cref="ListRefresh"/>), whose old entries it replaces. Runs inside the caller's transaction.
+/// </summary>
+internal static class ListScoring
+{
+    private const string Sql = """
+        WITH items AS (
+            SELECT DISTINCT customer, sku FROM recommendations.purchases),
+        kept AS (
+            SELECT customer FROM items GROUP BY customer HAVING count(*) <= @max_products),
+        bought AS (
+            SELECT i.customer, i.sku FROM items i JOIN kept k ON k.customer = i.customer),
+        total AS (
+            SELECT count(DISTINCT customer)::float8 AS n FROM bought),
+        buyers AS (
+            SELECT sku, count(*)::float8 AS c FROM bought GROUP BY sku),
+        pairs AS (
+            SELECT a.sku AS a, b.sku AS b, count(*)::float8 AS k11
+            FROM bought a JOIN bought b ON b.customer = a.customer AND b.sku <> a.sku
+            WHERE @all OR a.sku = ANY(@only)
+            GROUP BY a.sku, b.sku HAVING count(*) >= @min_support),
+        scored AS (
+            SELECT p.a, p.b, p.k11, recommendations.llr(p.k11, ca.c - p.k11, cb.c - p.k11, t.n - ca.c - cb.c + p.k11) AS score
+            FROM pairs p JOIN buyers ca ON ca.sku = p.a JOIN buyers cb ON cb.sku = p.b CROSS JOIN total t
+            WHERE p.k11 * t.n > ca.c * cb.c),
+        ranked AS (
+            SELECT a, b, k11, score, row_number() OVER (PARTITION BY a ORDER BY score DESC, k11 DESC, b) AS rank FROM scored)
+        INSERT INTO recommendations.co_purchases (sku, rank, other_sku, score, together, source, computed_at)
+        SELECT a, rank, b, score, k11::int, @source, @now FROM ranked WHERE rank <= @top_k
+        """;
+
+    /// <summary>Replaces the lists of <paramref name="only"/> (every product when null); returns the entries written.</summary>
+    public static async Task<int> ComputeAsync(RecommendationsDbContext db, RecommendationsOptions o, DateTimeOffset now, string[]? only, CancellationToken ct)
+    {
+        if (only is null)
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.co_purchases WHERE source = {0}", [RecommendationSources.CoPurchase], ct);
+        else
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.co_purchases WHERE sku = ANY({0})", [only], ct);
+        return await db.Database.ExecuteSqlRawAsync(Sql,
+        [
+            new NpgsqlParameter("max_products", o.MaxProductsPerCustomer),
+            new NpgsqlParameter("all", only is null),
+            new NpgsqlParameter("only", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = only ?? [] },
+            new NpgsqlParameter("min_support", o.MinSupport),
+            new NpgsqlParameter("source", RecommendationSources.CoPurchase),
+            new NpgsqlParameter("now", now),
+            new NpgsqlParameter("top_k", o.TopK),
+        ], ct);
+    }
+}

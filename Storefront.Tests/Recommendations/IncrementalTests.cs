@@ -1,0 +1,76 @@
+using Microsoft.Extensions.DependencyInjection;
+using Storefront.Cart.Contracts;
+using Storefront.Checkout.Contracts;
+using Storefront.Checkout.Payments;
+using Storefront.Recommendations.Building;
+using Storefront.Recommendations.Contracts;
+using Storefront.Tests.Fixtures;
+using Storefront.Tests.Web;
+
+namespace Storefront.Tests.Recommendations;
+
+public sealed class IncrementalFixture : ShopFixture;
+
+/// <summary>Between nightly rebuilds, each order's products get their lists computed again, and only theirs.</summary>
+public sealed class IncrementalTests(IncrementalFixture store) : IClassFixture<IncrementalFixture>
+{
+    private async Task<T> With<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        using var scope = store.Services.CreateScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    private async Task<string> OrderAsync(string email, params ShopFixture.TestProduct[] products)
+    {
+        var cart = await With(sp => sp.GetRequiredService<ICarts>().StartAsync(default));
+        foreach (var product in products) await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cart, product.Sku, 1, default));
+        var result = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cart, null,
+            email, new Address("Sam Shopper", "1 Main St", null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default));
+        Assert.True(result.Succeeded, English.Of(result.Problem));
+        return result.OrderNumber!;
+    }
+
+    private Task<IReadOnlyList<RecommendedItem>> ListAsync(ShopFixture.TestProduct p) => With(sp => sp.GetRequiredService<IRecommendations>().AlsoBoughtAsync(p.Sku, default));
+
+    private async Task<int> RefreshAsync()
+    {
+        await store.DrainOutboxAsync(); // the purchase feed takes the order events
+        return await With(sp => sp.GetRequiredService<ListRefresh>().RefreshAsync(default));
+    }
+
+    [Fact]
+    public async Task One_order_changes_the_lists_of_its_products_and_no_other_and_a_cancelled_order_is_taken_back()
+    {
+        var (kettle, teapot, mug, scale, weights, lens) = (await store.ProductAsync(50), await store.ProductAsync(50), await store.ProductAsync(50),
+            await store.ProductAsync(50), await store.ProductAsync(50), await store.ProductAsync(50));
+        string Shopper(string who) => $"{who}-{Guid.NewGuid():N}@example.test";
+        var first = Shopper("first");
+        foreach (var who in new[] { "a", "b" }) await OrderAsync(Shopper(who), kettle, teapot);
+        foreach (var who in new[] { "c", "d" }) await OrderAsync(Shopper(who), scale, weights);
+        await OrderAsync(first, kettle, mug); // one customer: below the minimum support
+        await OrderAsync(Shopper("e"), lens);
+        await store.DrainOutboxAsync();
+        await With(sp => sp.GetRequiredService<IRecommendationsAdmin>().RebuildAsync(default));
+        Assert.Equal(0, await RefreshAsync()); // the rebuild saw every order: nothing stale
+        Assert.Equal([teapot.Sku], (await ListAsync(kettle)).Select(r => r.Sku));
+        Assert.Empty(await ListAsync(mug));
+        var before = new Dictionary<string, IReadOnlyList<RecommendedItem>>
+        {
+            [teapot.Sku] = await ListAsync(teapot), [scale.Sku] = await ListAsync(scale), [weights.Sku] = await ListAsync(weights),
+        };
+
+        // A second customer buys a kettle with a mug: the pair reaches the minimum support the same day.
+        var second = await OrderAsync(Shopper("second"), kettle, mug);
+        Assert.Equal(2, await RefreshAsync()); // the kettle's and the mug's lists, and no other
+        Assert.Equal([teapot.Sku, mug.Sku], (await ListAsync(kettle)).Select(r => r.Sku));
+        Assert.Equal([kettle.Sku], (await ListAsync(mug)).Select(r => r.Sku));
+        foreach (var (sku, list) in before)
+            Assert.Equal(list, await With(sp => sp.GetRequiredService<IRecommendations>().AlsoBoughtAsync(sku, default)));
+
+        // The order is cancelled: the pair is below the minimum support again.
+        Assert.True((await With(sp => sp.GetRequiredService<IOrderAdmin>().CancelAsync(second, "admin", default))).Succeeded);
+        Assert.Equal(2, await RefreshAsync());
+        Assert.Equal([teapot.Sku], (await ListAsync(kettle)).Select(r => r.Sku));
+        Assert.Empty(await ListAsync(mug));
+    }
+}
