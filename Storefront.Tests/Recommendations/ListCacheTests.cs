@@ -62,4 +62,26 @@ public sealed class ListCacheTests(ListCacheFixture store) : IClassFixture<ListC
         Assert.False(await redis.KeyExistsAsync(key));
         Assert.Empty(await ListAsync(tent.Sku));
     }
+
+    [Fact]
+    public async Task The_product_page_shows_what_customers_also_bought_in_stock_and_never_the_product_itself()
+    {
+        var (lamp, shade, bulb) = (await store.ProductAsync(50), await store.ProductAsync(50), await store.ProductAsync(2));
+        foreach (var who in new[] { "dee", "eli" }) await OrderAsync($"{who}-{Guid.NewGuid():N}@example.test", lamp, shade, bulb);
+        await OrderAsync($"fay-{Guid.NewGuid():N}@example.test", await store.ProductAsync(5)); // someone who bought none of them
+        await With(sp => sp.GetRequiredService<IRecommendationsAdmin>().RebuildAsync(default));
+        Assert.Equal(new[] { shade.Sku, bulb.Sku }.Order(), (await ListAsync(lamp.Sku)).Select(r => r.Sku).Order());
+        await store.DrainOutboxAsync(); // the listing copy learns the bulbs are gone
+
+        var page = await Html.ParseAsync(await store.Client().GetStringAsync($"/p/{lamp.Slug}"));
+        var box = page.QuerySelector("section.also-bought");
+        Assert.NotNull(box);
+        Assert.Equal("Customers who bought this also bought", box.QuerySelector("h2")!.TextContent);
+        var shown = box.QuerySelectorAll(".product-card a[href^='/p/']").Select(a => a.GetAttribute("href")).Distinct().ToList();
+        Assert.Equal([$"/p/{shade.Slug}"], shown); // the sold-out bulb is not offered, nor the lamp itself
+
+        // A product nobody bought with anything has no box at all.
+        var alone = await store.ProductAsync(5);
+        Assert.Null((await Html.ParseAsync(await store.Client().GetStringAsync($"/p/{alone.Slug}"))).QuerySelector("section.also-bought"));
+    }
 }

@@ -3,13 +3,20 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
+using Storefront.Recommendations.Contracts;
 
 namespace Storefront.Web.Pages.Catalog;
 
-public sealed class ProductModel(ICatalogQueries catalog, IPricesAndStock stock, Storefront.Search.Contracts.ISearchSignals signals,
-    IOptions<ReservationOptions> holdOptions) : PageModel
+public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStock stock, Storefront.Search.Contracts.ISearchSignals signals,
+    IRecommendations recommendations, IOptions<ReservationOptions> holdOptions, ILogger<ProductModel> logger) : PageModel
 {
     public const int ReviewsPerPage = 5;
+
+    /// <summary>How many products "Customers who bought this also bought" shows.</summary>
+    public const int AlsoBoughtShown = 6;
+
+    /// <summary>"Customers who bought this also bought": published, in stock, never the product itself, best first.</summary>
+    public IReadOnlyList<ProductSummary> AlsoBought { get; private set; } = [];
 
     public ProductDetails Product { get; private set; } = default!;
     public SkuStock? Stock { get; private set; }
@@ -27,6 +34,7 @@ public sealed class ProductModel(ICatalogQueries catalog, IPricesAndStock stock,
         Stock = await stock.GetAsync(product.Sku, cancellationToken);
         if (Stock is { } s && holdOptions.Value.Enabled && holdOptions.Value.IsLimited(s.OnHand)) HoldLimit = holdOptions.Value.LimitPerHolder(s.OnHand);
         Reviews = await catalog.GetReviewsAsync(product.Id, Math.Max(1, reviews ?? 1), ReviewsPerPage, cancellationToken);
+        AlsoBought = await AlsoBoughtAsync(product.Sku, cancellationToken);
         // What the shopper looks at lifts its brand and category in their searches. Only a visitor
         // who came back with the cookie (or is signed in) has a history: a crawler keeps no cookies,
         // and would otherwise leave a history key per request. The first visit sets the cookie.
@@ -36,4 +44,25 @@ public sealed class ProductModel(ICatalogQueries catalog, IPricesAndStock stock,
             Shopping.Visitor.Of(HttpContext, create: true);
         return Page();
     }
+
+    private async Task<IReadOnlyList<ProductSummary>> AlsoBoughtAsync(string sku, CancellationToken ct)
+    {
+        try
+        {
+            var list = await recommendations.AlsoBoughtAsync(sku, ct);
+            if (list.Count == 0) return [];
+            var products = await catalog.GetProductsBySkuAsync(list.Select(r => r.Sku).ToList(), ct);
+            return list.Where(r => r.Sku != sku).Select(r => products.GetValueOrDefault(r.Sku))
+                .OfType<ProductSummary>().Where(p => p.Available > 0).Take(AlsoBoughtShown).ToList();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A suggestion, not the page: without it the product is still shown and sold.
+            LogAlsoBoughtFailed(ex, sku);
+            return [];
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Product {Sku}: its recommendations could not be read; the page is shown without them")]
+    private partial void LogAlsoBoughtFailed(Exception exception, string sku);
 }
