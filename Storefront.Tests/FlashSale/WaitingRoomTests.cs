@@ -170,6 +170,12 @@ public sealed class WaitingRoomTests(WaitingRoomFixture store) : IClassFixture<W
         // Near the front, every poll asks Redis: let in by the step, told at once.
         await store.StepAsync(sale);
         Assert.Equal(ShopperState.Admitted, (await store.StatusAsync(sale, nearPass, near)).Place!.State);
+
+        // Places too old to answer from are dropped by the admission loop's sweep, sold out or not.
+        var places = store.Services.GetRequiredService<WaitingPlaces>();
+        Assert.True(places.Count > 0);
+        places.Sweep(store.Clock.GetUtcNow() + WaitingPlaces.KeptFor);
+        Assert.Equal(0, places.Count);
     }
 
     [Fact]

@@ -22,6 +22,7 @@ internal sealed partial class SaleAdmissions(
     SaleDirectory directory,
     SaleRoomStore room,
     SaleCountersKeeper keeper,
+    WaitingPlaces places,
     IServiceScopeFactory scopes,
     IConnectionMultiplexer redis,
     IOptions<FlashSaleOptions> options,
@@ -50,6 +51,7 @@ internal sealed partial class SaleAdmissions(
                 foreach (var sale in sales) await StepAsync(sale, stoppingToken);
                 if (now - sweptAt >= SweepEvery)
                 {
+                    places.Sweep(now);
                     foreach (var sale in sales) await SweepAsync(sale, stoppingToken);
                     sweptAt = now;
                 }

@@ -53,6 +53,19 @@ internal sealed class WaitingPlaces
         return Math.Max(1, known.Rank + 1 - (long)Math.Floor(perSecond * age.TotalSeconds));
     }
 
-    /// <summary>Forgets a sale (it ended, sold out, or its counters were rebuilt).</summary>
-    public void Clear(Guid sale) => sales.TryRemove(sale, out _);
+    /// <summary>
+    /// Drops the places too old to answer from (and the sales left with none): run by the admission
+    /// loop, so the places of a sale that sold out or ended go within seconds.
+    /// </summary>
+    public void Sweep(DateTimeOffset now)
+    {
+        foreach (var (sale, places) in sales)
+        {
+            foreach (var (customer, known) in places)
+                if (now - known.At >= KeptFor) places.TryRemove(customer, out _);
+            if (places.IsEmpty) sales.TryRemove(sale, out _);
+        }
+    }
+
+    public int Count => sales.Values.Sum(p => p.Count);
 }

@@ -38,8 +38,11 @@ internal sealed partial class ListRefresh(
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('recommendations:rebuild'))", ct);
             await ListScoring.ComputeAsync(db, options.Value, now, skus, ct);
             // A product marked again while this ran stays marked for the next run.
-            foreach (var mark in stale)
-                await db.StaleProducts.Where(p => p.Sku == mark.Sku && p.MarkedAt <= mark.MarkedAt).ExecuteDeleteAsync(ct);
+            var marks = stale.Select(p => p.MarkedAt.ToUniversalTime()).ToArray();
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                DELETE FROM recommendations.stale_products s USING unnest({skus}, {marks}) AS done(sku, marked_at)
+                WHERE s.sku = done.sku AND s.marked_at <= done.marked_at
+                """, ct);
             await tx.CommitAsync(ct);
         }
         foreach (var sku in skus) await cache.PutAsync(sku, await RecommendationQueries.FromDatabaseAsync(db, sku, ct));
