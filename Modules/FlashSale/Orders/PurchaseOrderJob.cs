@@ -127,7 +127,12 @@ internal sealed partial class PurchaseOrders(
         {
             var declined = purchase.State == PurchaseStates.Declined;
             if (await room.ReleaseAsync(purchase.SaleId, purchase.Id, now, reopen: true, reason: declined ? "declined" : "failed"))
+            {
+                // This instance learns at once that the unit is back (and lets the next shopper in, as
+                // an announcement does on every instance): its sold-out flag must not wait for pub/sub.
+                if (directory.Known(purchase.SaleId) is { } live && await room.AdmitAsync(purchase.SaleId, now) is { } step) live.Update(step.Counts);
                 announcements.Publish(purchase.SaleId);
+            }
         }
         purchase.Settled = true;
         await db.SaveChangesAsync(CancellationToken.None);
