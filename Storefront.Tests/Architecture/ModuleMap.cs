@@ -26,6 +26,6 @@ public static class ModuleMap
         // A sale's units come out of Inventory's stock; products are named through the catalog.
         ["FlashSale"] = [BuildingBlocks, "Inventory", "Catalog", "Checkout"],
         // Co-purchases come from Checkout's order history (streamed through IOrderHistory).
-        ["Recommendations"] = [BuildingBlocks, "Checkout"],
+        ["Recommendations"] = [BuildingBlocks, "Catalog", "Checkout"],
     };
 }

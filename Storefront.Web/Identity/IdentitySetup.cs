@@ -64,6 +64,7 @@ internal static class IdentitySetup
         services.AddSingleton<IEmailSender, MailEmailSender>();
         services.AddHttpContextAccessor();
         services.AddScoped<Shopping.ShopperCart>();
+        services.AddScoped<Shopping.BasketSuggestions>();
         services.AddScoped<Shopping.CartMerge>();
         services.AddOptions<Shopping.OrderLinkOptions>().BindConfiguration("Orders")
             .Validate(o => o.LinkLifetime > TimeSpan.Zero && o.LinkLifetime <= TimeSpan.FromDays(365), "Orders:LinkLifetime must be between a moment and 365 days.")

@@ -43,6 +43,7 @@ internal sealed class CatalogSearchFeed(CatalogDbContext db, CategoryTree tree, 
                 r.Price, r.Currency, r.Available, r.AverageRating, r.ReviewCount, r.CreatedAt, r.IsPublished)
             {
                 CategoryNames = crumbs.Select(c => c.Name).ToList(),
+                CategoryIds = crumbs.Select(c => c.Id).ToList(),
             };
         }).ToList();
     }

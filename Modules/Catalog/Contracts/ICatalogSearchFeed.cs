@@ -7,6 +7,9 @@ public sealed record SearchSource(
 {
     /// <summary>The names of those categories, root first ("Electronics", "Audio", "Headphones").</summary>
     public IReadOnlyList<string> CategoryNames { get; init; } = [];
+
+    /// <summary>The ids of those categories, root first; the last is the product's own.</summary>
+    public IReadOnlyList<int> CategoryIds { get; init; } = [];
 }
 
 /// <summary>What the catalog gives a search index: everything in batches, or some products again after a change.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Storefront.Catalog.Contracts;
 using Storefront.Checkout.Contracts;
 using Storefront.Recommendations.Contracts;
 using Storefront.Recommendations.Data;
@@ -14,9 +15,10 @@ namespace Storefront.Recommendations.Building;
 
 /// <summary>
 /// The full rebuild. The window's order history is streamed from Checkout into the module's
-/// <c>purchases</c> table with a binary COPY, and the lists are computed by PostgreSQL in one
-/// statement: the history never sits in the application's memory. All in one transaction, so
-/// shoppers see the old lists until the new ones are complete.
+/// <c>purchases</c> table with a binary COPY, where every published product sits is copied from the
+/// catalog the same way, and the lists and each category's best-sellers are computed by PostgreSQL:
+/// the history never sits in the application's memory. All in one transaction, so shoppers see the
+/// old lists until the new ones are complete.
 /// </summary>
 /// <remarks>
 /// A pair counts customers, not orders: one customer buying two products in ten orders is one
@@ -30,44 +32,43 @@ namespace Storefront.Recommendations.Building;
 internal sealed partial class CoPurchaseRebuild(
     RecommendationsDbContext db,
     IOrderHistory history,
+    ICatalogSearchFeed catalog,
     ListCache cache,
     IOptions<RecommendationsOptions> options,
     TimeProvider clock,
-    ILogger<CoPurchaseRebuild> logger) : IRecommendationsAdmin
+    ILogger<CoPurchaseRebuild> logger)
 {
+    private const int CatalogBatch = 2000;
+
+    private const string BestSellersSql = """
+        WITH buyers AS (
+            SELECT sku, count(DISTINCT customer) AS n FROM recommendations.purchases GROUP BY sku),
+        placed AS (
+            SELECT c.category_id, b.sku, b.n
+            FROM buyers b JOIN recommendations.placements p ON p.sku = b.sku CROSS JOIN unnest(p.category_ids) AS c(category_id)),
+        ranked AS (
+            SELECT category_id, sku, n, row_number() OVER (PARTITION BY category_id ORDER BY n DESC, sku) AS rank FROM placed)
+        INSERT INTO recommendations.best_sellers (category_id, rank, sku, buyers)
+        SELECT category_id, rank, sku, n::int FROM ranked WHERE rank <= {0}
+        """;
+
     public async Task<RebuildReport> RebuildAsync(CancellationToken ct)
     {
         var o = options.Value;
         var started = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
         var since = started - TimeSpan.FromDays(o.WindowDays);
-        var before = await db.CoPurchases.AsNoTracking().Select(c => c.Sku).Distinct().ToListAsync(ct);
+        var before = await db.CoPurchases.AsNoTracking().Select(c => c.Sku).Union(db.Placements.Select(p => p.Sku)).ToListAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // One rebuild at a time, across instances: a second one waits and then does its own.
         await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('recommendations:rebuild'))", ct);
-        await db.Database.ExecuteSqlRawAsync("TRUNCATE recommendations.purchases", ct);
-
-        var (orders, lines) = (0, 0);
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY recommendations.purchases (order_id, sku, customer, placed_at) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            var last = Guid.Empty;
-            await foreach (var line in history.LinesSinceAsync(since, ct))
-            {
-                if (line.OrderId != last) (orders, last) = (orders + 1, line.OrderId);
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(line.OrderId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(line.Sku, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(line.Customer, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(line.PlacedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-                lines++;
-            }
-            await copy.CompleteAsync(ct);
-        }
-
+        var (orders, lines) = await CopyHistoryAsync(connection, since, ct);
+        await PlaceAsync(connection, ct);
         await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.stale_products", ct);
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.best_sellers", ct);
+        await db.Database.ExecuteSqlRawAsync(BestSellersSql, [o.TopK], ct);
         var pairs = await ListScoring.ComputeAsync(db, o, started, only: null, ct);
         var counts = await db.Database.SqlQuery<Totals>($"""
             SELECT count(DISTINCT customer)::int AS customers, count(DISTINCT sku)::int AS products FROM recommendations.purchases
@@ -85,6 +86,49 @@ internal sealed partial class CoPurchaseRebuild(
         return report;
     }
 
+    private async Task<(int Orders, int Lines)> CopyHistoryAsync(NpgsqlConnection connection, DateTimeOffset since, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync("TRUNCATE recommendations.purchases", ct);
+        var (orders, lines) = (0, 0);
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY recommendations.purchases (order_id, sku, customer, placed_at) FROM STDIN (FORMAT BINARY)", ct);
+        var last = Guid.Empty;
+        await foreach (var line in history.LinesSinceAsync(since, ct))
+        {
+            if (line.OrderId != last) (orders, last) = (orders + 1, line.OrderId);
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(line.OrderId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(line.Sku, NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(line.Customer, NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(line.PlacedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+            lines++;
+        }
+        await copy.CompleteAsync(ct);
+        return (orders, lines);
+    }
+
+    /// <summary>Where every published product sits now, copied from the catalog in batches.</summary>
+    private async Task PlaceAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync("TRUNCATE recommendations.placements", ct);
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY recommendations.placements (sku, category_ids) FROM STDIN (FORMAT BINARY)", ct);
+        Guid? after = null;
+        while (true)
+        {
+            var batch = await catalog.BatchAsync(after, CatalogBatch, ct);
+            foreach (var product in batch)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(product.Sku, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(product.CategoryIds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer, ct);
+            }
+            if (batch.Count < CatalogBatch) break;
+            after = batch[^1].ProductId;
+        }
+        await copy.CompleteAsync(ct);
+    }
+
     /// <summary>The new lists into Redis; products that had a list and have none now lose theirs.</summary>
     private async Task PublishAsync(List<string> before, CancellationToken ct)
     {
@@ -99,23 +143,49 @@ internal sealed partial class CoPurchaseRebuild(
         }
     }
 
-    /// <summary>Every product's list, streamed in product order (one query, never all in memory).</summary>
+    /// <summary>
+    /// Every product's list as <see cref="ListComposer"/> makes it: the co-purchases streamed in
+    /// product order (never all in memory), the small parts (placements, best-sellers, pins, blocks)
+    /// read first.
+    /// </summary>
     private async IAsyncEnumerable<(string, IReadOnlyList<RecommendedItem>)> ListsAsync(HashSet<string> seen,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        string? sku = null;
-        var list = new List<RecommendedItem>();
+        var o = options.Value;
+        var placements = await db.Placements.AsNoTracking().ToDictionaryAsync(p => p.Sku, p => p.CategoryIds, StringComparer.Ordinal, ct);
+        var best = (await db.BestSellers.AsNoTracking().OrderBy(b => b.CategoryId).ThenBy(b => b.Rank).ToListAsync(ct))
+            .GroupBy(b => b.CategoryId).ToDictionary(g => g.Key, g => (IReadOnlyList<BestSeller>)g.ToList());
+        var pins = (await db.Pins.AsNoTracking().OrderBy(p => p.PinnedAt).ThenBy(p => p.OtherSku).ToListAsync(ct))
+            .ToLookup(p => p.Sku, p => p.OtherSku, StringComparer.Ordinal);
+        var blocks = (await db.Blocks.AsNoTracking().ToListAsync(ct))
+            .SelectMany(b => new[] { (b.Sku, b.OtherSku), (Sku: b.OtherSku, OtherSku: b.Sku) })
+            .ToLookup(b => b.Sku, b => b.OtherSku, StringComparer.Ordinal);
+        IReadOnlyList<BestSeller> BestOf(int category) => best.GetValueOrDefault(category) ?? [];
+        List<RecommendedItem> ListOf(string sku, IReadOnlyList<RecommendedItem> coPurchased) => ListComposer.Compose(sku,
+            new ListParts(pins[sku].ToList(), coPurchased, blocks[sku].ToHashSet(StringComparer.Ordinal),
+                ListComposer.OwnFirst(placements.GetValueOrDefault(sku))),
+            BestOf, o);
+
+        string? current = null;
+        var items = new List<RecommendedItem>();
         await foreach (var c in db.CoPurchases.AsNoTracking().OrderBy(c => c.Sku).ThenBy(c => c.Rank).AsAsyncEnumerable().WithCancellation(ct))
         {
-            if (c.Sku != sku)
+            if (c.Sku != current)
             {
-                if (sku is not null) yield return (sku, list);
-                (sku, list) = (c.Sku, []);
+                if (current is not null) yield return (current, ListOf(current, items));
+                (current, items) = (c.Sku, []);
                 seen.Add(c.Sku);
             }
-            list.Add(new RecommendedItem(c.OtherSku, c.Score, c.Together, c.Source));
+            items.Add(new RecommendedItem(c.OtherSku, c.Score, c.Together, c.Source, c.OtherCategoryId));
         }
-        if (sku is not null) yield return (sku, list);
+        if (current is not null) yield return (current, ListOf(current, items));
+        // Products nobody bought with another: pins and best-sellers only.
+        foreach (var sku in placements.Keys.Concat(pins.Select(g => g.Key)).Where(seen.Add).ToList())
+        {
+            var list = ListOf(sku, []);
+            if (list.Count > 0) yield return (sku, list);
+            else seen.Remove(sku);
+        }
     }
 
     private sealed record Totals(int Customers, int Products);

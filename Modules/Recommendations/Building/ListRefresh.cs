@@ -45,7 +45,7 @@ internal sealed partial class ListRefresh(
                 """, ct);
             await tx.CommitAsync(ct);
         }
-        foreach (var sku in skus) await cache.PutAsync(sku, await RecommendationQueries.FromDatabaseAsync(db, sku, ct));
+        foreach (var sku in skus) await cache.PutAsync(sku, await ListComposer.FromDatabaseAsync(db, sku, options.Value, ct));
         LogRefreshed(skus.Length);
         return skus.Length;
     }

@@ -35,8 +35,10 @@ internal static class ListScoring
             WHERE p.k11 * t.n > ca.c * cb.c),
         ranked AS (
             SELECT a, b, k11, score, row_number() OVER (PARTITION BY a ORDER BY score DESC, k11 DESC, b) AS rank FROM scored)
-        INSERT INTO recommendations.co_purchases (sku, rank, other_sku, score, together, source, computed_at)
-        SELECT a, rank, b, score, k11::int, @source, @now FROM ranked WHERE rank <= @top_k
+        INSERT INTO recommendations.co_purchases (sku, rank, other_sku, score, together, source, computed_at, other_category_id)
+        SELECT r.a, r.rank, r.b, r.score, r.k11::int, @source, @now, pl.category_ids[cardinality(pl.category_ids)]
+        FROM ranked r LEFT JOIN recommendations.placements pl ON pl.sku = r.b
+        WHERE r.rank <= @top_k
         """;
 
     /// <summary>Replaces the lists of <paramref name="only"/> (every product when null); returns the entries written.</summary>

@@ -19,17 +19,20 @@ public static class RecommendationsModule
             .Validate(o => o.TopK is >= 1 and <= 100, "Recommendations:TopK must be between 1 and 100.")
             .Validate(o => o.MinSupport is >= 1 and <= 1000, "Recommendations:MinSupport must be between 1 and 1000.")
             .Validate(o => o.MaxProductsPerCustomer is >= 2 and <= 10_000, "Recommendations:MaxProductsPerCustomer must be between 2 and 10000.")
+            .Validate(o => o.FillBelow is >= 0 and <= 100, "Recommendations:FillBelow must be between 0 and 100.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.RebuildCron), "Recommendations:RebuildCron must be a cron expression.")
             .ValidateOnStart();
         services.TryAddTimeProvider();
         services.AddModuleDbContext<RecommendationsDbContext>(RecommendationsDbContext.Schema, withOutbox: false);
         services.AddSingleton<ListCache>();
         services.AddScoped<IRecommendations, RecommendationQueries>();
-        services.AddScoped<IRecommendationsAdmin, CoPurchaseRebuild>();
+        services.AddScoped<CoPurchaseRebuild>();
+        services.AddScoped<IRecommendationsAdmin, Curation.RecommendationsAdmin>();
         services.AddTransient<RebuildJob>();
         services.AddScoped<ListRefresh>();
         services.AddTransient<RefreshJob>();
         services.AddEventConsumer<PurchaseFeed>(PurchaseFeed.ConsumerName, ConsumerScope.OncePerCluster);
+        services.AddEventConsumer<CatalogFeed>(CatalogFeed.ConsumerName, ConsumerScope.OncePerCluster);
         return services;
     }
 

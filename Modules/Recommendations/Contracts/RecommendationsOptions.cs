@@ -18,6 +18,12 @@ public sealed class RecommendationsOptions
     /// </summary>
     public int MaxProductsPerCustomer { get; set; } = 200;
 
+    /// <summary>
+    /// A product with fewer products bought with it than this (cold start: new, or rarely bought) has
+    /// its list filled with best-sellers of its category, then of the categories above it.
+    /// </summary>
+    public int FillBelow { get; set; } = 3;
+
     /// <summary>When the full rebuild runs (Hangfire cron, UTC).</summary>
     public string RebuildCron { get; set; } = "30 3 * * *";
 }

@@ -4,7 +4,8 @@ namespace Storefront.Recommendations.Data;
 
 /// <summary>
 /// The module's own tables: what each customer bought (its copy of the order history, refreshed by
-/// every rebuild), the lists, and the rebuilds' record.
+/// every rebuild), where each product sits in the catalog, the lists, each category's best-sellers,
+/// the merchant's pins and blocks, and the rebuilds' record.
 /// </summary>
 internal sealed class RecommendationsDbContext(DbContextOptions<RecommendationsDbContext> options) : DbContext(options)
 {
@@ -14,6 +15,10 @@ internal sealed class RecommendationsDbContext(DbContextOptions<RecommendationsD
     public DbSet<CoPurchase> CoPurchases => Set<CoPurchase>();
     public DbSet<RebuildRun> Runs => Set<RebuildRun>();
     public DbSet<StaleProduct> StaleProducts => Set<StaleProduct>();
+    public DbSet<Placement> Placements => Set<Placement>();
+    public DbSet<BestSeller> BestSellers => Set<BestSeller>();
+    public DbSet<Pin> Pins => Set<Pin>();
+    public DbSet<Block> Blocks => Set<Block>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -34,6 +39,33 @@ internal sealed class RecommendationsDbContext(DbContextOptions<RecommendationsD
             e.Property(c => c.Sku).HasMaxLength(64);
             e.Property(c => c.OtherSku).HasMaxLength(64);
             e.Property(c => c.Source).HasMaxLength(20);
+        });
+        modelBuilder.Entity<Placement>(e =>
+        {
+            e.ToTable("placements");
+            e.HasKey(p => p.Sku);
+            e.Property(p => p.Sku).HasMaxLength(64);
+        });
+        modelBuilder.Entity<BestSeller>(e =>
+        {
+            e.ToTable("best_sellers");
+            e.HasKey(b => new { b.CategoryId, b.Rank });
+            e.Property(b => b.Sku).HasMaxLength(64);
+        });
+        modelBuilder.Entity<Pin>(e =>
+        {
+            e.ToTable("pins");
+            e.HasKey(p => new { p.Sku, p.OtherSku });
+            e.Property(p => p.Sku).HasMaxLength(64);
+            e.Property(p => p.OtherSku).HasMaxLength(64);
+        });
+        modelBuilder.Entity<Block>(e =>
+        {
+            e.ToTable("blocks");
+            e.HasKey(b => new { b.Sku, b.OtherSku });
+            e.Property(b => b.Sku).HasMaxLength(64);
+            e.Property(b => b.OtherSku).HasMaxLength(64);
+            e.HasIndex(b => b.OtherSku);
         });
         modelBuilder.Entity<StaleProduct>(e =>
         {
@@ -72,6 +104,40 @@ internal sealed class CoPurchase
     public int Together { get; set; }
     public string Source { get; set; } = "";
     public DateTimeOffset ComputedAt { get; set; }
+    /// <summary>The other product's own category when it was last placed (a bundle prefers another category).</summary>
+    public int? OtherCategoryId { get; set; }
+}
+
+/// <summary>Where a published product sits in the catalog: its category ids, root first (the last is its own).</summary>
+internal sealed class Placement
+{
+    public string Sku { get; set; } = "";
+    public int[] CategoryIds { get; set; } = [];
+}
+
+/// <summary>One of a category's best-sellers (its products and those of every category under it), by customers.</summary>
+internal sealed class BestSeller
+{
+    public int CategoryId { get; set; }
+    public int Rank { get; set; }
+    public string Sku { get; set; } = "";
+    public int Buyers { get; set; }
+}
+
+/// <summary>A product the merchant put at the top of another's list.</summary>
+internal sealed class Pin
+{
+    public string Sku { get; set; } = "";
+    public string OtherSku { get; set; } = "";
+    public DateTimeOffset PinnedAt { get; set; }
+}
+
+/// <summary>A pair the merchant never wants recommended together (either way round).</summary>
+internal sealed class Block
+{
+    public string Sku { get; set; } = "";
+    public string OtherSku { get; set; } = "";
+    public DateTimeOffset BlockedAt { get; set; }
 }
 
 /// <summary>A product whose list is due to be computed again: an order with it came in, or went away.</summary>

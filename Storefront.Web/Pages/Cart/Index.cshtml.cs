@@ -16,7 +16,8 @@ namespace Storefront.Web.Pages.Cart;
 /// reported as the page's message after the redirect rather than re-rendering another page's form.
 /// </summary>
 public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing pricing, ICatalogQueries catalog,
-    IValidator<IndexModel.AddLine> addRules, IValidator<IndexModel.ChangeLine> changeRules, OutcomeText words) : PageModel
+    IValidator<IndexModel.AddLine> addRules, IValidator<IndexModel.ChangeLine> changeRules, OutcomeText words,
+    BasketSuggestions suggestions) : PageModel
 {
     public sealed record AddLine(string? Quantity);
 
@@ -35,12 +36,16 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
 
     public PricedCart Cart { get; private set; } = default!;
 
+    /// <summary>"Complete your order": what goes with the cart's products.</summary>
+    public IReadOnlyList<ProductSummary> CompleteYourOrder { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var id = await shopper.CurrentIdAsync(ct);
         if (shopper.CookieRejected)
             TempData.Problem("We could not read your cart cookie, so a new cart has been started.");
         Cart = await pricing.PriceAsync(id, ct);
+        CompleteYourOrder = await suggestions.ForAsync(Cart.Lines.Select(l => l.Sku).ToHashSet(StringComparer.Ordinal), 4, ct);
     }
 
     public async Task<IActionResult> OnPostAddAsync(string? sku, string? quantity, string? returnUrl, CancellationToken ct)
@@ -60,6 +65,44 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
             : $"Added {count} × “{product.Title}” to your cart.");
         return LocalRedirect(back);
     }
+
+    /// <summary>The most products one "add all" may carry (a product and its bundle are three).</summary>
+    public const int BundleLimit = 5;
+
+    /// <summary>
+    /// "Frequently bought together": one of each checked product, each with its own stock hold. A
+    /// product no longer available is left out and named; the others are still added. The shopper
+    /// lands on the cart to see what it holds, or back on the product page when nothing could be added.
+    /// </summary>
+    public async Task<IActionResult> OnPostAddBundleAsync(string[]? sku, string? returnUrl, CancellationToken ct)
+    {
+        var back = Url.IsLocalUrl(returnUrl) ? returnUrl! : CartPage;
+        var wanted = (sku ?? []).Where(s => !string.IsNullOrWhiteSpace(s) && s.Length <= 64).Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count == 0) return Problem(back, "Tick at least one product to add.");
+        if (wanted.Count > BundleLimit) return Problem(back, $"Add at most {BundleLimit} products at once.");
+        var products = await catalog.GetProductsBySkuAsync(wanted, ct);
+        var id = await shopper.EnsureIdAsync(ct);
+        var (added, refused) = (new List<string>(), new List<string>());
+        foreach (var one in wanted)
+        {
+            if (!products.TryGetValue(one, out var product))
+            {
+                refused.Add("One of the products");
+                continue;
+            }
+            var result = await carts.AddAsync(id, one, 1, shopper.Client, ct);
+            (result.Succeeded ? added : refused).Add($"“{product.Title}”");
+        }
+        if (added.Count == 0)
+            return Problem(back, refused.Count == 1 ? $"{refused[0]} is no longer available, so nothing was added." : "None of those products is available any more, so nothing was added.");
+        if (refused.Count == 0) TempData.Notice($"Added {Listed(added)} to your cart.");
+        else TempData.Problem($"Added {Listed(added)} to your cart. {Listed(refused)} {(refused.Count == 1 ? "is" : "are")} no longer available, so {(refused.Count == 1 ? "it was" : "they were")} not added.");
+        return RedirectToPage();
+    }
+
+    /// <summary>"A", "A and B", "A, B and C".</summary>
+    private static string Listed(IReadOnlyList<string> names) =>
+        names.Count <= 1 ? string.Concat(names) : $"{string.Join(", ", names.Take(names.Count - 1))} and {names[^1]}";
 
     public async Task<IActionResult> OnPostUpdateAsync(string? sku, string? quantity, CancellationToken ct)
     {

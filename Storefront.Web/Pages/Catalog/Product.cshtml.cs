@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
 using Storefront.Recommendations.Contracts;
@@ -18,6 +19,18 @@ public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStoc
     /// <summary>"Customers who bought this also bought": published, in stock, never the product itself, best first.</summary>
     public IReadOnlyList<ProductSummary> AlsoBought { get; private set; } = [];
 
+    /// <summary>Best-sellers of the product's category (or the ones above it) when too few products were bought with it.</summary>
+    public IReadOnlyList<ProductSummary> Popular { get; private set; } = [];
+
+    /// <summary>Where <see cref="Popular"/> comes from: the product's own category, or one above it.</summary>
+    public string? PopularSource { get; private set; }
+
+    /// <summary>"Frequently bought together": this product's best one or two complements, in stock.</summary>
+    public IReadOnlyList<ProductSummary> Bundle { get; private set; } = [];
+
+    /// <summary>The product with its whole bundle, at today's prices.</summary>
+    public Money? BundlePrice { get; private set; }
+
     public ProductDetails Product { get; private set; } = default!;
     public SkuStock? Stock { get; private set; }
 
@@ -34,7 +47,7 @@ public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStoc
         Stock = await stock.GetAsync(product.Sku, cancellationToken);
         if (Stock is { } s && holdOptions.Value.Enabled && holdOptions.Value.IsLimited(s.OnHand)) HoldLimit = holdOptions.Value.LimitPerHolder(s.OnHand);
         Reviews = await catalog.GetReviewsAsync(product.Id, Math.Max(1, reviews ?? 1), ReviewsPerPage, cancellationToken);
-        AlsoBought = await AlsoBoughtAsync(product.Sku, cancellationToken);
+        await RecommendAsync(product, cancellationToken);
         // What the shopper looks at lifts its brand and category in their searches. Only a visitor
         // who came back with the cookie (or is signed in) has a history: a crawler keeps no cookies,
         // and would otherwise leave a history key per request. The first visit sets the cookie.
@@ -45,21 +58,30 @@ public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStoc
         return Page();
     }
 
-    private async Task<IReadOnlyList<ProductSummary>> AlsoBoughtAsync(string sku, CancellationToken ct)
+    private async Task RecommendAsync(ProductDetails product, CancellationToken ct)
     {
         try
         {
-            var list = await recommendations.AlsoBoughtAsync(sku, ct);
-            if (list.Count == 0) return [];
+            var list = await recommendations.AlsoBoughtAsync(product.Sku, ct);
+            if (list.Count == 0) return;
             var products = await catalog.GetProductsBySkuAsync(list.Select(r => r.Sku).ToList(), ct);
-            return list.Where(r => r.Sku != sku).Select(r => products.GetValueOrDefault(r.Sku))
-                .OfType<ProductSummary>().Where(p => p.Available > 0).Take(AlsoBoughtShown).ToList();
+            bool Sellable(string sku) => sku != product.Sku && products.TryGetValue(sku, out var p) && p.Available > 0;
+            var shown = list.Where(r => Sellable(r.Sku)).ToList();
+            AlsoBought = shown.Where(r => r.GoesWith).Take(AlsoBoughtShown).Select(r => products[r.Sku]).ToList();
+            Popular = shown.Where(r => !r.GoesWith).Take(AlsoBoughtShown).Select(r => products[r.Sku]).ToList();
+            PopularSource = shown.FirstOrDefault(r => !r.GoesWith)?.Source;
+            var own = product.Breadcrumbs.Count > 0 ? product.Breadcrumbs[^1].Id : (int?)null;
+            if (Stock is { Available: > 0 } stock)
+            {
+                Bundle = Recommendations.Contracts.Bundles.Choose(list, own, Sellable).Select(r => products[r.Sku])
+                    .Where(p => p.Price?.Currency == stock.Price.Currency).ToList();
+                if (Bundle.Count > 0) BundlePrice = new Money(stock.Price.Amount + Bundle.Sum(p => p.Price!.Value.Amount), stock.Price.Currency);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A suggestion, not the page: without it the product is still shown and sold.
-            LogAlsoBoughtFailed(ex, sku);
-            return [];
+            LogAlsoBoughtFailed(ex, product.Sku);
         }
     }
 

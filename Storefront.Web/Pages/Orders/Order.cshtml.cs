@@ -9,8 +9,11 @@ namespace Storefront.Web.Pages.Orders;
 
 /// <summary>An order with its status timeline, for its owner, a merchant, or whoever has its key.</summary>
 public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<StoreUser> users,
-    Microsoft.Extensions.Options.IOptions<OrderLinkOptions> links) : PageModel
+    Microsoft.Extensions.Options.IOptions<OrderLinkOptions> links, BasketSuggestions suggestions) : PageModel
 {
+    /// <summary>A short list for the shopper's next visit: what goes with this order's products.</summary>
+    public IReadOnlyList<Storefront.Catalog.Contracts.ProductSummary> NextVisit { get; private set; } = [];
+
     public OrderView Order { get; private set; } = default!;
     public string? Key { get; private set; }
     public int LinkDays => (int)Math.Round(links.Value.LinkLifetime.TotalDays);
@@ -25,6 +28,7 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<S
         if (order is null || !access.MayView(User, order, key)) return NotFound();
         (Order, Key) = (order, key);
         CanClaim = order.UserId is null && await ConfirmedEmailAsync() is { } email && string.Equals(email, order.Email, StringComparison.OrdinalIgnoreCase);
+        NextVisit = await suggestions.ForAsync(order.Lines.Select(l => l.Sku).ToHashSet(StringComparer.Ordinal), 4, ct);
         return Page();
     }
 

@@ -23,6 +23,57 @@ namespace Storefront.Recommendations.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Storefront.Recommendations.Data.BestSeller", b =>
+                {
+                    b.Property<int>("CategoryId")
+                        .HasColumnType("integer")
+                        .HasColumnName("category_id");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.Property<int>("Buyers")
+                        .HasColumnType("integer")
+                        .HasColumnName("buyers");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.HasKey("CategoryId", "Rank")
+                        .HasName("pk_best_sellers");
+
+                    b.ToTable("best_sellers", "recommendations");
+                });
+
+            modelBuilder.Entity("Storefront.Recommendations.Data.Block", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("OtherSku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("other_sku");
+
+                    b.Property<DateTimeOffset>("BlockedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blocked_at");
+
+                    b.HasKey("Sku", "OtherSku")
+                        .HasName("pk_blocks");
+
+                    b.HasIndex("OtherSku")
+                        .HasDatabaseName("ix_blocks_other_sku");
+
+                    b.ToTable("blocks", "recommendations");
+                });
+
             modelBuilder.Entity("Storefront.Recommendations.Data.CoPurchase", b =>
                 {
                     b.Property<string>("Sku")
@@ -37,6 +88,10 @@ namespace Storefront.Recommendations.Data.Migrations
                     b.Property<DateTimeOffset>("ComputedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("computed_at");
+
+                    b.Property<int?>("OtherCategoryId")
+                        .HasColumnType("integer")
+                        .HasColumnName("other_category_id");
 
                     b.Property<string>("OtherSku")
                         .IsRequired()
@@ -62,6 +117,46 @@ namespace Storefront.Recommendations.Data.Migrations
                         .HasName("pk_co_purchases");
 
                     b.ToTable("co_purchases", "recommendations");
+                });
+
+            modelBuilder.Entity("Storefront.Recommendations.Data.Pin", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("OtherSku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("other_sku");
+
+                    b.Property<DateTimeOffset>("PinnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pinned_at");
+
+                    b.HasKey("Sku", "OtherSku")
+                        .HasName("pk_pins");
+
+                    b.ToTable("pins", "recommendations");
+                });
+
+            modelBuilder.Entity("Storefront.Recommendations.Data.Placement", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.PrimitiveCollection<int[]>("CategoryIds")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("category_ids");
+
+                    b.HasKey("Sku")
+                        .HasName("pk_placements");
+
+                    b.ToTable("placements", "recommendations");
                 });
 
             modelBuilder.Entity("Storefront.Recommendations.Data.PurchasedItem", b =>
