@@ -20,15 +20,7 @@ public sealed class IncrementalTests(IncrementalFixture store) : IClassFixture<I
         return await action(scope.ServiceProvider);
     }
 
-    private async Task<string> OrderAsync(string email, params ShopFixture.TestProduct[] products)
-    {
-        var cart = await With(sp => sp.GetRequiredService<ICarts>().StartAsync(default));
-        foreach (var product in products) await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cart, product.Sku, 1, default));
-        var result = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cart, null,
-            email, new Address("Sam Shopper", "1 Main St", null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default));
-        Assert.True(result.Succeeded, English.Of(result.Problem));
-        return result.OrderNumber!;
-    }
+    private Task<string> OrderAsync(string email, params ShopFixture.TestProduct[] products) => Orders.PlaceAsync(store, email, products);
 
     private Task<IReadOnlyList<RecommendedItem>> ListAsync(ShopFixture.TestProduct p) =>
         With(async sp => (IReadOnlyList<RecommendedItem>)(await sp.GetRequiredService<IRecommendations>().AlsoBoughtAsync(p.Sku, default)).Where(i => i.GoesWith).ToList());
