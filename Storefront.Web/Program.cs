@@ -26,6 +26,7 @@ builder.Services.AddSearchModule(builder.Configuration);
 builder.Services.AddFlashSaleModule(builder.Configuration);
 builder.Services.AddRecommendationsModule(builder.Configuration);
 builder.Services.AddScoped<CatalogSeeder>();
+builder.Services.AddScoped<OrderHistorySeeder>();
 builder.Services.AddStorefrontRateLimits();
 builder.Services.AddProblemDetails();
 // Sold-out sale answers are kept for a few seconds (Storefront.Web.Shopping.SoldOutCache); nothing else is output-cached.

@@ -22,6 +22,7 @@ internal static class InfrastructureExtensions
     {
         services.AddOptions<StorefrontOptions>().BindConfiguration("Storefront")
             .Validate(o => o.DemoProducts is >= 0 and <= 100_000, "Storefront:DemoProducts must be between 0 and 100000.")
+            .Validate(o => o.DemoOrders is >= 0 and <= 10_000_000, "Storefront:DemoOrders must be between 0 and 10000000.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 

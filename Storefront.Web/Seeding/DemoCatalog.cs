@@ -138,7 +138,27 @@ internal static class DemoCatalog
             [Choice("format", "Format", "Hardcover", "Paperback", "E-book"), Choice("language", "Language", "English", "Spanish", "French")],
             ["Harrow Press", "Lantern", "Meridian"], ["Cookbook", "Biography", "History", "Field Guide"], ["The Complete", "A Short", "The Art of"], 8, 59,
             "Clear, well researched and full of ideas you will come back to."),
+        // Accessories: what the demo order history buys with cameras, tents and phones.
+        new("memory-cards", "Memory Cards", "cameras",
+            [Choice("capacity", "Capacity", "64 GB", "128 GB", "256 GB", "512 GB"), Choice("speed", "Speed class", "V30", "V60", "V90")],
+            ["Optika", "Storix", "Fenwick"], ["SD Memory Card", "CFexpress Card"], ["Swift", "Pro", "Extreme"], 12, 189,
+            "Fast, reliable storage that keeps up with burst shooting and 4K video."),
+        new("camera-bags", "Camera Bags", "cameras",
+            [Choice("style", "Style", "Shoulder bag", "Backpack", "Sling"), Choice("color", "Colour", Colors)],
+            ["Fenwick", "Trailmark", "Optika"], ["Camera Bag", "Camera Backpack"], ["Urban", "Field", "Compact"], 29, 249,
+            "Padded, weather-resistant and quick to open, with room for a body, two lenses and the rest."),
+        new("sleeping-bags", "Sleeping Bags", "camping",
+            [Choice("season", "Season", "Summer", "3-season", "Winter"), Choice("fill", "Fill", "Down", "Synthetic")],
+            ["Summit", "Trailmark", "Northwind"], ["Sleeping Bag", "Quilt"], ["Ridge", "Alpine", "Drift"], 39, 399,
+            "Warm and light, packs down small and zips open into a quilt on warm nights."),
+        new("chargers", "Chargers & Cables", "phones",
+            [Choice("power", "Power", "20 W", "30 W", "65 W"), Choice("connector", "Connector", "USB-C", "Lightning", "USB-A")],
+            ["Voltix", "Novatek", "Chargeon"], ["USB-C Charger", "Charging Cable", "Power Bank"], ["Fast", "Go", "Duo"], 9, 69,
+            "Charges quickly and safely, with a braided cable that survives the bottom of a bag."),
     ];
+
+    /// <summary>The leaf category key of each of the first <paramref name="count"/> products (they go round the leaves in turn).</summary>
+    public static string LeafOf(int index) => Leaves[index % Leaves.Length].Key;
 
     private static readonly string[] Adjectives = ["Essential", "Plus", "Max", "Lite", "Pro", "Classic", "Signature", "Select", "Elite", "Go"];
     private static readonly string[] ReviewTitles5 = ["Love it", "Exactly as described", "Best purchase this year", "Excellent quality", "Highly recommend"];

@@ -35,6 +35,7 @@ public static class CheckoutModule
         services.AddScoped<ICheckout>(sp => sp.GetRequiredService<CheckoutSaga>());
         services.AddScoped<IOrders, OrderQueries>();
         services.AddScoped<IOrderHistory, OrderHistory>();
+        services.AddScoped<IOrderBulkLoader, OrderBulkLoader>();
         services.TryAddSingleton<ICheckoutFaults, NoCheckoutFaults>();
         services.AddOptions<StripeOptions>().BindConfiguration("Checkout:Stripe");
         // Checkout:Gateway chooses the payment provider: "test" (the default) or "stripe".

@@ -23,3 +23,18 @@ public sealed record PurchasedLine(Guid OrderId, string Customer, string Sku, in
     public static string CustomerOf(string? userId, string email) =>
         userId is { Length: > 0 } ? "u:" + userId : "e:" + email.Trim().ToLowerInvariant();
 }
+
+/// <summary>A delivered order of a generated history (the demo store, benchmarks).</summary>
+public sealed record OrderSeed(string Number, string Email, DateTimeOffset PlacedAt, string Currency, IReadOnlyList<OrderSeedLine> Lines);
+
+public sealed record OrderSeedLine(string Sku, string Title, decimal UnitPrice, int Quantity);
+
+/// <summary>Loads a generated order history in bulk, bypassing the checkout (no payment, no stock, no events).</summary>
+public interface IOrderBulkLoader
+{
+    /// <summary>True when the store has no orders at all.</summary>
+    Task<bool> IsEmptyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes the orders as delivered, streamed with binary COPY; returns how many.</summary>
+    Task<long> LoadAsync(IEnumerable<OrderSeed> orders, CancellationToken cancellationToken);
+}
