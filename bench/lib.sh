@@ -30,7 +30,8 @@ bench_prepare() {
 }
 
 bench_cleanup() {
-  [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null || true
+  # shellcheck disable=SC2086 # APP may hold several process ids
+  [ -n "${APP:-}" ] && kill $APP 2>/dev/null || true
   stop_private_servers "$DATA" >/dev/null 2>&1 || true
 }
 

@@ -101,3 +101,18 @@ public interface IRecommendationsAdmin
 
     Task UnblockAsync(string sku, string other, CancellationToken cancellationToken);
 }
+
+/// <summary>How one method did on the held-out orders.</summary>
+/// <param name="HitRate">Share of held-out orders whose hidden product was among the five shown.</param>
+/// <param name="PrecisionAt5">Hits over all the products shown (five per order).</param>
+/// <param name="Answered">Share of held-out orders that got any recommendation.</param>
+public sealed record MethodResult(string Method, int Hits, double HitRate, double PrecisionAt5, double Answered);
+
+public sealed record EvaluationReport(int HeldOut, int Shown, MethodResult Ours, MethodResult Naive, MethodResult Popular, TimeSpan Took);
+
+/// <summary>The lists' quality measured offline against the naive way (for the benchmarks).</summary>
+public interface IRecommendationsEvaluation
+{
+    /// <summary>Holds out the latest <paramref name="heldOut"/> orders of two or more products and measures every method on them; changes nothing.</summary>
+    Task<EvaluationReport> EvaluateAsync(int heldOut, CancellationToken cancellationToken);
+}

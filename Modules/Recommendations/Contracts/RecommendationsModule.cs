@@ -28,6 +28,7 @@ public static class RecommendationsModule
         services.AddScoped<IRecommendations, RecommendationQueries>();
         services.AddScoped<CoPurchaseRebuild>();
         services.AddScoped<IRecommendationsAdmin, Curation.RecommendationsAdmin>();
+        services.AddScoped<IRecommendationsEvaluation, OfflineEvaluation>();
         services.AddTransient<RebuildJob>();
         services.AddScoped<ListRefresh>();
         services.AddTransient<RefreshJob>();

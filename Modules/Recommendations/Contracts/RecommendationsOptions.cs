@@ -24,6 +24,9 @@ public sealed class RecommendationsOptions
     /// </summary>
     public int FillBelow { get; set; } = 3;
 
+    /// <summary>Whether product pages show their recommendation boxes (off: the page reads no list at all).</summary>
+    public bool ShowOnProductPage { get; set; } = true;
+
     /// <summary>When the full rebuild runs (Hangfire cron, UTC).</summary>
     public string RebuildCron { get; set; } = "30 3 * * *";
 }

@@ -9,7 +9,7 @@ using Storefront.Recommendations.Contracts;
 namespace Storefront.Web.Pages.Catalog;
 
 public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStock stock, Storefront.Search.Contracts.ISearchSignals signals,
-    IRecommendations recommendations, IOptions<ReservationOptions> holdOptions, ILogger<ProductModel> logger) : PageModel
+    IRecommendations recommendations, IOptions<RecommendationsOptions> recommendationOptions, IOptions<ReservationOptions> holdOptions, ILogger<ProductModel> logger) : PageModel
 {
     public const int ReviewsPerPage = 5;
 
@@ -47,7 +47,7 @@ public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStoc
         Stock = await stock.GetAsync(product.Sku, cancellationToken);
         if (Stock is { } s && holdOptions.Value.Enabled && holdOptions.Value.IsLimited(s.OnHand)) HoldLimit = holdOptions.Value.LimitPerHolder(s.OnHand);
         Reviews = await catalog.GetReviewsAsync(product.Id, Math.Max(1, reviews ?? 1), ReviewsPerPage, cancellationToken);
-        await RecommendAsync(product, cancellationToken);
+        if (recommendationOptions.Value.ShowOnProductPage) await RecommendAsync(product, cancellationToken);
         // What the shopper looks at lifts its brand and category in their searches. Only a visitor
         // who came back with the cookie (or is signed in) has a history: a crawler keeps no cookies,
         // and would otherwise leave a history key per request. The first visit sets the cookie.

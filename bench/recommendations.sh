@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Recommendations at scale: a generated history of ORDERS orders over PRODUCTS products, then
+#   1. the nightly rebuild over all of it (time, the process's peak memory),
+#   2. the offline evaluation: HELD_OUT latest orders held out, one product of each hidden, five
+#      recommendations asked from the rest; ours against raw co-occurrence counts (the naive way),
+#   3. product pages with and without the recommendation boxes: two instances of the app on the same
+#      databases, one with Recommendations:ShowOnProductPage=false, measured in turns in one run.
+# Environment: PRODUCTS (20000), ORDERS (1000000), HELD_OUT (10000), DURATION (15s), WARMUP (10s),
+# CONNECTIONS (16), PASSES (2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+source bench/lib.sh
+
+PRODUCTS="${PRODUCTS:-20000}"
+ORDERS="${ORDERS:-1000000}"
+bench_prepare "$ROOT/.data/bench-recommendations-$PRODUCTS-$ORDERS" 5597 6597
+OUTFILE="$OUT/recommendations.txt"
+echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$PRODUCTS orders=$ORDERS, $(nproc) cores" | tee -a "$OUTFILE"
+
+if [ ! -f "$DATA/seeded" ]; then
+  log "Loading $PRODUCTS products and $ORDERS orders"
+  t0=$SECONDS
+  (cd "$DATA/app" && dotnet Storefront.Web.dll seed-large "$PRODUCTS" --orders "$ORDERS") | grep -E "Seeded|Generated|computed" | tee -a "$OUTFILE"
+  echo $((SECONDS - t0)) > "$DATA/seeded"
+fi
+
+log "The nightly rebuild"
+for run in 1 2; do
+  /usr/bin/time -f "wall %e s, peak RSS %M KiB" -o "$DATA/time.txt" \
+    bash -c "cd '$DATA/app' && dotnet Storefront.Web.dll recommendations rebuild" | grep '^rebuild' | sed "s/^/run $run /" | tee -a "$OUTFILE"
+  echo "run $run process: $(cat "$DATA/time.txt")" | tee -a "$OUTFILE"
+done
+
+log "Offline evaluation"
+(cd "$DATA/app" && dotnet Storefront.Web.dll recommendations evaluate "${HELD_OUT:-10000}") | tee -a "$OUTFILE"
+
+log "Product pages with and without the recommendation boxes"
+# Products that have lists (those bought in the history), in random order.
+psql_q "SELECT '/p/' || p.slug FROM catalog.products p JOIN (SELECT DISTINCT sku FROM recommendations.co_purchases) c ON c.sku = p.sku ORDER BY random() LIMIT 2000" > "$DATA/products.txt"
+bench_start_app 5098
+WITH_APP=$APP
+export Recommendations__ShowOnProductPage=false
+bench_start_app 5099
+unset Recommendations__ShowOnProductPage
+APP="$APP $WITH_APP"
+for pass in $(seq 1 "${PASSES:-2}"); do
+  for side in with:5098 without:5099; do
+    port=${side#*:}
+    URLS_FILE="$DATA/products.txt" wrk -t1 -c"${CONNECTIONS:-16}" -d"${WARMUP:-10s}" -s bench/report.lua "http://127.0.0.1:$port/" >/dev/null
+    line=$(URLS_FILE="$DATA/products.txt" wrk -t1 -c"${CONNECTIONS:-16}" -d"${DURATION:-15s}" -s bench/report.lua "http://127.0.0.1:$port/" | grep '^RESULT')
+    echo "pass $pass ${side%%:*} boxes ${line#RESULT }" | tee -a "$OUTFILE"
+  done
+done
