@@ -6,7 +6,7 @@
 #   3. product pages with and without the recommendation boxes: two instances of the app on the same
 #      databases, one with Recommendations:ShowOnProductPage=false, measured in turns in one run.
 # Environment: PRODUCTS (20000), ORDERS (1000000), HELD_OUT (10000), DURATION (15s), WARMUP (10s),
-# CONNECTIONS (16), PASSES (2).
+# CONNECTIONS (16), PASSES (2), STEPS ("rebuild evaluate pages": which of 1–3 to run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -21,20 +21,30 @@ echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$PRODUC
 if [ ! -f "$DATA/seeded" ]; then
   log "Loading $PRODUCTS products and $ORDERS orders"
   t0=$SECONDS
-  (cd "$DATA/app" && dotnet Storefront.Web.dll seed-large "$PRODUCTS" --orders "$ORDERS") | grep -E "Seeded|Generated|computed" | tee -a "$OUTFILE"
+  (cd "$DATA/app" && Logging__LogLevel__Storefront=Information dotnet Storefront.Web.dll seed-large "$PRODUCTS" --orders "$ORDERS") \
+    | grep -A1 -E "Seeding.*Seeder|Recommendations rebuilt" | grep -vE "^(--|info)" | sed 's/^ */load: /' | tee -a "$OUTFILE"
   echo $((SECONDS - t0)) > "$DATA/seeded"
+  echo "load: $(cat "$DATA/seeded") s in all (products, orders, the first rebuild)" | tee -a "$OUTFILE"
 fi
 
+STEPS="${STEPS:-rebuild evaluate pages}"
+step() { [[ " $STEPS " == *" $1 "* ]]; }
+
+if step rebuild; then
 log "The nightly rebuild"
 for run in 1 2; do
   /usr/bin/time -f "wall %e s, peak RSS %M KiB" -o "$DATA/time.txt" \
     bash -c "cd '$DATA/app' && dotnet Storefront.Web.dll recommendations rebuild" | grep '^rebuild' | sed "s/^/run $run /" | tee -a "$OUTFILE"
   echo "run $run process: $(cat "$DATA/time.txt")" | tee -a "$OUTFILE"
 done
+fi
 
+if step evaluate; then
 log "Offline evaluation"
 (cd "$DATA/app" && dotnet Storefront.Web.dll recommendations evaluate "${HELD_OUT:-10000}") | tee -a "$OUTFILE"
+fi
 
+step pages || exit 0
 log "Product pages with and without the recommendation boxes"
 # Products that have lists (those bought in the history), in random order.
 psql_q "SELECT '/p/' || p.slug FROM catalog.products p JOIN (SELECT DISTINCT sku FROM recommendations.co_purchases) c ON c.sku = p.sku ORDER BY random() LIMIT 2000" > "$DATA/products.txt"

@@ -65,6 +65,7 @@ internal static class IdentitySetup
         services.AddHttpContextAccessor();
         services.AddScoped<Shopping.ShopperCart>();
         services.AddScoped<Shopping.BasketSuggestions>();
+        services.AddScoped<Shopping.ProductCards>();
         services.AddScoped<Shopping.CartMerge>();
         services.AddOptions<Shopping.OrderLinkOptions>().BindConfiguration("Orders")
             .Validate(o => o.LinkLifetime > TimeSpan.Zero && o.LinkLifetime <= TimeSpan.FromDays(365), "Orders:LinkLifetime must be between a moment and 365 days.")

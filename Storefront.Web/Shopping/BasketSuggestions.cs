@@ -8,7 +8,7 @@ namespace Storefront.Web.Shopping;
 /// of a basket's products combined, published and in stock, never what the basket already holds.
 /// A suggestion, not the page: should it fail, the page is shown without it.
 /// </summary>
-public sealed partial class BasketSuggestions(IRecommendations recommendations, ICatalogQueries catalog, ILogger<BasketSuggestions> logger)
+public sealed partial class BasketSuggestions(IRecommendations recommendations, ProductCards cards, ILogger<BasketSuggestions> logger)
 {
     public async Task<IReadOnlyList<ProductSummary>> ForAsync(IReadOnlyCollection<string> skus, int take, CancellationToken ct)
     {
@@ -17,7 +17,7 @@ public sealed partial class BasketSuggestions(IRecommendations recommendations, 
         {
             var list = await recommendations.ForBasketAsync(skus, ct);
             if (list.Count == 0) return [];
-            var products = await catalog.GetProductsBySkuAsync(list.Select(r => r.Sku).ToList(), ct);
+            var products = await cards.GetAsync(list.Select(r => r.Sku).ToList(), ct);
             return list.Where(r => !skus.Contains(r.Sku)).Select(r => products.GetValueOrDefault(r.Sku))
                 .OfType<ProductSummary>().Where(p => p.Available > 0).Take(take).ToList();
         }

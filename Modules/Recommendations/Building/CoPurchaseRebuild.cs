@@ -40,6 +40,9 @@ internal sealed partial class CoPurchaseRebuild(
 {
     private const int CatalogBatch = 2000;
 
+    /// <summary>How long one statement of a rebuild (or of a refresh, or an evaluation) may take.</summary>
+    internal static readonly TimeSpan LongWork = TimeSpan.FromMinutes(30);
+
     private const string BestSellersSql = """
         WITH buyers AS (
             SELECT sku, count(DISTINCT customer) AS n FROM recommendations.purchases GROUP BY sku),
@@ -58,6 +61,8 @@ internal sealed partial class CoPurchaseRebuild(
         var started = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
         var since = started - TimeSpan.FromDays(o.WindowDays);
+        // The statements read the whole window's history: minutes at a million orders, not the default 30 s.
+        db.Database.SetCommandTimeout(LongWork);
         var before = await db.CoPurchases.AsNoTracking().Select(c => c.Sku).Union(db.Placements.Select(p => p.Sku)).ToListAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();

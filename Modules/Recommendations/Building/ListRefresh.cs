@@ -32,6 +32,7 @@ internal sealed partial class ListRefresh(
         var stale = await db.StaleProducts.AsNoTracking().OrderBy(p => p.MarkedAt).Take(Batch).ToListAsync(ct);
         if (stale.Count == 0) return 0;
         var skus = stale.Select(p => p.Sku).ToArray();
+        db.Database.SetCommandTimeout(CoPurchaseRebuild.LongWork);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             // Not at the same time as a rebuild (the same lock), which would overwrite these lists anyway.

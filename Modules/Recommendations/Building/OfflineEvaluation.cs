@@ -42,6 +42,7 @@ internal sealed class OfflineEvaluation(RecommendationsDbContext db, IOptions<Re
     {
         var watch = Stopwatch.StartNew();
         var o = options.Value;
+        db.Database.SetCommandTimeout(CoPurchaseRebuild.LongWork);
         await db.Database.OpenConnectionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var tx = await db.Database.BeginTransactionAsync(ct);

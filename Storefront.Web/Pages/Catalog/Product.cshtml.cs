@@ -9,7 +9,8 @@ using Storefront.Recommendations.Contracts;
 namespace Storefront.Web.Pages.Catalog;
 
 public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStock stock, Storefront.Search.Contracts.ISearchSignals signals,
-    IRecommendations recommendations, IOptions<RecommendationsOptions> recommendationOptions, IOptions<ReservationOptions> holdOptions, ILogger<ProductModel> logger) : PageModel
+    IRecommendations recommendations, IOptions<RecommendationsOptions> recommendationOptions, IOptions<ReservationOptions> holdOptions,
+    Shopping.ProductCards cards, ILogger<ProductModel> logger) : PageModel
 {
     public const int ReviewsPerPage = 5;
 
@@ -64,7 +65,7 @@ public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStoc
         {
             var list = await recommendations.AlsoBoughtAsync(product.Sku, ct);
             if (list.Count == 0) return;
-            var products = await catalog.GetProductsBySkuAsync(list.Select(r => r.Sku).ToList(), ct);
+            var products = await cards.GetAsync(list.Select(r => r.Sku).ToList(), ct);
             bool Sellable(string sku) => sku != product.Sku && products.TryGetValue(sku, out var p) && p.Available > 0;
             var shown = list.Where(r => Sellable(r.Sku)).ToList();
             AlsoBought = shown.Where(r => r.GoesWith).Take(AlsoBoughtShown).Select(r => products[r.Sku]).ToList();
