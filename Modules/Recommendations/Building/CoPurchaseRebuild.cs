@@ -21,8 +21,10 @@ namespace Storefront.Recommendations.Building;
 /// old lists until the new ones are complete.
 /// </summary>
 /// <remarks>
-/// A pair counts customers, not orders: one customer buying two products in ten orders is one
-/// co-purchase (guests count by e-mail). Each pair is scored by Dunning's log-likelihood ratio over
+/// A pair counts customers who bought both products in one order: one customer buying the two
+/// together in ten orders is one co-purchase (guests count by e-mail), and two products a customer
+/// bought months apart in separate orders are not a pair (counting those too measured worse: see
+/// docs/benchmarks.md, "Recommendations"). Each pair is scored by Dunning's log-likelihood ratio over
 /// the 2×2 table of customers (bought both, only one, only the other, neither), as in Mahout's item
 /// similarity: how unlikely the overlap is by chance given how popular each product is. A product
 /// bought with everything is bought with each product about as often as chance predicts and scores

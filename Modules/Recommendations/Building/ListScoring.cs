@@ -25,10 +25,12 @@ internal static class ListScoring
         buyers AS (
             SELECT sku, count(*)::float8 AS c FROM bought GROUP BY sku),
         pairs AS (
-            SELECT a.sku AS a, b.sku AS b, count(*)::float8 AS k11
-            FROM bought a JOIN bought b ON b.customer = a.customer AND b.sku <> a.sku
+            SELECT a.sku AS a, b.sku AS b, count(DISTINCT a.customer)::float8 AS k11
+            FROM recommendations.purchases a
+            JOIN recommendations.purchases b ON b.order_id = a.order_id AND b.sku <> a.sku
+            JOIN kept k ON k.customer = a.customer
             WHERE @all OR a.sku = ANY(@only)
-            GROUP BY a.sku, b.sku HAVING count(*) >= @min_support),
+            GROUP BY a.sku, b.sku HAVING count(DISTINCT a.customer) >= @min_support),
         scored AS (
             SELECT p.a, p.b, p.k11, recommendations.llr(p.k11, ca.c - p.k11, cb.c - p.k11, t.n - ca.c - cb.c + p.k11) AS score
             FROM pairs p JOIN buyers ca ON ca.sku = p.a JOIN buyers cb ON cb.sku = p.b CROSS JOIN total t
