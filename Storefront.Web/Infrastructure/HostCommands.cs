@@ -81,7 +81,7 @@ internal static class HostCommands
                 Console.WriteLine(string.Create(inv, $"held out: {e.HeldOut} orders, one product hidden in each, {e.Shown} shown; took {e.Took.TotalSeconds:0.0} s"));
                 foreach (var m in new[] { e.Ours, e.Naive, e.Popular })
                     Console.WriteLine(string.Create(inv,
-                        $"{m.Method}: hit rate {m.HitRate:P1}, precision@{e.Shown} {m.PrecisionAt5:P2}, hits {m.Hits}, answered {m.Answered:P1}"));
+                        $"{m.Method}: hit rate {m.HitRate:P1}, precision@{e.Shown} {m.PrecisionAt5:P2}, hits {m.Hits}, answered {m.Answered:P1}; hit rate when the hidden product is not a best-seller (top 1 %, {m.HeldOutBeyondBestSellers} orders) {m.HitRateBeyondBestSellers:P1}"));
                 break;
             default:
                 throw new ArgumentException("Use: recommendations rebuild | recommendations evaluate [held-out orders]");

@@ -32,13 +32,16 @@ internal static class ListScoring
             WHERE @all OR a.sku = ANY(@only)
             GROUP BY a.sku, b.sku HAVING count(DISTINCT a.customer) >= @min_support),
         scored AS (
-            SELECT p.a, p.b, p.k11, recommendations.llr(p.k11, ca.c - p.k11, cb.c - p.k11, t.n - ca.c - cb.c + p.k11) AS score
-            FROM pairs p JOIN buyers ca ON ca.sku = p.a JOIN buyers cb ON cb.sku = p.b CROSS JOIN total t
-            WHERE p.k11 * t.n > ca.c * cb.c),
+            SELECT p.a, p.b, p.k11, recommendations.llr(p.k11, ca.c - p.k11, cb.c - p.k11, t.n - ca.c - cb.c + p.k11) AS score,
+                   p.k11 * t.n > ca.c * cb.c AS above_chance
+            FROM pairs p JOIN buyers ca ON ca.sku = p.a JOIN buyers cb ON cb.sku = p.b CROSS JOIN total t),
         ranked AS (
-            SELECT a, b, k11, score, row_number() OVER (PARTITION BY a ORDER BY score DESC, k11 DESC, b) AS rank FROM scored)
+            SELECT a, b, k11, score, above_chance, row_number() OVER (PARTITION BY a
+                ORDER BY above_chance DESC, CASE WHEN above_chance THEN score ELSE k11 END DESC, score DESC, b) AS rank
+            FROM scored)
         INSERT INTO recommendations.co_purchases (sku, rank, other_sku, score, together, source, computed_at, other_category_id)
-        SELECT r.a, r.rank, r.b, r.score, r.k11::int, @source, @now, pl.category_ids[cardinality(pl.category_ids)]
+        SELECT r.a, r.rank, r.b, r.score, r.k11::int, CASE WHEN r.above_chance THEN @source ELSE @also_source END, @now,
+               pl.category_ids[cardinality(pl.category_ids)]
         FROM ranked r LEFT JOIN recommendations.placements pl ON pl.sku = r.b
         WHERE r.rank <= @top_k
         """;
@@ -47,7 +50,7 @@ internal static class ListScoring
     public static async Task<int> ComputeAsync(RecommendationsDbContext db, RecommendationsOptions o, DateTimeOffset now, string[]? only, CancellationToken ct)
     {
         if (only is null)
-            await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.co_purchases WHERE source = {0}", [RecommendationSources.CoPurchase], ct);
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.co_purchases", ct);
         else
             await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.co_purchases WHERE sku = ANY({0})", [only], ct);
         return await db.Database.ExecuteSqlRawAsync(Sql,
@@ -57,6 +60,7 @@ internal static class ListScoring
             new NpgsqlParameter("only", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = only ?? [] },
             new NpgsqlParameter("min_support", o.MinSupport),
             new NpgsqlParameter("source", RecommendationSources.CoPurchase),
+            new NpgsqlParameter("also_source", RecommendationSources.AlsoBought),
             new NpgsqlParameter("now", now),
             new NpgsqlParameter("top_k", o.TopK),
         ], ct);

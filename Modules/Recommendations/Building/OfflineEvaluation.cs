@@ -11,7 +11,9 @@ namespace Storefront.Recommendations.Building;
 /// The lists' quality measured offline on the module's copy of the history (as the last rebuild
 /// left it): the latest orders of two or more products are held out, one product of each hidden
 /// (picked by a hash of order and product, so the same every run), and every method is built from
-/// the other orders only. Each held-out order's visible products ask for five recommendations, their
+/// the other orders only. Besides the hit rate over all of them it reports the hit rate over the
+/// orders whose hidden product is not one of the store's best-sellers (the top 1 % by customers):
+/// the part a list that just follows popularity cannot guess. Each held-out order's visible products ask for five recommendations, their
 /// lists merged by reciprocal rank; a hit is the hidden product among the five. All in a transaction
 /// that is rolled back: the served lists do not change.
 /// </summary>
@@ -34,7 +36,9 @@ internal sealed class OfflineEvaluation(RecommendationsDbContext db, IOptions<Re
             SELECT * FROM top WHERE place <= {1})
         SELECT (SELECT count(DISTINCT order_id) FROM eval_lines)::int AS orders,
                count(DISTINCT s.order_id)::int AS answered,
-               count(*) FILTER (WHERE h.sku IS NOT NULL)::int AS hits
+               count(*) FILTER (WHERE h.sku IS NOT NULL)::int AS hits,
+               (SELECT count(*) FROM eval_lines h WHERE h.hidden AND h.sku NOT IN (SELECT sku FROM eval_best))::int AS orders_beyond_best,
+               count(*) FILTER (WHERE h.sku IS NOT NULL AND h.sku NOT IN (SELECT sku FROM eval_best))::int AS hits_beyond_best
         FROM shown s LEFT JOIN eval_lines h ON h.order_id = s.order_id AND h.sku = s.other_sku AND h.hidden
         """;
 
@@ -60,13 +64,16 @@ internal sealed class OfflineEvaluation(RecommendationsDbContext db, IOptions<Re
         // Ours: the lists exactly as the rebuild computes them, from the history without the held-out orders.
         await ListScoring.ComputeAsync(db, o, clock.GetUtcNow(), only: null, ct);
         await db.Database.ExecuteSqlRawAsync(Numbers("""
-            CREATE TEMP TABLE eval_ours ON COMMIT DROP AS SELECT sku, rank, other_sku FROM recommendations.co_purchases WHERE source = 'co-purchase';
+            CREATE TEMP TABLE eval_ours ON COMMIT DROP AS SELECT sku, rank, other_sku FROM recommendations.co_purchases;
             CREATE TEMP TABLE eval_naive ON COMMIT DROP AS
                 SELECT sku, rank, other_sku FROM (
                     SELECT a.sku, b.sku AS other_sku, row_number() OVER (PARTITION BY a.sku ORDER BY count(*) DESC, b.sku) AS rank
                     FROM recommendations.purchases a JOIN recommendations.purchases b ON b.order_id = a.order_id AND b.sku <> a.sku
                     GROUP BY a.sku, b.sku) ranked
                 WHERE rank <= {0};
+            CREATE TEMP TABLE eval_best ON COMMIT DROP AS
+                SELECT sku FROM recommendations.purchases GROUP BY sku ORDER BY count(DISTINCT customer) DESC, sku
+                LIMIT greatest(1, (SELECT count(DISTINCT sku) FROM recommendations.purchases) / 100);
             CREATE TEMP TABLE eval_popular ON COMMIT DROP AS
                 SELECT v.sku, t.rank, t.other_sku
                 FROM (SELECT DISTINCT sku FROM eval_lines) v
@@ -89,9 +96,13 @@ internal sealed class OfflineEvaluation(RecommendationsDbContext db, IOptions<Re
         await db.Database.SqlQueryRaw<Counts>(ScoreSql.Replace("{0}", table, StringComparison.Ordinal).Replace("{1}", Shown.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
             .SingleAsync(ct);
 
-    private sealed record Counts(int Orders, int Answered, int Hits)
+    private sealed record Counts(int Orders, int Answered, int Hits, int OrdersBeyondBest, int HitsBeyondBest)
     {
         public MethodResult Result(string method) => new(method, Hits, Orders == 0 ? 0 : (double)Hits / Orders,
-            Orders == 0 ? 0 : (double)Hits / (Orders * (double)Shown), Orders == 0 ? 0 : (double)Answered / Orders);
+            Orders == 0 ? 0 : (double)Hits / (Orders * (double)Shown), Orders == 0 ? 0 : (double)Answered / Orders)
+        {
+            HitRateBeyondBestSellers = OrdersBeyondBest == 0 ? 0 : (double)HitsBeyondBest / OrdersBeyondBest,
+            HeldOutBeyondBestSellers = OrdersBeyondBest,
+        };
     }
 }

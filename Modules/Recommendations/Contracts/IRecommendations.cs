@@ -6,6 +6,12 @@ public static class RecommendationSources
     /// <summary>Bought together by more customers than chance predicts (scored by log-likelihood ratio).</summary>
     public const string CoPurchase = "co-purchase";
 
+    /// <summary>
+    /// Bought with the product by enough customers, but no more often than chance predicts (a
+    /// popular product): listed after every co-purchase, most customers first.
+    /// </summary>
+    public const string AlsoBought = "also-bought";
+
     /// <summary>Put there by the merchant.</summary>
     public const string Pinned = "pinned";
 
@@ -24,7 +30,10 @@ public static class RecommendationSources
 public sealed record RecommendedItem(string Sku, double Score, int Together, string Source, int? CategoryId = null)
 {
     /// <summary>Bought with the product (or pinned to it by the merchant), not a best-seller filling in.</summary>
-    public bool GoesWith => Source is RecommendationSources.CoPurchase or RecommendationSources.Pinned;
+    public bool GoesWith => Source is RecommendationSources.CoPurchase or RecommendationSources.Pinned or RecommendationSources.AlsoBought;
+
+    /// <summary>Bought with the product more often than chance predicts, or pinned to it: what makes a bundle.</summary>
+    public bool Complements => Source is RecommendationSources.CoPurchase or RecommendationSources.Pinned;
 }
 
 /// <summary>The store's recommendations, read.</summary>
@@ -48,11 +57,12 @@ public static class Bundles
     /// Up to <paramref name="size"/> complements of a product in its category <paramref name="ownCategory"/>:
     /// taken from the first <paramref name="considered"/> products bought with it (or pinned) that
     /// <paramref name="sellable"/> accepts, a product of another category before one of the same,
-    /// otherwise best score first. Never a best-seller filling in: a bundle is what people really buy together.
+    /// otherwise best score first. Never a popular product bought with it only as often as chance
+    /// predicts, nor a best-seller filling in: a bundle is what people really buy together.
     /// </summary>
     public static IReadOnlyList<RecommendedItem> Choose(IReadOnlyList<RecommendedItem> list, int? ownCategory, Func<string, bool> sellable,
         int size = 2, int considered = 6) =>
-        list.Where(i => i.GoesWith && sellable(i.Sku)).Take(considered)
+        list.Where(i => i.Complements && sellable(i.Sku)).Take(considered)
             .Select((item, rank) => (item, rank))
             .OrderBy(x => ownCategory is not null && x.item.CategoryId == ownCategory ? 1 : 0).ThenBy(x => x.rank)
             .Take(size).Select(x => x.item).ToList();
@@ -106,7 +116,14 @@ public interface IRecommendationsAdmin
 /// <param name="HitRate">Share of held-out orders whose hidden product was among the five shown.</param>
 /// <param name="PrecisionAt5">Hits over all the products shown (five per order).</param>
 /// <param name="Answered">Share of held-out orders that got any recommendation.</param>
-public sealed record MethodResult(string Method, int Hits, double HitRate, double PrecisionAt5, double Answered);
+public sealed record MethodResult(string Method, int Hits, double HitRate, double PrecisionAt5, double Answered)
+{
+    /// <summary>The hit rate over the held-out orders whose hidden product is not one of the store's best-sellers (top 1 %).</summary>
+    public double HitRateBeyondBestSellers { get; init; }
+
+    /// <summary>How many held-out orders hid a product that is not one of the best-sellers.</summary>
+    public int HeldOutBeyondBestSellers { get; init; }
+}
 
 public sealed record EvaluationReport(int HeldOut, int Shown, MethodResult Ours, MethodResult Naive, MethodResult Popular, TimeSpan Took);
 

@@ -32,27 +32,29 @@ internal sealed class RecommendationsAdmin(
 
     /// <remarks>
     /// Counted in PostgreSQL over the placed (published) products: products with three or more
-    /// products bought with them or pinned, blocks left out; and with best-sellers filling in, which
+    /// products bought with them (co-purchases and popular products alike) or pinned, blocks left out; and with best-sellers filling in, which
     /// a product with a category and any best-seller in it always reaches unless its categories sell too few.
     /// </remarks>
     public async Task<RecommendationCoverage> CoverageAsync(CancellationToken ct) =>
         await db.Database.SqlQuery<RecommendationCoverage>($"""
             WITH going AS (
-                SELECT sku, other_sku FROM recommendations.co_purchases
-                UNION SELECT sku, other_sku FROM recommendations.pins),
+                SELECT sku, other_sku, bool_or(complements) AS complements FROM (
+                    SELECT sku, other_sku, source = {RecommendationSources.CoPurchase} AS complements FROM recommendations.co_purchases
+                    UNION ALL SELECT sku, other_sku, true FROM recommendations.pins) g
+                GROUP BY sku, other_sku),
             kept AS (
-                SELECT g.sku, count(*) AS n FROM going g
+                SELECT g.sku, count(*) AS n, count(*) FILTER (WHERE g.complements) AS complements FROM going g
                 WHERE NOT EXISTS (SELECT 1 FROM recommendations.blocks b
                                   WHERE (b.sku = g.sku AND b.other_sku = g.other_sku) OR (b.sku = g.other_sku AND b.other_sku = g.sku))
                 GROUP BY g.sku),
             filled AS (
-                SELECT p.sku, coalesce(k.n, 0) AS n,
+                SELECT p.sku, coalesce(k.n, 0) AS n, coalesce(k.complements, 0) AS complements,
                        (SELECT count(DISTINCT b.sku) FROM recommendations.best_sellers b
                         WHERE b.category_id = ANY(p.category_ids) AND b.sku <> p.sku) AS best
                 FROM recommendations.placements p LEFT JOIN kept k ON k.sku = p.sku)
             SELECT count(*)::int AS products,
                    count(*) FILTER (WHERE n >= 3)::int AS with_three,
-                   count(*) FILTER (WHERE n >= 3 OR (n < {options.Value.FillBelow} AND n + best >= 3))::int AS with_three_filled
+                   count(*) FILTER (WHERE n >= 3 OR (complements < {options.Value.FillBelow} AND n + best >= 3))::int AS with_three_filled
             FROM filled
             """).SingleAsync(ct);
 

@@ -16,9 +16,9 @@ internal sealed record ListParts(
     IReadOnlyList<int> Categories);
 
 /// <summary>
-/// Makes a product's list from its parts: pins first, then co-purchases (a pinned or blocked product
-/// only once or not at all), then, when fewer than <see cref="RecommendationsOptions.FillBelow"/>
-/// products go with it, best-sellers of its own category and of the categories above it, marked
+/// Makes a product's list from its parts: pins first, then co-purchases and the popular products
+/// bought with it (a pinned or blocked product only once or not at all), then, when fewer than
+/// <see cref="RecommendationsOptions.FillBelow"/> products are pinned or bought with it more often than chance, best-sellers of its own category and of the categories above it, marked
 /// with where they came from. At most <see cref="RecommendationsOptions.TopK"/> products, never the product itself.
 /// </summary>
 internal static class ListComposer
@@ -40,7 +40,7 @@ internal static class ListComposer
             Add(new RecommendedItem(pinned, known?.Score ?? 0, known?.Together ?? 0, RecommendationSources.Pinned, known?.CategoryId));
         }
         foreach (var item in parts.CoPurchased) Add(item);
-        if (list.Count >= o.FillBelow) return list;
+        if (list.Count(i => i.Complements) >= o.FillBelow) return list;
         for (var i = 0; i < parts.Categories.Count; i++)
         {
             var source = i == 0 ? RecommendationSources.Category : RecommendationSources.ParentCategory;
