@@ -9,7 +9,7 @@ public sealed class RecommendationsOptions
     /// <summary>How many products each list keeps.</summary>
     public int TopK { get; set; } = 20;
 
-    /// <summary>The fewest customers who bought both products for the pair to count at all.</summary>
+    /// <summary>The fewest customers who bought both products in one order for the pair to count at all.</summary>
     public int MinSupport { get; set; } = 2;
 
     /// <summary>
