@@ -6,7 +6,8 @@
 #   3. product pages with and without the recommendation boxes: two instances of the app on the same
 #      databases, one with Recommendations:ShowOnProductPage=false, measured in turns in one run.
 # Environment: PRODUCTS (20000), ORDERS (1000000), HELD_OUT (10000), DURATION (15s), WARMUP (10s),
-# CONNECTIONS (16), PASSES (2), STEPS ("rebuild evaluate pages": which of 1–3 to run).
+# CONNECTIONS (16), PASSES (2), STEPS ("rebuild refresh evaluate pages": which to run; refresh marks
+# 1, 50 and 500 products stale and times the minute job's pass over them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -27,7 +28,7 @@ if [ ! -f "$DATA/seeded" ]; then
   echo "load: $(cat "$DATA/seeded") s in all (products, orders, the first rebuild)" | tee -a "$OUTFILE"
 fi
 
-STEPS="${STEPS:-rebuild evaluate pages}"
+STEPS="${STEPS:-rebuild refresh evaluate pages}"
 step() { [[ " $STEPS " == *" $1 "* ]]; }
 
 if step rebuild; then
@@ -36,6 +37,14 @@ for run in 1 2; do
   /usr/bin/time -f "wall %e s, peak RSS %M KiB" -o "$DATA/time.txt" \
     bash -c "cd '$DATA/app' && dotnet Storefront.Web.dll recommendations rebuild" | grep '^rebuild' | sed "s/^/run $run /" | tee -a "$OUTFILE"
   echo "run $run process: $(cat "$DATA/time.txt")" | tee -a "$OUTFILE"
+done
+fi
+
+if step refresh; then
+log "The incremental refresh after new orders"
+for n in 1 50 500; do
+  psql_q "INSERT INTO recommendations.stale_products (sku, marked_at) SELECT sku, now() FROM (SELECT DISTINCT sku FROM recommendations.purchases ORDER BY 1 LIMIT $n) s ON CONFLICT DO NOTHING" >/dev/null
+  (cd "$DATA/app" && dotnet Storefront.Web.dll recommendations refresh) | grep '^refresh' | sed "s/^/$n marked: /" | tee -a "$OUTFILE"
 done
 fi
 

@@ -56,12 +56,13 @@ internal static class HostCommands
                 await RecommendationsCommandAsync(services, args);
                 return true;
             default:
-                throw new ArgumentException($"Unknown command '{args[0]}'. Commands: migrate, seed, seed-large [count] [--orders N], reindex, recommendations rebuild|evaluate [held-out orders].");
+                throw new ArgumentException($"Unknown command '{args[0]}'. Commands: migrate, seed, seed-large [count] [--orders N], reindex, recommendations rebuild|refresh|evaluate [held-out orders].");
         }
     }
 
     /// <summary>
     /// "recommendations rebuild": the nightly job now, with its time and the process's peak memory;
+    /// "recommendations refresh": the stale lists computed again now (the minute job);
     /// "recommendations evaluate [N]": the offline evaluation on N held-out orders (10,000 by default).
     /// </summary>
     private static async Task RecommendationsCommandAsync(IServiceProvider services, string[] args)
@@ -75,6 +76,11 @@ internal static class HostCommands
                     Console.WriteLine(string.Create(inv,
                         $"rebuild: {report.Took.TotalSeconds:0.0} s, {report.Orders} orders, {report.Lines} lines, {report.Customers} customers, {report.Products} products, {report.PairsKept} list entries; peak working set {self.PeakWorkingSet64 / 1048576.0:0} MiB, managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:0} MiB"));
                 break;
+            case "refresh":
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var refreshed = await services.GetRequiredService<Storefront.Recommendations.Contracts.IRecommendationsAdmin>().RefreshStaleAsync(default);
+                Console.WriteLine(string.Create(inv, $"refresh: {refreshed} stale lists computed again in {watch.Elapsed.TotalSeconds:0.0} s"));
+                break;
             case "evaluate":
                 var held = args.Length > 2 && int.TryParse(args[2], out var h) && h > 0 ? h : 10_000;
                 var e = await services.GetRequiredService<Storefront.Recommendations.Contracts.IRecommendationsEvaluation>().EvaluateAsync(held, default);
@@ -84,7 +90,7 @@ internal static class HostCommands
                         $"{m.Method}: hit rate {m.HitRate:P1}, precision@{e.Shown} {m.PrecisionAt5:P2}, hits {m.Hits}, answered {m.Answered:P1}; hit rate when the hidden product is not a best-seller (top 1 %, {m.HeldOutBeyondBestSellers} orders) {m.HitRateBeyondBestSellers:P1}"));
                 break;
             default:
-                throw new ArgumentException("Use: recommendations rebuild | recommendations evaluate [held-out orders]");
+                throw new ArgumentException("Use: recommendations rebuild | recommendations refresh | recommendations evaluate [held-out orders]");
         }
     }
 

@@ -90,6 +90,9 @@ public interface IRecommendationsAdmin
     /// <summary>Recomputes every list from the order history of the window (the nightly job).</summary>
     Task<RebuildReport> RebuildAsync(CancellationToken cancellationToken);
 
+    /// <summary>Computes the lists of products marked stale by new or withdrawn orders now (what the minute job does); returns how many.</summary>
+    Task<int> RefreshStaleAsync(CancellationToken cancellationToken);
+
     /// <summary>Queues a rebuild as a background job now (the merchant's "rebuild now").</summary>
     void QueueRebuild();
 

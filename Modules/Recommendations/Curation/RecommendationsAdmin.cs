@@ -16,12 +16,15 @@ namespace Storefront.Recommendations.Curation;
 internal sealed class RecommendationsAdmin(
     RecommendationsDbContext db,
     CoPurchaseRebuild rebuild,
+    ListRefresh refresh,
     ListCache cache,
     IOptions<RecommendationsOptions> options,
     TimeProvider clock,
     IBackgroundJobClient jobs) : IRecommendationsAdmin
 {
     public Task<RebuildReport> RebuildAsync(CancellationToken ct) => rebuild.RebuildAsync(ct);
+
+    public Task<int> RefreshStaleAsync(CancellationToken ct) => refresh.RefreshAsync(ct);
 
     public void QueueRebuild() => jobs.Enqueue<RebuildJob>(job => job.RunAsync(CancellationToken.None));
 
