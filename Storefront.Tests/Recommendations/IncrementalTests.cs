@@ -68,5 +68,15 @@ public sealed class IncrementalTests(IncrementalFixture store) : IClassFixture<I
         Assert.Equal(2, await RefreshAsync());
         Assert.Equal([teapot.Sku], (await ListAsync(kettle)).Select(r => r.Sku));
         Assert.Empty(await ListAsync(mug));
+
+        // A new customer's order with a kettle and a teapot: the refresh, which keeps its counts from
+        // the orders as they come, scores the kettle's list exactly as a full rebuild then does.
+        await OrderAsync(Shopper("third"), kettle, teapot);
+        await RefreshAsync();
+        var refreshed = await ListAsync(kettle);
+        await With(sp => sp.GetRequiredService<IRecommendationsAdmin>().RebuildAsync(default));
+        var rebuilt = await ListAsync(kettle);
+        Assert.Equal(rebuilt.Select(r => (r.Sku, r.Together, Math.Round(r.Score, 9))), refreshed.Select(r => (r.Sku, r.Together, Math.Round(r.Score, 9))));
+        Assert.Equal(3, refreshed[0].Together);
     }
 }

@@ -73,6 +73,7 @@ internal sealed partial class CoPurchaseRebuild(
         await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('recommendations:rebuild'))", ct);
         var (orders, lines) = await CopyHistoryAsync(connection, since, ct);
         await PlaceAsync(connection, ct);
+        await db.Database.ExecuteSqlRawAsync(ListScoring.CountsSql.Replace("{0}", o.MaxProductsPerCustomer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), ct);
         await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.stale_products", ct);
         await db.Database.ExecuteSqlRawAsync("DELETE FROM recommendations.best_sellers", ct);
         await db.Database.ExecuteSqlRawAsync(BestSellersSql, [o.TopK], ct);

@@ -19,6 +19,9 @@ internal sealed class RecommendationsDbContext(DbContextOptions<RecommendationsD
     public DbSet<BestSeller> BestSellers => Set<BestSeller>();
     public DbSet<Pin> Pins => Set<Pin>();
     public DbSet<Block> Blocks => Set<Block>();
+    public DbSet<ProductBuyers> ProductBuyers => Set<ProductBuyers>();
+    public DbSet<HeavyCustomer> HeavyCustomers => Set<HeavyCustomer>();
+    public DbSet<HistoryTotals> Totals => Set<HistoryTotals>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -51,6 +54,24 @@ internal sealed class RecommendationsDbContext(DbContextOptions<RecommendationsD
             e.ToTable("best_sellers");
             e.HasKey(b => new { b.CategoryId, b.Rank });
             e.Property(b => b.Sku).HasMaxLength(64);
+        });
+        modelBuilder.Entity<ProductBuyers>(e =>
+        {
+            e.ToTable("product_buyers");
+            e.HasKey(b => b.Sku);
+            e.Property(b => b.Sku).HasMaxLength(64);
+        });
+        modelBuilder.Entity<HeavyCustomer>(e =>
+        {
+            e.ToTable("heavy_customers");
+            e.HasKey(h => h.Customer);
+            e.Property(h => h.Customer).HasMaxLength(330);
+        });
+        modelBuilder.Entity<HistoryTotals>(e =>
+        {
+            e.ToTable("totals");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Id).ValueGeneratedNever();
         });
         modelBuilder.Entity<Pin>(e =>
         {
@@ -158,4 +179,24 @@ internal sealed class RebuildRun
     public int Customers { get; set; }
     public int Products { get; set; }
     public int PairsKept { get; set; }
+}
+
+/// <summary>How many customers bought a product (heavy customers left out): kept by the rebuild and by each order since.</summary>
+internal sealed class ProductBuyers
+{
+    public string Sku { get; set; } = "";
+    public int Buyers { get; set; }
+}
+
+/// <summary>A customer with more different products than <c>MaxProductsPerCustomer</c> at the last rebuild: left out of the counts.</summary>
+internal sealed class HeavyCustomer
+{
+    public string Customer { get; set; } = "";
+}
+
+/// <summary>The one row of history-wide counts: customers (heavy ones left out), kept like <see cref="ProductBuyers"/>.</summary>
+internal sealed class HistoryTotals
+{
+    public int Id { get; set; }
+    public int Customers { get; set; }
 }

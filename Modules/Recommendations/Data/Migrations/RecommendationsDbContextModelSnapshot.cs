@@ -119,6 +119,35 @@ namespace Storefront.Recommendations.Data.Migrations
                     b.ToTable("co_purchases", "recommendations");
                 });
 
+            modelBuilder.Entity("Storefront.Recommendations.Data.HeavyCustomer", b =>
+                {
+                    b.Property<string>("Customer")
+                        .HasMaxLength(330)
+                        .HasColumnType("character varying(330)")
+                        .HasColumnName("customer");
+
+                    b.HasKey("Customer")
+                        .HasName("pk_heavy_customers");
+
+                    b.ToTable("heavy_customers", "recommendations");
+                });
+
+            modelBuilder.Entity("Storefront.Recommendations.Data.HistoryTotals", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Customers")
+                        .HasColumnType("integer")
+                        .HasColumnName("customers");
+
+                    b.HasKey("Id")
+                        .HasName("pk_totals");
+
+                    b.ToTable("totals", "recommendations");
+                });
+
             modelBuilder.Entity("Storefront.Recommendations.Data.Pin", b =>
                 {
                     b.Property<string>("Sku")
@@ -157,6 +186,23 @@ namespace Storefront.Recommendations.Data.Migrations
                         .HasName("pk_placements");
 
                     b.ToTable("placements", "recommendations");
+                });
+
+            modelBuilder.Entity("Storefront.Recommendations.Data.ProductBuyers", b =>
+                {
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<int>("Buyers")
+                        .HasColumnType("integer")
+                        .HasColumnName("buyers");
+
+                    b.HasKey("Sku")
+                        .HasName("pk_product_buyers");
+
+                    b.ToTable("product_buyers", "recommendations");
                 });
 
             modelBuilder.Entity("Storefront.Recommendations.Data.PurchasedItem", b =>
