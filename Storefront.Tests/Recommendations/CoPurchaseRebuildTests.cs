@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
-using Storefront.Checkout.Payments;
 using Storefront.Recommendations.Contracts;
 using Storefront.Tests.Fixtures;
 using Storefront.Tests.Web;

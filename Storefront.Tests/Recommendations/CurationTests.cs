@@ -15,28 +15,18 @@ public sealed class ColdStartFixture : ShopFixture;
 /// <summary>The merchant's pins and blocks, which show on the next page view, and coverage.</summary>
 public sealed class CurationTests(CurationFixture store) : IClassFixture<CurationFixture>
 {
-    private async Task<T> With<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        using var scope = store.Services.CreateScope();
-        return await action(scope.ServiceProvider);
-    }
-
-    private static string Shopper(string who) => $"{who}-{Guid.NewGuid():N}@example.test";
-
-    private Task<IReadOnlyList<RecommendedItem>> ListAsync(string sku) => With(sp => sp.GetRequiredService<IRecommendations>().AlsoBoughtAsync(sku, default));
-
-    private Task RebuildAsync() => With(sp => sp.GetRequiredService<IRecommendationsAdmin>().RebuildAsync(default));
+    private readonly Lists lists = new(store);
 
     [Fact]
     public async Task A_pinned_product_leads_the_list_and_a_blocked_pair_is_never_shown_either_way_on_the_next_view()
     {
         var (hob, pan, lid, apron) = (await store.ProductAsync(40), await store.ProductAsync(40), await store.ProductAsync(40), await store.ProductAsync(40));
-        foreach (var who in new[] { "a", "b", "c" }) await Orders.PlaceAsync(store, Shopper(who), hob, pan, lid);
-        await Orders.PlaceAsync(store, Shopper("d"), apron);
-        await RebuildAsync();
-        Assert.Equal(new[] { pan.Sku, lid.Sku }.Order(), (await ListAsync(hob.Sku)).Where(i => i.GoesWith).Select(i => i.Sku).Order());
+        foreach (var who in new[] { "a", "b", "c" }) await Orders.PlaceAsync(store, Lists.Shopper(who), hob, pan, lid);
+        await Orders.PlaceAsync(store, Lists.Shopper("d"), apron);
+        await lists.RebuildAsync();
+        Assert.Equal(new[] { pan.Sku, lid.Sku }.Order(), (await lists.ListAsync(hob.Sku)).Where(i => i.GoesWith).Select(i => i.Sku).Order());
 
-        Assert.Contains(hob.Sku, (await ListAsync(pan.Sku)).Select(i => i.Sku));
+        Assert.Contains(hob.Sku, (await lists.ListAsync(pan.Sku)).Select(i => i.Sku));
         var client = await store.AdminClientAsync();
 
         async Task<AngleSharp.Dom.IDocument> ChangeAsync(string handler, string other)
@@ -54,10 +44,10 @@ public sealed class CurationTests(CurationFixture store) : IClassFixture<Curatio
         var afterPin = await ChangeAsync("Pin", apron.Sku);
         Assert.Equal($"“{apron.Sku}” is now pinned to the top of this list.", afterPin.QuerySelector(".flash")!.TextContent);
         await ChangeAsync("Block", pan.Sku);
-        var list = await ListAsync(hob.Sku);
+        var list = await lists.ListAsync(hob.Sku);
         Assert.Equal((apron.Sku, RecommendationSources.Pinned), (list[0].Sku, list[0].Source));
         Assert.DoesNotContain(pan.Sku, list.Select(i => i.Sku));
-        Assert.DoesNotContain(hob.Sku, (await ListAsync(pan.Sku)).Select(i => i.Sku)); // the other way round too
+        Assert.DoesNotContain(hob.Sku, (await lists.ListAsync(pan.Sku)).Select(i => i.Sku)); // the other way round too
 
         var shown = (await store.Client().GetDocumentAsync($"/p/{hob.Slug}")).QuerySelectorAll("section.also-bought .product-card a.product-link")
             .Select(a => a.GetAttribute("href")![3..]).ToList();
@@ -73,10 +63,10 @@ public sealed class CurationTests(CurationFixture store) : IClassFixture<Curatio
 
         // Undone, and the nightly rebuild keeps what the merchant chose in between.
         await ChangeAsync("Unblock", pan.Sku);
-        Assert.Contains(pan.Sku, (await ListAsync(hob.Sku)).Select(i => i.Sku));
+        Assert.Contains(pan.Sku, (await lists.ListAsync(hob.Sku)).Select(i => i.Sku));
         await ChangeAsync("Block", pan.Sku);
-        await RebuildAsync();
-        list = await ListAsync(hob.Sku);
+        await lists.RebuildAsync();
+        list = await lists.ListAsync(hob.Sku);
         Assert.Equal(apron.Sku, list[0].Sku);
         Assert.DoesNotContain(pan.Sku, list.Select(i => i.Sku));
     }
@@ -95,17 +85,17 @@ public sealed class CurationTests(CurationFixture store) : IClassFixture<Curatio
         }));
         var document = await Html.ParseAsync(await response.Content.ReadAsStringAsync());
         Assert.Equal(message, document.QuerySelector("[role=alert].flash")!.TextContent);
-        Assert.DoesNotContain(await ListAsync(product.Sku), i => i.Source == RecommendationSources.Pinned);
+        Assert.DoesNotContain(await lists.ListAsync(product.Sku), i => i.Source == RecommendationSources.Pinned);
     }
 
     [Fact]
     public async Task Coverage_counts_the_products_with_three_recommendations()
     {
         var (a, b, c, d) = (await store.ProductAsync(40), await store.ProductAsync(40), await store.ProductAsync(40), await store.ProductAsync(40));
-        foreach (var who in new[] { "x", "y" }) await Orders.PlaceAsync(store, Shopper(who), a, b, c, d);
-        await Orders.PlaceAsync(store, Shopper("z"), await store.ProductAsync(40)); // without her, every customer bought all four: no evidence
-        await RebuildAsync();
-        var coverage = await With(sp => sp.GetRequiredService<IRecommendationsAdmin>().CoverageAsync(default));
+        foreach (var who in new[] { "x", "y" }) await Orders.PlaceAsync(store, Lists.Shopper(who), a, b, c, d);
+        await Orders.PlaceAsync(store, Lists.Shopper("z"), await store.ProductAsync(40)); // without her, every customer bought all four: no evidence
+        await lists.RebuildAsync();
+        var coverage = await lists.With(sp => sp.GetRequiredService<IRecommendationsAdmin>().CoverageAsync(default));
         Assert.True(coverage.Products >= 100, $"{coverage.Products} products placed");
         Assert.InRange(coverage.WithThree, 4, coverage.Products); // a, b, c and d each have the other three
         Assert.InRange(coverage.WithThreeFilled, coverage.WithThree, coverage.Products);
@@ -115,17 +105,7 @@ public sealed class CurationTests(CurationFixture store) : IClassFixture<Curatio
 /// <summary>Cold start: a product too few people bought anything with shows best-sellers of its category, then of the one above it.</summary>
 public sealed class ColdStartTests(ColdStartFixture store) : IClassFixture<ColdStartFixture>
 {
-    private async Task<T> With<T>(Func<IServiceProvider, Task<T>> action)
-    {
-        using var scope = store.Services.CreateScope();
-        return await action(scope.ServiceProvider);
-    }
-
-    private static string Shopper(string who) => $"{who}-{Guid.NewGuid():N}@example.test";
-
-    private Task<IReadOnlyList<RecommendedItem>> ListAsync(string sku) => With(sp => sp.GetRequiredService<IRecommendations>().AlsoBoughtAsync(sku, default));
-
-    private Task RebuildAsync() => With(sp => sp.GetRequiredService<IRecommendationsAdmin>().RebuildAsync(default));
+    private readonly Lists lists = new(store);
 
     /// <summary>Published products of one category (not of those under it), from the end of the catalog, each given stock.</summary>
     private async Task<List<ShopFixture.TestProduct>> InCategoryAsync(int categoryId, int count)
@@ -146,7 +126,7 @@ public sealed class ColdStartTests(ColdStartFixture store) : IClassFixture<ColdS
         }
         Assert.Equal(count, products.Count);
         foreach (var p in products)
-            Assert.True((await With(sp => sp.GetRequiredService<IPricesAndStock>().SetOnHandAsync(p.Sku, 50, new StockChangeContext("test", "Test stock"), default))).Succeeded);
+            Assert.True((await lists.With(sp => sp.GetRequiredService<IPricesAndStock>().SetOnHandAsync(p.Sku, 50, new StockChangeContext("test", "Test stock"), default))).Succeeded);
         return products;
     }
 
@@ -177,12 +157,12 @@ public sealed class ColdStartTests(ColdStartFixture store) : IClassFixture<ColdS
         var (lonely, topSeller, runnerUp) = (own[0], own[1], own[2]);
         var neighbour = (await InCategoryAsync(sibling, 1))[0];
         // Bought alone, by different customers: best-sellers, but no pairs.
-        for (var i = 0; i < 3; i++) await Orders.PlaceAsync(store, Shopper("top"), topSeller);
-        for (var i = 0; i < 2; i++) await Orders.PlaceAsync(store, Shopper("second"), runnerUp);
-        for (var i = 0; i < 4; i++) await Orders.PlaceAsync(store, Shopper("next-door"), neighbour);
-        await RebuildAsync();
+        for (var i = 0; i < 3; i++) await Orders.PlaceAsync(store, Lists.Shopper("top"), topSeller);
+        for (var i = 0; i < 2; i++) await Orders.PlaceAsync(store, Lists.Shopper("second"), runnerUp);
+        for (var i = 0; i < 4; i++) await Orders.PlaceAsync(store, Lists.Shopper("next-door"), neighbour);
+        await lists.RebuildAsync();
 
-        var list = await ListAsync(lonely.Sku);
+        var list = await lists.ListAsync(lonely.Sku);
         Assert.Equal(
             [(topSeller.Sku, RecommendationSources.Category), (runnerUp.Sku, RecommendationSources.Category), (neighbour.Sku, RecommendationSources.ParentCategory)],
             list.Select(i => (i.Sku, i.Source)));
@@ -196,15 +176,15 @@ public sealed class ColdStartTests(ColdStartFixture store) : IClassFixture<ColdS
             popular.QuerySelectorAll(".product-card a.product-link").Select(a => a.GetAttribute("href")![3..]));
 
         // A product created today gets its category's best-sellers at once, not after the nightly rebuild.
-        var created = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(
+        var created = await lists.With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(
             new ProductInput("NEW-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant(), "Brand-new thing", "brand-new-thing-" + Guid.NewGuid().ToString("N")[..6],
                 "Just in.", "Acme", leaf, new Dictionary<string, string>(), Published: true),
             new InitialStock(10m, 5), default));
         Assert.True(created.Errors.Count == 0, string.Join("; ", created.Errors.SelectMany(e => e.Value.Select(p => $"{e.Key}: {English.Of(p)}"))));
-        var newSku = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().GetProductForEditAsync(created.Value, default)))!.Input.Sku;
-        Assert.Empty(await ListAsync(newSku)); // not placed yet: remembered as empty for a while
+        var newSku = (await lists.With(sp => sp.GetRequiredService<ICatalogAdmin>().GetProductForEditAsync(created.Value, default)))!.Input.Sku;
+        Assert.Empty(await lists.ListAsync(newSku)); // not placed yet: remembered as empty for a while
         await store.DrainOutboxAsync();
-        Assert.Equal([topSeller.Sku, runnerUp.Sku, neighbour.Sku], (await ListAsync(newSku)).Select(i => i.Sku));
+        Assert.Equal([topSeller.Sku, runnerUp.Sku, neighbour.Sku], (await lists.ListAsync(newSku)).Select(i => i.Sku));
     }
 
 }

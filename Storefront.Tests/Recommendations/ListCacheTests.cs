@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
-using Storefront.Checkout.Payments;
 using Storefront.Recommendations.Contracts;
 using Storefront.Tests.Fixtures;
 using Storefront.Tests.Web;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Payments;
+using Storefront.Recommendations.Contracts;
 using Storefront.Tests.Fixtures;
 using Storefront.Tests.Web;
 
@@ -22,4 +23,22 @@ internal static class Orders
         Assert.True(result.Succeeded, English.Of(result.Problem));
         return result.OrderNumber!;
     }
+}
+
+/// <summary>What the recommendation tests ask of one store again and again.</summary>
+internal sealed class Lists(StoreFixture store)
+{
+    public async Task<T> With<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        using var scope = store.Services.CreateScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    /// <summary>A guest e-mail address no other order uses.</summary>
+    public static string Shopper(string who) => $"{who}-{Guid.NewGuid():N}@example.test";
+
+    /// <summary>A product's list as shoppers get it (pins, co-purchases, popular products, fill).</summary>
+    public Task<IReadOnlyList<RecommendedItem>> ListAsync(string sku) => With(sp => sp.GetRequiredService<IRecommendations>().AlsoBoughtAsync(sku, default));
+
+    public Task RebuildAsync() => With(sp => sp.GetRequiredService<IRecommendationsAdmin>().RebuildAsync(default));
 }
