@@ -47,6 +47,20 @@ namespace Storefront.Recommendations.Data.Migrations
                 {
                     table.PrimaryKey("pk_totals", x => x.id);
                 });
+            // A store upgraded from before these tables counts its current copy of the history now
+            // (with the default limit of 200 products a customer), so a refresh before the next
+            // rebuild scores with real counts.
+            migrationBuilder.Sql("""
+                INSERT INTO recommendations.heavy_customers (customer)
+                    SELECT customer FROM recommendations.purchases GROUP BY customer HAVING count(DISTINCT sku) > 200;
+                INSERT INTO recommendations.product_buyers (sku, buyers)
+                    SELECT sku, count(DISTINCT customer) FROM recommendations.purchases p
+                    WHERE NOT EXISTS (SELECT 1 FROM recommendations.heavy_customers h WHERE h.customer = p.customer)
+                    GROUP BY sku;
+                INSERT INTO recommendations.totals (id, customers)
+                    SELECT 1, count(DISTINCT customer) FROM recommendations.purchases p
+                    WHERE NOT EXISTS (SELECT 1 FROM recommendations.heavy_customers h WHERE h.customer = p.customer);
+                """);
         }
 
         /// <inheritdoc />
