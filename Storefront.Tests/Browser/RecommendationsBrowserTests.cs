@@ -47,6 +47,7 @@ public sealed class RecommendationsBrowserTests(BrowserFixture app) : IClassFixt
         foreach (var title in titles) await Expect(page.Locator("tr.cart-line .product-cell a", new() { HasTextString = title })).ToBeVisibleAsync();
         await Expect(page.Locator(".held")).ToHaveCountAsync(3); // each item held for the shopper
         await BrowserFixture.ScreenshotAsync(page, "cart-after-bundle");
+        Assert.Empty(app.CspViolations); // the bundle's script is a file of the site, allowed by the policy
     }
 
     /// <summary>A camera whose page shows a bundle of two complements (the generated history makes most of them).</summary>
