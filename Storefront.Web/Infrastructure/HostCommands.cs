@@ -34,8 +34,9 @@ internal static class HostCommands
             case "seed":
                 var demo = services.GetRequiredService<IOptions<StorefrontOptions>>().Value;
                 await services.MigrateAllAsync();
-                await services.GetRequiredService<CatalogSeeder>().SeedIfEmptyAsync(demo.DemoProducts, default);
-                await services.GetRequiredService<OrderHistorySeeder>().SeedIfEmptyAsync(demo.DemoOrders, default);
+                // Generated orders only go with the generated catalog: a real store without orders yet gets none.
+                if (await services.GetRequiredService<CatalogSeeder>().SeedIfEmptyAsync(demo.DemoProducts, default) > 0)
+                    await services.GetRequiredService<OrderHistorySeeder>().SeedIfEmptyAsync(demo.DemoOrders, default);
                 return true;
             case "seed-large":
                 var count = args.Length > 1 && int.TryParse(args[1], out var n) && n > 0 ? n : 1_000_000;
