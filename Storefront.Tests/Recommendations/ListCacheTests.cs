@@ -37,8 +37,10 @@ public sealed class ListCacheTests(ListCacheFixture store) : IClassFixture<ListC
         Assert.Contains(stove.Sku, (string?)await redis.StringGetAsync(key), StringComparison.Ordinal);
         Assert.Equal([stove.Sku], (await ListAsync(tent.Sku)).Select(r => r.Sku));
 
-        // Redis loses the list (a restart, a flush): read from PostgreSQL, and kept again.
+        // Redis loses the list (a restart, a flush; the instance drops its own copies when its
+        // connection comes back): read from PostgreSQL, and kept again.
         await redis.KeyDeleteAsync(key);
+        store.Services.GetRequiredService<Storefront.Recommendations.Reading.ListCache>().ForgetAll();
         Assert.Equal([stove.Sku], (await ListAsync(tent.Sku)).Select(r => r.Sku));
         Assert.True(await redis.KeyExistsAsync(key));
 
@@ -54,6 +56,31 @@ public sealed class ListCacheTests(ListCacheFixture store) : IClassFixture<ListC
         await With(sp => sp.GetRequiredService<IRecommendationsAdmin>().RebuildAsync(default));
         Assert.DoesNotContain("co-purchase", (string?)await redis.StringGetAsync(key), StringComparison.Ordinal);
         Assert.Empty(await ListAsync(tent.Sku));
+    }
+
+    [Fact]
+    public async Task A_list_written_by_another_instance_replaces_this_instances_copy_at_once()
+    {
+        var (camera, card, bag) = (await store.ProductAsync(50), await store.ProductAsync(50), await store.ProductAsync(50));
+        foreach (var who in new[] { "ann", "bo" }) await OrderAsync($"{who}-{Guid.NewGuid():N}@example.test", camera, card);
+        await With(sp => sp.GetRequiredService<IRecommendationsAdmin>().RebuildAsync(default));
+        Assert.Equal([card.Sku], (await ListAsync(camera.Sku)).Select(r => r.Sku));
+
+        // This instance now answers from its own copy: a write to Redis that nobody announces is not seen.
+        var redis = store.Services.GetRequiredService<IConnectionMultiplexer>();
+        var key = "recommendations:also:" + camera.Sku;
+        var stored = (string)(await redis.GetDatabase().StringGetAsync(key))!;
+        await redis.GetDatabase().StringSetAsync(key, stored.Replace(card.Sku, bag.Sku, StringComparison.Ordinal));
+        Assert.Equal([card.Sku], (await ListAsync(camera.Sku)).Select(r => r.Sku));
+
+        // Another instance (its own cache on the same Redis) writes the list, as a merchant's pin
+        // there would: this instance drops its copy when it hears the announcement.
+        using var other = new Storefront.Recommendations.Reading.ListCache(redis,
+            store.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Storefront.Recommendations.Reading.ListCache>>());
+        var pinned = new RecommendedItem(bag.Sku, 1, 0, RecommendationSources.Pinned);
+        await other.PutAsync(camera.Sku, [pinned]);
+        for (var wait = 0; wait < 100 && (await ListAsync(camera.Sku)).All(r => r.Sku != bag.Sku); wait++) await Task.Delay(20);
+        Assert.Equal([bag.Sku], (await ListAsync(camera.Sku)).Select(r => r.Sku));
     }
 
     [Fact]

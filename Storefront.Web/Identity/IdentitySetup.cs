@@ -66,6 +66,7 @@ internal static class IdentitySetup
         services.AddScoped<Shopping.ShopperCart>();
         services.AddScoped<Shopping.BasketSuggestions>();
         services.AddScoped<Shopping.ProductCards>();
+        services.AddSingleton<Shopping.CardHtml>();
         services.AddScoped<Shopping.CartMerge>();
         services.AddOptions<Shopping.OrderLinkOptions>().BindConfiguration("Orders")
             .Validate(o => o.LinkLifetime > TimeSpan.Zero && o.LinkLifetime <= TimeSpan.FromDays(365), "Orders:LinkLifetime must be between a moment and 365 days.")

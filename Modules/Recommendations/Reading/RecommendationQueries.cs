@@ -15,7 +15,7 @@ internal sealed class RecommendationQueries(RecommendationsDbContext db, ListCac
         if (string.IsNullOrEmpty(sku) || sku.Length > 64) return [];
         if (await cache.GetAsync(sku) is { } cached) return cached;
         var list = await ListComposer.FromDatabaseAsync(db, sku, options.Value, ct);
-        await cache.PutAsync(sku, list);
+        await cache.PutIfMissingAsync(sku, list);
         return list;
     }
 

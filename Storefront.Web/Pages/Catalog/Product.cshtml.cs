@@ -10,7 +10,7 @@ namespace Storefront.Web.Pages.Catalog;
 
 public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStock stock, Storefront.Search.Contracts.ISearchSignals signals,
     IRecommendations recommendations, IOptions<RecommendationsOptions> recommendationOptions, IOptions<ReservationOptions> holdOptions,
-    Shopping.ProductCards cards, ILogger<ProductModel> logger) : PageModel
+    Shopping.ProductCards cards, Shopping.CardHtml cardHtml, ILogger<ProductModel> logger) : PageModel
 {
     public const int ReviewsPerPage = 5;
 
@@ -22,6 +22,12 @@ public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStoc
 
     /// <summary>Best-sellers of the product's category (or the ones above it) when too few products were bought with it.</summary>
     public IReadOnlyList<ProductSummary> Popular { get; private set; } = [];
+
+    /// <summary>The grids of <see cref="AlsoBought"/> and <see cref="Popular"/>, made from cards rendered once.</summary>
+    public Microsoft.AspNetCore.Html.IHtmlContent? AlsoBoughtGrid { get; private set; }
+
+    /// <inheritdoc cref="AlsoBoughtGrid"/>
+    public Microsoft.AspNetCore.Html.IHtmlContent? PopularGrid { get; private set; }
 
     /// <summary>Where <see cref="Popular"/> comes from: the product's own category, or one above it.</summary>
     public string? PopularSource { get; private set; }
@@ -71,6 +77,8 @@ public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStoc
             AlsoBought = shown.Where(r => r.GoesWith).Take(AlsoBoughtShown).Select(r => products[r.Sku]).ToList();
             Popular = shown.Where(r => !r.GoesWith).Take(AlsoBoughtShown).Select(r => products[r.Sku]).ToList();
             PopularSource = shown.FirstOrDefault(r => !r.GoesWith)?.Source;
+            if (AlsoBought.Count > 0) AlsoBoughtGrid = await cardHtml.GridAsync(AlsoBought);
+            if (Popular.Count > 0) PopularGrid = await cardHtml.GridAsync(Popular);
             var own = product.Breadcrumbs.Count > 0 ? product.Breadcrumbs[^1].Id : (int?)null;
             if (Stock is { Available: > 0 } stock)
             {
