@@ -71,3 +71,8 @@ for pass in $(seq 1 "${PASSES:-2}"); do
     echo "pass $pass ${side%%:*} boxes ${line#RESULT }" | tee -a "$OUTFILE"
   done
 done
+# What the boxes add to each page: the HTML of the first 50 products, with and without.
+for side in with:5098 without:5099; do
+  bytes=$(head -50 "$DATA/products.txt" | while read -r path; do curl -s -o /dev/null -w '%{size_download}\n' "http://127.0.0.1:${side#*:}$path"; done | awk '{ s += $1 } END { printf "%.0f", s / NR }')
+  echo "page ${side%%:*} boxes: $bytes bytes of HTML on average" | tee -a "$OUTFILE"
+done
