@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Storefront.Catalog.Contracts;
 using Storefront.Tests.Fixtures;
+using Storefront.Web.Identity;
 using Storefront.Web.Seeding;
 using static Microsoft.Playwright.Assertions;
 
@@ -14,8 +15,6 @@ public sealed class RecommendationsBrowserTests(BrowserFixture app) : IClassFixt
     [Fact]
     public async Task A_shopper_sees_what_goes_with_a_camera_adds_the_bundle_and_the_cart_holds_every_item()
     {
-        using (var scope = app.Services.CreateScope())
-            Assert.Equal(3000, await scope.ServiceProvider.GetRequiredService<OrderHistorySeeder>().SeedIfEmptyAsync(3000, default));
         var camera = await CameraWithBundleAsync();
 
         var page = await app.NewPageAsync();
@@ -50,10 +49,72 @@ public sealed class RecommendationsBrowserTests(BrowserFixture app) : IClassFixt
         Assert.Empty(app.CspViolations); // the bundle's script is a file of the site, allowed by the policy
     }
 
+    [Fact]
+    public async Task A_merchant_reads_a_products_list_blocks_a_pair_and_pins_a_product_and_the_shopper_sees_both_on_the_next_view()
+    {
+        var camera = await CameraWithBundleAsync();
+        var shopper = await app.NewPageAsync();
+        await shopper.GotoAsync($"/p/{camera.Slug}");
+        var alsoBought = shopper.Locator("section.also-bought .product-card h3");
+        var before = await alsoBought.AllTextContentsAsync();
+        Assert.NotEmpty(before);
+
+        var merchant = await app.NewPageAsync();
+        await merchant.GotoAsync($"/admin/recommendations?sku={camera.Sku}");
+        await merchant.GetByLabel("E-mail").FillAsync(AdminBootstrapper.DemoEmail);
+        await merchant.GetByLabel("Password").FillAsync(AdminBootstrapper.DemoPassword);
+        await merchant.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(merchant).ToHaveURLAsync(new Regex("/admin/recommendations"));
+        await Expect(merchant.GetByRole(AriaRole.Heading, new() { Name = "Coverage" })).ToBeVisibleAsync();
+        await Expect(merchant.GetByRole(AriaRole.Heading, new() { Name = "Last rebuilds" })).ToBeVisibleAsync();
+        var rows = merchant.Locator("table.recommendation-list tbody tr");
+        await Expect(rows.First).ToBeVisibleAsync();
+        await Expect(rows.First.Locator("td").Nth(2)).ToHaveTextAsync("co-purchase");
+        await BrowserFixture.ScreenshotAsync(merchant, "admin-recommendations");
+
+        // Block the pair the shopper saw first: it leaves the merchant's list and the shopper's page.
+        var top = (await rows.First.GetAttributeAsync("data-sku"))!;
+        var topTitle = await TitleAsync(top);
+        Assert.Contains(topTitle, before);
+        await rows.First.GetByRole(AriaRole.Button, new() { Name = "Block pair" }).ClickAsync();
+        await Expect(merchant.Locator($"table.recommendation-list tr[data-sku='{top}']")).ToHaveCountAsync(0);
+        await Expect(merchant.Locator($"ul.blocked li[data-sku='{top}']")).ToBeVisibleAsync();
+        await shopper.ReloadAsync();
+        await Expect(alsoBought.Filter(new() { HasTextString = topTitle })).ToHaveCountAsync(0);
+
+        // Pin a product from another part of the store: it comes first, for the shopper too.
+        var pinned = await ProductOutsideTheListAsync(camera.Sku);
+        await merchant.GetByLabel("Pin a product to the top of this list (SKU)").FillAsync(pinned.Sku);
+        await merchant.GetByRole(AriaRole.Button, new() { Name = "Pin", Exact = true }).ClickAsync();
+        await Expect(rows.First).ToHaveAttributeAsync("data-sku", pinned.Sku);
+        await Expect(rows.First.Locator("td").Nth(2)).ToHaveTextAsync("pinned");
+        await shopper.ReloadAsync();
+        await Expect(alsoBought.First).ToHaveTextAsync(pinned.Title);
+        await BrowserFixture.ScreenshotAsync(merchant, "admin-recommendations-after-pin");
+        Assert.Empty(app.CspViolations);
+    }
+
+    private async Task<string> TitleAsync(string sku)
+    {
+        using var scope = app.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<ICatalogQueries>().GetProductsBySkuAsync([sku], default))[sku].Title;
+    }
+
+    /// <summary>A published product in stock that is not on the list of <paramref name="sku"/>.</summary>
+    private async Task<ProductSummary> ProductOutsideTheListAsync(string sku)
+    {
+        using var scope = app.Services.CreateScope();
+        var list = (await scope.ServiceProvider.GetRequiredService<Storefront.Recommendations.Contracts.IRecommendations>().AlsoBoughtAsync(sku, default))
+            .Select(i => i.Sku).ToHashSet(StringComparer.Ordinal);
+        var tents = (await scope.ServiceProvider.GetRequiredService<ICatalogQueries>().BrowseCategoryAsync(new CategoryBrowseRequest("tents"), default))!.Products;
+        return tents.First(t => t.Available > 0 && !list.Contains(t.Sku) && t.Sku != sku);
+    }
+
     /// <summary>A camera whose page shows a bundle of two complements (the generated history makes most of them).</summary>
     private async Task<ProductSummary> CameraWithBundleAsync()
     {
         using var scope = app.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<OrderHistorySeeder>().SeedIfEmptyAsync(3000, default);
         var catalog = scope.ServiceProvider.GetRequiredService<ICatalogQueries>();
         var cameras = (await catalog.BrowseCategoryAsync(new CategoryBrowseRequest("cameras-mirrorless"), default))!.Products;
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
