@@ -58,6 +58,8 @@ app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatus
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
 // PostgreSQL or Redis away: a 503 with Retry-After (inside the status-code pages, so pages get the friendly one).
 app.UseDependencyOutages();
+// A form or script of another site cannot change a cart, an account or an order (before any handler runs).
+app.UseCrossSiteRequestRefusal();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseStorefrontRateLimits();

@@ -34,6 +34,8 @@ public sealed class ErrorModel : PageModel
         {
             404 => ("Page not found", "We could not find that page. The product or category may have moved or been removed."),
             400 => ("That request did not look right", "Please go back and try again."),
+            403 when HttpContext.Items.ContainsKey(Infrastructure.CrossSiteRequests.Refused) =>
+                ("Sent from another site", "This form was sent to us from another website, so nothing was changed. Open the store yourself and try again there."),
             403 => ("Not allowed", "Your account cannot open this page."),
             429 => ("Please wait a moment", RetryMessage()),
             503 when OriginalPath?.StartsWith("/cart", StringComparison.OrdinalIgnoreCase) == true =>

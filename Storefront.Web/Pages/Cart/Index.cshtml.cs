@@ -15,6 +15,12 @@ namespace Storefront.Web.Pages.Cart;
 /// The add form lives on product pages and the cart page lists many lines, so a refused quantity is
 /// reported as the page's message after the redirect rather than re-rendering another page's form.
 /// </summary>
+/// <remarks>
+/// Adding to the cart is posted from cached product pages, which carry no per-visitor token: the
+/// cart's forms are protected by the refusal of cross-site requests (Infrastructure/CrossSiteRequests)
+/// and the SameSite cart cookie, not by an antiforgery token.
+/// </remarks>
+[Microsoft.AspNetCore.Mvc.IgnoreAntiforgeryToken]
 public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing pricing, ICatalogQueries catalog,
     IValidator<IndexModel.AddLine> addRules, IValidator<IndexModel.ChangeLine> changeRules, OutcomeText words,
     BasketSuggestions suggestions) : PageModel
