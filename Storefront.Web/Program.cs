@@ -7,6 +7,7 @@ using Storefront.Inventory;
 using Storefront.Recommendations.Contracts;
 using Storefront.Search.Contracts;
 using Storefront.Web.Identity;
+using Storefront.Web.Caching;
 using Storefront.Web.Infrastructure;
 using Storefront.Web.Seeding;
 using Storefront.Web.Shopping;
@@ -29,8 +30,10 @@ builder.Services.AddScoped<CatalogSeeder>();
 builder.Services.AddScoped<OrderHistorySeeder>();
 builder.Services.AddStorefrontRateLimits();
 builder.Services.AddProblemDetails();
-// Sold-out sale answers are kept for a few seconds (Storefront.Web.Shopping.SoldOutCache); nothing else is output-cached.
+// Sold-out sale answers are kept for a few seconds (Storefront.Web.Shopping.SoldOutCache).
+// The storefront pages are cached and shared (Storefront.Web.Caching), evicted by the changes they show.
 builder.Services.AddOutputCache(o => o.AddPolicy(SoldOutCache.Policy, new SoldOutCache()));
+builder.Services.AddPageCache(builder.Configuration);
 // Words for what the modules report (Storefront.Web/Resources/Words): modules return codes, never sentences.
 builder.Services.AddOutcomeText();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits());
@@ -66,10 +69,12 @@ app.UseStorefrontRateLimits();
 app.UseOutputCache();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePageCacheHeaders();
 
 app.MapStorefrontInfrastructure();
 app.MapMedia();
 app.MapCartApi();
+app.MapVisitorApi();
 app.MapStripeWebhook();
 app.MapSearchApi();
 app.MapSaleApi();

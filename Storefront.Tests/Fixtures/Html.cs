@@ -32,11 +32,15 @@ public static class Html
         return await ParseAsync(body);
     }
 
+    /// <summary>
+    /// The page's antiforgery token, or an empty one for a page that carries none: the cached
+    /// storefront pages (product, category, search) post to handlers that take no token.
+    /// </summary>
     public static string AntiforgeryToken(string html)
     {
         var match = System.Text.RegularExpressions.Regex.Match(html,
             "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"|<input[^>]*value=\"([^\"]+)\"[^>]*name=\"__RequestVerificationToken\"");
-        if (!match.Success) throw new InvalidOperationException("The page has no antiforgery token.");
+        if (!match.Success) return "";
         return match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
     }
 }

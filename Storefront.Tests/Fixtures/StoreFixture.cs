@@ -196,6 +196,18 @@ public class StoreFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The cart count the header of a cached page shows this client: what its script gets from
+    /// /api/visitor (null when the cart cannot be read just now).
+    /// </summary>
+    public static async Task<int?> HeaderCartCountAsync(HttpClient client)
+    {
+        using var answer = await client.PostAsync("/api/visitor", new FormUrlEncodedContent([]));
+        answer.EnsureSuccessStatusCode();
+        var count = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(answer.Content)).GetProperty("cartCount");
+        return count.ValueKind == System.Text.Json.JsonValueKind.Null ? null : count.GetInt32();
+    }
+
     /// <summary>An HTTP client signed in as the development admin.</summary>
     public async Task<HttpClient> AdminClientAsync()
     {

@@ -237,6 +237,9 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         {
             ["__RequestVerificationToken"] = token, ["id"] = id, ["name"] = "Hammocks & Tarps",
         }));
+        // The category page is cached: the rename evicts it (through the event log) within moments.
+        for (var wait = 0; wait < 60 && (await store.Client().GetDocumentAsync(slug)).QuerySelector("h1")!.TextContent != "Hammocks & Tarps"; wait++)
+            await Task.Delay(50);
         var renamed = await store.Client().GetDocumentAsync(slug);
         Assert.Equal("Hammocks & Tarps", renamed.QuerySelector("h1")!.TextContent);
     }

@@ -16,6 +16,9 @@ public sealed class ProductCards(ICatalogQueries catalog, IMemoryCache memory)
 
     private static string Key(string sku) => "product-card:" + sku;
 
+    /// <summary>Drops this instance's card of a product (its price, stock or rating changed).</summary>
+    public static void Forget(IMemoryCache memory, string sku) => memory.Remove(Key(sku));
+
     public async Task<IReadOnlyDictionary<string, ProductSummary>> GetAsync(IReadOnlyCollection<string> skus, CancellationToken ct)
     {
         var found = new Dictionary<string, ProductSummary>(StringComparer.Ordinal);

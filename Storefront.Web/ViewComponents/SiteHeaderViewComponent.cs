@@ -13,7 +13,11 @@ namespace Storefront.Web.ViewComponents;
 /// </summary>
 public sealed class SiteHeaderViewComponent(ICatalogQueries catalog, ShopperCart cart) : ViewComponent
 {
-    public sealed record Model(IReadOnlyList<CategoryNode> Categories, int? CartCount, bool SignedIn, bool IsAdmin, string? Query);
+    /// <param name="Shared">
+    /// The page is cached and shown to every visitor: the header shows nobody's cart or account, and
+    /// wwwroot/js/visitor.js fills them in from /api/visitor.
+    /// </param>
+    public sealed record Model(IReadOnlyList<CategoryNode> Categories, int? CartCount, bool SignedIn, bool IsAdmin, string? Query, bool Shared);
 
     public async Task<IViewComponentResult> InvokeAsync()
     {
@@ -26,7 +30,9 @@ public sealed class SiteHeaderViewComponent(ICatalogQueries catalog, ShopperCart
         {
             tree = [];
         }
+        if (Caching.PageCachePolicy.Shares(HttpContext))
+            return View(new Model(tree, null, false, false, HttpContext.Request.Query["q"], Shared: true));
         return View(new Model(tree, await cart.CountAsync(HttpContext.RequestAborted),
-            User.Identity?.IsAuthenticated == true, UserClaimsPrincipal.IsInRole(Identity.Roles.Admin), HttpContext.Request.Query["q"]));
+            User.Identity?.IsAuthenticated == true, UserClaimsPrincipal.IsInRole(Identity.Roles.Admin), HttpContext.Request.Query["q"], Shared: false));
     }
 }

@@ -18,6 +18,18 @@ internal static class CatalogCache
 
     public static string FirstReviewsKey(Guid productId, int pageSize) => $"catalog:reviews:{productId:N}:{pageSize}";
 
+    /// <summary>The home page's shelves (best rated, newest) of every size.</summary>
+    public static string ShelfKey(bool featured, int take) => $"catalog:shelf:{featured}:{take}";
+
+    public static void EvictShelves(this IMemoryCache cache)
+    {
+        for (var take = 1; take <= 48; take++)
+        {
+            cache.Remove(ShelfKey(true, take));
+            cache.Remove(ShelfKey(false, take));
+        }
+    }
+
     public static void EvictProduct(this IMemoryCache cache, string? slug, Guid productId)
     {
         if (slug is not null) cache.Remove(ProductKey(slug));

@@ -138,10 +138,15 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
     public Task<IReadOnlyList<ProductSummary>> GetNewestAsync(int take, CancellationToken cancellationToken) =>
         ShelfAsync(featured: false, take, cancellationToken);
 
-    /// <summary>Home page shelves: the same for every shopper, so they are cached for a minute.</summary>
+    /// <summary>
+    /// Home page shelves: the same for every shopper, so they are kept for a second — enough to
+    /// spare the database a burst of renderings, short enough that the page cache's second eviction
+    /// after a change (Storefront.Web.Caching) never renders from a stale shelf.
+    /// </summary>
     private async Task<IReadOnlyList<ProductSummary>> ShelfAsync(bool featured, int take, CancellationToken cancellationToken)
     {
-        var key = $"catalog:shelf:{featured}:{take}";
+        take = Math.Clamp(take, 1, 48);
+        var key = CatalogCache.ShelfKey(featured, take);
         if (cache.TryGetValue(key, out IReadOnlyList<ProductSummary>? cached) && cached is not null) return cached;
         var query = from p in db.Products.AsNoTracking()
                     join l in db.ListingPrices.AsNoTracking() on p.Sku equals l.Sku
@@ -151,7 +156,7 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
             ? query.Where(x => x.P.ReviewCount >= 3)
                 .OrderByDescending(x => x.P.AverageRating).ThenByDescending(x => x.P.ReviewCount).ThenByDescending(x => x.P.Id)
             : query.OrderByDescending(x => x.P.CreatedAt).ThenByDescending(x => x.P.Id);
-        var result = await query.Take(Math.Clamp(take, 1, 48))
+        var result = await query.Take(take)
             .Select(x => new
             {
                 x.P.Id, x.P.Sku, x.P.Slug, x.P.Title, x.P.Brand, x.P.AverageRating, x.P.ReviewCount,
@@ -162,7 +167,7 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
         IReadOnlyList<ProductSummary> summaries = result.Select(r => new ProductSummary(r.Id, r.Sku, r.Slug, r.Title, r.Brand,
             images.GetValueOrDefault(r.Id), new Money(r.Price, r.Currency),
             r.Available, r.AverageRating, r.ReviewCount)).ToList();
-        cache.Set(key, summaries, TimeSpan.FromMinutes(1));
+        cache.Set(key, summaries, TimeSpan.FromSeconds(1));
         return summaries;
     }
 }

@@ -7,13 +7,25 @@ using Storefront.Catalog.Data;
 namespace Storefront.Catalog.Browsing;
 
 /// <summary>
-/// Drops this instance's cached product page when the product or its reviews change, whichever
-/// instance made the change (delivered once per instance).
+/// Drops this instance's cached product page when the product or its reviews change, and its
+/// category tree when a category changes, whichever instance made the change (delivered once per
+/// instance).
 /// </summary>
-internal sealed class ProductCacheEvictions(CatalogDbContext db, IMemoryCache cache) :
-    IIntegrationEventHandler<ProductChangedEvent>, IIntegrationEventHandler<ReviewsChangedEvent>
+internal sealed class ProductCacheEvictions(CatalogDbContext db, IMemoryCache cache, Categories.CategoryTree tree) :
+    IIntegrationEventHandler<ProductChangedEvent>, IIntegrationEventHandler<ReviewsChangedEvent>, IIntegrationEventHandler<CategoriesChangedEvent>
 {
-    public Task HandleAsync(ProductChangedEvent e, CancellationToken ct) => EvictAsync(e.ProductId, ct);
+    public Task HandleAsync(CategoriesChangedEvent e, CancellationToken ct)
+    {
+        tree.Invalidate();
+        return Task.CompletedTask;
+    }
+
+    public Task HandleAsync(ProductChangedEvent e, CancellationToken ct)
+    {
+        // A product published or withdrawn can enter or leave the home page's shelves.
+        cache.EvictShelves();
+        return EvictAsync(e.ProductId, ct);
+    }
 
     public Task HandleAsync(ReviewsChangedEvent e, CancellationToken ct) => EvictAsync(e.ProductId, ct);
 

@@ -95,6 +95,13 @@ public sealed record ProductChangedEvent(Guid ProductId, string Sku, bool Publis
     string IIntegrationEvent.Subject => ProductId.ToString();
 }
 
+/// <summary>A category created, renamed or moved: the category menu and the breadcrumbs of any page may change.</summary>
+[IntegrationEvent("catalog.categories-changed.v1")]
+public sealed record CategoriesChangedEvent(int CategoryId) : IIntegrationEvent
+{
+    string IIntegrationEvent.Subject => "categories";
+}
+
 [IntegrationEvent("catalog.reviews-changed.v1")]
 public sealed record ReviewsChangedEvent(Guid ProductId, decimal AverageRating, int ReviewCount) : IIntegrationEvent
 {

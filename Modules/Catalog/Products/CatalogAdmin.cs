@@ -325,6 +325,7 @@ internal sealed class CatalogAdmin(
         db.Categories.Add(category);
         await db.SaveChangesAsync(cancellationToken);
         category.Path = $"{parent?.Path ?? "/"}{category.Id}/";
+        db.AddIntegrationEvent(new CategoriesChangedEvent(category.Id), clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         tree.Invalidate();
@@ -346,6 +347,7 @@ internal sealed class CatalogAdmin(
         var category = await db.Categories.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (category is null) return CommandResult<int>.Fail("", Problem.Of(CatalogProblems.CategoryGone));
         category.Name = name;
+        db.AddIntegrationEvent(new CategoriesChangedEvent(id), clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         tree.Invalidate();
         return CommandResult<int>.Ok(id);
@@ -383,6 +385,8 @@ internal sealed class CatalogAdmin(
             UPDATE catalog.products SET category_path = {newPath} || substr(category_path, {oldPath.Length + 1})
             WHERE category_path LIKE {like}
             """, cancellationToken);
+        db.AddIntegrationEvent(new CategoriesChangedEvent(id), clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         tree.Invalidate();
         await facets.InvalidateAllAsync(cancellationToken);

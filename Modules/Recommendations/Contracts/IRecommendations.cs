@@ -85,6 +85,16 @@ public sealed record RecommendationCoverage(int Products, int WithThree, int Wit
 public sealed record CuratedList(string Sku, IReadOnlyList<RecommendedItem> Items, IReadOnlyList<string> Pinned, IReadOnlyList<string> Blocked);
 
 /// <summary>The merchant's and the scheduler's side.</summary>
+/// <summary>
+/// Tells this instance when a product's list changed (here or on another instance: a pin, a block,
+/// a refresh after new orders), once the new list can be read, so pages showing it can be made
+/// again. <c>null</c>: every list changed (a rebuild).
+/// </summary>
+public interface IRecommendationChanges
+{
+    event Action<string?>? ListChanged;
+}
+
 public interface IRecommendationsAdmin
 {
     /// <summary>Recomputes every list from the order history of the window (the nightly job).</summary>

@@ -25,6 +25,7 @@ public static class RecommendationsModule
         services.TryAddTimeProvider();
         services.AddModuleDbContext<RecommendationsDbContext>(RecommendationsDbContext.Schema, withOutbox: false);
         services.AddSingleton<ListCache>();
+        services.AddSingleton<IRecommendationChanges>(sp => sp.GetRequiredService<ListCache>());
         services.AddScoped<IRecommendations, RecommendationQueries>();
         services.AddScoped<CoPurchaseRebuild>();
         services.AddScoped<IRecommendationsAdmin, Curation.RecommendationsAdmin>();

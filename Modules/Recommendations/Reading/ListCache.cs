@@ -22,8 +22,10 @@ namespace Storefront.Recommendations.Reading;
 /// again when it comes back (announcements made meanwhile were not heard).
 /// </para>
 /// </summary>
-internal sealed partial class ListCache : IDisposable
+internal sealed partial class ListCache : IRecommendationChanges, IDisposable
 {
+    public event Action<string?>? ListChanged;
+
     /// <summary>Where changes are announced, per logical database: stores sharing one Redis server do not hear each other.</summary>
     private readonly RedisChannel channel;
     public const int NearCopies = 20_000;
@@ -106,6 +108,7 @@ internal sealed partial class ListCache : IDisposable
             if (list.Count == 0) await redis.GetDatabase().StringSetAsync(Key(sku), value, EmptyKeptFor);
             else await redis.GetDatabase().StringSetAsync(Key(sku), value);
             await redis.GetSubscriber().PublishAsync(channel, Announcement(sku));
+            ListChanged?.Invoke(sku);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -162,6 +165,7 @@ internal sealed partial class ListCache : IDisposable
                 var sku = text[(split + 1)..];
                 if (sku == Everything) ForgetAll();
                 else Forget(sku);
+                ListChanged?.Invoke(sku == Everything ? null : sku);
             });
             return true;
         }
@@ -204,6 +208,7 @@ internal sealed partial class ListCache : IDisposable
         await Task.WhenAll(pending);
         ForgetAll();
         await redis.GetSubscriber().PublishAsync(channel, Announcement(Everything));
+        ListChanged?.Invoke(null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recommendations: Redis did not answer; lists are read from PostgreSQL")]

@@ -2,11 +2,15 @@ using System.Globalization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
+using Storefront.Web.Caching;
 using Storefront.Catalog.Contracts;
 using Storefront.Web.Forms;
 
 namespace Storefront.Web.Pages.Catalog;
 
+/// <summary>A category's products, cached per filter combination (every query value counts).</summary>
+[OutputCache(PolicyName = PageCachePolicy.Name, VaryByQueryKeys = ["*"])]
 public sealed class CategoryModel(ICatalogQueries catalog, IValidator<PriceRange> priceRangeRules) : PageModel
 {
     public CategoryBrowseResult Result { get; private set; } = default!;
@@ -46,6 +50,8 @@ public sealed class CategoryModel(ICatalogQueries catalog, IValidator<PriceRange
             SelectedAttributes, after, before), cancellationToken);
         if (result is null) return NotFound();
         Result = result;
+        PageTags.Add(HttpContext, PageTags.Listing, PageTags.Category(result.Category.Id));
+        PageTags.AddCards(HttpContext, result.Products);
         return Page();
     }
 

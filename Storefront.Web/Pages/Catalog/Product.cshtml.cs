@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
+using Storefront.Web.Caching;
 using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks;
 using Storefront.Catalog.Contracts;
@@ -8,7 +10,12 @@ using Storefront.Recommendations.Contracts;
 
 namespace Storefront.Web.Pages.Catalog;
 
-public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStock stock, Storefront.Search.Contracts.ISearchSignals signals,
+/// <summary>
+/// A product page, cached and shared (per page of reviews); the visitor's view is counted for their
+/// search ranking by the page's script (/api/visitor), not here.
+/// </summary>
+[OutputCache(PolicyName = PageCachePolicy.Name, VaryByQueryKeys = ["reviews"])]
+public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStock stock,
     IRecommendations recommendations, IOptions<RecommendationsOptions> recommendationOptions, IOptions<ReservationOptions> holdOptions,
     Shopping.ProductCards cards, Shopping.CardHtml cardHtml, ILogger<ProductModel> logger) : PageModel
 {
@@ -55,13 +62,9 @@ public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStoc
         if (Stock is { } s && holdOptions.Value.Enabled && holdOptions.Value.IsLimited(s.OnHand)) HoldLimit = holdOptions.Value.LimitPerHolder(s.OnHand);
         Reviews = await catalog.GetReviewsAsync(product.Id, Math.Max(1, reviews ?? 1), ReviewsPerPage, cancellationToken);
         if (recommendationOptions.Value.ShowOnProductPage) await RecommendAsync(product, cancellationToken);
-        // What the shopper looks at lifts its brand and category in their searches. Only a visitor
-        // who came back with the cookie (or is signed in) has a history: a crawler keeps no cookies,
-        // and would otherwise leave a history key per request. The first visit sets the cookie.
-        if (Shopping.Visitor.Of(HttpContext, create: false) is { } visitor)
-            await signals.ViewedAsync(visitor, product.Brand, product.Breadcrumbs.Count > 0 ? product.Breadcrumbs[^1].Slug : null, cancellationToken);
-        else
-            Shopping.Visitor.Of(HttpContext, create: true);
+        PageTags.Add(HttpContext, PageTags.ProductPages, PageTags.Product(product.Sku), PageTags.ProductId(product.Id), PageTags.Stock(product.Sku));
+        PageTags.Add(HttpContext, product.Breadcrumbs.Select(c => PageTags.Category(c.Id)));
+        PageTags.AddCards(HttpContext, AlsoBought.Concat(Popular).Concat(Bundle));
         return Page();
     }
 

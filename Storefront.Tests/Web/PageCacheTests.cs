@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Storefront.Catalog.Contracts;
+using Storefront.Inventory.Contracts;
+using Storefront.Tests.Fixtures;
+
+namespace Storefront.Tests.Web;
+
+public sealed class PageCacheFixture : ShopFixture;
+
+/// <summary>
+/// The storefront pages are cached and shared, and never wrong about price: a change evicts the
+/// pages that show it (not their expiry, which is ten minutes), and nothing of a visitor is shared.
+/// </summary>
+public sealed class PageCacheTests(PageCacheFixture store) : IClassFixture<PageCacheFixture>
+{
+    /// <summary>Whether the answer came from the cache (the output cache gives a stored answer its age).</summary>
+    private static bool FromCache(HttpResponseMessage response) => response.Headers.Age is not null;
+
+    /// <summary>Asks for the page until <paramref name="shows"/> holds, for at most <paramref name="seconds"/>; returns how long that took.</summary>
+    private async Task<TimeSpan> UntilAsync(string url, Func<string, bool> shows, double seconds = 1)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            if (shows(await store.Client().GetStringAsync(url))) return watch.Elapsed;
+            await Task.Delay(25);
+        }
+        Assert.Fail($"{url} did not change within {seconds} s");
+        return watch.Elapsed;
+    }
+
+    [Fact]
+    public async Task A_second_visitor_gets_the_cached_page_with_headers_a_CDN_can_use_and_a_price_change_shows_within_a_second()
+    {
+        var product = await store.ProductAsync(20);
+        var url = $"/p/{product.Slug}";
+        var first = await store.Client().GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.False(first.Headers.Contains("Set-Cookie"), first.Headers.Contains("Set-Cookie") ? string.Join(" | ", first.Headers.GetValues("Set-Cookie")) : "");
+        Assert.True(first.Headers.CacheControl is { Public: true, MaxAge.TotalSeconds: 0, SharedMaxAge.TotalSeconds: 60 });
+        Assert.Contains("stale-while-revalidate=30", first.Headers.CacheControl.ToString(), StringComparison.Ordinal);
+        var keys = first.Headers.GetValues("Surrogate-Key").Single().Split(' ');
+        Assert.Contains($"p:{product.Sku}", keys);
+        Assert.Contains($"s:{product.Sku}", keys);
+        Assert.Contains("pages", keys);
+        Assert.Equal(keys.Order(), first.Headers.GetValues("Cache-Tag").Single().Split(',').Order());
+        var etag = first.Headers.ETag!;
+        Assert.False(etag.IsWeak);
+
+        var second = await store.Client().GetAsync(url);
+        Assert.True(FromCache(second));
+        Assert.Equal(etag, second.Headers.ETag);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        // A query value the page does not use is the same page.
+        Assert.True(FromCache(await store.Client().GetAsync(url + "?utm_source=mail")));
+
+        // A browser (or a CDN) asking again with the ETag gets a 304 and no body.
+        using var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.IfNoneMatch.Add(etag);
+        var notModified = await store.Client().SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        // The merchant changes the price: every visitor sees it within a second, long before the page would expire.
+        var price = product.Price + 7.25m;
+        using (var scope = store.Services.CreateScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().SetPriceAsync(product.Sku, price, "USD", default)).Succeeded);
+        var took = await UntilAsync(url, html => html.Contains($"${price:#,##0.00}", StringComparison.Ordinal));
+        Assert.InRange(took, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        var fresh = await store.Client().GetAsync(url);
+        Assert.NotEqual(etag, fresh.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task Each_page_of_reviews_and_each_filter_of_a_category_is_its_own_page()
+    {
+        var product = await store.ProductAsync(20);
+        await store.Client().GetAsync($"/p/{product.Slug}");
+        Assert.False(FromCache(await store.Client().GetAsync($"/p/{product.Slug}?reviews=2")));
+        Assert.True(FromCache(await store.Client().GetAsync($"/p/{product.Slug}?reviews=2")));
+
+        var category = (await store.Client().GetDocumentAsync("/")).QuerySelector("nav.categories a")!.GetAttribute("href")!;
+        await store.Client().GetAsync(category);
+        var sorted = await store.Client().GetAsync(category + "?sort=price-asc");
+        Assert.False(FromCache(sorted));
+        var page = await store.Client().GetAsync(category);
+        Assert.True(FromCache(page));
+        Assert.Contains("listing", page.Headers.GetValues("Surrogate-Key").Single().Split(' '));
+    }
+
+    [Fact]
+    public async Task A_product_withdrawn_leaves_the_listings_that_showed_it_within_the_settle_delay()
+    {
+        var home = await store.Client().GetDocumentAsync("/");
+        var slug = home.QuerySelector(".product-card a.product-link")!.GetAttribute("href")![3..];
+        Assert.True(FromCache(await store.Client().GetAsync("/")));
+        using var scope = store.Services.CreateScope();
+        var product = (await scope.ServiceProvider.GetRequiredService<ICatalogQueries>().GetProductAsync(slug, default))!;
+        Assert.True(await scope.ServiceProvider.GetRequiredService<ICatalogAdmin>().SetPublishedAsync(product.Id, false, default));
+        try
+        {
+            // At worst after the second eviction (PageCache:SettleDelay, 1 s), should the first
+            // rendering have read the catalog's shelves before the catalog dropped them.
+            await UntilAsync("/", html => !html.Contains($"/p/{slug}\"", StringComparison.Ordinal), seconds: 3);
+            Assert.Equal(HttpStatusCode.NotFound, (await store.Client().GetAsync($"/p/{slug}")).StatusCode);
+        }
+        finally
+        {
+            await scope.ServiceProvider.GetRequiredService<ICatalogAdmin>().SetPublishedAsync(product.Id, true, default);
+        }
+    }
+
+    [Fact]
+    public async Task A_page_with_a_visitors_message_or_account_is_never_stored_or_shared()
+    {
+        var product = await store.ProductAsync(3);
+        // A shopper asks for too many: the product page comes back with a message for them alone.
+        var shopper = store.Client();
+        var refused = await shopper.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["sku"] = product.Sku, ["quantity"] = "50", ["returnUrl"] = $"/p/{product.Slug}",
+        }));
+        Assert.Equal($"/p/{product.Slug}", refused.RequestMessage!.RequestUri!.AbsolutePath);
+        var mine = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("role=\"alert\"", mine, StringComparison.Ordinal);
+        Assert.True(refused.Headers.CacheControl is { Private: true, NoStore: true });
+        Assert.False(refused.Headers.Contains("Surrogate-Key"));
+
+        // The next visitor gets the shared page, without the message.
+        var other = await store.Client().GetStringAsync($"/p/{product.Slug}");
+        Assert.DoesNotContain("role=\"alert\"", other, StringComparison.Ordinal);
+
+        // A signed-in merchant is served the shared page too, and nothing in it names them.
+        var admin = await store.AdminClientAsync();
+        var theirs = await admin.GetAsync($"/p/{product.Slug}");
+        var html = await theirs.Content.ReadAsStringAsync();
+        Assert.True(theirs.Headers.CacheControl!.Public);
+        Assert.DoesNotContain(Storefront.Web.Identity.AdminBootstrapper.DemoEmail, html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("__RequestVerificationToken", html, StringComparison.Ordinal);
+        var header = (await Html.ParseAsync(html)).QuerySelector("nav.account")!;
+        Assert.True(header.QuerySelector("a[href='/admin']")!.HasAttribute("hidden"));
+
+        // Their own parts come from /api/visitor, never stored.
+        var me = await admin.PostAsync("/api/visitor", new FormUrlEncodedContent([]));
+        Assert.True(me.Headers.CacheControl is { Private: true, NoStore: true });
+        var body = await me.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(body.GetProperty("signedIn").GetBoolean());
+        Assert.True(body.GetProperty("admin").GetBoolean());
+        var anonymous = await (await store.Client().PostAsync("/api/visitor", new FormUrlEncodedContent([]))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(anonymous.GetProperty("signedIn").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Pages_for_one_visitor_keep_their_no_store_headers()
+    {
+        var client = await store.AdminClientAsync();
+        foreach (var path in new[] { "/cart", "/account", "/admin" })
+        {
+            var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("Surrogate-Key"), path);
+            Assert.False(FromCache(response), path);
+            Assert.False(FromCache(await client.GetAsync(path)), path);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Storefront.BuildingBlocks.Events;
+
+namespace Storefront.Web.Caching;
+
+/// <summary>The cached storefront pages: the policy, the store, the evictions and the CDN purges.</summary>
+internal static class PageCacheSetup
+{
+    public static IServiceCollection AddPageCache(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PageCacheOptions>().BindConfiguration("PageCache")
+            .Validate(o => o.Store is "memory" or "redis", "PageCache:Store must be \"memory\" or \"redis\".")
+            .Validate(o => o.Duration > TimeSpan.Zero && o.SharedMaxAge >= TimeSpan.Zero && o.StaleWhileRevalidate >= TimeSpan.Zero,
+                "PageCache:Duration must be positive, SharedMaxAge and StaleWhileRevalidate not negative.")
+            .Validate(o => o.PurgeUrl is null || (o.PurgeUrl.IsAbsoluteUri && o.PurgeUrl.Scheme is "http" or "https"), "PageCache:PurgeUrl must be an http or https address.")
+            .ValidateOnStart();
+        var shared = string.Equals(configuration["PageCache:Store"], "redis", StringComparison.OrdinalIgnoreCase);
+        if (shared)
+        {
+            services.AddStackExchangeRedisOutputCache(_ => { });
+            services.AddOptions<Microsoft.AspNetCore.OutputCaching.StackExchangeRedis.RedisOutputCacheOptions>().Configure<IServiceProvider>((o, sp) =>
+            {
+                o.InstanceName = "storefront:pages:";
+                o.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>());
+            });
+        }
+        services.AddSingleton<PageCachePolicy>();
+        services.AddOptions<Microsoft.AspNetCore.OutputCaching.OutputCacheOptions>().Configure<PageCachePolicy>((o, policy) => o.AddPolicy(PageCachePolicy.Name, policy));
+        services.AddSingleton<PagePurges>();
+        services.AddHostedService(sp => sp.GetRequiredService<PagePurges>());
+        services.AddHostedService<RecommendationPages>();
+        services.AddHttpClient(PagePurges.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddEventConsumer<PageEvictions>(PageEvictions.ConsumerName, shared ? ConsumerScope.OncePerCluster : ConsumerScope.OncePerInstance);
+        return services;
+    }
+}
