@@ -34,6 +34,17 @@ builder.Services.AddProblemDetails();
 // The storefront pages are cached and shared (Storefront.Web.Caching), evicted by the changes they show.
 builder.Services.AddOutputCache(o => o.AddPolicy(SoldOutCache.Policy, new SoldOutCache()));
 builder.Services.AddPageCache(builder.Configuration);
+// CSS, JavaScript and SVG compressed on the way out; shared pages are compressed once when cached
+// (Caching/PageCompression), and pages for one visitor not at all (BREACH).
+builder.Services.AddResponseCompression(o =>
+{
+    o.EnableForHttps = true;
+    o.MimeTypes = ["text/css", "text/javascript", "application/javascript", "image/svg+xml"];
+    o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProvider>();
+    o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
+});
+builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
 // Words for what the modules report (Storefront.Web/Resources/Words): modules return codes, never sentences.
 builder.Services.AddOutcomeText();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits());
@@ -63,12 +74,21 @@ app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseS
 app.UseDependencyOutages();
 // A form or script of another site cannot change a cart, an account or an order (before any handler runs).
 app.UseCrossSiteRequestRefusal();
-app.UseStaticFiles();
+app.UseResponseCompression();
+// A file asked for with its content's hash (asp-append-version adds ?v=…) never changes under that
+// address: browsers keep it a year without asking again. Other files are checked after an hour.
+app.UseStaticFiles(new StaticFileOptions
+{
+    OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = file.Context.Request.Query.ContainsKey("v")
+        ? "public, max-age=31536000, immutable"
+        : "public, max-age=3600",
+});
 app.UseRouting();
 app.UseStorefrontRateLimits();
-app.UseOutputCache();
+// After authentication: whether a results page is personal depends on who is signed in.
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseOutputCache();
 app.UsePageCacheHeaders();
 
 app.MapStorefrontInfrastructure();

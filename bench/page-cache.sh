@@ -36,7 +36,7 @@ for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:5199/" >/dev/null && break; 
 
 psql_q "SELECT '/p/' || slug FROM catalog.products WHERE is_published ORDER BY random() LIMIT 2000" > "$DATA/product.txt"
 psql_q "SELECT '/c/' || slug FROM catalog.categories" > "$DATA/category.txt"
-psql_q "SELECT DISTINCT '/search?q=' || lower(brand) FROM catalog.products LIMIT 200" > "$DATA/search.txt"
+psql_q "SELECT DISTINCT '/search?q=' || replace(replace(lower(brand), '&', '%26'), ' ', '+') FROM catalog.products LIMIT 200" > "$DATA/search.txt"
 echo "/" > "$DATA/empty.txt"
 
 OUTFILE="$OUT/page-cache.txt"

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Storefront.Checkout.Contracts;
@@ -17,6 +19,9 @@ public sealed class RankingStoreFixture : ShopFixture
     {
         ["Events:Enabled"] = "false",
         ["Search:Ranking:ClicksPerVisitorPerDay"] = "3",
+        // Ranking is what these tests read: every results page is made for its request (sharing
+        // results pages is tested in Web/PageCacheTests).
+        ["PageCache:Enabled"] = "false",
     };
 
     /// <summary>The clicks recorded for a product (its activity rows' sum), or null when no row, of activity or popularity, names it.</summary>
@@ -98,12 +103,22 @@ public sealed class RankingTests(RankingStoreFixture store) : IClassFixture<Rank
 
     private sealed record Shown(string Slug, Guid ProductId, string Token);
 
-    /// <summary>The results a visitor is shown, each with the click token the page gave it.</summary>
+    /// <summary>
+    /// The results a visitor is shown, each with its click token as a browser gets it: in the page
+    /// when the page was made for this visitor, else from /api/visitor (the shared page's script).
+    /// </summary>
     private static async Task<Shown[]> ResultsAsync(HttpClient client, string words)
     {
         var page = await client.GetDocumentAsync($"/search?q={Uri.EscapeDataString(words)}");
-        return page.QuerySelectorAll(".search-results .product-link")
-            .Select(a => new Shown(a.GetAttribute("href")![3..], Guid.Parse(a.GetAttribute("data-product")!), a.GetAttribute("data-click")!)).ToArray();
+        var links = page.QuerySelectorAll(".search-results .product-link")
+            .Select(a => (Slug: a.GetAttribute("href")![3..], Id: Guid.Parse(a.GetAttribute("data-product")!), Token: a.GetAttribute("data-click") is { Length: > 0 } t ? t : null)).ToArray();
+        if (links.All(l => l.Token is not null)) return links.Select(l => new Shown(l.Slug, l.Id, l.Token!)).ToArray();
+        var answer = await client.PostAsync("/api/visitor", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["results"] = string.Join(',', links.Select(l => l.Id)),
+        }));
+        var tokens = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clicks");
+        return links.Select(l => new Shown(l.Slug, l.Id, l.Token ?? tokens.GetProperty(l.Id.ToString()).GetString()!)).ToArray();
     }
 
     private static Task<HttpResponseMessage> ClickAsync(HttpClient client, Guid product, string? token) =>
@@ -174,8 +189,9 @@ public sealed class RankingTests(RankingStoreFixture store) : IClassFixture<Rank
         var (first, second, words) = await store.TwinsAsync("personzor");
         var likesSecond = store.Client();
         var likesFirst = store.Client();
-        // Both have been here before (the visitor cookie); a first visit keeps no history.
-        foreach (var client in new[] { likesSecond, likesFirst }) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/search")).StatusCode);
+        // Both have been here before (the visitor cookie, from the first page's script); a first visit keeps no history.
+        foreach (var client in new[] { likesSecond, likesFirst })
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/visitor", new FormUrlEncodedContent([]))).StatusCode);
         await ViewAsync(likesSecond, second.Slug);
         await ViewAsync(likesFirst, first.Slug);
 

@@ -53,7 +53,12 @@ public sealed class SearchEngineDownTests(SearchEngineDownFixture store) : IClas
 
         await store.StopClusterAsync();
 
-        var answer = await client.GetAsync($"/search?q={Uri.EscapeDataString(word)}");
+        // The results page asked before is still served from the page cache, results and all.
+        var cached = await client.GetDocumentAsync($"/search?q={Uri.EscapeDataString(word)}");
+        Assert.NotEmpty(cached.QuerySelectorAll(".search-results .product-link"));
+
+        // A search not asked before explains.
+        var answer = await client.GetAsync($"/search?q={Uri.EscapeDataString(word)}&sort=price-asc");
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         var page = await Html.ParseAsync(await answer.Content.ReadAsStringAsync());
         var notice = page.QuerySelector(".search-unavailable");
@@ -64,6 +69,8 @@ public sealed class SearchEngineDownTests(SearchEngineDownFixture store) : IClas
         Assert.All(categories, href => Assert.StartsWith("/c/", href, StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(categories[0])).StatusCode);
         Assert.DoesNotContain("No products match", page.Body!.TextContent, StringComparison.Ordinal);
+        // That page is not kept: once the engine is back, the search answers again.
+        Assert.True(answer.Headers.CacheControl is { NoStore: true });
 
         // Everything else carries on: suggestions are simply empty, products and categories open.
         var suggest = await client.GetAsync($"/api/search/suggest?q={Uri.EscapeDataString(word[..3])}");

@@ -154,6 +154,83 @@ public sealed class PageCacheTests(PageCacheFixture store) : IClassFixture<PageC
     }
 
     [Fact]
+    public async Task Results_pages_are_shared_unless_ranked_by_the_visitors_own_history()
+    {
+        await store.BuildSearchIndexAsync();
+        var product = await store.ProductAsync(20);
+        var url = "/search?q=" + Uri.EscapeDataString(product.Title.Split(' ')[0]);
+        var first = await store.Client().GetAsync(url);
+        Assert.True(first.Headers.CacheControl!.Public);
+        Assert.True(FromCache(await store.Client().GetAsync(url)));
+        var shared = await Html.ParseAsync(await first.Content.ReadAsStringAsync());
+        var links = shared.QuerySelectorAll(".search-results a.product-link[data-product]");
+        Assert.NotEmpty(links);
+        Assert.All(links, a => Assert.Equal("", a.GetAttribute("data-click") ?? "")); // nobody's click tokens in a shared page
+
+        // A returning visitor who has looked at products gets results ranked for them, made for them alone.
+        var shopper = store.Client();
+        await shopper.PostAsync("/api/visitor", new FormUrlEncodedContent([])); // the first visit's cookie
+        await shopper.GetAsync($"/p/{product.Slug}");
+        await shopper.PostAsync("/api/visitor", new FormUrlEncodedContent(new Dictionary<string, string> { ["viewed"] = product.Slug }));
+        var personal = await shopper.GetAsync(url);
+        Assert.True(personal.Headers.CacheControl is { Private: true, NoStore: true });
+        Assert.False(FromCache(personal));
+        var theirs = await Html.ParseAsync(await personal.Content.ReadAsStringAsync());
+        Assert.All(theirs.QuerySelectorAll(".search-results a.product-link[data-product]"), a => Assert.NotEmpty(a.GetAttribute("data-click")!));
+        // Sorted by price, the results are the same for everybody again.
+        Assert.True((await shopper.GetAsync(url + "&sort=price-asc")).Headers.CacheControl!.Public);
+    }
+
+    private static async Task<HttpResponseMessage> GetEncodedAsync(HttpClient client, string url, string acceptEncoding)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Shared_pages_are_kept_compressed_per_encoding_and_pages_for_one_visitor_are_never_compressed()
+    {
+        var product = await store.ProductAsync(20);
+        var url = $"/p/{product.Slug}";
+        var plain = await store.Client().GetAsync(url);
+        var html = await plain.Content.ReadAsStringAsync();
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+
+        foreach (var (accept, encoding) in new[] { ("gzip, deflate, br, zstd", "br"), ("gzip, deflate", "gzip"), ("br;q=0, gzip", "gzip") })
+        {
+            foreach (var fromCache in new[] { false, true })
+            {
+                var response = await GetEncodedAsync(store.Client(), url, accept);
+                Assert.Equal([encoding], response.Content.Headers.ContentEncoding);
+                Assert.Contains("Accept-Encoding", response.Headers.Vary);
+                Assert.EndsWith($"-{encoding}\"", response.Headers.ETag!.Tag, StringComparison.Ordinal);
+                await using var body = await response.Content.ReadAsStreamAsync();
+                await using Stream decoded = encoding == "br"
+                    ? new System.IO.Compression.BrotliStream(body, System.IO.Compression.CompressionMode.Decompress)
+                    : new System.IO.Compression.GZipStream(body, System.IO.Compression.CompressionMode.Decompress);
+                Assert.Equal(html, await new StreamReader(decoded).ReadToEndAsync());
+                Assert.InRange(response.Content.Headers.ContentLength ?? 0, 1, html.Length / 2);
+                if (fromCache) Assert.True(FromCache(response));
+
+            }
+        }
+
+        // A page carrying a form token is sent as it is, whatever the browser accepts (BREACH).
+        var account = await GetEncodedAsync(await store.AdminClientAsync(), "/account", "br, gzip");
+        Assert.Equal(HttpStatusCode.OK, account.StatusCode);
+        Assert.Empty(account.Content.Headers.ContentEncoding);
+
+        // Style sheets are compressed, and a versioned one is kept by browsers for a year.
+        var css = (await Html.ParseAsync(html)).QuerySelector("link[rel=stylesheet]")!.GetAttribute("href")!;
+        Assert.Contains("?v=", css, StringComparison.Ordinal);
+        var sheet = await GetEncodedAsync(store.Client(), css, "br");
+        Assert.Equal(["br"], sheet.Content.Headers.ContentEncoding);
+        Assert.True(sheet.Headers.CacheControl is { Public: true, MaxAge.TotalDays: 365 });
+        Assert.Contains("immutable", sheet.Headers.CacheControl.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pages_for_one_visitor_keep_their_no_store_headers()
     {
         var client = await store.AdminClientAsync();

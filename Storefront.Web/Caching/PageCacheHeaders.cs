@@ -39,12 +39,16 @@ internal static class PageCacheHeaders
             {
                 response.Body = original;
             }
-            var shared = PageCachePolicy.Shares(context) && response.StatusCode == StatusCodes.Status200OK && response.Headers.SetCookie.Count == 0;
+            var shared = PageCachePolicy.Shares(context) && PageCachePolicy.Storable(context) && response.StatusCode == StatusCodes.Status200OK && response.Headers.SetCookie.Count == 0;
             if (shared)
             {
                 var settings = options.CurrentValue;
                 response.Headers.CacheControl = $"public, max-age=0, s-maxage={(int)settings.SharedMaxAge.TotalSeconds}, stale-while-revalidate={(int)settings.StaleWhileRevalidate.TotalSeconds}";
-                var etag = $"\"{Convert.ToBase64String(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_')}\"";
+                var content = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+                var encoding = PageCompression.Negotiate(context.Request);
+                // One tag per content and encoding: a compressed copy is another representation.
+                var etag = $"\"{Convert.ToBase64String(SHA256.HashData(content)[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_')}{(encoding is null ? "" : "-" + encoding)}\"";
+                response.Headers.Vary = "Accept-Encoding";
                 response.Headers.ETag = etag;
                 var tags = PageTags.Of(context);
                 if (tags.Count > 0)
@@ -57,6 +61,14 @@ internal static class PageCacheHeaders
                 {
                     response.StatusCode = StatusCodes.Status304NotModified;
                     response.ContentLength = null;
+                    return;
+                }
+                if (encoding is not null && content.Length > 0)
+                {
+                    var compressed = PageCompression.Compress(content, encoding);
+                    response.Headers.ContentEncoding = encoding;
+                    response.ContentLength = compressed.Length;
+                    await original.WriteAsync(compressed, context.RequestAborted);
                     return;
                 }
             }

@@ -13,6 +13,12 @@ public sealed class PageCacheOptions
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// How long a shared results page is kept: besides the products on it (evicted by their events),
+    /// its order follows the popularity the ranking job recounts, which no event reports.
+    /// </summary>
+    public TimeSpan SearchDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// After a change the pages are evicted at once and again after this delay: the first page
     /// rendered after a change may have read another cache that had not caught up yet (the
     /// catalog's copy of a product, the listing prices, the home page's shelves).

@@ -7,15 +7,23 @@ using Storefront.Web.Forms;
 
 namespace Storefront.Web.Pages;
 
+/// <summary>
+/// Search results, cached and shared per query (every query value counts) unless ranked by the
+/// visitor's own history; on a shared page the click tokens come from /api/visitor.
+/// </summary>
+[Microsoft.AspNetCore.OutputCaching.OutputCache(PolicyName = Caching.PageCachePolicy.SearchName, VaryByQueryKeys = ["*"])]
 public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICatalogQueries catalog, Shopping.SearchClicks clicks,
     IValidator<PriceRange> priceRangeRules) : PageModel
 {
     public SearchPage Results { get; private set; } = default!;
 
-    private string _visitor = "";
+    private string? _visitor;
+
+    /// <summary>Whether this page is shared by every visitor (no click tokens, no personal ranking in it).</summary>
+    public bool Shared { get; private set; }
 
     /// <summary>The token a click on this result sends (see <see cref="Shopping.SearchClicks"/>).</summary>
-    public string ClickToken(Guid productId) => clicks.TokenFor(_visitor, productId);
+    public string? ClickToken(Guid productId) => _visitor is null ? null : clicks.TokenFor(_visitor, productId);
 
     /// <summary>Category names by slug, for the category facet.</summary>
     public Dictionary<string, string> CategoryNames { get; } = new(StringComparer.Ordinal);
@@ -43,12 +51,17 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
         Walk(tree);
         TopCategories.AddRange(tree.Select(n => (n.Slug, n.Name)));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        _visitor = Shopping.Visitor.Of(HttpContext, create: true)!;
+        Shared = Caching.PageCachePolicy.Shares(HttpContext);
+        _visitor = Shared ? null : Shopping.Visitor.Of(HttpContext, create: true)!;
         // A refused price filter is left out; PriceProblem says why.
         var prices = new PriceRange { Min = min, Max = max };
         if (!await priceRangeRules.ValidateIntoAsync(prices, ModelState, "", ct)) prices = new PriceRange();
         Results = await search.SearchAsync(new ShopperSearch(q?.Length > 200 ? q[..200] : q, Clean(brand), Clean(category),
             prices.Lowest, prices.Highest, rating, instock == true, order, page ?? 1) { Visitor = _visitor }, ct);
+        // "Search is not answering" is for now, not for the next ten minutes.
+        if (Results.EngineFailed) Caching.PageCachePolicy.DoNotStore(HttpContext);
+        Caching.PageTags.Add(HttpContext, Caching.PageTags.Listing);
+        Caching.PageTags.Add(HttpContext, Results.Result.Hits.SelectMany(h => new[] { Caching.PageTags.Product(h.Sku), Caching.PageTags.ProductId(h.ProductId) }));
         // How long the search itself took, for browser tools and load tests (the rest is the page).
         Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture,
             $"search;dur={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}");

@@ -29,6 +29,7 @@ public sealed class SiteHeaderViewComponent(ICatalogQueries catalog, ShopperCart
         catch (Exception ex) when (DependencyOutages.Of(ex) is not null)
         {
             tree = [];
+            Caching.PageCachePolicy.DoNotStore(HttpContext);
         }
         if (Caching.PageCachePolicy.Shares(HttpContext))
             return View(new Model(tree, null, false, false, HttpContext.Request.Query["q"], Shared: true));

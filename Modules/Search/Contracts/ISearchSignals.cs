@@ -15,6 +15,13 @@ public interface ISearchSignals
 
     /// <summary>A shopper looked at a product: its brand and category weigh in their later searches.</summary>
     Task ViewedAsync(string visitor, string brand, string? categorySlug, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the visitor has a history that personalizes their results (false when it cannot be
+    /// read: they then search without it). A results page for a visitor without one is the same for
+    /// everybody and can be shared.
+    /// </summary>
+    Task<bool> HasHistoryAsync(string visitor, CancellationToken cancellationToken);
 }
 
 /// <summary>How results are ranked beyond text relevance (section "Search:Ranking"; see docs/search.md).</summary>

@@ -49,6 +49,8 @@ internal sealed partial class PopularitySignals(
         if (counted == 1) await CountAsync([(productId, 1, 0)], today, ct);
     }
 
+    public Task<bool> HasHistoryAsync(string visitor, CancellationToken ct) => history.ExistsAsync(visitor);
+
     public async Task ViewedAsync(string visitor, string brand, string? categorySlug, CancellationToken ct)
     {
         try

@@ -47,6 +47,20 @@ internal sealed partial class ShopperHistory(IConnectionMultiplexer redis, ICata
         return sources.ToDictionary(s => s.ProductId, s => s.CategorySlugs.Count > 0 ? s.CategorySlugs[^1] : null);
     }
 
+    public async Task<bool> ExistsAsync(string visitor)
+    {
+        if (Ranking.HistoryBrandWeight <= 0 && Ranking.HistoryCategoryWeight <= 0) return false;
+        try
+        {
+            return await redis.GetDatabase().KeyExistsAsync(Key(visitor));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogHistoryUnavailable(ex.Message);
+            return false;
+        }
+    }
+
     public async Task<IReadOnlyList<RankingBoost>> BoostsAsync(string? visitor, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(visitor) || (Ranking.HistoryBrandWeight <= 0 && Ranking.HistoryCategoryWeight <= 0)) return [];

@@ -92,8 +92,10 @@ public sealed partial class ProductModel(ICatalogQueries catalog, IPricesAndStoc
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A suggestion, not the page: without it the product is still shown and sold.
+            // A suggestion, not the page: without it the product is still shown and sold (and the
+            // page is not kept without it).
             LogAlsoBoughtFailed(ex, product.Sku);
+            PageCachePolicy.DoNotStore(HttpContext);
         }
     }
 

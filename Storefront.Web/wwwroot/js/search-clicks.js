@@ -5,7 +5,8 @@
   if (!results || !navigator.sendBeacon) return;
   function report(event) {
     var link = event.target.closest('a.product-link[data-product][data-click]');
-    if (!link || (event.type === 'auxclick' && event.button !== 1)) return;
+    // On a shared page the token arrives from /api/visitor (visitor.js); until then there is none.
+    if (!link || !link.getAttribute('data-click') || (event.type === 'auxclick' && event.button !== 1)) return;
     var form = new FormData();
     form.append('product', link.getAttribute('data-product'));
     form.append('token', link.getAttribute('data-click'));
