@@ -6,7 +6,8 @@
 #   bench/page-cache.sh                    # the 2,400-product demo catalog
 #   PRODUCTS=1000000 bench/page-cache.sh   # the 1,000,000-product catalog (loaded once, kept)
 # Environment: PRODUCTS (2400), DURATION (15s), WARMUP (10s), CONNECTIONS (16), PASSES (2),
-# KINDS ("product category search").
+# KINDS ("product category search"), BASELINE (a commit: its build is run beside the others, on the
+# same databases, as "before"; e.g. BASELINE=13c369c, the store before the page cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -33,6 +34,20 @@ bench_start_app 5096
 unset PageCache__Enabled
 APP="$APP $CACHED $EMPTY"
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:5199/" >/dev/null && break; sleep 0.5; done
+if [ -n "${BASELINE:-}" ]; then
+  BEFORE="$DATA/baseline-$BASELINE"
+  if [ ! -f "$BEFORE/Storefront.Web.dll" ]; then
+    log "Publishing $BASELINE as the baseline"
+    work=$(mktemp -d)
+    git archive "$BASELINE" | tar -x -C "$work"
+    (cd "$work" && dotnet publish Storefront.Web -c Release -o "$BEFORE" --nologo -v quiet >/dev/null)
+    rm -rf "$work"
+  fi
+  SAVED=$APP
+  (cd "$BEFORE" && Storefront__PublicUrl="http://127.0.0.1:5095" exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:5095") > "$DATA/baseline.log" 2>&1 &
+  APP="$SAVED $!"
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:5095/health/ready" >/dev/null && break; sleep 0.5; done
+fi
 
 psql_q "SELECT '/p/' || slug FROM catalog.products WHERE is_published ORDER BY random() LIMIT 2000" > "$DATA/product.txt"
 psql_q "SELECT '/c/' || slug FROM catalog.categories" > "$DATA/category.txt"
@@ -51,6 +66,7 @@ for pass in $(seq 1 "${PASSES:-2}"); do
   for kind in ${KINDS:-product category search}; do
     measure 5097 "$DATA/$kind.txt" "pass $pass $kind cached"
     measure 5096 "$DATA/$kind.txt" "pass $pass $kind uncached"
+    if [ -n "${BASELINE:-}" ]; then measure 5095 "$DATA/$kind.txt" "pass $pass $kind before ($BASELINE)"; fi
   done
 done
 
@@ -67,6 +83,6 @@ weigh() { # <label> <extra curl options>
 }
 weigh "first view" ""
 weigh "first view, compressed" "--compressed"
-etag=$(curl -sI "http://127.0.0.1:5097$page" | grep -i '^etag:' | cut -d' ' -f2 | tr -d '\r')
+etag=$(curl -s -D - -o /dev/null "http://127.0.0.1:5097$page" | grep -i '^etag:' | cut -d' ' -f2 | tr -d '\r')
 repeat=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "If-None-Match: $etag" "http://127.0.0.1:5097$page")
 echo "page weight repeat view: the page answers ${repeat% *} with ${repeat#* } bytes; CSS, JS and images are immutable and not asked again" | tee -a "$OUTFILE"

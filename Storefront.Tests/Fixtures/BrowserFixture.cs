@@ -41,12 +41,14 @@ public sealed class BrowserFixture : StoreFixture
         });
     }
 
-    public async Task<IPage> NewPageAsync()
+    /// <param name="javaScript">False: a browser with script turned off.</param>
+    public async Task<IPage> NewPageAsync(bool javaScript = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            JavaScriptEnabled = javaScript,
         });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
