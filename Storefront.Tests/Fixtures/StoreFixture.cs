@@ -135,6 +135,16 @@ public class StoreFixture : IAsyncLifetime
             cache.Compact(1.0);
     }
 
+    /// <summary>The keys in this fixture's Redis database that match a pattern.</summary>
+    public async Task<IReadOnlyList<string>> RedisKeysAsync(string pattern)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
+        var database = StackExchange.Redis.ConfigurationOptions.Parse(RedisConnectionString).DefaultDatabase ?? 0;
+        var keys = new List<string>();
+        await foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).KeysAsync(database, pattern)) keys.Add(key.ToString());
+        return keys;
+    }
+
     /// <summary>Empties this fixture's own Redis database, as a restart without persistence would.</summary>
     public async Task FlushRedisAsync()
     {

@@ -38,16 +38,6 @@ public sealed class RankingStoreFixture : ShopFixture
         return await command.ExecuteScalarAsync() is long clicks ? clicks : null;
     }
 
-    /// <summary>The keys in this fixture's Redis database that match a pattern.</summary>
-    public async Task<IReadOnlyList<string>> RedisKeysAsync(string pattern)
-    {
-        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
-        var database = StackExchange.Redis.ConfigurationOptions.Parse(RedisConnectionString).DefaultDatabase ?? 0;
-        var keys = new List<string>();
-        await foreach (var key in redis.GetServer(redis.GetEndPoints()[0]).KeysAsync(database, pattern)) keys.Add(key.ToString());
-        return keys;
-    }
-
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

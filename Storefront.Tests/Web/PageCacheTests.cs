@@ -244,3 +244,32 @@ public sealed class PageCacheTests(PageCacheFixture store) : IClassFixture<PageC
         }
     }
 }
+
+public sealed class SharedPageCacheFixture : ShopFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["PageCache:Store"] = "redis" };
+}
+
+/// <summary>With several instances the pages can live in Redis, one copy for all, evicted once for all.</summary>
+public sealed class SharedPageCacheTests(SharedPageCacheFixture store) : IClassFixture<SharedPageCacheFixture>
+{
+    [Fact]
+    public async Task Pages_kept_in_redis_are_shared_and_evicted_by_a_price_change()
+    {
+        var product = await store.ProductAsync(20);
+        var url = $"/p/{product.Slug}";
+        Assert.Null((await store.Client().GetAsync(url)).Headers.Age);
+        Assert.NotNull((await store.Client().GetAsync(url)).Headers.Age);
+        Assert.NotEmpty(await store.RedisKeysAsync("storefront:pages:*"));
+
+        var price = product.Price + 3.5m;
+        using (var scope = store.Services.CreateScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().SetPriceAsync(product.Sku, price, "USD", default)).Succeeded);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await store.Client().GetStringAsync(url)).Contains($"${price:#,##0.00}", StringComparison.Ordinal))
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "The new price did not show within 1 s");
+            await Task.Delay(25);
+        }
+    }
+}

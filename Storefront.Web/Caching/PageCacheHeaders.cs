@@ -28,6 +28,17 @@ internal static class PageCacheHeaders
                 return;
             }
             var response = context.Response;
+            if (!PageCachePolicy.Shares(context))
+            {
+                // Made for this visitor (or the cache is off): nothing to hash, compress or tag.
+                response.OnStarting(() =>
+                {
+                    response.Headers.CacheControl = "private, no-store";
+                    return Task.CompletedTask;
+                });
+                await next(context);
+                return;
+            }
             var original = response.Body;
             using var buffer = new MemoryStream();
             response.Body = buffer;
