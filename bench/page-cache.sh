@@ -17,6 +17,12 @@ PRODUCTS="${PRODUCTS:-2400}"
 bench_prepare "$ROOT/.data/bench-pages-$PRODUCTS" $((5561 + (PRODUCTS % 97))) $((6561 + (PRODUCTS % 97)))
 bench_seed_catalog "$PRODUCTS"
 (cd "$DATA/app" && dotnet Storefront.Web.dll migrate) >/dev/null
+# The search index is built once here (the instances share the data folder), not by each instance
+# at start while it is being measured.
+if [ ! -f "$DATA/search/current" ]; then
+  log "Building the search index"
+  (cd "$DATA/app" && dotnet Storefront.Web.dll reindex) 2>&1 | grep -E 'rebuilt' || true
+fi
 
 TEMPLATE="$DATA/empty-template"
 if [ ! -f "$TEMPLATE/EmptyPage.dll" ]; then

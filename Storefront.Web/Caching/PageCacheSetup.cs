@@ -34,6 +34,7 @@ internal static class PageCacheSetup
         services.AddHostedService(sp => sp.GetRequiredService<PagePurges>());
         services.AddHostedService<RecommendationPages>();
         services.AddHttpClient(PagePurges.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<PageEvictions.LowStock>();
         services.AddEventConsumer<PageEvictions>(PageEvictions.ConsumerName, shared ? ConsumerScope.OncePerCluster : ConsumerScope.OncePerInstance);
         return services;
     }

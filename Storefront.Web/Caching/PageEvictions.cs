@@ -24,7 +24,7 @@ namespace Storefront.Web.Caching;
 /// of the same event (the catalog's product cache, its listing prices) run beside this one, and a
 /// page rendered in between could have read their old copy.
 /// </summary>
-internal sealed partial class PageEvictions(IOutputCacheStore store, PagePurges purges, IMemoryCache memory,
+internal sealed partial class PageEvictions(IOutputCacheStore store, PagePurges purges, IMemoryCache memory, PageEvictions.LowStock low,
     IOptionsMonitor<PageCacheOptions> options, IHostApplicationLifetime lifetime, ILogger<PageEvictions> logger) :
     IIntegrationEventBatchHandler<ProductChangedEvent>,
     IIntegrationEventBatchHandler<PriceChangedEvent>,
@@ -34,8 +34,15 @@ internal sealed partial class PageEvictions(IOutputCacheStore store, PagePurges 
 {
     public const string ConsumerName = "web.page-cache";
 
-    /// <summary>Products last seen with few units left (on this instance): a restock of one changes its cards' wording.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Low = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The products this instance last saw with few units left: a restock of one changes its cards'
+    /// wording. An instance started since will not know, and the cards say "Only 3 left" until the
+    /// page's duration ends.
+    /// </summary>
+    internal sealed class LowStock
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<string, byte> Skus { get; } = new(StringComparer.Ordinal);
+    }
 
     public Task HandleAsync(IReadOnlyList<CategoriesChangedEvent> changes, CancellationToken ct) => EvictAsync([PageTags.All], [], ct);
 
@@ -56,8 +63,8 @@ internal sealed partial class PageEvictions(IOutputCacheStore store, PagePurges 
         foreach (var change in changes)
         {
             tags.Add(PageTags.Stock(change.Sku));
-            if (change.Available <= Components.Availability.LowStockThreshold) Low[change.Sku] = 0; // "Only 3 left", "Out of stock"
-            else if (!Low.TryRemove(change.Sku, out _)) continue; // "In stock" before and after
+            if (change.Available <= Components.Availability.LowStockThreshold) low.Skus[change.Sku] = 0; // "Only 3 left", "Out of stock"
+            else if (!low.Skus.TryRemove(change.Sku, out _)) continue; // "In stock" before and after
 
             tags.Add(PageTags.Product(change.Sku));
             cards.Add(change.Sku);

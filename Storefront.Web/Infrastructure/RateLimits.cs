@@ -40,6 +40,9 @@ internal static class RateLimits
     /// <summary>The merchant unlock pages: per IP only, so hammering a merchant's address never keeps them from their link.</summary>
     public const string MerchantUnlock = "MerchantUnlock";
 
+    /// <summary>The per-visitor parts of the cached pages (/api/visitor): one request per page a shopper opens.</summary>
+    public const string Visitor = "Visitor";
+
     /// <summary>The per-address limit shared by sign-in, registration and password reset (counted per action).</summary>
     public const string PerAccount = "PerAccount";
 
@@ -51,6 +54,7 @@ internal static class RateLimits
     [
         new(Search, 120, TimeSpan.FromMinutes(1), CountsReads: true),
         new(Suggest, 300, TimeSpan.FromMinutes(1), CountsReads: true),
+        new(Visitor, 300, TimeSpan.FromMinutes(1), CountsReads: true),
         new(SearchClick, 120, TimeSpan.FromMinutes(1), CountsReads: true),
         new(CartWrites, 120, TimeSpan.FromMinutes(1), CountsReads: false),
         new(OrderTracking, 20, TimeSpan.FromMinutes(15), CountsReads: false),

@@ -45,7 +45,7 @@ internal static class VisitorApi
             }
             // Null when the cart cannot be read just now: the header then shows no count.
             return TypedResults.Ok(new VisitorView(await cart.CountAsync(ct), http.User.Identity?.IsAuthenticated == true, http.User.IsInRole(Identity.Roles.Admin), tokens));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireRateLimiting(RateLimits.Visitor);
         return app;
     }
 }
