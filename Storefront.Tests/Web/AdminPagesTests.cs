@@ -141,6 +141,58 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         var served = await client.GetAsync(img.GetAttribute("src"));
         Assert.Equal("image/png", served.Content.Headers.ContentType!.MediaType);
         Assert.Equal(TinyPng, await served.Content.ReadAsByteArrayAsync());
+
+        // A file that starts like a JPEG but is not one is refused too: the picture is decoded.
+        var fake = await Upload([0xFF, 0xD8, 0xFF, .. "not really a picture"u8.ToArray()], "fake.jpg", "image/jpeg");
+        Assert.Equal("Only PNG, JPEG, GIF or WebP images can be uploaded.", (await Html.ParseAsync(await fake.Content.ReadAsStringAsync())).QuerySelector(".notice.error")!.TextContent);
+
+        // A photograph is kept in sizes, made once at upload, each as WebP and JPEG.
+        var photo = await Upload(Photo(1000, 600), "meadow.jpg", "image/jpeg");
+        var photoDoc = await Html.ParseAsync(await photo.Content.ReadAsStringAsync());
+        var original = photoDoc.QuerySelectorAll(".thumbs img")[^1].GetAttribute("src")!;
+        Assert.Matches(@"^/media/uploads/[0-9a-f]{32}-1000x600\.jpg$", original);
+        var stem = original[..^4];
+        foreach (var width in new[] { 160, 400, 800, 1000 })
+        {
+            foreach (var (extension, type) in new[] { (".webp", "image/webp"), (".jpg", "image/jpeg") })
+            {
+                var variant = await store.Client().GetAsync($"{stem}-{width}{extension}");
+                Assert.Equal(HttpStatusCode.OK, variant.StatusCode);
+                Assert.Equal(type, variant.Content.Headers.ContentType!.MediaType);
+                Assert.Contains("immutable", variant.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+                using var decoded = SkiaSharp.SKBitmap.Decode(await variant.Content.ReadAsByteArrayAsync());
+                Assert.Equal((width, width * 600 / 1000), (decoded.Width, decoded.Height));
+            }
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await store.Client().GetAsync($"{stem}-1200.webp")).StatusCode); // never enlarged
+
+        // The shopper's page lists the sizes, WebP first, with the box's width and height.
+        var slug = (await client.GetDocumentAsync(editUrl)).QuerySelector("a[href^='/p/']")!.GetAttribute("href")!;
+        {
+            var page = await store.Client().GetDocumentAsync(slug);
+            var thumb = page.QuerySelectorAll(".thumbs picture")[^1];
+            Assert.Equal($"{stem}-160.webp 160w, {stem}-400.webp 400w, {stem}-800.webp 800w, {stem}-1000.webp 1000w",
+                thumb.QuerySelector("source[type='image/webp']")!.GetAttribute("srcset"));
+            var fallback = thumb.QuerySelector("img")!;
+            Assert.Equal(("72", "72", "lazy"), (fallback.GetAttribute("width"), fallback.GetAttribute("height"), fallback.GetAttribute("loading")));
+            Assert.Equal($"{stem}-160.jpg", fallback.GetAttribute("src"));
+        }
+    }
+
+    /// <summary>A JPEG photograph of the given size: a gradient, so it compresses like a picture.</summary>
+    private static byte[] Photo(int width, int height)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(width, height);
+        using (var canvas = new SkiaSharp.SKCanvas(bitmap))
+        using (var paint = new SkiaSharp.SKPaint())
+        {
+            paint.Shader = SkiaSharp.SKShader.CreateLinearGradient(new SkiaSharp.SKPoint(0, 0), new SkiaSharp.SKPoint(width, height),
+                [SkiaSharp.SKColors.ForestGreen, SkiaSharp.SKColors.SkyBlue], SkiaSharp.SKShaderTileMode.Clamp);
+            canvas.DrawRect(0, 0, width, height, paint);
+        }
+        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
+        using var jpeg = image.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 90);
+        return jpeg.ToArray();
     }
 
     [Fact]

@@ -28,31 +28,35 @@ internal sealed class LocalDiskImageStore(IOptions<ImageStoreOptions> options) :
     {
         if (length <= 0) return new(null, Problem.Of(CatalogProblems.ImageEmpty));
         if (length > IImageStore.MaxBytes) return new(null, Problem.Of(CatalogProblems.ImageTooLargeSized, ("megabytes", length / 1024 / 1024.0)));
-        var header = new byte[12];
-        var read = await content.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
-        var type = Detect(header.AsSpan(0, read));
+        // At most 5 MB, read whole: it is decoded to make its sizes anyway.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > IImageStore.MaxBytes) return new(null, Problem.Of(CatalogProblems.ImageTooLarge));
+        }
+        var bytes = buffer.ToArray();
+        var type = Detect(bytes.AsSpan(0, Math.Min(12, bytes.Length)));
         if (type is null) return new(null, Problem.Of(CatalogProblems.ImageType));
+        var made = ImageVariants.Make(bytes, UploadedPicture.FallbackFor(type.Value.Ext));
+        if (made is null) return new(null, Problem.Of(CatalogProblems.ImageType));
         var folder = Folder();
         Directory.CreateDirectory(folder);
-        var name = $"{Guid.NewGuid():N}{type.Value.Ext}";
-        var path = System.IO.Path.Combine(folder, name);
-        await using (var file = File.Create(path))
-        {
-            await file.WriteAsync(header.AsMemory(0, read), cancellationToken);
-            await content.CopyToAsync(file, cancellationToken);
-            if (file.Length > IImageStore.MaxBytes)
-            {
-                file.Close();
-                File.Delete(path);
-                return new(null, Problem.Of(CatalogProblems.ImageTooLarge));
-            }
-        }
-        return new(new StoredImage(options.Value.UrlPrefix + name), null);
+        // The name carries the picture's size, so pages can give its width and height and list its
+        // sizes without asking the store: {id}-{width}x{height}.{ext}, each size beside it as
+        // {id}-{width}x{height}-{w}.webp and .jpg (or .png).
+        var name = $"{Guid.NewGuid():N}-{made.Width}x{made.Height}";
+        await File.WriteAllBytesAsync(System.IO.Path.Combine(folder, name + type.Value.Ext), bytes, cancellationToken);
+        foreach (var variant in made.Variants)
+            await File.WriteAllBytesAsync(System.IO.Path.Combine(folder, $"{name}-{variant.Width}{variant.Extension}"), variant.Content, cancellationToken);
+        return new(new StoredImage(options.Value.UrlPrefix + name + type.Value.Ext), null);
     }
 
     public (Stream Content, string ContentType)? Open(string fileName)
     {
-        if (fileName.Length is 0 or > 64 || fileName.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '.')) return null;
+        if (fileName.Length is 0 or > 80 || fileName.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('.' or '-')) || fileName.StartsWith('.')) return null;
         var path = System.IO.Path.Combine(Folder(), fileName);
         if (!File.Exists(path)) return null;
         var ext = System.IO.Path.GetExtension(fileName);
