@@ -174,7 +174,7 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
             Assert.Equal($"{stem}-160.webp 160w, {stem}-400.webp 400w, {stem}-800.webp 800w, {stem}-1000.webp 1000w",
                 thumb.QuerySelector("source[type='image/webp']")!.GetAttribute("srcset"));
             var fallback = thumb.QuerySelector("img")!;
-            Assert.Equal(("72", "72", "lazy"), (fallback.GetAttribute("width"), fallback.GetAttribute("height"), fallback.GetAttribute("loading")));
+            Assert.Equal(("72", "43", "lazy"), (fallback.GetAttribute("width"), fallback.GetAttribute("height"), fallback.GetAttribute("loading"))); // 1000×600
             Assert.Equal($"{stem}-160.jpg", fallback.GetAttribute("src"));
         }
     }
