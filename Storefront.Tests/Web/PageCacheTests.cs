@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
 using Storefront.Tests.Fixtures;
@@ -269,6 +273,102 @@ public sealed class SharedPageCacheTests(SharedPageCacheFixture store) : IClassF
         while (!(await store.Client().GetStringAsync(url)).Contains($"${price:#,##0.00}", StringComparison.Ordinal))
         {
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "The new price did not show within 1 s");
+            await Task.Delay(25);
+        }
+    }
+}
+
+/// <summary>A CDN's purge-by-tag address, as a local server: records every purge the store sends.</summary>
+public sealed class PurgeStandIn : IAsyncDisposable
+{
+    private readonly Microsoft.AspNetCore.Builder.WebApplication _app;
+
+    public System.Collections.Concurrent.ConcurrentQueue<(string? Authorization, string[] Tags)> Purges { get; } = new();
+
+    public Uri Address { get; private set; } = default!;
+
+    private PurgeStandIn(Microsoft.AspNetCore.Builder.WebApplication app) => _app = app;
+
+    public static async Task<PurgeStandIn> StartAsync()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var standIn = new PurgeStandIn(builder.Build());
+        standIn._app.MapPost("/purge", async (HttpContext http) =>
+        {
+            var body = await http.Request.ReadFromJsonAsync<JsonElement>();
+            standIn.Purges.Enqueue((http.Request.Headers.Authorization.ToString(),
+                body.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).ToArray()));
+            return Results.Ok();
+        });
+        await standIn._app.StartAsync();
+        standIn.Address = new Uri(standIn._app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First() + "/purge");
+        return standIn;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+public sealed class PurgingPageCacheFixture : ShopFixture
+{
+    public PurgeStandIn Cdn { get; private set; } = default!;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["PageCache:PurgeUrl"] = Cdn.Address.ToString(),
+        ["PageCache:PurgeAuthorization"] = "Bearer cdn-token",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        Cdn = await PurgeStandIn.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Cdn.DisposeAsync();
+    }
+}
+
+/// <summary>Behind a CDN that purges by tag, the store tells it which pages to drop, and stock wording follows stock.</summary>
+public sealed class PurgingPageCacheTests(PurgingPageCacheFixture store) : IClassFixture<PurgingPageCacheFixture>
+{
+    [Fact]
+    public async Task A_price_change_is_sent_to_the_CDN_as_the_tags_of_the_pages_that_show_it()
+    {
+        var product = await store.ProductAsync(20);
+        var keys = (await store.Client().GetAsync($"/p/{product.Slug}")).Headers.GetValues("Surrogate-Key").Single().Split(' ');
+        Assert.Contains($"p:{product.Sku}", keys);
+        using (var scope = store.Services.CreateScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().SetPriceAsync(product.Sku, product.Price + 1, "USD", default)).Succeeded);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!store.Cdn.Purges.Any(p => p.Tags.Contains($"p:{product.Sku}")))
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), "No purge of the product's tag reached the CDN");
+            await Task.Delay(25);
+        }
+        Assert.All(store.Cdn.Purges, p => Assert.Equal("Bearer cdn-token", p.Authorization));
+    }
+
+    [Fact]
+    public async Task The_stock_wording_of_a_cached_product_page_follows_the_stock()
+    {
+        var product = await store.ProductAsync(20);
+        var url = $"/p/{product.Slug}";
+        Assert.Contains("In stock", await store.Client().GetStringAsync(url), StringComparison.Ordinal);
+        Assert.NotNull((await store.Client().GetAsync(url)).Headers.Age);
+        using (var scope = store.Services.CreateScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<IPricesAndStock>()
+                .SetOnHandAsync(product.Sku, 3, new StockChangeContext("test", "Counted again"), default)).Succeeded);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await store.Client().GetStringAsync(url)).Contains("Only 3 left", StringComparison.Ordinal))
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), "The page still did not say how few are left");
             await Task.Delay(25);
         }
     }
