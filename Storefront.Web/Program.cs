@@ -64,7 +64,7 @@ app.Services.UseFlashSaleJobs();
 app.Services.UseRecommendationsJobs();
 
 app.UseStorefrontWebSecurity();
-app.UseSecurityHeaders();
+app.UseSecurityHeaders(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storefront.Catalog.Images.ImageStoreOptions>>().Value.PictureOrigin);
 // The flood after a flash sale sells out: its status answered from memory before anything else runs.
 app.UseSoldOutSaleStatus();
 // JSON endpoints answer with RFC 7807 problems; pages get the friendly error page.

@@ -4,14 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
 using Storefront.Tests.Fixtures;
+using static Storefront.Tests.Fixtures.TestPictures;
 
 namespace Storefront.Tests.Web;
 
 public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<DemoStoreFixture>
 {
-    private static readonly byte[] TinyPng = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
-
     [Theory]
     [InlineData("/admin")]
     [InlineData("/admin/products")]
@@ -113,18 +111,8 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         var client = await store.AdminClientAsync();
         var list = await client.GetDocumentAsync("/admin/products?q=tent");
         var editUrl = list.QuerySelector("table.data tbody a")!.GetAttribute("href")!;
-        var edit = await client.GetStringAsync(editUrl);
-
-        async Task<HttpResponseMessage> Upload(byte[] bytes, string name, string type)
-        {
-            using var content = new MultipartFormDataContent();
-            var file = new ByteArrayContent(bytes);
-            file.Headers.ContentType = new MediaTypeHeaderValue(type);
-            content.Add(file, "image", name);
-            content.Add(new StringContent("Tent pitched in a meadow"), "altText");
-            content.Add(new StringContent(Html.AntiforgeryToken(edit)), "__RequestVerificationToken");
-            return await client.PostAsync(editUrl + "?handler=Upload", content);
-        }
+        Task<HttpResponseMessage> Upload(byte[] bytes, string name, string type) =>
+            TestPictures.UploadAsync(client, editUrl, bytes, name, type, "Tent pitched in a meadow");
 
         var disguised = await Upload("<script>alert(1)</script>"u8.ToArray(), "evil.png", "image/png");
         var disguisedDoc = await Html.ParseAsync(await disguised.Content.ReadAsStringAsync());
@@ -179,22 +167,6 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         }
     }
 
-    /// <summary>A JPEG photograph of the given size: a gradient, so it compresses like a picture.</summary>
-    private static byte[] Photo(int width, int height)
-    {
-        using var bitmap = new SkiaSharp.SKBitmap(width, height);
-        using (var canvas = new SkiaSharp.SKCanvas(bitmap))
-        using (var paint = new SkiaSharp.SKPaint())
-        {
-            paint.Shader = SkiaSharp.SKShader.CreateLinearGradient(new SkiaSharp.SKPoint(0, 0), new SkiaSharp.SKPoint(width, height),
-                [SkiaSharp.SKColors.ForestGreen, SkiaSharp.SKColors.SkyBlue], SkiaSharp.SKShaderTileMode.Clamp);
-            canvas.DrawRect(0, 0, width, height, paint);
-        }
-        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
-        using var jpeg = image.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 90);
-        return jpeg.ToArray();
-    }
-
     [Fact]
     public async Task Removing_an_image_the_product_does_not_have_says_so_and_removing_one_it_has_confirms()
     {
@@ -202,14 +174,7 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         var list = await client.GetDocumentAsync("/admin/products?q=backpack");
         var editUrl = list.QuerySelector("table.data tbody a")!.GetAttribute("href")!;
         var token = Html.AntiforgeryToken(await client.GetStringAsync(editUrl));
-        using (var content = new MultipartFormDataContent())
-        {
-            var file = new ByteArrayContent(TinyPng);
-            file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-            content.Add(file, "image", "pack.png");
-            content.Add(new StringContent(token), "__RequestVerificationToken");
-            await client.PostAsync(editUrl + "?handler=Upload", content);
-        }
+        await TestPictures.UploadAsync(client, editUrl, TinyPng, "pack.png", "image/png");
         var url = (await client.GetDocumentAsync(editUrl)).QuerySelectorAll(".thumbs img")[^1].GetAttribute("src")!;
         Task<HttpResponseMessage> Remove(string image) => client.PostAsync(editUrl + "?handler=RemoveImage", new FormUrlEncodedContent(new Dictionary<string, string>
         {

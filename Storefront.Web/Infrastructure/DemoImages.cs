@@ -21,13 +21,26 @@ internal static class DemoImages
             http.Response.Headers.CacheControl = "public, max-age=604800, immutable";
             return Results.Text(Draw(kind, hue, view), "image/svg+xml");
         });
-        app.MapGet("/media/uploads/{file}", (string file, IImageStore store, HttpContext http) =>
+        app.MapGet("/media/uploads/{file}", async (string file, IImageStore store, HttpContext http, CancellationToken ct) =>
         {
-            var opened = store.Open(file);
+            OpenedImage? opened;
+            try
+            {
+                opened = await store.OpenAsync(file, ct);
+            }
+            catch (ImageStoreUnavailableException)
+            {
+                // The page around it still works; the browser asks again later.
+                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers.RetryAfter = "30";
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
             if (opened is null) return Results.NotFound();
-            http.Response.Headers.CacheControl = "public, max-age=604800, immutable";
+            // A name is never given to other bytes: kept for a year without asking again.
+            http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             http.Response.Headers.XContentTypeOptions = "nosniff";
-            return Results.Stream(opened.Value.Content, opened.Value.ContentType);
+            if (opened.Length is { } length) http.Response.ContentLength = length;
+            return Results.Stream(opened.Content, opened.ContentType);
         });
         return app;
     }

@@ -7,16 +7,17 @@ namespace Storefront.Web.Infrastructure;
 /// </summary>
 internal static class SecurityHeaders
 {
+    // {images}: where pictures come from besides the store itself (a bucket's or CDN's address, if any).
     private const string Base =
-        "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; " +
+        "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:{images}; " +
         "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-    public const string StorefrontPolicy = Base + "; frame-src 'none'";
+    private const string StorefrontPolicy = Base + "; frame-src 'none'";
 
     // Stripe's card field is an iframe from js.stripe.com that talks to api.stripe.com.
-    public const string ReviewPolicy =
+    private const string ReviewPolicy =
         "default-src 'self'; script-src 'self' https://js.stripe.com; style-src 'self'; style-src-attr 'unsafe-inline'; " +
-        "img-src 'self' data: https://*.stripe.com; font-src 'self'; connect-src 'self' https://api.stripe.com; " +
+        "img-src 'self' data: https://*.stripe.com{images}; font-src 'self'; connect-src 'self' https://api.stripe.com; " +
         "frame-src https://js.stripe.com https://hooks.stripe.com; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     public const string JobsDashboardPolicy =
@@ -33,7 +34,13 @@ internal static class SecurityHeaders
     /// </summary>
     public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((http, next) =>
+    /// <param name="pictureOrigin">The origin product pictures are served from when it is not the store's own.</param>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, string? pictureOrigin = null)
+    {
+        var pictures = string.IsNullOrEmpty(pictureOrigin) ? "" : " " + pictureOrigin;
+        var storefront = StorefrontPolicy.Replace("{images}", pictures, StringComparison.Ordinal);
+        var review = ReviewPolicy.Replace("{images}", pictures, StringComparison.Ordinal);
+        return app.Use((http, next) =>
     {
         // Set before the page runs so error pages and re-executed responses carry them too.
         var path = http.Request.Path;
@@ -48,8 +55,8 @@ internal static class SecurityHeaders
         }
         var admin = path.StartsWithSegments("/admin");
         headers.ContentSecurityPolicy = path.StartsWithSegments("/admin/jobs") ? JobsDashboardPolicy
-            : path.StartsWithSegments("/checkout/review") ? ReviewPolicy
-            : StorefrontPolicy;
+            : path.StartsWithSegments("/checkout/review") ? review
+            : storefront;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Permissions-Policy"] = PermissionsPolicy;
@@ -59,6 +66,7 @@ internal static class SecurityHeaders
         if (admin) headers.CacheControl = "no-store";
         return next(http);
     });
+    }
 
     private static bool CarriesToken(HttpContext http) =>
         http.Request.Path.StartsWithSegments("/account/reset-password")

@@ -3,6 +3,7 @@ using FluentValidation;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.BuildingBlocks.Outbox;
@@ -26,7 +27,11 @@ public static class CatalogModule
         services.AddModuleDbContext<CatalogDbContext>(CatalogDbContext.Schema);
         services.AddIntegrationEvents(typeof(CatalogModule).Assembly);
         services.AddMemoryCache();
-        services.AddOptions<ImageStoreOptions>().BindConfiguration("Storefront:Images");
+        services.AddOptions<ImageStoreOptions>().BindConfiguration("Storefront:Images")
+            .Validate(o => !o.UsesS3 || o.S3.Bucket.Length > 0, "Storefront:Images:S3:Bucket must name the bucket when Storefront:Images:Store is s3.")
+            .Validate(o => o.UsesS3 || string.Equals(o.Store, "disk", StringComparison.OrdinalIgnoreCase), "Storefront:Images:Store must be disk or s3.")
+            .Validate(o => (o.S3.AccessKey.Length > 0) == (o.S3.SecretKey.Length > 0), "Storefront:Images:S3:AccessKey and SecretKey go together.")
+            .ValidateOnStart();
         services.AddScoped<CategoryTree>();
         services.AddScoped<CategoryBrowser>();
         services.AddScoped<CategoryFacets>();
@@ -37,7 +42,11 @@ public static class CatalogModule
         services.AddScoped<ICatalogAdmin, CatalogAdmin>();
         services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();
         services.AddScoped<IValidator<ProductInput>, ProductInputValidator>();
-        services.AddSingleton<IImageStore, LocalDiskImageStore>();
+        services.AddSingleton<LocalDiskImageStore>();
+        services.AddSingleton<S3ImageStore>();
+        services.AddSingleton<IImageStore>(sp => sp.GetRequiredService<IOptions<ImageStoreOptions>>().Value.UsesS3
+            ? sp.GetRequiredService<S3ImageStore>()
+            : sp.GetRequiredService<LocalDiskImageStore>());
         // The listing copy lives in PostgreSQL: one instance keeps it. Product pages are cached in
         // each instance's memory: every instance forgets a changed product.
         services.AddEventConsumer<ListingPriceHandlers>("catalog.listing-prices", ConsumerScope.OncePerCluster);

@@ -43,4 +43,5 @@ public static class CatalogProblems
     public const string ImageTooLargeSized = "catalog.image-too-large-sized";
     public const string ImageTooLarge = "catalog.image-too-large";
     public const string ImageType = "catalog.image-type";
+    public const string ImageStoreUnavailable = "catalog.image-store-unavailable";
 }

@@ -5,7 +5,8 @@ namespace Storefront.Catalog.Contracts;
 
 /// <summary>
 /// An uploaded picture and the sizes kept of it, read from its address:
-/// <c>/media/uploads/{id}-{width}x{height}.{ext}</c> is the original, and beside it each width of
+/// <c>…/{id}-{width}x{height}.{ext}</c> is the original (under <c>/media/uploads/</c>, or at the
+/// public address of the bucket the store keeps them in), and beside it each width of
 /// <see cref="Widths"/> narrower than the picture, and its own width up to the largest, as
 /// <c>…-{w}.webp</c> and as <c>…-{w}.jpg</c> (a JPEG original) or <c>…-{w}.png</c> (any other).
 /// Pictures of the demo catalog (SVG drawings) and older uploads have no sizes.
@@ -38,6 +39,6 @@ public sealed partial record UploadedPicture(string Base, int Width, int Height,
             int.Parse(match.Groups["h"].Value, CultureInfo.InvariantCulture), FallbackFor("." + match.Groups["ext"].Value));
     }
 
-    [GeneratedRegex(@"^(?<base>/media/uploads/[0-9a-f]{32}-(?<w>[1-9][0-9]{0,4})x(?<h>[1-9][0-9]{0,4}))\.(?<ext>jpg|png|gif|webp)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<base>(?:https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?)?/(?:[A-Za-z0-9._~-]+/)*[0-9a-f]{32}-(?<w>[1-9][0-9]{0,4})x(?<h>[1-9][0-9]{0,4}))\.(?<ext>jpg|png|gif|webp)$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }
