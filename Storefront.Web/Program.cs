@@ -30,9 +30,9 @@ builder.Services.AddScoped<CatalogSeeder>();
 builder.Services.AddScoped<OrderHistorySeeder>();
 builder.Services.AddStorefrontRateLimits();
 builder.Services.AddProblemDetails();
-// Sold-out sale answers are kept for a few seconds (Storefront.Web.Shopping.SoldOutCache).
+// Sale answers that are the same for everyone are kept for a few seconds (Storefront.Web.Shopping.SaleCache).
 // The storefront pages are cached and shared (Storefront.Web.Caching), evicted by the changes they show.
-builder.Services.AddOutputCache(o => o.AddPolicy(SoldOutCache.Policy, new SoldOutCache()));
+builder.Services.AddOutputCache(o => o.AddPolicy(SaleCache.Policy, new SaleCache()));
 builder.Services.AddPageCache(builder.Configuration);
 // CSS, JavaScript and SVG compressed on the way out; shared pages are compressed once when cached
 // (Caching/PageCompression), and pages for one visitor not at all (BREACH).

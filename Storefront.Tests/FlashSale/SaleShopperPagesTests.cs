@@ -132,6 +132,36 @@ public sealed class SaleShopperPagesTests(SaleShopperPagesFixture store) : IClas
     }
 
     [Fact]
+    public async Task Visitors_without_a_place_in_line_share_one_page_for_a_second_and_a_guest_who_joins_sees_their_own()
+    {
+        var sale = await store.ArmedSaleAsync("page-shared", units: 3, perMinute: 60, guests: true, startsIn: TimeSpan.FromSeconds(2));
+        store.StartSale(sale);
+        await store.JoinAsync(sale, "u:ahead-1");
+
+        var first = await store.Client().GetAsync("/sale/page-shared");
+        Assert.Equal("public, s-maxage=1", first.Headers.CacheControl!.ToString());
+        Assert.False(first.Headers.Contains("Set-Cookie"));
+        var html = await first.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("__RequestVerificationToken", html, StringComparison.Ordinal);
+        Assert.NotNull((await Html.ParseAsync(html)).QuerySelector("form.sale-join"));
+        // A second visitor gets the same page from the cache.
+        var second = await store.Client().GetAsync("/sale/page-shared");
+        Assert.NotNull(second.Headers.Age);
+        Assert.Equal(html, await second.Content.ReadAsStringAsync());
+
+        // The page's form joins without a token; the guest then sees their own place, never the shared page.
+        var (client, _) = store.ClientWithCookieJar();
+        var joined = await client.PostAsync("/sale/page-shared?handler=Join", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
+        var own = await client.GetAsync("/sale/page-shared");
+        Assert.Null(own.Headers.Age);
+        Assert.False(own.Headers.CacheControl?.Public ?? false);
+        var place = await Html.ParseAsync(await own.Content.ReadAsStringAsync());
+        Assert.StartsWith("You are #2 in line", place.QuerySelector("[data-sale-message]")!.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Null(place.QuerySelector("form.sale-join"));
+    }
+
+    [Fact]
     public async Task Sold_out_answers_are_the_same_for_everyone_shared_with_a_CDN_and_kept_by_the_server()
     {
         var sale = await store.ArmedSaleAsync("page-gone", units: 1, guests: true, startsIn: TimeSpan.FromSeconds(2));

@@ -45,7 +45,7 @@ internal static class SaleApi
         if (sale.Phase is SalePhase.SoldOut or SalePhase.Ended)
         {
             // The same answer for everyone: a CDN (and this server) keep it for a few seconds.
-            SoldOutCache.MarkShared(http);
+            SaleCache.MarkShared(http);
             return TypedResults.Ok(Dto(new PlaceInLine(sale.Phase == SalePhase.SoldOut ? ShopperState.SoldOut : ShopperState.Ended,
                 null, null, null, 0, TimeSpan.FromSeconds(30)), sale, links));
         }
@@ -170,34 +170,50 @@ internal static class SaleApi
 }
 
 /// <summary>
-/// Sold-out and ended sale answers are the same for everyone: they carry
-/// <c>Cache-Control: public, s-maxage=10, stale-while-revalidate=30</c> so a CDN absorbs the flood, and
-/// this server keeps them for ten seconds in its output cache. Only responses marked shared by the
-/// handler (and setting no cookie) are stored; every other answer of the same address is never cached.
+/// Sale answers that are the same for everyone are shared:
+/// - sold-out and ended ones carry <c>Cache-Control: public, s-maxage=10, stale-while-revalidate=30</c>
+///   so a CDN absorbs the flood, and this server keeps them for ten seconds;
+/// - the page of an upcoming or live sale, as a visitor without a place in its line sees it (the
+///   countdown, the units left, the button to join), is kept one second here and by a CDN: the
+///   crowd waiting for the start reloads it, and the units left may lag that long.
+/// Only responses marked shared by the handler (and setting no cookie) are stored. A visitor who
+/// holds a place in a sale's line, or is signed in, is looked up apart from the others.
 /// </summary>
-internal sealed class SoldOutCache : IOutputCachePolicy
+internal sealed class SaleCache : IOutputCachePolicy
 {
-    public const string Policy = "SaleSoldOut";
+    public const string Policy = "SaleShared";
     private const string Marker = "storefront.sale.shared";
-    private static readonly TimeSpan Keep = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SoldOut = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Live = TimeSpan.FromSeconds(1);
 
-    public static void MarkShared(HttpContext http)
+    /// <summary>Marks the answer as the same for everyone, kept <paramref name="keep"/> (ten seconds by default).</summary>
+    public static void MarkShared(HttpContext http, TimeSpan? keep = null)
     {
-        http.Items[Marker] = true;
-        http.Response.Headers.CacheControl = "public, s-maxage=10, stale-while-revalidate=30";
+        var kept = keep ?? SoldOut;
+        http.Items[Marker] = kept;
+        var seconds = (int)kept.TotalSeconds;
+        http.Response.Headers.CacheControl = seconds >= 10
+            ? $"public, s-maxage={seconds.ToString(CultureInfo.InvariantCulture)}, stale-while-revalidate=30"
+            : $"public, s-maxage={seconds.ToString(CultureInfo.InvariantCulture)}";
     }
 
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
-        var get = HttpMethods.IsGet(context.HttpContext.Request.Method) || HttpMethods.IsHead(context.HttpContext.Request.Method);
+        var http = context.HttpContext;
+        var get = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
         context.EnableOutputCaching = get;
         context.AllowCacheLookup = get;
         context.AllowCacheStorage = get;
-        // No locking: while a sale is live nothing is stored, and locking would make every poll of the
-        // address wait behind the one already running.
+        // No locking: most answers of a live sale are not stored, and locking would make every
+        // request of the address wait behind the one already running.
         context.AllowLocking = false;
-        context.ResponseExpirationTimeSpan = Keep;
+        context.ResponseExpirationTimeSpan = SoldOut;
         context.CacheVaryByRules.QueryKeys = "";
+        // A place in a line (any sale's pass, to keep this cheap) or a signed-in visitor: looked up
+        // apart, so a shared page of an upcoming sale never reaches someone who is in its line.
+        var inLine = http.Request.Headers.ContainsKey(SaleShopper.PassHeader)
+            || http.Request.Cookies.Keys.Any(k => k.StartsWith(SaleShopper.CookiePrefix, StringComparison.Ordinal));
+        context.CacheVaryByRules.VaryByValues["sale-visitor"] = (inLine ? "line" : "none") + (SaleShopper.SignedIn(http) ? "+signed-in" : "");
         return ValueTask.CompletedTask;
     }
 
@@ -205,9 +221,12 @@ internal sealed class SoldOutCache : IOutputCachePolicy
 
     ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
     {
-        var response = context.HttpContext.Response;
-        context.AllowCacheStorage = response.StatusCode == StatusCodes.Status200OK && context.HttpContext.Items.ContainsKey(Marker)
+        var http = context.HttpContext;
+        var response = http.Response;
+        var shared = http.Items.TryGetValue(Marker, out var keep) && keep is TimeSpan;
+        context.AllowCacheStorage = response.StatusCode == StatusCodes.Status200OK && shared
             && !response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.SetCookie);
+        if (shared) context.ResponseExpirationTimeSpan = (TimeSpan)keep!;
         return ValueTask.CompletedTask;
     }
 }

@@ -24,7 +24,9 @@ internal static class SaleShopper
         return sale.GuestsAllowed ? Visitor.Of(http, create) : null;
     }
 
-    private static string CookieName(Guid sale) => "storefront.sale." + sale.ToString("N");
+    public const string CookiePrefix = "storefront.sale.";
+
+    private static string CookieName(Guid sale) => CookiePrefix + sale.ToString("N");
 
     public static string? PassOf(HttpContext http, SaleView sale) =>
         http.Request.Headers[PassHeader].FirstOrDefault() is { Length: > 0 } header ? header : http.Request.Cookies[CookieName(sale.Id)];

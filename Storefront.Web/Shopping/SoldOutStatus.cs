@@ -56,7 +56,7 @@ internal static class SoldOutStatus
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";
             response.ContentLength = answer.Body.Length;
-            SoldOutCache.MarkShared(http);
+            SaleCache.MarkShared(http);
             await response.Body.WriteAsync(answer.Body, http.RequestAborted);
         });
     }

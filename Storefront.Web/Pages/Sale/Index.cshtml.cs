@@ -10,9 +10,12 @@ namespace Storefront.Web.Pages.Sale;
 /// <summary>
 /// The sale page: the product and its price, a countdown before the start, the line (join, place,
 /// leave) and, once it is the shopper's turn, the way to the purchase. Sold out or over, it is the
-/// same page for everyone, cached here and by a CDN.
+/// same page for everyone, cached here and by a CDN; so is the page of a visitor without a place in
+/// the line, for a second. Its forms carry no token (the page would then differ per visitor): the
+/// cross-site request check refuses another site's posts (docs/security.md).
 /// </summary>
-[OutputCache(PolicyName = SoldOutCache.Policy)]
+[OutputCache(PolicyName = SaleCache.Policy)]
+[IgnoreAntiforgeryToken]
 public sealed class IndexModel(IFlashSaleRoom sales, OutcomeText words, TimeProvider clock) : PageModel
 {
     public SaleView Sale { get; private set; } = default!;
@@ -34,7 +37,7 @@ public sealed class IndexModel(IFlashSaleRoom sales, OutcomeText words, TimeProv
         Sale = sale;
         if (Shared)
         {
-            SoldOutCache.MarkShared(HttpContext);
+            SaleCache.MarkShared(HttpContext);
             return Page();
         }
         SignedIn = SaleShopper.SignedIn(HttpContext);
@@ -47,6 +50,10 @@ public sealed class IndexModel(IFlashSaleRoom sales, OutcomeText words, TimeProv
                 SaleShopper.DropPass(HttpContext, sale);
             }
             Place = status.Place;
+        }
+        else
+        {
+            SaleCache.MarkShared(HttpContext, SaleCache.Live);
         }
         return Page();
     }
