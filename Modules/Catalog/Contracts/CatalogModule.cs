@@ -32,6 +32,11 @@ public static class CatalogModule
             .Validate(o => o.UsesS3 || string.Equals(o.Store, "disk", StringComparison.OrdinalIgnoreCase), "Storefront:Images:Store must be disk or s3.")
             .Validate(o => (o.S3.AccessKey.Length > 0) == (o.S3.SecretKey.Length > 0), "Storefront:Images:S3:AccessKey and SecretKey go together.")
             .ValidateOnStart();
+        // Uploads live on the data volume beside the search index and the keys, unless placed elsewhere.
+        services.PostConfigure<ImageStoreOptions>(o =>
+        {
+            if (o.Path.Length == 0) o.Path = Path.Combine(configuration["Storefront:DataPath"] ?? ".data", "images");
+        });
         services.AddScoped<CategoryTree>();
         services.AddScoped<CategoryBrowser>();
         services.AddScoped<CategoryFacets>();

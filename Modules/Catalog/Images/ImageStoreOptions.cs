@@ -6,7 +6,7 @@ public sealed class ImageStoreOptions
     /// <summary><c>disk</c> (the default) or <c>s3</c>.</summary>
     public string Store { get; set; } = "disk";
 
-    /// <summary>Folder of the data volume where uploads are kept (the disk store).</summary>
+    /// <summary>Folder where uploads are kept (the disk store); by default "images" under Storefront:DataPath.</summary>
     public string Path { get; set; } = "";
 
     /// <summary>Where the store serves uploads itself (both stores).</summary>

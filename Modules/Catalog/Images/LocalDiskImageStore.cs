@@ -26,5 +26,5 @@ internal sealed class LocalDiskImageStore(IOptions<ImageStoreOptions> options) :
         return Task.FromResult<OpenedImage?>(new OpenedImage(stream, contentType, stream.Length));
     }
 
-    private string Folder() => System.IO.Path.GetFullPath(options.Value.Path.Length > 0 ? options.Value.Path : System.IO.Path.Combine(".data", "images"));
+    private string Folder() => System.IO.Path.GetFullPath(options.Value.Path);
 }
