@@ -34,6 +34,7 @@ builder.Services.AddProblemDetails();
 // The storefront pages are cached and shared (Storefront.Web.Caching), evicted by the changes they show.
 builder.Services.AddOutputCache(o => o.AddPolicy(SaleCache.Policy, new SaleCache()));
 builder.Services.AddPageCache(builder.Configuration);
+Storefront.Web.Seo.SeoEndpoints.AddSeo(builder.Services);
 // CSS, JavaScript and SVG compressed on the way out; shared pages are compressed once when cached
 // (Caching/PageCompression), and pages for one visitor not at all (BREACH).
 builder.Services.AddResponseCompression(o =>
@@ -64,7 +65,7 @@ app.Services.UseFlashSaleJobs();
 app.Services.UseRecommendationsJobs();
 
 app.UseStorefrontWebSecurity();
-app.UseSecurityHeaders(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storefront.Catalog.Images.ImageStoreOptions>>().Value.PictureOrigin);
+app.UseSecurityHeaders(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storefront.Catalog.Contracts.ImageStoreOptions>>().Value.PictureOrigin);
 // The flood after a flash sale sells out: its status answered from memory before anything else runs.
 app.UseSoldOutSaleStatus();
 // JSON endpoints answer with RFC 7807 problems; pages get the friendly error page.
@@ -93,6 +94,7 @@ app.UsePageCacheHeaders();
 
 app.MapStorefrontInfrastructure();
 app.MapMedia();
+Storefront.Web.Seo.SeoEndpoints.MapSeo(app);
 app.MapCartApi();
 app.MapVisitorApi();
 app.MapStripeWebhook();

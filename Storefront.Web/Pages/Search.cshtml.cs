@@ -72,6 +72,26 @@ public sealed class SearchModel(ISearch search, Storefront.Catalog.Contracts.ICa
     /// <summary>Why the price filter in the address was left out, if it was.</summary>
     public string? PriceProblem => new[] { "min", "max" }.SelectMany(f => ModelState[f]?.Errors ?? []).FirstOrDefault()?.ErrorMessage;
 
+    /// <summary>
+    /// What search engines are told: the results for words (or a brand), and their later pages, stand
+    /// for themselves; filtered or sorted results point to them and are not indexed (robots.txt keeps
+    /// crawlers out too), nor are the empty search page, a search with no results or one the engine
+    /// failed to answer.
+    /// </summary>
+    public (string Canonical, bool NoIndex) Indexing()
+    {
+        var s = Results.Search;
+        var parts = new List<string>();
+        if (!string.IsNullOrWhiteSpace(s.Query)) parts.Add("q=" + Uri.EscapeDataString(s.Query.Trim()));
+        if (s.Brand is { } brand) parts.Add("brand=" + Uri.EscapeDataString(brand));
+        var page = Math.Min(s.Page, Results.PageCount);
+        if (page > 1 && parts.Count > 0) parts.Add("page=" + page.ToString(CultureInfo.InvariantCulture));
+        var canonical = Url.Page("/Search") + (parts.Count > 0 ? "?" + string.Join("&", parts) : "");
+        var query = Request.Query;
+        var filtered = new[] { "category", "min", "max", "rating", "instock", "sort" }.Any(k => query[k].ToString().Length > 0);
+        return (canonical, filtered || parts.Count == 0 || Results.EngineFailed || Results.Result.Total == 0);
+    }
+
     /// <summary>The current search with some parameters changed (null removes one).</summary>
     public string With(params (string Key, string? Value)[] changes)
     {

@@ -43,6 +43,7 @@ public static class CatalogModule
         services.AddTransient<RefreshCategoryFacetsJob>();
         services.AddScoped<ICatalogQueries, CatalogQueries>();
         services.AddScoped<ICatalogSearchFeed, CatalogSearchFeed>();
+        services.AddScoped<ICatalogSitemap, CatalogSitemap>();
         services.AddStoreCurrency();
         services.AddScoped<ICatalogAdmin, CatalogAdmin>();
         services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();

@@ -55,6 +55,24 @@ public sealed class CategoryModel(ICatalogQueries catalog, IValidator<PriceRange
         return Page();
     }
 
+    /// <summary>
+    /// What search engines are told: the listing (and each later page of it, reached by "next")
+    /// stands for itself; a sorted or filtered variant, or a page reached backwards, points to the
+    /// listing and is not indexed (robots.txt keeps crawlers out of the filtered ones too). Any
+    /// other query value (a campaign's tags) is left out of the canonical address.
+    /// </summary>
+    public (string Canonical, bool NoIndex) Indexing()
+    {
+        var listing = Url.Page("/Catalog/Category", new { slug = Result.Category.Slug })!;
+        var query = Request.Query;
+        var variant = query.ContainsKey("sort") || query.ContainsKey("brand") || query.ContainsKey("min") || query.ContainsKey("max")
+            || query.Keys.Any(k => k.StartsWith("attr.", StringComparison.Ordinal)) || query.ContainsKey("before");
+        if (variant) return (listing, true);
+        return query["after"].ToString() is { Length: > 0 } after && Result.Page > 1
+            ? (listing + QueryString.Create("after", after), false)
+            : (listing, false);
+    }
+
     /// <summary>The current filters as query values, with one cursor replaced.</summary>
     public string Link(string? after = null, string? before = null)
     {

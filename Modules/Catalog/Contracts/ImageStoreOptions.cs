@@ -1,4 +1,4 @@
-namespace Storefront.Catalog.Images;
+namespace Storefront.Catalog.Contracts;
 
 /// <summary>Settings of <c>Storefront:Images</c>.</summary>
 public sealed class ImageStoreOptions

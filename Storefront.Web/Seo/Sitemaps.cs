@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Storefront.BuildingBlocks.Links;
+using Storefront.BuildingBlocks.Outbox;
+using Storefront.Catalog.Contracts;
+using Storefront.Web.Shopping;
+
+namespace Storefront.Web.Seo;
+
+/// <summary>
+/// The sitemaps (sitemaps.org protocol 0.9): <c>/sitemap.xml</c> is an index of
+/// <c>/sitemaps/categories.xml</c> and <c>/sitemaps/products-{n}.xml</c>, each file at most
+/// <see cref="SeoOptions.SitemapUrlsPerFile"/> (≤ 50,000) addresses with the last change of each.
+/// A file is written from the catalog's rows as they are read, straight into gzip, and kept
+/// compressed in this instance's memory (a 50,000-address file is about 5 MB of XML and a few
+/// hundred KB kept), so neither the catalog nor a whole file is ever held uncompressed. Every kept
+/// file is dropped when a product or category changes (event consumer "web.sitemaps", on every
+/// instance); the next request writes it anew.
+/// </summary>
+public sealed class Sitemaps(IOptions<SeoOptions> options) : IDisposable
+{
+    public const string ConsumerName = "web.sitemaps";
+    private const string Namespace = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    private static readonly XmlWriterSettings Settings = new() { Async = true, Encoding = new UTF8Encoding(false), Indent = false };
+    // Sizes in KB: at most 128 MB of compressed files (a 1,000,000-product catalog's set is about 15 MB).
+    private readonly MemoryCache _kept = new(new MemoryCacheOptions { SizeLimit = 128 * 1024 });
+    private long _generation;
+
+    /// <summary>Forgets every kept file (the catalog changed).</summary>
+    public void Forget()
+    {
+        Interlocked.Increment(ref _generation);
+        _kept.Clear();
+    }
+
+    public void Dispose() => _kept.Dispose();
+
+    /// <summary>The parts of the products' sitemap as of now (kept with the files).</summary>
+    public Task<IReadOnlyList<SitemapPart>> PartsAsync(ICatalogSitemap catalog, CancellationToken ct) =>
+        KeptAsync("parts", () => catalog.ProductPartsAsync(PerFile, ct));
+
+    private int PerFile => Math.Clamp(options.Value.SitemapUrlsPerFile, 1, 50_000);
+
+    /// <summary>A file, gzip-compressed: the index, "categories" or "products-{n}"; null when there is no such file.</summary>
+    public async Task<byte[]?> FileAsync(string name, ICatalogSitemap catalog, ShopLinks links, IStoreLinks store, CancellationToken ct)
+    {
+        if (name == "index")
+        {
+            return await KeptAsync("index", async () =>
+            {
+                var parts = await PartsAsync(catalog, ct);
+                var categories = await KeptAsync("categories-list", () => catalog.CategoriesAsync(ct));
+                return await WriteAsync(Entries(), "sitemapindex", "sitemap", ct);
+                async IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> Entries()
+                {
+                    yield return (store.Absolute("/sitemaps/categories.xml"), categories.Max(c => c.LastModified));
+                    foreach (var part in parts) yield return (store.Absolute($"/sitemaps/products-{part.Number.ToString(CultureInfo.InvariantCulture)}.xml"), part.LastModified);
+                    await Task.CompletedTask;
+                }
+            });
+        }
+        if (name == "categories")
+        {
+            return await KeptAsync("file:categories", async () =>
+            {
+                var categories = await KeptAsync("categories-list", () => catalog.CategoriesAsync(ct));
+                return await WriteAsync(Entries(), "urlset", "url", ct);
+                async IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> Entries()
+                {
+                    yield return (store.Absolute("/"), categories.Max(c => c.LastModified));
+                    foreach (var (slug, changed) in categories.Take(PerFile - 1)) yield return (store.Absolute(links.Category(slug)), changed);
+                    await Task.CompletedTask;
+                }
+            });
+        }
+        if (!name.StartsWith("products-", StringComparison.Ordinal)
+            || !int.TryParse(name.AsSpan("products-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            return null;
+        var all = await PartsAsync(catalog, ct);
+        if (number < 1 || number > all.Count) return null;
+        var part = all[number - 1];
+        Guid? next = number < all.Count ? all[number].FirstId : null;
+        return await KeptAsync($"file:products-{number}", async () =>
+        {
+            return await WriteAsync(Entries(), "urlset", "url", ct);
+            async IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> Entries()
+            {
+                await foreach (var product in catalog.ProductsAsync(part.FirstId, next, PerFile, ct))
+                    yield return (store.Absolute(links.Product(product.Slug)), product.LastModified);
+            }
+        });
+    }
+
+    private async Task<T> KeptAsync<T>(string key, Func<Task<T>> make)
+    {
+        // Read the generation first: a file being written while the catalog changes is kept under the
+        // old generation, which no request asks for again.
+        var generation = Interlocked.Read(ref _generation);
+        var cacheKey = ("sitemap", generation, key);
+        if (_kept.TryGetValue(cacheKey, out T? kept) && kept is not null) return kept;
+        var made = await make();
+        if (Interlocked.Read(ref _generation) != generation) return made;
+        _kept.Set(cacheKey, made, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.SitemapDuration, Size = made is byte[] bytes ? bytes.Length / 1024 + 1 : 1 });
+        return made;
+    }
+
+    private static async Task<byte[]> WriteAsync(IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> entries, string root, string element, CancellationToken ct)
+    {
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        await using (var xml = XmlWriter.Create(gzip, Settings))
+        {
+            await xml.WriteStartDocumentAsync();
+            await xml.WriteStartElementAsync(null, root, Namespace);
+            await foreach (var (url, changed) in entries.WithCancellation(ct))
+            {
+                await xml.WriteStartElementAsync(null, element, Namespace);
+                await xml.WriteElementStringAsync(null, "loc", Namespace, url);
+                if (changed is { } at)
+                    await xml.WriteElementStringAsync(null, "lastmod", Namespace, at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                await xml.WriteEndElementAsync();
+            }
+            await xml.WriteEndElementAsync();
+            await xml.WriteEndDocumentAsync();
+        }
+        return compressed.ToArray();
+    }
+
+    /// <summary>Event consumer "web.sitemaps": a product or category change makes every file be written anew.</summary>
+    internal sealed class Changes(Sitemaps sitemaps) :
+        IIntegrationEventBatchHandler<ProductChangedEvent>,
+        IIntegrationEventBatchHandler<CategoriesChangedEvent>
+    {
+        public Task HandleAsync(IReadOnlyList<ProductChangedEvent> changes, CancellationToken ct)
+        {
+            sitemaps.Forget();
+            return Task.CompletedTask;
+        }
+
+        public Task HandleAsync(IReadOnlyList<CategoriesChangedEvent> changes, CancellationToken ct)
+        {
+            sitemaps.Forget();
+            return Task.CompletedTask;
+        }
+    }
+}
