@@ -30,7 +30,7 @@ BASE="http://127.0.0.1:$PORT"
 
 # Two products of the same category: the first gets the photographs through the upload form, the
 # second the same original files under names without sizes (as uploads were kept before).
-mapfile -t pair < <(psql_q "SELECT id || ' ' || slug FROM catalog.products WHERE is_published AND category_id = (SELECT category_id FROM catalog.products WHERE is_published GROUP BY category_id ORDER BY count(*) DESC LIMIT 1) ORDER BY sku LIMIT 2")
+mapfile -t pair < <(psql_q "SELECT id || ' ' || slug FROM catalog.products WHERE is_published AND category_id = (SELECT category_id FROM catalog.products WHERE is_published GROUP BY category_id ORDER BY count(*) DESC, category_id LIMIT 1) ORDER BY sku LIMIT 2")
 read -r sized_id sized_slug <<< "${pair[0]}"
 read -r plain_id plain_slug <<< "${pair[1]}"
 if [ "$(psql_q "SELECT count(*) FROM catalog.product_images WHERE product_id = '$sized_id' AND url LIKE '/media/uploads/%'")" = 0 ]; then

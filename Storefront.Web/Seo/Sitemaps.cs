@@ -86,11 +86,21 @@ public sealed class Sitemaps(IOptions<SeoOptions> options) : IDisposable
         Guid? next = number < all.Count ? all[number].FirstId : null;
         return await KeptAsync($"file:products-{number}", async () =>
         {
+            // Routing builds one address; the others are the same with their slug, which is made of
+            // characters an address takes as they are (others are left to routing to escape).
+            const string Sample = "sample-slug";
+            var sample = store.Absolute(links.Product(Sample));
+            var prefix = sample.EndsWith(Sample, StringComparison.Ordinal) ? sample[..^Sample.Length] : null;
             return await WriteAsync(Entries(), "urlset", "url", ct);
             async IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> Entries()
             {
                 await foreach (var product in catalog.ProductsAsync(part.FirstId, next, PerFile, ct))
-                    yield return (store.Absolute(links.Product(product.Slug)), product.LastModified);
+                {
+                    var url = prefix is not null && product.Slug.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+                        ? prefix + product.Slug
+                        : store.Absolute(links.Product(product.Slug));
+                    yield return (url, product.LastModified);
+                }
             }
         });
     }
