@@ -21,8 +21,10 @@ BASE="http://127.0.0.1:5093"
 memory() { awk -v k="$1" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$APP/status"; }
 
 OUTFILE="$OUT/sitemap.txt"
+gc_mode="the app's setting (server GC)"
+[ -n "${DOTNET_gcServer+set}" ] && gc_mode="DOTNET_gcServer=$DOTNET_gcServer"
 published=$(psql_q "SELECT count(*) FROM catalog.products WHERE is_published")
-echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$PRODUCTS published=$published, GC: ${DOTNET_gcServer+DOTNET_gcServer=$DOTNET_gcServer}${DOTNET_gcServer-the app's own setting}, $(nproc) cores" | tee -a "$OUTFILE"
+echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$PRODUCTS published=$published, GC: $gc_mode, $(nproc) cores" | tee -a "$OUTFILE"
 curl -sf "$BASE/" >/dev/null # the first page, so start-up work is not counted
 echo "resident before: $(memory VmRSS) MB, peak so far $(memory VmHWM) MB" | tee -a "$OUTFILE"
 for pass in written kept; do
