@@ -6,12 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Storefront.Tests.Fixtures;
 
@@ -50,13 +45,9 @@ public sealed partial class ElasticsearchStandIn : IAsyncDisposable
 
     public static async Task<ElasticsearchStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new ElasticsearchStandIn(builder.Build());
+        var standIn = new ElasticsearchStandIn(LocalServer.Create());
         standIn._app.Run(standIn.HandleAsync);
-        await standIn._app.StartAsync();
-        standIn.BaseAddress = new Uri(standIn._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        standIn.BaseAddress = await LocalServer.StartAsync(standIn._app);
         return standIn;
     }
 

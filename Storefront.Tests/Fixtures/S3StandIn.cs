@@ -4,13 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Storefront.Tests.Fixtures;
 
@@ -54,14 +49,9 @@ public sealed class S3StandIn : IAsyncDisposable
 
     public static async Task<S3StandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new S3StandIn(builder.Build());
+        var standIn = new S3StandIn(LocalServer.Create());
         standIn._app.Run(standIn.HandleAsync);
-        await standIn._app.StartAsync();
-        var address = standIn._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn.BaseAddress = new Uri(address);
+        standIn.BaseAddress = await LocalServer.StartAsync(standIn._app);
         return standIn;
     }
 

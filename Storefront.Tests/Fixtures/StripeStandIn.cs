@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Storefront.Tests.Fixtures;
 
@@ -38,14 +33,9 @@ public sealed class StripeStandIn : IAsyncDisposable
 
     public static async Task<StripeStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new StripeStandIn(builder.Build());
+        var standIn = new StripeStandIn(LocalServer.Create());
         standIn.Map();
-        await standIn._app.StartAsync();
-        var address = standIn._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn.BaseAddress = new Uri(address);
+        standIn.BaseAddress = await LocalServer.StartAsync(standIn._app);
         return standIn;
     }
 

@@ -304,10 +304,7 @@ public sealed class PurgeStandIn : IAsyncDisposable
 
     public static async Task<PurgeStandIn> StartAsync()
     {
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var standIn = new PurgeStandIn(builder.Build());
+        var standIn = new PurgeStandIn(LocalServer.Create());
         standIn._app.MapPost("/purge", async (HttpContext http) =>
         {
             var body = await http.Request.ReadFromJsonAsync<JsonElement>();
@@ -315,9 +312,7 @@ public sealed class PurgeStandIn : IAsyncDisposable
                 body.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).ToArray()));
             return Results.Ok();
         });
-        await standIn._app.StartAsync();
-        standIn.Address = new Uri(standIn._app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First() + "/purge");
+        standIn.Address = new Uri(await LocalServer.StartAsync(standIn._app), "/purge");
         return standIn;
     }
 
