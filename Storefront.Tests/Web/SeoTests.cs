@@ -24,10 +24,42 @@ public sealed class SeoFixture : StoreFixture
         ["Seo:StoreName"] = "Trailhead Outfitters",
     };
 
+    /// <summary>How often the sitemaps read the catalog, by what they asked.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> CatalogReads { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddScoped<Storefront.Catalog.Browsing.CatalogSitemap>();
+        services.AddScoped<ICatalogSitemap>(sp => new CountingSitemap(sp.GetRequiredService<Storefront.Catalog.Browsing.CatalogSitemap>(), CatalogReads));
+    }
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         await SeedDemoAsync(150);
+    }
+
+    /// <summary>The catalog's sitemap queries, counted, each a little slower, so requests overlap.</summary>
+    private sealed class CountingSitemap(ICatalogSitemap inner, System.Collections.Concurrent.ConcurrentDictionary<string, int> reads) : ICatalogSitemap
+    {
+        public async Task<IReadOnlyList<SitemapPart>> ProductPartsAsync(int urlsPerPart, CancellationToken cancellationToken)
+        {
+            reads.AddOrUpdate("parts", 1, (_, n) => n + 1);
+            await Task.Delay(200, cancellationToken);
+            return await inner.ProductPartsAsync(urlsPerPart, cancellationToken);
+        }
+
+        public IAsyncEnumerable<SitemapEntry> ProductsAsync(Guid firstId, Guid? nextFirstId, int max, CancellationToken cancellationToken)
+        {
+            reads.AddOrUpdate($"products from {firstId}", 1, (_, n) => n + 1);
+            return inner.ProductsAsync(firstId, nextFirstId, max, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<(string Slug, DateTimeOffset? LastModified)>> CategoriesAsync(CancellationToken cancellationToken)
+        {
+            reads.AddOrUpdate("categories", 1, (_, n) => n + 1);
+            return inner.CategoriesAsync(cancellationToken);
+        }
     }
 
     /// <summary>The slugs of the published products, from the database.</summary>
@@ -303,6 +335,20 @@ public sealed class SeoTests(SeoFixture store) : IClassFixture<SeoFixture>
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/sitemaps/products-999.xml")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/sitemaps/products-0.xml")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/sitemaps/whatever.xml")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_for_the_same_sitemap_at_once_read_the_catalog_once()
+    {
+        store.Services.GetRequiredService<Storefront.Web.Seo.Sitemaps>().Forget();
+        store.CatalogReads.Clear();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => store.Client().GetStringAsync(i % 2 == 0 ? "/sitemap.xml" : "/sitemaps/products-2.xml")));
+        Assert.Equal(2, answers.Distinct().Count());
+        Assert.Contains("<sitemapindex", answers[0], StringComparison.Ordinal);
+        Assert.Contains("<urlset", answers[1], StringComparison.Ordinal);
+        Assert.Equal(1, store.CatalogReads["parts"]);
+        Assert.Equal(1, store.CatalogReads["categories"]);
+        Assert.Equal(1, Assert.Single(store.CatalogReads, r => r.Key.StartsWith("products from", StringComparison.Ordinal)).Value);
     }
 
     [Fact]

@@ -4,8 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks.Events;
 using Storefront.BuildingBlocks.Links;
-using Storefront.Catalog.Contracts;
-using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Seo;
 
@@ -65,10 +63,10 @@ public static class SeoEndpoints
                 },
             }), "application/manifest+json; charset=utf-8");
         });
-        app.MapGet("/sitemap.xml", (HttpContext http, Sitemaps sitemaps, ICatalogSitemap catalog, ShopLinks links, IStoreLinks store, IOptions<SeoOptions> options, CancellationToken ct) =>
-            ServeAsync(http, "index", sitemaps, catalog, links, store, options.Value, ct));
-        app.MapGet("/sitemaps/{file}.xml", (string file, HttpContext http, Sitemaps sitemaps, ICatalogSitemap catalog, ShopLinks links, IStoreLinks store, IOptions<SeoOptions> options, CancellationToken ct) =>
-            file == "index" ? Task.FromResult(Results.NotFound()) : ServeAsync(http, file, sitemaps, catalog, links, store, options.Value, ct));
+        app.MapGet("/sitemap.xml", (HttpContext http, Sitemaps sitemaps, IOptions<SeoOptions> options, CancellationToken ct) =>
+            ServeAsync(http, "index", sitemaps, options.Value, ct));
+        app.MapGet("/sitemaps/{file}.xml", (string file, HttpContext http, Sitemaps sitemaps, IOptions<SeoOptions> options, CancellationToken ct) =>
+            file == "index" ? Task.FromResult(Results.NotFound()) : ServeAsync(http, file, sitemaps, options.Value, ct));
         return app;
     }
 
@@ -82,11 +80,10 @@ public static class SeoEndpoints
         return text.ToString();
     }
 
-    private static async Task<IResult> ServeAsync(HttpContext http, string file, Sitemaps sitemaps, ICatalogSitemap catalog, ShopLinks links,
-        IStoreLinks store, SeoOptions options, CancellationToken ct)
+    private static async Task<IResult> ServeAsync(HttpContext http, string file, Sitemaps sitemaps, SeoOptions options, CancellationToken ct)
     {
         if (!options.AllowIndexing) return Results.NotFound();
-        var gzipped = await sitemaps.FileAsync(file, catalog, links, store, ct);
+        var gzipped = await sitemaps.FileAsync(file, ct);
         if (gzipped is null) return Results.NotFound();
         var response = http.Response;
         response.Headers.CacheControl = "public, max-age=3600";

@@ -21,13 +21,14 @@ namespace Storefront.Web.Seo;
 /// file is dropped when a product or category changes (event consumer "web.sitemaps", on every
 /// instance); the next request writes it anew.
 /// </summary>
-public sealed class Sitemaps(IOptions<SeoOptions> options) : IDisposable
+public sealed class Sitemaps(IOptions<SeoOptions> options, IServiceScopeFactory scopes, ShopLinks links, IStoreLinks store) : IDisposable
 {
     public const string ConsumerName = "web.sitemaps";
     private const string Namespace = "http://www.sitemaps.org/schemas/sitemap/0.9";
     private static readonly XmlWriterSettings Settings = new() { Async = true, Encoding = new UTF8Encoding(false), Indent = false };
     // Sizes in KB: at most 128 MB of compressed files (a 1,000,000-product catalog's set is about 15 MB).
     private readonly MemoryCache _kept = new(new MemoryCacheOptions { SizeLimit = 128 * 1024 });
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long Generation, string Key), Lazy<Task>> _making = new();
     private long _generation;
 
     /// <summary>Forgets every kept file (the catalog changed).</summary>
@@ -40,61 +41,64 @@ public sealed class Sitemaps(IOptions<SeoOptions> options) : IDisposable
     public void Dispose() => _kept.Dispose();
 
     /// <summary>The parts of the products' sitemap as of now (kept with the files).</summary>
-    public Task<IReadOnlyList<SitemapPart>> PartsAsync(ICatalogSitemap catalog, CancellationToken ct) =>
-        KeptAsync("parts", () => catalog.ProductPartsAsync(PerFile, ct));
+    private Task<IReadOnlyList<SitemapPart>> PartsAsync(CancellationToken ct) =>
+        KeptAsync("parts", () => WithCatalogAsync(catalog => catalog.ProductPartsAsync(PerFile, CancellationToken.None)), ct);
+
+    private Task<IReadOnlyList<(string Slug, DateTimeOffset? LastModified)>> CategoriesAsync(CancellationToken ct) =>
+        KeptAsync("categories-list", () => WithCatalogAsync(catalog => catalog.CategoriesAsync(CancellationToken.None)), ct);
 
     private int PerFile => Math.Clamp(options.Value.SitemapUrlsPerFile, 1, 50_000);
 
     /// <summary>A file, gzip-compressed: the index, "categories" or "products-{n}"; null when there is no such file.</summary>
-    public async Task<byte[]?> FileAsync(string name, ICatalogSitemap catalog, ShopLinks links, IStoreLinks store, CancellationToken ct)
+    public async Task<byte[]?> FileAsync(string name, CancellationToken ct)
     {
         if (name == "index")
         {
             return await KeptAsync("index", async () =>
             {
-                var parts = await PartsAsync(catalog, ct);
-                var categories = await KeptAsync("categories-list", () => catalog.CategoriesAsync(ct));
-                return await WriteAsync(Entries(), "sitemapindex", "sitemap", ct);
+                var parts = await PartsAsync(CancellationToken.None);
+                var categories = await CategoriesAsync(CancellationToken.None);
+                return await WriteAsync(Entries(), "sitemapindex", "sitemap");
                 async IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> Entries()
                 {
                     yield return (store.Absolute("/sitemaps/categories.xml"), categories.Max(c => c.LastModified));
                     foreach (var part in parts) yield return (store.Absolute($"/sitemaps/products-{part.Number.ToString(CultureInfo.InvariantCulture)}.xml"), part.LastModified);
                     await Task.CompletedTask;
                 }
-            });
+            }, ct);
         }
         if (name == "categories")
         {
             return await KeptAsync("file:categories", async () =>
             {
-                var categories = await KeptAsync("categories-list", () => catalog.CategoriesAsync(ct));
-                return await WriteAsync(Entries(), "urlset", "url", ct);
+                var categories = await CategoriesAsync(CancellationToken.None);
+                return await WriteAsync(Entries(), "urlset", "url");
                 async IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> Entries()
                 {
                     yield return (store.Absolute("/"), categories.Max(c => c.LastModified));
                     foreach (var (slug, changed) in categories.Take(PerFile - 1)) yield return (store.Absolute(links.Category(slug)), changed);
                     await Task.CompletedTask;
                 }
-            });
+            }, ct);
         }
         if (!name.StartsWith("products-", StringComparison.Ordinal)
             || !int.TryParse(name.AsSpan("products-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             return null;
-        var all = await PartsAsync(catalog, ct);
+        var all = await PartsAsync(ct);
         if (number < 1 || number > all.Count) return null;
         var part = all[number - 1];
         Guid? next = number < all.Count ? all[number].FirstId : null;
-        return await KeptAsync($"file:products-{number}", async () =>
+        return await KeptAsync($"file:products-{number}", () => WithCatalogAsync(async catalog =>
         {
             // Routing builds one address; the others are the same with their slug, which is made of
             // characters an address takes as they are (others are left to routing to escape).
             const string Sample = "sample-slug";
             var sample = store.Absolute(links.Product(Sample));
             var prefix = sample.EndsWith(Sample, StringComparison.Ordinal) ? sample[..^Sample.Length] : null;
-            return await WriteAsync(Entries(), "urlset", "url", ct);
+            return await WriteAsync(Entries(), "urlset", "url");
             async IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> Entries()
             {
-                await foreach (var product in catalog.ProductsAsync(part.FirstId, next, PerFile, ct))
+                await foreach (var product in catalog.ProductsAsync(part.FirstId, next, PerFile, CancellationToken.None))
                 {
                     var url = prefix is not null && product.Slug.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
                         ? prefix + product.Slug
@@ -102,23 +106,48 @@ public sealed class Sitemaps(IOptions<SeoOptions> options) : IDisposable
                     yield return (url, product.LastModified);
                 }
             }
-        });
+        }), ct);
     }
 
-    private async Task<T> KeptAsync<T>(string key, Func<Task<T>> make)
+    /// <summary>
+    /// Work shared by every request waiting for the same file runs in a scope of its own, and to its
+    /// end: the request that started it may be gone before the others are answered.
+    /// </summary>
+    private async Task<T> WithCatalogAsync<T>(Func<ICatalogSitemap, Task<T>> work)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<ICatalogSitemap>());
+    }
+
+    private async Task<T> KeptAsync<T>(string key, Func<Task<T>> make, CancellationToken ct)
     {
         // Read the generation first: a file being written while the catalog changes is kept under the
         // old generation, which no request asks for again.
         var generation = Interlocked.Read(ref _generation);
-        var cacheKey = ("sitemap", generation, key);
+        var cacheKey = (generation, key);
         if (_kept.TryGetValue(cacheKey, out T? kept) && kept is not null) return kept;
-        var made = await make();
-        if (Interlocked.Read(ref _generation) != generation) return made;
-        _kept.Set(cacheKey, made, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.SitemapDuration, Size = made is byte[] bytes ? bytes.Length / 1024 + 1 : 1 });
-        return made;
+        // One writer per file: the requests arriving while it is written (a crawler asking for every
+        // file at once after a change) wait for the same result instead of each reading the catalog.
+        var making = _making.GetOrAdd(cacheKey, _ => new Lazy<Task>(() => MakeAndKeepAsync()));
+        return await ((Task<T>)making.Value).WaitAsync(ct);
+
+        async Task<T> MakeAndKeepAsync()
+        {
+            try
+            {
+                var made = await make();
+                if (Interlocked.Read(ref _generation) == generation)
+                    _kept.Set(cacheKey, made, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.SitemapDuration, Size = made is byte[] bytes ? bytes.Length / 1024 + 1 : 1 });
+                return made;
+            }
+            finally
+            {
+                _making.TryRemove(cacheKey, out _);
+            }
+        }
     }
 
-    private static async Task<byte[]> WriteAsync(IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> entries, string root, string element, CancellationToken ct)
+    private static async Task<byte[]> WriteAsync(IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> entries, string root, string element)
     {
         using var compressed = new MemoryStream();
         await using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
@@ -126,7 +155,7 @@ public sealed class Sitemaps(IOptions<SeoOptions> options) : IDisposable
         {
             await xml.WriteStartDocumentAsync();
             await xml.WriteStartElementAsync(null, root, Namespace);
-            await foreach (var (url, changed) in entries.WithCancellation(ct))
+            await foreach (var (url, changed) in entries)
             {
                 await xml.WriteStartElementAsync(null, element, Namespace);
                 await xml.WriteElementStringAsync(null, "loc", Namespace, url);
