@@ -178,7 +178,7 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
         var unavailable = 0;
         try
         {
-            foreach (var path in new[] { "/", $"/c/{category}", $"/p/{product.Slug}", $"/search?q={Uri.EscapeDataString(SearchWord(product))}", "/cart", "/orders/track", "/account/login" })
+            foreach (var path in new[] { "/", $"/c/{category}", $"/p/{product.Slug}", $"/search?q={Uri.EscapeDataString(SearchWord(product))}", "/cart", "/orders/track", "/account/login", "/sitemap.xml", "/sitemaps/products-1.xml" })
             {
                 var page = await client.GetAsync(path);
                 var body = await page.Content.ReadAsStringAsync();
@@ -193,6 +193,8 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
             }
             // The product page was never opened before, so it cannot come from a cache.
             Assert.True(unavailable > 0);
+            // robots.txt needs no database.
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/robots.txt")).StatusCode);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync($"/p/{product.Slug}")).StatusCode);
 
             var ready = await client.GetAsync("/health/ready");
