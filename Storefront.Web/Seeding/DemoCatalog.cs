@@ -166,16 +166,26 @@ internal static class DemoCatalog
     private static readonly string[] ReviewTitles3 = ["It's okay", "Average", "Some good, some bad", "Decent for the price"];
     private static readonly string[] ReviewTitles2 = ["Disappointed", "Not great", "Expected more"];
     private static readonly string[] ReviewTitles1 = ["Stopped working", "Would not buy again", "Poor quality"];
-    private static readonly string[] ReviewBodies =
+    // What a review says agrees with its stars.
+    private static readonly string[] GoodReviewBodies =
     [
         "Arrived quickly and well packed. I have used it every day since and it still feels new.",
         "Build quality is better than I expected for the price. Setup took a couple of minutes.",
-        "Does what it says. I would have liked more colour options but no real complaints.",
         "Bought this as a gift and they loved it. Will probably get another one for myself.",
-        "After a month of use I noticed some wear, but customer service sorted it out quickly.",
-        "Comfortable and well designed. The instructions could be clearer.",
-        "Not quite what I hoped for; it works, but feels cheaper than the photos suggest.",
         "Great value. Compared it with two others and this one was the clear winner.",
+        "Comfortable and well designed. The instructions could be clearer.",
+    ];
+    private static readonly string[] MixedReviewBodies =
+    [
+        "Does what it says. I would have liked more colour options but no real complaints.",
+        "After a month of use I noticed some wear, but customer service sorted it out quickly.",
+        "Fine for the price. Nothing special, nothing wrong.",
+    ];
+    private static readonly string[] PoorReviewBodies =
+    [
+        "Not quite what I hoped for; it works, but feels cheaper than the photos suggest.",
+        "Stopped working properly after a few weeks. The replacement was better.",
+        "Smaller and flimsier than it looks. I sent it back.",
     ];
     private static readonly string[] Authors = ["Alex P.", "Sam K.", "Jordan M.", "Priya S.", "Chen L.", "Maria G.", "Tom B.", "Aisha R.", "Lukas W.", "Emma D.", "Noah F.", "Yuki T."];
 
@@ -225,7 +235,8 @@ internal static class DemoCatalog
             {
                 var rating = Math.Clamp((int)Math.Round(2.5 + quality * 2.5 + (rng.NextDouble() - 0.5) * 2), 1, 5);
                 var titles = rating switch { 5 => ReviewTitles5, 4 => ReviewTitles4, 3 => ReviewTitles3, 2 => ReviewTitles2, _ => ReviewTitles1 };
-                return new ReviewSeed(rating, titles[rng.Next(titles.Length)], ReviewBodies[rng.Next(ReviewBodies.Length)],
+                var bodies = rating switch { >= 4 => GoodReviewBodies, 3 => MixedReviewBodies, _ => PoorReviewBodies };
+                return new ReviewSeed(rating, titles[rng.Next(titles.Length)], bodies[rng.Next(bodies.Length)],
                     Authors[rng.Next(Authors.Length)], now.AddMinutes(-rng.Next(1, 60 * 24 * 300)));
             }).ToList();
             var description = $"{leaf.Blurb} The {brand} {model} comes with a two-year warranty. " +

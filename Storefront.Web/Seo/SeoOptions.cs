@@ -7,7 +7,7 @@ public sealed class SeoOptions
     public string StoreName { get; set; } = "Storefront";
 
     /// <summary>The home page's description (search results show it under the store's name).</summary>
-    public string Description { get; set; } = "Outdoor gear, electronics, clothing and more, shipped from our own stock. Free returns within 30 days.";
+    public string Description { get; set; } = "Electronics, clothing, home and kitchen, sports and outdoor gear, and books: compare prices and reviews, and order online.";
 
     /// <summary>
     /// False keeps every crawler out (robots.txt says <c>Disallow: /</c> and pages say <c>noindex</c>):
