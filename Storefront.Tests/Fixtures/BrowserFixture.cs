@@ -42,12 +42,13 @@ public sealed class BrowserFixture : StoreFixture
     }
 
     /// <param name="javaScript">False: a browser with script turned off.</param>
-    public async Task<IPage> NewPageAsync(bool javaScript = true)
+    /// <param name="width">The window's width in CSS pixels (a phone's is about 400).</param>
+    public async Task<IPage> NewPageAsync(bool javaScript = true, int width = 1280)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = new ViewportSize { Width = width, Height = 900 },
             JavaScriptEnabled = javaScript,
         });
         context.SetDefaultTimeout(15_000);

@@ -1,0 +1,29 @@
+using Microsoft.Playwright;
+using Storefront.Tests.Fixtures;
+using static Microsoft.Playwright.Assertions;
+
+namespace Storefront.Tests.Browser;
+
+/// <summary>On a phone's width the header's links and search fit the screen, on the header's own background.</summary>
+public sealed class PhoneLayoutBrowserTests(BrowserFixture app) : IClassFixture<BrowserFixture>
+{
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/search?q=tent")]
+    public async Task On_a_phone_the_cart_sign_in_and_search_are_on_screen_and_nothing_scrolls_sideways(string url)
+    {
+        const int Width = 412;
+        var page = await app.NewPageAsync(width: Width);
+        await page.GotoAsync(url);
+        await Expect(page.Locator(".site-header a.mini-cart")).ToBeVisibleAsync();
+        var header = (await page.Locator(".site-header").BoundingBoxAsync())!;
+        foreach (var selector in new[] { ".site-header a.mini-cart", ".site-header [data-visitor-show='signed-out']:visible >> nth=0", ".site-search input", ".site-search button" })
+        {
+            var box = (await page.Locator(selector).BoundingBoxAsync())!;
+            Assert.True(box.X >= 0 && box.X + box.Width <= Width, $"{selector} runs off the screen: {box.X}–{box.X + box.Width} px of {Width}");
+            Assert.True(box.Y >= header.Y && box.Y + box.Height <= header.Y + header.Height, $"{selector} is outside the header");
+        }
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= Width, "the page scrolls sideways");
+        await BrowserFixture.ScreenshotAsync(page, "phone-" + (url == "/" ? "home" : "search"));
+    }
+}
