@@ -54,6 +54,9 @@ category=$(psql_q "SELECT '/c/' || slug FROM catalog.categories WHERE parent_id 
 product=$(psql_q "SELECT '/p/' || slug FROM catalog.products WHERE is_published ORDER BY sku OFFSET 10 LIMIT 1")
 query=$(psql_q "SELECT lower(brand) FROM catalog.products WHERE is_published ORDER BY sku LIMIT 1" | tr ' ' '+')
 
+# Each page once before it is measured: the server's first answer to a page (code compiled, caches
+# filled) is not what shoppers get.
+for path in / "$category" "$product" "/search?q=$query" "/p/$sized_slug" "/p/$plain_slug"; do curl -sf -o /dev/null "$BASE$path" || true; done
 OUTFILE="$OUT/lighthouse.txt"
 echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$PRODUCTS lighthouse $(node -p "require('./bench/lighthouse/node_modules/lighthouse/package.json').version") $(/usr/bin/chromium --version 2>/dev/null | head -1), $(nproc) cores" | tee -a "$OUTFILE"
 (cd bench/lighthouse && node audit.mjs audit "$BASE" "$OUT/lighthouse" \

@@ -14,8 +14,19 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture app) : IClassFixture<
     {
         const int Width = 412;
         var page = await app.NewPageAsync(width: Width);
+        // Every layout shift the page makes, as the browser reports it (CLS).
+        await page.AddInitScriptAsync("""
+            window.__shifts = 0;
+            new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts += e.value; })
+                .observe({ type: 'layout-shift', buffered: true });
+            """);
         await page.GotoAsync(url);
         await Expect(page.Locator(".site-header a.mini-cart")).ToBeVisibleAsync();
+        // The shared page's script has told the header who this is: the signed-out links show.
+        await Expect(page.Locator(".site-header [data-visitor-show='signed-out']").First).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(300);
+        var shifts = await page.EvaluateAsync<double>("() => window.__shifts");
+        Assert.True(shifts < 0.01, $"the page moved under the reader as it loaded (layout shift {shifts:0.000})");
         var header = (await page.Locator(".site-header").BoundingBoxAsync())!;
         foreach (var selector in new[] { ".site-header a.mini-cart", ".site-header [data-visitor-show='signed-out']:visible >> nth=0", ".site-search input", ".site-search button" })
         {

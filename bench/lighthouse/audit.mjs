@@ -90,13 +90,18 @@ async function audit(reports, ...pages) {
     const at = entry.indexOf('=');
     const name = entry.slice(0, at);
     const url = base + entry.slice(at + 1);
-    const page = await browser.newPage();
-    const result = await lighthouse(url, {
-      output: 'json',
-      logLevel: 'error',
-      onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
-    }, undefined, page);
-    await page.close();
+    // A run Chromium could not trace (NO_NAVSTART and the like) scores nothing: it is run again.
+    let result;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const page = await browser.newPage();
+      result = await lighthouse(url, {
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
+      }, undefined, page);
+      await page.close();
+      if (!result.lhr.runtimeError) break;
+    }
     const lhr = result.lhr;
     await fs.writeFile(path.join(reports, `${name}.json`), result.report);
     const score = (id) => Math.round(lhr.categories[id].score * 100);
