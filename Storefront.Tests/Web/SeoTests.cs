@@ -322,6 +322,26 @@ public sealed class SeoTests(SeoFixture store) : IClassFixture<SeoFixture>
     }
 
     [Fact]
+    public async Task A_price_change_moves_the_product_s_lastmod_in_the_sitemap()
+    {
+        var product = await ProductWithReviewsAsync();
+        var loc = $"{SeoFixture.PublicUrl}/p/{product.Slug}";
+        DateTimeOffset LastModified(Dictionary<string, List<(string Loc, string? LastModified)>> files) =>
+            DateTimeOffset.Parse(files.Values.SelectMany(v => v).Single(u => u.Loc == loc).LastModified!, CultureInfo.InvariantCulture);
+        var before = LastModified((await ReadSitemapsAsync()).Files);
+        await Task.Delay(1100); // lastmod is to the second
+
+        var changedAt = DateTimeOffset.UtcNow.AddSeconds(-1);
+        using (var scope = store.Services.CreateScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().SetPriceAsync(product.Sku, 77.70m, "USD", default)).Succeeded);
+        await store.DrainOutboxAsync();
+        await Task.Delay(Storefront.Web.Seo.Sitemaps.Changes.SettleDelay + TimeSpan.FromMilliseconds(500));
+        var after = LastModified((await ReadSitemapsAsync()).Files);
+        Assert.True(after > before, $"lastmod {after:o} is not after {before:o}");
+        Assert.True(after >= changedAt, $"lastmod {after:o} is before the change at {changedAt:o}");
+    }
+
+    [Fact]
     public async Task A_client_without_gzip_gets_the_sitemap_unpacked_and_an_unknown_file_is_not_found()
     {
         using var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None };

@@ -18,8 +18,8 @@ namespace Storefront.Web.Seo;
 /// A file is written from the catalog's rows as they are read, straight into gzip, and kept
 /// compressed in this instance's memory (a 50,000-address file is about 5 MB of XML and a few
 /// hundred KB kept), so neither the catalog nor a whole file is ever held uncompressed. Every kept
-/// file is dropped when a product or category changes (event consumer "web.sitemaps", on every
-/// instance); the next request writes it anew.
+/// file is dropped when a product, a price or a category changes (event consumer "web.sitemaps", on
+/// every instance); the next request writes it anew.
 /// </summary>
 public sealed class Sitemaps(IOptions<SeoOptions> options, IServiceScopeFactory scopes, ShopLinks links, IStoreLinks store) : IDisposable
 {
@@ -169,11 +169,26 @@ public sealed class Sitemaps(IOptions<SeoOptions> options, IServiceScopeFactory 
         return compressed.ToArray();
     }
 
-    /// <summary>Event consumer "web.sitemaps": a product or category change makes every file be written anew.</summary>
-    internal sealed class Changes(Sitemaps sitemaps) :
+    /// <summary>
+    /// Event consumer "web.sitemaps": a product, price or category change makes every file be written
+    /// anew. A price's time reaches the catalog through another consumer of the same event, so after
+    /// a price change the files are dropped once more a moment later.
+    /// </summary>
+    internal sealed class Changes(Sitemaps sitemaps, IHostApplicationLifetime lifetime) :
         IIntegrationEventBatchHandler<ProductChangedEvent>,
-        IIntegrationEventBatchHandler<CategoriesChangedEvent>
+        IIntegrationEventBatchHandler<CategoriesChangedEvent>,
+        IIntegrationEventBatchHandler<Storefront.Inventory.Contracts.PriceChangedEvent>
     {
+        public static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(2);
+
+        public Task HandleAsync(IReadOnlyList<Storefront.Inventory.Contracts.PriceChangedEvent> changes, CancellationToken ct)
+        {
+            sitemaps.Forget();
+            _ = Task.Delay(SettleDelay, lifetime.ApplicationStopping).ContinueWith(_ => sitemaps.Forget(), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            return Task.CompletedTask;
+        }
+
         public Task HandleAsync(IReadOnlyList<ProductChangedEvent> changes, CancellationToken ct)
         {
             sitemaps.Forget();

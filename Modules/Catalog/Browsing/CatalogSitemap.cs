@@ -14,9 +14,10 @@ internal sealed class CatalogSitemap(CatalogDbContext db) : ICatalogSitemap
         // and cutting every urlsPerPart: only the parts come back. PostgreSQL has no min(uuid); the
         // text form (fixed-width lower-case hex) sorts as the uuid does.
         const string sql = """
-            SELECT part, min(id::text)::uuid, count(*), max(updated_at)
-            FROM (SELECT id, updated_at, (row_number() OVER (ORDER BY id) - 1) / @per AS part
-                  FROM catalog.products WHERE is_published) numbered
+            SELECT part, min(id::text)::uuid, count(*), max(changed)
+            FROM (SELECT p.id, greatest(p.updated_at, lp.price_changed_at) AS changed, (row_number() OVER (ORDER BY p.id) - 1) / @per AS part
+                  FROM catalog.products p LEFT JOIN catalog.listing_prices lp ON lp.sku = p.sku
+                  WHERE p.is_published) numbered
             GROUP BY part ORDER BY part
             """;
         var parts = new List<SitemapPart>();
@@ -33,9 +34,10 @@ internal sealed class CatalogSitemap(CatalogDbContext db) : ICatalogSitemap
     {
         var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
-            SELECT slug, updated_at FROM catalog.products
-            WHERE is_published AND id >= @first AND (@next::uuid IS NULL OR id < @next)
-            ORDER BY id LIMIT @max
+            SELECT p.slug, greatest(p.updated_at, lp.price_changed_at)
+            FROM catalog.products p LEFT JOIN catalog.listing_prices lp ON lp.sku = p.sku
+            WHERE p.is_published AND p.id >= @first AND (@next::uuid IS NULL OR p.id < @next)
+            ORDER BY p.id LIMIT @max
             """, connection);
         command.Parameters.AddWithValue("first", firstId);
         command.Parameters.Add(new NpgsqlParameter("next", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)nextFirstId ?? DBNull.Value });
@@ -58,7 +60,11 @@ internal sealed class CatalogSitemap(CatalogDbContext db) : ICatalogSitemap
         }
         var latest = new Dictionary<int, DateTimeOffset>();
         await using (var command = new NpgsqlCommand(
-            "SELECT category_id, max(updated_at) FROM catalog.products WHERE is_published GROUP BY category_id", connection))
+            """
+            SELECT p.category_id, max(greatest(p.updated_at, lp.price_changed_at))
+            FROM catalog.products p LEFT JOIN catalog.listing_prices lp ON lp.sku = p.sku
+            WHERE p.is_published GROUP BY p.category_id
+            """, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken)) latest[reader.GetInt32(0)] = reader.GetFieldValue<DateTimeOffset>(1);

@@ -6,7 +6,7 @@ namespace Storefront.Catalog.Contracts;
 /// </summary>
 public sealed record SitemapPart(int Number, Guid FirstId, int Urls, DateTimeOffset LastModified);
 
-/// <summary>A page for the sitemap: its slug and when it last changed.</summary>
+/// <summary>A page for the sitemap: its slug and when it last changed (its product edited, or its price).</summary>
 public sealed record SitemapEntry(string Slug, DateTimeOffset LastModified);
 
 /// <summary>

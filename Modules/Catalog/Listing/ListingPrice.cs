@@ -15,4 +15,7 @@ internal sealed class ListingPrice
     public decimal Price { get; set; }
     public string Currency { get; set; } = "";
     public int Available { get; set; }
+
+    /// <summary>When Inventory's price last changed (the product page changed with it: the sitemaps' lastmod).</summary>
+    public DateTimeOffset? PriceChangedAt { get; set; }
 }

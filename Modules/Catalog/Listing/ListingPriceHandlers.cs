@@ -9,15 +9,18 @@ namespace Storefront.Catalog.Listing;
 
 /// <summary>
 /// Keeps the catalog's price and availability copy in step with Inventory. Both handlers write
-/// absolute values, so a redelivered event changes nothing.
+/// absolute values, so a redelivered event changes nothing (the time of a price change is kept only
+/// when the price did change).
 /// </summary>
 internal sealed class ListingPriceHandlers(CatalogDbContext db, IOptions<StoreCurrencyOptions> store) :
     IIntegrationEventHandler<PriceChangedEvent>, IIntegrationEventBatchHandler<StockChangedEvent>
 {
     public Task HandleAsync(PriceChangedEvent e, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO catalog.listing_prices (sku, price, currency, available) VALUES ({e.Sku}, {e.Amount}, {e.Currency}, 0)
-            ON CONFLICT (sku) DO UPDATE SET price = excluded.price, currency = excluded.currency
+            INSERT INTO catalog.listing_prices (sku, price, currency, available, price_changed_at) VALUES ({e.Sku}, {e.Amount}, {e.Currency}, 0, now())
+            ON CONFLICT (sku) DO UPDATE SET price = excluded.price, currency = excluded.currency,
+                price_changed_at = CASE WHEN (listing_prices.price, listing_prices.currency) IS DISTINCT FROM (excluded.price, excluded.currency)
+                                        THEN excluded.price_changed_at ELSE listing_prices.price_changed_at END
             """, cancellationToken);
 
     /// <summary>

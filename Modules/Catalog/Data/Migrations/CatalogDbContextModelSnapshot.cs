@@ -178,6 +178,10 @@ namespace Storefront.Catalog.Data.Migrations
                         .HasColumnType("numeric(12,2)")
                         .HasColumnName("price");
 
+                    b.Property<DateTimeOffset?>("PriceChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("price_changed_at");
+
                     b.Property<Guid?>("ProductId")
                         .HasColumnType("uuid")
                         .HasColumnName("product_id");
