@@ -47,6 +47,18 @@ public class ShopFixture : StoreFixture
         return product;
     }
 
+    /// <summary>
+    /// A product no other test uses, once the evictions its stock change causes are over (delivered,
+    /// and repeated after the settle delay), so they cannot empty the page cache under a test.
+    /// </summary>
+    public async Task<TestProduct> SettledProductAsync(int onHand)
+    {
+        var product = await ProductAsync(onHand);
+        await DrainOutboxAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        return product;
+    }
+
     public async Task<int> AvailableAsync(string sku)
     {
         using var scope = Services.CreateScope();

@@ -12,20 +12,7 @@ using Storefront.Tests.Fixtures;
 
 namespace Storefront.Tests.Web;
 
-public sealed class PageCacheFixture : ShopFixture
-{
-    /// <summary>
-    /// A product no other test uses, once the evictions its stock change causes are over (delivered,
-    /// and repeated after the settle delay), so they cannot empty the cache under a test.
-    /// </summary>
-    public async Task<TestProduct> SettledProductAsync(int onHand)
-    {
-        var product = await ProductAsync(onHand);
-        await DrainOutboxAsync();
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
-        return product;
-    }
-}
+public sealed class PageCacheFixture : ShopFixture;
 
 /// <summary>
 /// The storefront pages are cached and shared, and never wrong about price: a change evicts the
@@ -174,7 +161,7 @@ public sealed class PageCacheTests(PageCacheFixture store) : IClassFixture<PageC
     public async Task Results_pages_are_shared_unless_ranked_by_the_visitors_own_history()
     {
         await store.BuildSearchIndexAsync();
-        var product = await store.ProductAsync(20);
+        var product = await store.SettledProductAsync(20);
         var url = "/search?q=" + Uri.EscapeDataString(product.Title.Split(' ')[0]);
         var first = await store.Client().GetAsync(url);
         Assert.True(first.Headers.CacheControl!.Public);
@@ -273,7 +260,7 @@ public sealed class SharedPageCacheTests(SharedPageCacheFixture store) : IClassF
     [Fact]
     public async Task Pages_kept_in_redis_are_shared_and_evicted_by_a_price_change()
     {
-        var product = await store.ProductAsync(20);
+        var product = await store.SettledProductAsync(20);
         var url = $"/p/{product.Slug}";
         Assert.Null((await store.Client().GetAsync(url)).Headers.Age);
         Assert.NotNull((await store.Client().GetAsync(url)).Headers.Age);
@@ -348,7 +335,7 @@ public sealed class PurgingPageCacheTests(PurgingPageCacheFixture store) : IClas
     [Fact]
     public async Task A_price_change_is_sent_to_the_CDN_as_the_tags_of_the_pages_that_show_it()
     {
-        var product = await store.ProductAsync(20);
+        var product = await store.SettledProductAsync(20);
         var keys = (await store.Client().GetAsync($"/p/{product.Slug}")).Headers.GetValues("Surrogate-Key").Single().Split(' ');
         Assert.Contains($"p:{product.Sku}", keys);
         using (var scope = store.Services.CreateScope())
@@ -366,7 +353,7 @@ public sealed class PurgingPageCacheTests(PurgingPageCacheFixture store) : IClas
     [Fact]
     public async Task The_stock_wording_of_a_cached_product_page_follows_the_stock()
     {
-        var product = await store.ProductAsync(20);
+        var product = await store.SettledProductAsync(20);
         var url = $"/p/{product.Slug}";
         Assert.Contains("In stock", await store.Client().GetStringAsync(url), StringComparison.Ordinal);
         Assert.NotNull((await store.Client().GetAsync(url)).Headers.Age);
