@@ -374,6 +374,17 @@ public sealed class SeoTests(SeoFixture store) : IClassFixture<SeoFixture>
     }
 
     [Fact]
+    public void A_staging_copy_keeps_every_crawler_out_and_extra_rules_are_added_to_the_defaults()
+    {
+        var links = store.Services.GetRequiredService<Storefront.BuildingBlocks.Links.IStoreLinks>();
+        Assert.Equal("User-agent: *\nDisallow: /\n", Storefront.Web.Seo.SeoEndpoints.RobotsTxt(new Storefront.Web.Seo.SeoOptions { AllowIndexing = false }, links));
+        var extra = Storefront.Web.Seo.SeoEndpoints.RobotsTxt(new Storefront.Web.Seo.SeoOptions { Disallow = ["/landing/old", "not-a-path"] }, links);
+        Assert.Contains("Disallow: /landing/old\n", extra, StringComparison.Ordinal);
+        Assert.Contains("Disallow: /cart\n", extra, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-path", extra, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Structured_data_cannot_close_its_script_element()
     {
         var product = new ProductDetails(Guid.NewGuid(), "SKU-1", "x", "</script><script>alert(1)</script>", "A & B <b>", "Brand",
