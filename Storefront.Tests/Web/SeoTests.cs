@@ -262,6 +262,8 @@ public sealed class SeoTests(SeoFixture store) : IClassFixture<SeoFixture>
         Assert.Equal("Trailhead Outfitters", app.GetProperty("name").GetString());
         foreach (var i in app.GetProperty("icons").EnumerateArray())
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(i.GetProperty("src").GetString())).StatusCode);
+        foreach (var own in new[] { "/cart", "/account/login", "/orders/track" })
+            Assert.Equal("noindex, follow", Meta(await client.GetDocumentAsync(own), "robots"));
         var missing = await client.GetAsync("/p/no-such-product");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("noindex, follow", Meta(await Html.ParseAsync(await missing.Content.ReadAsStringAsync()), "robots"));

@@ -10,13 +10,24 @@ namespace Storefront.Web.Seo;
 /// <summary>robots.txt, the sitemaps and the web app manifest, and what the pages need for their head.</summary>
 public static class SeoEndpoints
 {
+    /// <summary>The shopper's and the merchant's own pages: never search results, whatever links to them.</summary>
+    private static readonly string[] PrivateSections = ["/cart", "/checkout", "/account", "/orders", "/admin", "/error"];
+
+    /// <summary>Whether a page is one of <see cref="PrivateSections"/> (its head says noindex; robots.txt keeps crawlers out).</summary>
+    public static bool IsPrivate(PathString path)
+    {
+        foreach (var section in PrivateSections)
+            if (path.StartsWithSegments(section)) return true;
+        return false;
+    }
+
     /// <summary>
     /// What crawlers are kept out of: the shopper's own pages, the merchant's, the API, and the
     /// sorted and filtered variants of category and search pages (they say <c>noindex</c> too).
     /// </summary>
     public static readonly IReadOnlyList<string> Disallowed =
     [
-        "/cart", "/checkout", "/account", "/orders", "/admin", "/api/", "/error",
+        .. PrivateSections, "/api/",
         "/sale/*/buy", "/sale/*/purchases/",
         "/search?*category=", "/search?*min=", "/search?*max=", "/search?*rating=", "/search?*instock=", "/search?*sort=",
         "/c/*?*brand=", "/c/*?*min=", "/c/*?*max=", "/c/*?*attr.", "/c/*?*sort=",

@@ -26,7 +26,7 @@ public sealed class Sitemaps(IOptions<SeoOptions> options, IServiceScopeFactory 
     public const string ConsumerName = "web.sitemaps";
     private const string Namespace = "http://www.sitemaps.org/schemas/sitemap/0.9";
     private static readonly XmlWriterSettings Settings = new() { Async = true, Encoding = new UTF8Encoding(false), Indent = false };
-    // Sizes in KB: at most 128 MB of compressed files (a 1,000,000-product catalog's set is about 15 MB).
+    // Sizes in KB: at most 128 MB of compressed files (a 1,000,000-product catalog's set is about 11 MB).
     private readonly MemoryCache _kept = new(new MemoryCacheOptions { SizeLimit = 128 * 1024 });
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(long Generation, string Key), Lazy<Task>> _making = new();
     private long _generation;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
-using Storefront.Web.Components;
 
 namespace Storefront.Web.Seo;
 
