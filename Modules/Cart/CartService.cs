@@ -116,19 +116,26 @@ internal sealed partial class CartService(
         return released.Count;
     }
 
-    public async Task<Guid> StartAsync(CancellationToken ct)
+    public Task<Guid> StartAsync(CancellationToken ct) => StartAsync(addId: null, ct);
+
+    public async Task<Guid> StartAsync(string? addId, CancellationToken ct)
     {
-        // Known to Redis from the start, so the first read of a new cart never asks PostgreSQL.
-        var id = Guid.CreateVersion7();
+        var id = CartAddIds.IsValid(addId) ? CartAddIds.CartOf(addId!) : Guid.CreateVersion7();
+        // Known to Redis from the start, so the first read of a new cart never asks PostgreSQL
+        // (and a cart already there, from the same first add a moment before, is kept).
         await live.RestoreAsync(CartSnapshot.Empty(id), Lifetime);
         return id;
     }
 
-    public async Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CartClient client, CancellationToken ct)
+    public async Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CartClient client, string? addId, CancellationToken ct)
     {
         if (Invalid(sku, quantity, allowZero: false) is { } invalid) return invalid;
+        if (!CartAddIds.IsValid(addId)) addId = null;
         await using var held = await live.LockAsync(cartId, LockWait, ct);
         if (held is null) return Busy();
+        // Under the cart's lock: of two requests with one id, the second finds the first one's mark.
+        if (addId is not null && await live.AddSeenAsync(cartId, addId, sku))
+            return new(CartChangeOutcome.Unchanged, (await ReadAsync(cartId, locked: true, ct)).Line(sku)?.Quantity ?? 0, 0);
         if (await live.FrozenByAsync(cartId) is not null) return Frozen();
         var cart = await ReadAsync(cartId, locked: true, ct);
         var current = cart.Line(sku)?.Quantity ?? 0;
@@ -140,7 +147,10 @@ internal sealed partial class CartService(
                 current == 0
                     ? Problem.Of(CartProblems.QuantityOutOfRange, ("min", 1), ("max", MaxPerLine))
                     : Problem.Of(CartProblems.LineFull, ("max", MaxPerLine), ("current", current)));
-        return await SetLineAsync(cartId, sku, current, wanted, client, ct);
+        var result = await SetLineAsync(cartId, sku, current, wanted, client, ct);
+        if (addId is not null && result.Outcome == CartChangeOutcome.Changed)
+            await live.RememberAddAsync(cartId, addId, sku, CartAddIds.Remembered);
+        return result;
     }
 
     public async Task<CartChangeResult> SetQuantityAsync(Guid cartId, string sku, int quantity, CartClient client, CancellationToken ct)

@@ -305,6 +305,81 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
         Assert.Equal(8, await store.AvailableAsync(product.Sku));
     }
 
+    [Fact]
+    public async Task A_double_click_on_a_first_visit_adds_once_to_one_cart_and_holds_one_unit()
+    {
+        var product = await store.ProductAsync(onHand: 100);
+        var (client, jar) = store.ClientWithCookieJar();
+        await client.GetStringAsync($"/p/{product.Slug}");
+        var click = Guid.NewGuid().ToString("N");
+        var form = new Dictionary<string, string> { ["sku"] = product.Sku, ["quantity"] = "1", ["returnUrl"] = $"/p/{product.Slug}", ["addId"] = click };
+
+        // The same click six times at once, from a browser that has no cart yet.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(form))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(99, await store.AvailableAsync(product.Sku));
+        var line = (await client.GetDocumentAsync("/cart")).QuerySelector($"tr.cart-line[data-sku='{product.Sku}'] input[name=quantity]")!;
+        Assert.Equal("1", line.GetAttribute("value"));
+        Assert.Single(jar.GetAllCookies(), c => c.Name == Storefront.Web.Shopping.ShopperCart.CookieName);
+
+        // The same click again a moment later (a resent form) still adds nothing; a new click adds one more.
+        await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(form));
+        Assert.Equal(99, await store.AvailableAsync(product.Sku));
+        form["addId"] = Guid.NewGuid().ToString("N");
+        await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(form));
+        Assert.Equal(98, await store.AvailableAsync(product.Sku));
+
+        // Without an id (no script), or with one that is not an id, every request adds.
+        form.Remove("addId");
+        await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(form));
+        form["addId"] = "short";
+        await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(form));
+        Assert.Equal(96, await store.AvailableAsync(product.Sku));
+        Assert.Equal("4", (await client.GetDocumentAsync("/cart")).QuerySelector($"tr.cart-line[data-sku='{product.Sku}'] input[name=quantity]")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task The_bundle_sent_twice_at_once_adds_each_product_once()
+    {
+        var (first, second) = (await store.ProductAsync(onHand: 100), await store.ProductAsync(onHand: 100));
+        var client = store.Client();
+        Assert.Equal(HttpStatusCode.OK, (await AddAsync(client, first, "1")).StatusCode);
+        Assert.Equal(99, await store.AvailableAsync(first.Sku));
+        var click = Guid.NewGuid().ToString("N");
+        FormUrlEncodedContent Bundle() => new([new("sku", first.Sku), new("sku", second.Sku), new("returnUrl", $"/p/{first.Slug}"), new("addId", click)]);
+
+        await Task.WhenAll(client.PostAsync("/cart?handler=AddBundle", Bundle()), client.PostAsync("/cart?handler=AddBundle", Bundle()));
+        Assert.Equal(98, await store.AvailableAsync(first.Sku));
+        Assert.Equal(99, await store.AvailableAsync(second.Sku));
+        var cart = await client.GetDocumentAsync("/cart");
+        Assert.Equal("2", cart.QuerySelector($"tr.cart-line[data-sku='{first.Sku}'] input[name=quantity]")!.GetAttribute("value"));
+        Assert.Equal("1", cart.QuerySelector($"tr.cart-line[data-sku='{second.Sku}'] input[name=quantity]")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task The_cart_api_adds_once_per_idempotency_key_and_refuses_a_malformed_key()
+    {
+        var product = await store.ProductAsync(onHand: 100);
+        var client = store.Client();
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Add(string idempotencyKey) => new(HttpMethod.Post, "/api/cart/lines")
+        {
+            Content = JsonContent.Create(new { sku = product.Sku, quantity = 2 }),
+            Headers = { { "Idempotency-Key", idempotencyKey } },
+        };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.SendAsync(Add(key))));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        foreach (var answer in answers)
+            Assert.Equal(2, (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("itemCount").GetInt32());
+        Assert.Equal(98, await store.AvailableAsync(product.Sku));
+
+        await AssertProblemAsync(await client.SendAsync(Add("not a key!")), HttpStatusCode.BadRequest, null);
+        Assert.Equal(98, await store.AvailableAsync(product.Sku));
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Add(Guid.NewGuid().ToString()))).StatusCode);
+        Assert.Equal(96, await store.AvailableAsync(product.Sku));
+    }
+
     internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? detail)
     {
         Assert.Equal(status, response.StatusCode);

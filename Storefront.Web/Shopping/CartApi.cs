@@ -32,8 +32,13 @@ internal static class CartApi
             if (problem is not null) return problem;
             if (string.IsNullOrWhiteSpace(body!.Sku)) return Invalid("sku", "Give the SKU of the product to add.");
             if (body.Quantity is not { } quantity) return Invalid("quantity", "Give a quantity of 1 or more.");
-            var id = await shopper.EnsureIdAsync(ct);
-            return await AnswerAsync(await carts.AddAsync(id, body.Sku, quantity, shopper.Client, ct), id, carts, words, ct);
+            // An Idempotency-Key makes a retried or doubled request add once (for an hour, per cart).
+            var key = http.Request.Headers["Idempotency-Key"].ToString();
+            if (key.Length > 0 && !CartAddIds.IsValid(key))
+                return Invalid("Idempotency-Key", "An Idempotency-Key is 16 to 64 letters, digits, '-' or '_' (a UUID will do).");
+            var addId = key.Length > 0 ? key : null;
+            var id = await shopper.EnsureIdAsync(addId, ct);
+            return await AnswerAsync(await carts.AddAsync(id, body.Sku, quantity, shopper.Client, addId, ct), id, carts, words, ct);
         }).RequireRateLimiting(RateLimits.CartWrites);
 
         group.MapPut("/lines/{sku}", async (string sku, HttpContext http, ShopperCart shopper, ICarts carts, OutcomeText words, CancellationToken ct) =>

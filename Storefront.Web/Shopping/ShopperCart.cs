@@ -63,11 +63,14 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
         return current;
     }
 
-    /// <summary>The shopper's cart, starting a new anonymous one when there is none.</summary>
-    public async Task<Guid> EnsureIdAsync(CancellationToken ct = default)
+    /// <summary>
+    /// The shopper's cart, starting a new anonymous one when there is none: for a first add with an
+    /// add id, the one cart that id names, so two copies of that add arriving at once share it.
+    /// </summary>
+    public async Task<Guid> EnsureIdAsync(string? addId, CancellationToken ct = default)
     {
         if (await CurrentIdAsync(ct) is { } id) return id;
-        current = await carts.StartAsync(ct);
+        current = await carts.StartAsync(addId, ct);
         WriteTicket(new CartTicket(current.Value, null));
         return current.Value;
     }

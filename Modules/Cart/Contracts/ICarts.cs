@@ -37,6 +37,32 @@ public sealed record CartChangeResult(CartChangeOutcome Outcome, int Quantity, i
     public bool Succeeded => Outcome is CartChangeOutcome.Changed or CartChangeOutcome.Unchanged;
 }
 
+/// <summary>The ids that make an add happen once (see <see cref="ICarts.AddAsync(Guid, string, int, CartClient, string?, CancellationToken)"/>).</summary>
+public static class CartAddIds
+{
+    /// <summary>How long an add's id is remembered per cart.</summary>
+    public static readonly TimeSpan Remembered = TimeSpan.FromHours(1);
+
+    /// <summary>16 to 64 letters, digits, '-' or '_': long enough not to be guessed or to collide by chance.</summary>
+    public static bool IsValid(string? addId) =>
+        addId is { Length: >= 16 and <= 64 } && addId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>
+    /// The id of the cart a first add with <paramref name="addId"/> starts: a SHA-256 of it, made a
+    /// version-8 (name-based, RFC 9562) UUID. Knowing a cart's id gives no access to it (the cart
+    /// cookie is encrypted and signed); the add id stays in the browser that made it.
+    /// </summary>
+    public static Guid CartOf(string addId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes("storefront.cart:" + addId), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+}
+
 /// <summary>How the lines of an anonymous cart combine with the shopper's own cart at sign-in.</summary>
 public enum CartMergeRule
 {
@@ -68,11 +94,29 @@ public interface ICarts
     Task<Guid> StartAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Starts the cart for a visitor's first add: with a valid <paramref name="addId"/> its id follows
+    /// from the add's id (<see cref="CartAddIds.CartOf"/>), so a double click by a visitor who has no
+    /// cart yet fills one cart, not two; otherwise as <see cref="StartAsync(CancellationToken)"/>.
+    /// A cart that exists already is left as it is.
+    /// </summary>
+    Task<Guid> StartAsync(string? addId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Adds units of a SKU, holding the stock first; nothing changes when the stock is not there or
     /// when the cart or its client would hold more than the holds policy allows
     /// (<see cref="CartChangeOutcome.LimitReached"/>).
     /// </summary>
-    Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CartClient client, CancellationToken cancellationToken);
+    Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CartClient client, CancellationToken cancellationToken) =>
+        AddAsync(cartId, sku, quantity, client, addId: null, cancellationToken);
+
+    /// <summary>
+    /// Adds units once per <paramref name="addId"/>: the id of one click or one API request, made by
+    /// the client. The same id arriving again for this cart within <see cref="CartAddIds.Remembered"/>
+    /// (a double click, a retry, both at once) changes nothing and answers
+    /// <see cref="CartChangeOutcome.Unchanged"/> with the line as the first one left it. Null, or an id
+    /// <see cref="CartAddIds.IsValid"/> refuses, adds every time.
+    /// </summary>
+    Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CartClient client, string? addId, CancellationToken cancellationToken);
 
     /// <summary>Adds units for a caller that has no client to name (a job); only the per-cart share applies.</summary>
     Task<CartChangeResult> AddAsync(Guid cartId, string sku, int quantity, CancellationToken cancellationToken) =>

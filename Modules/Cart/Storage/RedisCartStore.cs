@@ -195,6 +195,14 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis)
     /// A short lock per cart, so that a cart's lines and its stock holds change together even when
     /// two tabs (or a double click) change the same cart at once.
     /// </summary>
+    /// <summary>The mark of one add (an id from the client, for one SKU) in one cart.</summary>
+    public static RedisKey AddKey(Guid id, string addId, string sku) => $"cart:{{{id:N}}}:add:{addId}:{sku}";
+
+    /// <summary>Whether an add with this id was already applied to this cart's line of <paramref name="sku"/>.</summary>
+    public Task<bool> AddSeenAsync(Guid id, string addId, string sku) => Db.KeyExistsAsync(AddKey(id, addId, sku));
+
+    public Task RememberAddAsync(Guid id, string addId, string sku, TimeSpan lifetime) => Db.StringSetAsync(AddKey(id, addId, sku), 1, lifetime);
+
     /// <summary>The checkout that froze the cart, or null when it can be changed.</summary>
     public async Task<string?> FrozenByAsync(Guid id) => (string?)await Db.StringGetAsync(FrozenKey(id));
 

@@ -54,7 +54,11 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
         CompleteYourOrder = await suggestions.ForAsync(Cart.Lines.Select(l => l.Sku).ToHashSet(StringComparer.Ordinal), 4, ct);
     }
 
-    public async Task<IActionResult> OnPostAddAsync(string? sku, string? quantity, string? returnUrl, CancellationToken ct)
+    /// <summary>
+    /// Adds to the cart. <paramref name="addId"/> is the click's id, which the page's script puts in
+    /// the form: the same click arriving twice (a double click, a resent form) adds once.
+    /// </summary>
+    public async Task<IActionResult> OnPostAddAsync(string? sku, string? quantity, string? returnUrl, string? addId, CancellationToken ct)
     {
         var back = Url.IsLocalUrl(returnUrl) ? returnUrl! : CartPage;
         if ((await addRules.ValidateAsync(new AddLine(quantity), ct)).Errors is [var refused, ..]) return Problem(back, refused.ErrorMessage);
@@ -63,8 +67,8 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
         var products = await catalog.GetProductsBySkuAsync([sku], ct);
         if (!products.TryGetValue(sku, out var product)) return Problem(back, "That product is not available to buy.");
 
-        var id = await shopper.EnsureIdAsync(ct);
-        var result = await carts.AddAsync(id, sku, count, shopper.Client, ct);
+        var id = await shopper.EnsureIdAsync(addId, ct);
+        var result = await carts.AddAsync(id, sku, count, shopper.Client, addId, ct);
         if (!result.Succeeded) return Problem(back, words.Of(result.Problem, "That could not be added to your cart."));
         TempData.Notice(count == 1
             ? $"Added “{product.Title}” to your cart."
@@ -80,14 +84,14 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
     /// product no longer available is left out and named; the others are still added. The shopper
     /// lands on the cart to see what it holds, or back on the product page when nothing could be added.
     /// </summary>
-    public async Task<IActionResult> OnPostAddBundleAsync(string[]? sku, string? returnUrl, CancellationToken ct)
+    public async Task<IActionResult> OnPostAddBundleAsync(string[]? sku, string? returnUrl, string? addId, CancellationToken ct)
     {
         var back = Url.IsLocalUrl(returnUrl) ? returnUrl! : CartPage;
         var wanted = (sku ?? []).Where(s => !string.IsNullOrWhiteSpace(s) && s.Length <= 64).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0) return Problem(back, "Tick at least one product to add.");
         if (wanted.Count > BundleLimit) return Problem(back, $"Add at most {BundleLimit} products at once.");
         var products = await catalog.GetProductsBySkuAsync(wanted, ct);
-        var id = await shopper.EnsureIdAsync(ct);
+        var id = await shopper.EnsureIdAsync(addId, ct);
         var (added, refused) = (new List<string>(), new List<string>());
         foreach (var one in wanted)
         {
@@ -96,7 +100,7 @@ public sealed class IndexModel(ShopperCart shopper, ICarts carts, ICartPricing p
                 refused.Add("One of the products");
                 continue;
             }
-            var result = await carts.AddAsync(id, one, 1, shopper.Client, ct);
+            var result = await carts.AddAsync(id, one, 1, shopper.Client, addId, ct);
             (result.Succeeded ? added : refused).Add($"“{product.Title}”");
         }
         if (added.Count == 0)
