@@ -49,6 +49,28 @@ public sealed class RecommendationsBrowserTests(BrowserFixture app) : IClassFixt
         Assert.Empty(app.CspViolations); // the bundle's script is a file of the site, allowed by the policy
     }
 
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(412)]
+    public async Task The_also_bought_cards_keep_to_one_row_which_scrolls_sideways_only_where_it_does_not_fit(int width)
+    {
+        var camera = await CameraWithBundleAsync();
+        var page = await app.NewPageAsync(width: width);
+        await page.GotoAsync($"/p/{camera.Slug}");
+        var strip = page.Locator("section.also-bought .product-grid");
+        await Expect(strip.Locator(".product-card").First).ToBeVisibleAsync();
+        var layout = await strip.EvaluateAsync<double[]>("""
+            grid => {
+                const tops = [...grid.querySelectorAll('.product-card')].map(card => card.getBoundingClientRect().top);
+                return [new Set(tops).size, grid.scrollWidth - grid.clientWidth, document.documentElement.scrollWidth - document.documentElement.clientWidth, tops.length];
+            }
+            """);
+        Assert.Equal(1, layout[0]); // every card on one row
+        Assert.Equal(0, layout[2]); // the page itself never scrolls sideways
+        if (width == 1280) Assert.Equal(0, layout[1]); // six cards fit a desktop row
+        else Assert.True(layout[1] > 0 && layout[3] > 2, "on a phone the row holds more cards than fit, and scrolls");
+    }
+
     [Fact]
     public async Task A_merchant_reads_a_products_list_blocks_a_pair_and_pins_a_product_and_the_shopper_sees_both_on_the_next_view()
     {
