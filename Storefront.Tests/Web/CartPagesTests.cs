@@ -321,6 +321,12 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
         var line = (await client.GetDocumentAsync("/cart")).QuerySelector($"tr.cart-line[data-sku='{product.Sku}'] input[name=quantity]")!;
         Assert.Equal("1", line.GetAttribute("value"));
         Assert.Single(jar.GetAllCookies(), c => c.Name == Storefront.Web.Shopping.ShopperCart.CookieName);
+        // The click's mark is kept for a while, then forgotten.
+        var redis = store.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
+        var marks = store.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetServers()[0]
+            .Keys(pattern: $"cart:*:add:{click}:{product.Sku}").ToList();
+        var mark = Assert.Single(marks);
+        Assert.InRange((await redis.KeyTimeToLiveAsync(mark))!.Value, TimeSpan.FromMinutes(9), Storefront.Cart.Contracts.CartAddIds.Remembered);
 
         // The same click again a moment later (a resent form) still adds nothing; a new click adds one more.
         await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(form));

@@ -32,7 +32,7 @@ internal static class CartApi
             if (problem is not null) return problem;
             if (string.IsNullOrWhiteSpace(body!.Sku)) return Invalid("sku", "Give the SKU of the product to add.");
             if (body.Quantity is not { } quantity) return Invalid("quantity", "Give a quantity of 1 or more.");
-            // An Idempotency-Key makes a retried or doubled request add once (for an hour, per cart).
+            // An Idempotency-Key makes a retried or doubled request add once (for ten minutes, per cart).
             var key = http.Request.Headers["Idempotency-Key"].ToString();
             if (key.Length > 0 && !CartAddIds.IsValid(key))
                 return Invalid("Idempotency-Key", "An Idempotency-Key is 16 to 64 letters, digits, '-' or '_' (a UUID will do).");

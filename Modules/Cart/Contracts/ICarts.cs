@@ -40,8 +40,8 @@ public sealed record CartChangeResult(CartChangeOutcome Outcome, int Quantity, i
 /// <summary>The ids that make an add happen once (see <see cref="ICarts.AddAsync(Guid, string, int, CartClient, string?, CancellationToken)"/>).</summary>
 public static class CartAddIds
 {
-    /// <summary>How long an add's id is remembered per cart.</summary>
-    public static readonly TimeSpan Remembered = TimeSpan.FromHours(1);
+    /// <summary>How long an add's id is remembered per cart: far longer than any double click or retry, short enough that the marks stay few.</summary>
+    public static readonly TimeSpan Remembered = TimeSpan.FromMinutes(10);
 
     /// <summary>16 to 64 letters, digits, '-' or '_': long enough not to be guessed or to collide by chance.</summary>
     public static bool IsValid(string? addId) =>
