@@ -48,7 +48,8 @@ builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompre
 builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
 // Words for what the modules report (Storefront.Web/Resources/Words): modules return codes, never sentences.
 builder.Services.AddOutcomeText();
-builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits());
+builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits())
+    .AddMvcOptions(o => o.Filters.Add(new Storefront.Web.Infrastructure.UnknownPageHandlers()));
 // The pages' form validators (Storefront.Web.Forms); handlers run them explicitly.
 builder.Services.AddValidatorsFromAssemblyContaining<Program>();
 
@@ -71,6 +72,8 @@ app.UseSoldOutSaleStatus();
 // JSON endpoints answer with RFC 7807 problems; pages get the friendly error page.
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
+// Requests no client of ours sends (a NUL in the address, an unreadable or oversized form): 4xx, said so.
+app.UseMalformedRequestGuard();
 // PostgreSQL or Redis away: a 503 with Retry-After (inside the status-code pages, so pages get the friendly one).
 app.UseDependencyOutages();
 // A form or script of another site cannot change a cart, an account or an order (before any handler runs).

@@ -102,6 +102,53 @@ public sealed class HostileInputTests(HostileInputFixture store) : IClassFixture
         Assert.True(silent.Count == 0, "Refused without a message:\n" + string.Join("\n", silent.Take(20)));
     }
 
+    [Fact]
+    public async Task Forms_sent_to_a_handler_a_page_does_not_have_or_too_big_to_read_get_the_error_page_and_change_nothing()
+    {
+        var pages = (await PublicTargetsAsync()).Where(t => t.Handler is not null || t.Method == "GET")
+            .Where(t => !t.Template.StartsWith("api/", StringComparison.Ordinal) && !t.Template.Contains('.', StringComparison.Ordinal))
+            .Select(t => "/" + string.Join('/', t.Template.Split('/').Select(s => t.RouteParameters.Aggregate(s, (v, p) => v.Replace("{" + p + "}", "x", StringComparison.Ordinal)))))
+            .Select(path => path.Replace("?", "", StringComparison.Ordinal).Replace("{code:int}", "404", StringComparison.Ordinal))
+            .Distinct().ToList();
+        Assert.Contains("/cart", pages);
+        var client = store.Client(followRedirects: false);
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/account/login"));
+        var before = await SnapshotAsync();
+
+        var wrong = new List<string>();
+        async Task CheckAsync(HttpRequestMessage request, string what)
+        {
+            using var response = await client.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            var status = (int)response.StatusCode;
+            if (status >= 500 || (status is >= 400 and < 500 && !body.Contains("<h1>", StringComparison.Ordinal)))
+                wrong.Add($"{status} {what} {request.RequestUri}");
+        }
+        FormUrlEncodedContent Form() => new([new("a", "1"), new("__RequestVerificationToken", token)]);
+        foreach (var page in pages)
+        {
+            await CheckAsync(new HttpRequestMessage(HttpMethod.Post, page) { Content = Form() }, "POST without a handler");
+            await CheckAsync(new HttpRequestMessage(HttpMethod.Post, page + "?handler=NoSuchThing") { Content = Form() }, "POST to a made-up handler");
+            await CheckAsync(new HttpRequestMessage(HttpMethod.Get, page + "?handler=NoSuchThing"), "GET of a made-up handler");
+        }
+        // More fields than the form reader takes: refused with the error page (or a problem), once.
+        var flood = Enumerable.Range(0, 2000).Select(i => KeyValuePair.Create("sku", $"SF-{i:D7}")).Append(KeyValuePair.Create("__RequestVerificationToken", token)).ToList();
+        foreach (var form in new[] { "/cart?handler=Add", "/cart?handler=AddBundle", "/account/login", "/orders/track" })
+        {
+            using var response = await client.PostAsync(form, new FormUrlEncodedContent(flood));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("That request did not look right", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var api = await client.PostAsync("/api/cart/lines", new FormUrlEncodedContent(flood)))
+        {
+            Assert.True((int)api.StatusCode is >= 400 and < 500, $"{api.StatusCode}");
+            Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.True(wrong.Count == 0, $"{wrong.Count} answers were a server error or a refusal without a page:\n" + string.Join("\n", wrong));
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
     private static async Task<Outcome> SendAsync(HttpClient client, string token, Target target, Hostile hostile, CancellationToken ct)
     {
         var path = "/" + string.Join('/', target.Template.Split('/').Select(segment =>

@@ -87,7 +87,6 @@ internal static class WebSecurity
     {
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error");
-        app.UseMalformedRequestGuard();
         if (!app.Environment.IsDevelopment() && StoreLinksRegistration.PublicUrlOf(app.Configuration)?.Scheme == Uri.UriSchemeHttps)
         {
             // Health probes speak plain HTTP inside the container and are not redirected.

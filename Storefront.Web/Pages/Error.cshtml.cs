@@ -10,9 +10,11 @@ public sealed class ErrorModel : PageModel
     public string Heading { get; private set; } = "Something went wrong";
     public string Message { get; private set; } = "We could not complete that request. Please try again in a moment.";
 
-    public void OnGet(int? code) => Describe(code);
+    // The code comes from the route only: a request that failed because its form could not be read
+    // (too many fields, too large) must not have its form read again to show this page.
+    public void OnGet([FromRoute] int? code) => Describe(code);
 
-    public void OnPost(int? code) => Describe(code);
+    public void OnPost([FromRoute] int? code) => Describe(code);
 
     /// <summary>A 429 carries Retry-After (seconds); say how long that is in words.</summary>
     private string RetryMessage()
@@ -34,6 +36,7 @@ public sealed class ErrorModel : PageModel
         {
             404 => ("Page not found", "We could not find that page. The product or category may have moved or been removed."),
             400 => ("That request did not look right", "Please go back and try again."),
+            413 => ("That was more than we accept", "What was sent was larger than the store takes in one request, so nothing was changed. Please go back and try again."),
             403 when HttpContext.Items.ContainsKey(Infrastructure.CrossSiteRequests.Refused) =>
                 ("Sent from another site", "This form was sent to us from another website, so nothing was changed. Open the store yourself and try again there."),
             403 => ("Not allowed", "Your account cannot open this page."),
