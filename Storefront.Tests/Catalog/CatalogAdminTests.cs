@@ -71,6 +71,28 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
     }
 
     [Fact]
+    public async Task Two_merchants_saving_edits_of_one_version_at_once_the_first_is_saved_and_the_second_told()
+    {
+        var shoes = await CategoryIdAsync("men-shoes");
+        var id = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "RACE-1"), Stock, default))).Value;
+        var opened = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().GetProductForEditAsync(id, default)))!.UpdatedAt;
+
+        var saves = await Task.WhenAll(Enumerable.Range(1, 4).Select(n => With(sp => sp.GetRequiredService<ICatalogAdmin>()
+            .UpdateProductAsync(id, Valid(shoes, "RACE-1") with { Title = $"Edited by merchant {n}" }, opened, default))));
+        var saved = Assert.Single(saves, s => s.Succeeded);
+        Assert.All(saves.Where(s => !s.Succeeded), s => Assert.Equal(CatalogProblems.ProductChangedMeanwhile, Assert.Single(s.Errors[""]).Code));
+        var now = (await With(sp => sp.GetRequiredService<ICatalogAdmin>().GetProductForEditAsync(id, default)))!;
+        Assert.Equal($"Edited by merchant {Array.IndexOf(saves, saved) + 1}", now.Input.Title);
+        Assert.True(now.UpdatedAt > opened);
+
+        // An edit of the version saved since goes through; so does a save that names no version.
+        Assert.True((await With(sp => sp.GetRequiredService<ICatalogAdmin>().UpdateProductAsync(id, Valid(shoes, "RACE-1") with { Title = "Second round" }, now.UpdatedAt, default))).Succeeded);
+        Assert.False((await With(sp => sp.GetRequiredService<ICatalogAdmin>().UpdateProductAsync(id, Valid(shoes, "RACE-1") with { Title = "Stale" }, now.UpdatedAt, default))).Succeeded);
+        Assert.True((await With(sp => sp.GetRequiredService<ICatalogAdmin>().UpdateProductAsync(id, Valid(shoes, "RACE-1") with { Title = "Any version" }, default))).Succeeded);
+        Assert.Equal("Any version", (await With(sp => sp.GetRequiredService<ICatalogAdmin>().GetProductForEditAsync(id, default)))!.Input.Title);
+    }
+
+    [Fact]
     public async Task A_cached_product_page_shows_the_merchants_change_at_once()
     {
         var shoes = await CategoryIdAsync("men-shoes");

@@ -106,6 +106,43 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
     }
 
     [Fact]
+    public async Task A_merchant_saving_a_product_someone_saved_after_they_opened_it_is_told_and_keeps_their_form()
+    {
+        var (first, second) = (await store.AdminClientAsync(), await store.AdminClientAsync());
+        var list = await first.GetDocumentAsync("/admin/products?q=backpack");
+        var editUrl = list.QuerySelector("table.data tbody a")!.GetAttribute("href")!;
+        var (formA, formB) = (await first.GetDocumentAsync(editUrl), await second.GetDocumentAsync(editUrl));
+        static Dictionary<string, string> FieldsOf(AngleSharp.Dom.IDocument form, string title)
+        {
+            var fields = form.QuerySelectorAll("#product-form input[name], #product-form select[name], #product-form textarea[name]")
+                .Where(e => e.GetAttribute("type") is not ("checkbox" or "submit"))
+                .GroupBy(e => e.GetAttribute("name")!).ToDictionary(g => g.Key, g => g.First() switch
+                {
+                    AngleSharp.Html.Dom.IHtmlSelectElement select => select.Value ?? "",
+                    AngleSharp.Html.Dom.IHtmlTextAreaElement area => area.Value,
+                    var input => input.GetAttribute("value") ?? "",
+                });
+            fields["Input.Title"] = title;
+            fields["Input.Published"] = "true";
+            fields["__RequestVerificationToken"] = Html.AntiforgeryToken(form.DocumentElement.OuterHtml);
+            return fields;
+        }
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT", FieldsOf(formA, "x")["Input.Version"]);
+
+        var savedA = await first.PostAsync(editUrl, new FormUrlEncodedContent(FieldsOf(formA, "Saved by the first merchant")));
+        Assert.Contains("Product saved.", await savedA.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var refused = await Html.ParseAsync(await (await second.PostAsync(editUrl, new FormUrlEncodedContent(FieldsOf(formB, "Saved by the second merchant")))).Content.ReadAsStringAsync());
+        Assert.StartsWith("Someone else saved this product after you opened it", refused.QuerySelector(".notice.error")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Saved by the second merchant", refused.QuerySelector("#product-form input[name='Input.Title']")!.GetAttribute("value"));
+        Assert.Equal("Saved by the first merchant", (await first.GetDocumentAsync(editUrl)).QuerySelector("h1")!.TextContent.Trim());
+
+        // Saving the refused form again replaces the first merchant's version, knowingly.
+        var again = await second.PostAsync(editUrl, new FormUrlEncodedContent(FieldsOf(refused, "Saved by the second merchant")));
+        Assert.Contains("Product saved.", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Saved by the second merchant", (await first.GetDocumentAsync(editUrl)).QuerySelector("h1")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Image_uploads_check_the_content_type_and_store_real_images()
     {
         var client = await store.AdminClientAsync();

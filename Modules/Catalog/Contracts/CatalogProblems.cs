@@ -30,6 +30,8 @@ public static class CatalogProblems
     public const string OnHandInvalid = "catalog.on-hand-invalid";
     public const string StockNotSaved = "catalog.stock-not-saved";
     public const string ProductGone = "catalog.product-gone";
+    /// <summary>The product was saved by someone else after the form was opened.</summary>
+    public const string ProductChangedMeanwhile = "catalog.product-changed-meanwhile";
     public const string CategoryNameInvalid = "catalog.category-name-invalid";
     public const string CategoryNameNoLetters = "catalog.category-name-no-letters";
     public const string ParentMissing = "catalog.parent-missing";

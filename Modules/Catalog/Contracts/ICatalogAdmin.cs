@@ -26,7 +26,8 @@ public sealed record ProductInput(
 /// <summary>What a new product starts with in Inventory: its price, in the store's currency, and the units on hand.</summary>
 public sealed record InitialStock(decimal Price, int OnHand);
 
-public sealed record ProductForEdit(Guid Id, ProductInput Input, IReadOnlyList<ProductImage> Images, DateTimeOffset CreatedAt);
+/// <param name="UpdatedAt">When it was last saved: the edit form sends it back, and a save is refused when the product changed since.</param>
+public sealed record ProductForEdit(Guid Id, ProductInput Input, IReadOnlyList<ProductImage> Images, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record AdminProductRow(Guid Id, string Sku, string Title, string Brand, string Category, bool Published, DateTimeOffset CreatedAt);
 
@@ -53,7 +54,17 @@ public interface ICatalogAdmin
     /// </summary>
     Task<CommandResult<Guid>> CreateProductAsync(ProductInput input, InitialStock stock, CancellationToken cancellationToken);
 
-    Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken cancellationToken);
+    Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken cancellationToken) =>
+        UpdateProductAsync(id, input, seen: null, cancellationToken);
+
+    /// <summary>
+    /// Saves a product edited from the state saved at <paramref name="seen"/> (its
+    /// <see cref="ProductForEdit.UpdatedAt"/> when the form was opened). When it has been saved since
+    /// (another merchant, another tab), nothing is saved and the answer is
+    /// <see cref="CatalogProblems.ProductChangedMeanwhile"/>; two saves of one version at once: the
+    /// first is saved, the second refused. Null saves whatever the product is now.
+    /// </summary>
+    Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, DateTimeOffset? seen, CancellationToken cancellationToken);
 
     Task<bool> SetPublishedAsync(Guid id, bool published, CancellationToken cancellationToken);
 

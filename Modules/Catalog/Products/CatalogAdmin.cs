@@ -65,7 +65,7 @@ internal sealed class CatalogAdmin(
         var attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(p.Attributes) ?? [];
         return new ProductForEdit(p.Id,
             new ProductInput(p.Sku, p.Title, p.Slug, p.Description, p.Brand, p.CategoryId, attributes, p.IsPublished),
-            p.Images.Select(i => new ProductImage(i.Url, i.AltText)).ToList(), p.CreatedAt);
+            p.Images.Select(i => new ProductImage(i.Url, i.AltText)).ToList(), p.CreatedAt, p.UpdatedAt);
     }
 
     public async Task<CommandResult<Guid>> CreateProductAsync(ProductInput input, InitialStock stock, CancellationToken cancellationToken)
@@ -120,7 +120,7 @@ internal sealed class CatalogAdmin(
     private const decimal MaxPrice = 9_999_999_999.99m;
     private const int MaxOnHand = 1_000_000_000;
 
-    public async Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, CancellationToken cancellationToken)
+    public async Task<CommandResult<Guid>> UpdateProductAsync(Guid id, ProductInput input, DateTimeOffset? seen, CancellationToken cancellationToken)
     {
         var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (product is null) return CommandResult<Guid>.Fail("", Problem.Of(CatalogProblems.ProductGone));
@@ -131,7 +131,7 @@ internal sealed class CatalogAdmin(
         var oldSlug = product.Slug;
         Apply(product, input, snapshot.ById[input.CategoryId], now);
         db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
-        var saved = await SaveAsync(product, cancellationToken);
+        var saved = await SaveAsync(product, seen, cancellationToken);
         cache.EvictProduct(oldSlug, product.Id);
         cache.EvictProduct(product.Slug, product.Id);
         return saved;
@@ -193,13 +193,25 @@ internal sealed class CatalogAdmin(
 
     /// <summary>
     /// Saves the product and its listing row in one transaction, turning a unique-index race (two
-    /// merchants, same SKU) into a field error.
+    /// merchants, same SKU) into a field error. With <paramref name="seen"/>, the product's row is
+    /// locked first and the save refused when it was saved after that time: of two merchants saving
+    /// edits of one version, the second waits for the first and is then told.
     /// </summary>
-    private async Task<CommandResult<Guid>> SaveAsync(Product product, CancellationToken ct)
+    private async Task<CommandResult<Guid>> SaveAsync(Product product, DateTimeOffset? seen, CancellationToken ct)
     {
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (seen is { } version)
+            {
+                var current = await db.Database.SqlQuery<DateTimeOffset>(
+                    $"SELECT updated_at AS \"Value\" FROM catalog.products WHERE id = {product.Id} FOR UPDATE").SingleOrDefaultAsync(ct);
+                if (current != version)
+                {
+                    db.ChangeTracker.Clear();
+                    return CommandResult<Guid>.Fail("", Problem.Of(CatalogProblems.ProductChangedMeanwhile));
+                }
+            }
             await db.SaveChangesAsync(ct);
             await SyncListingAsync(product, null, ct);
             await tx.CommitAsync(ct);

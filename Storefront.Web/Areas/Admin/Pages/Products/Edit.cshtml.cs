@@ -23,6 +23,9 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         public Dictionary<string, string> Attributes { get; set; } = [];
         public string? Price { get; set; }
         public string? OnHand { get; set; }
+
+        /// <summary>When the product was last saved as this form shows it (round-trip format): a save refuses to overwrite a later one.</summary>
+        public string? Version { get; set; }
     }
 
     /// <summary>The price and stock a new product starts with (the rest of the form is Catalog's to check).</summary>
@@ -66,6 +69,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         {
             Sku = i.Sku, Title = i.Title, Slug = i.Slug, Brand = i.Brand, CategoryId = i.CategoryId,
             Description = i.Description, Published = i.Published, Attributes = i.Attributes.ToDictionary(),
+            Version = VersionOf(product),
         };
         await LoadAsync(productId, ct);
         return Page();
@@ -103,11 +107,18 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
 
         var result = productId is null
             ? await catalog.CreateProductAsync(input, new InitialStock(price, onHand), ct)
-            : await catalog.UpdateProductAsync(productId.Value, input, ct);
+            : await catalog.UpdateProductAsync(productId.Value, input, SeenVersion(), ct);
         if (!result.Succeeded)
         {
             foreach (var (key, problems) in result.Errors) Errors[key] = problems.Select(words.Of).ToArray();
+            var changedMeanwhile = result.Errors.Values.Any(ps => ps.Any(p => p.Code == CatalogProblems.ProductChangedMeanwhile));
             await LoadAsync(productId, ct);
+            if (changedMeanwhile && Loaded is { } now)
+            {
+                // The form keeps the merchant's version; saving it again now replaces the other one, knowingly.
+                Input.Version = VersionOf(now);
+                ModelState.Remove("Input.Version");
+            }
             return Page();
         }
         TempData.Notice(productId is null ? "Product created." : "Product saved.");
@@ -153,6 +164,16 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         return RedirectToPage(new { id });
     }
 
+    /// <summary>The product as saved now, when the form is for an existing one.</summary>
+    private ProductForEdit? Loaded { get; set; }
+
+    private static string VersionOf(ProductForEdit product) => product.UpdatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The version the form was opened on; null (save regardless) when the form carries none.</summary>
+    private DateTimeOffset? SeenVersion() =>
+        DateTimeOffset.TryParseExact(Input.Version, "O", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var seen)
+            ? seen : null;
+
     private async Task LoadAsync(Guid? productId, CancellationToken ct)
     {
         ProductId = productId;
@@ -160,7 +181,7 @@ public sealed class EditModel(ICatalogAdmin catalog, IPricesAndStock stock, IIma
         AttributeDefinitions = Input.CategoryId > 0 ? await catalog.GetCategoryAttributesAsync(Input.CategoryId, ct) : [];
         if (productId is { } pid)
         {
-            var product = await catalog.GetProductForEditAsync(pid, ct);
+            var product = Loaded = await catalog.GetProductForEditAsync(pid, ct);
             Images = product?.Images ?? [];
             Heading = product?.Input.Title ?? Heading;
             Stock = product is null ? null : await stock.GetAsync(product.Input.Sku, ct);
