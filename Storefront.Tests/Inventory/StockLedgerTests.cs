@@ -36,6 +36,38 @@ public sealed class StockLedgerTests(StoreFixture store) : IClassFixture<StoreFi
     }
 
     [Fact]
+    public async Task A_merchants_edit_saves_only_what_they_changed_and_refuses_what_moved_under_them()
+    {
+        var seen = new SeenPriceAndStock(10m, "USD", 5);
+        var merchant = new StockChangeContext("ann@store.test", "Stock count");
+        // Someone else changes the price; this merchant, who opened the form before, only recounts.
+        await With(s => s.SetPriceAsync("LEDGER-1", 12m, "USD", default));
+        var counted = await With(s => s.SetPriceAndStockAsync("LEDGER-1", 10m, "USD", 7, seen, merchant, default));
+        Assert.Equal(StockChangeOutcome.Changed, counted.Outcome);
+        var now = (await With(s => s.GetAsync("LEDGER-1", default)))!;
+        Assert.Equal((12m, 7), (now.Price.Amount, now.OnHand)); // the other price is not put back
+
+        // A price edit against a price that changed since: nothing saved, the current values named.
+        var stale = await With(s => s.SetPriceAndStockAsync("LEDGER-1", 11m, "USD", 5, seen, merchant, default));
+        Assert.Equal(StockChangeOutcome.ChangedMeanwhile, stale.Outcome);
+        Assert.Equal("Price", stale.Field);
+        Assert.Equal("Someone else changed this SKU after you opened the page: the price is now $12.00 and 7 units are on hand. Nothing was saved; check your figures and save again.",
+            English.Words.Of(stale.Problem!));
+        // A count against a count that moved (a sale, another merchant): refused too.
+        Assert.Equal(StockChangeOutcome.ChangedMeanwhile,
+            (await With(s => s.SetPriceAndStockAsync("LEDGER-1", 12m, "USD", 9, seen with { Price = 12m }, merchant, default))).Outcome);
+        now = (await With(s => s.GetAsync("LEDGER-1", default)))!;
+        Assert.Equal((12m, 7), (now.Price.Amount, now.OnHand));
+
+        // Two merchants recounting from one view at once: one count is saved, the other refused.
+        var view = new SeenPriceAndStock(12m, "USD", 7);
+        var both = await Task.WhenAll(With(s => s.SetPriceAndStockAsync("LEDGER-1", 12m, "USD", 8, view, merchant, default)),
+            With(s => s.SetPriceAndStockAsync("LEDGER-1", 12m, "USD", 20, view, merchant, default)));
+        Assert.Equal([StockChangeOutcome.Changed, StockChangeOutcome.ChangedMeanwhile], both.Select(r => r.Outcome).Order());
+        Assert.Contains((await With(s => s.GetAsync("LEDGER-1", default)))!.OnHand, new[] { 8, 20 });
+    }
+
+    [Fact]
     public async Task Removing_more_than_is_on_hand_or_giving_no_reason_changes_nothing()
     {
         var tooMany = await With(s => s.AdjustOnHandAsync("LEDGER-1", -6, new StockChangeContext("ann", "Damaged"), default));

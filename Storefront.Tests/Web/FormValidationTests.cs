@@ -113,6 +113,43 @@ public sealed class FormValidationTests(FormValidationFixture store) : IClassFix
     }
 
     [Fact]
+    public async Task Two_merchants_on_the_stock_page_save_only_what_each_changed_and_a_stale_price_is_refused()
+    {
+        var product = await store.ProductAsync(onHand: 40);
+        var (first, second) = (await store.AdminClientAsync(), await store.AdminClientAsync());
+        async Task<Dictionary<string, string>> OpenAsync(HttpClient client)
+        {
+            var page = await client.GetDocumentAsync($"/admin/stock?sku={product.Sku}");
+            var form = page.QuerySelector("form.form-grid")!;
+            var fields = form.QuerySelectorAll("input[name]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+            fields["__RequestVerificationToken"] = Html.AntiforgeryToken(page.DocumentElement.OuterHtml);
+            return fields;
+        }
+        var (formA, formB) = (await OpenAsync(first), await OpenAsync(second));
+        var price = formA["Input.Price"];
+
+        formA["Input.Price"] = "77.00";
+        await first.PostAsync("/admin/stock", new FormUrlEncodedContent(formA));
+        formB["Input.OnHand"] = "45";
+        formB["Input.Reason"] = "Recount";
+        var saved = await Html.ParseAsync(await (await second.PostAsync("/admin/stock", new FormUrlEncodedContent(formB))).Content.ReadAsStringAsync());
+        Assert.Equal($"{product.Sku}: price and stock saved.", saved.QuerySelector("[role=status]")!.TextContent);
+        var (stock, _) = await StockStateAsync(product.Sku);
+        Assert.Equal((77.00m, 45), (stock.Price.Amount, stock.OnHand)); // the first merchant's price stays
+
+        // The second merchant's old view of the price, changed: refused, the typed price kept, the current one named.
+        formB["Input.Price"] = "12.00";
+        formB["Input.OnHand"] = formB["Input.WasOnHand"];
+        var refused = await Html.ParseAsync(await (await second.PostAsync("/admin/stock", new FormUrlEncodedContent(formB))).Content.ReadAsStringAsync());
+        Assert.StartsWith("Someone else changed this SKU after you opened the page: the price is now $77.00 and 45 units are on hand.",
+            refused.QuerySelector(".notice.error[role=alert]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("12.00", refused.QuerySelector("#Input_Price")!.GetAttribute("value"));
+        Assert.Equal("77.00", refused.QuerySelector("input[name='Input.WasPrice']")!.GetAttribute("value"));
+        Assert.Equal((77.00m, 45), ((await StockStateAsync(product.Sku)).Stock.Price.Amount, (await StockStateAsync(product.Sku)).Stock.OnHand));
+        Assert.NotEqual("77.00", price);
+    }
+
+    [Fact]
     public async Task Good_values_on_the_stock_forms_are_saved_and_the_page_comes_back_with_a_notice()
     {
         var product = await store.ProductAsync(onHand: 40);

@@ -25,7 +25,11 @@ public sealed record StockChangeContext(string Actor, string Reason, string? Ref
 /// <summary>One line of a SKU's stock ledger.</summary>
 public sealed record StockLedgerLine(long Id, string Sku, int Delta, int OnHandAfter, string Reason, string Actor, string? Reference, DateTimeOffset At);
 
-public enum StockChangeOutcome { Changed, Unchanged, UnknownSku, Invalid }
+/// <summary><see cref="ChangedMeanwhile"/>: a value the merchant changed had been changed by someone else since they saw it.</summary>
+public enum StockChangeOutcome { Changed, Unchanged, UnknownSku, Invalid, ChangedMeanwhile }
+
+/// <summary>The price and on-hand count a merchant's form was opened with.</summary>
+public sealed record SeenPriceAndStock(decimal Price, string Currency, int OnHand);
 
 /// <summary>Field names the problem when there is one: Price, Currency or OnHand.</summary>
 public sealed record StockChangeResult(StockChangeOutcome Outcome, Problem? Problem = null, string? Field = null)
@@ -60,7 +64,17 @@ public interface IPricesAndStock
     Task<StockChangeResult> AdjustOnHandAsync(string sku, int delta, StockChangeContext context, CancellationToken cancellationToken);
 
     /// <summary>Changes price and on-hand stock together: both are checked first, and a problem changes neither.</summary>
-    Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, StockChangeContext context, CancellationToken cancellationToken);
+    Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, StockChangeContext context, CancellationToken cancellationToken) =>
+        SetPriceAndStockAsync(sku, amount, currency, onHand, seen: null, context, cancellationToken);
+
+    /// <summary>
+    /// A merchant's edit of the values <paramref name="seen"/> when their form was opened: only what
+    /// they changed is saved, so a price or count someone else changed meanwhile is not put back.
+    /// When a value they changed was also changed by someone else (another merchant, orders taking
+    /// stock), nothing is saved: <see cref="StockChangeOutcome.ChangedMeanwhile"/>, naming the
+    /// current price and count. Checked under the SKU's row lock.
+    /// </summary>
+    Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, SeenPriceAndStock? seen, StockChangeContext context, CancellationToken cancellationToken);
 
     /// <summary>The newest ledger lines of a SKU, newest first.</summary>
     Task<IReadOnlyList<StockLedgerLine>> LedgerAsync(string sku, int take, CancellationToken cancellationToken);

@@ -6,6 +6,8 @@ namespace Storefront.Inventory.Contracts;
 [ProblemCodes]
 public static class InventoryProblems
 {
+    /// <summary>price (money), onHand: the values as they are now.</summary>
+    public const string ChangedMeanwhile = "inventory.changed-meanwhile";
     public const string UnknownHolderOrSku = "inventory.unknown-holder-or-sku";
     /// <summary>max</summary>
     public const string QuantityOutOfRange = "inventory.quantity-out-of-range";

@@ -97,8 +97,8 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
             ? Task.FromResult(new StockChangeResult(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.AdjustmentZero), "OnHand"))
             : ChangeAsync(sku, null, null, delta, context, cancellationToken);
 
-    public Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, StockChangeContext context, CancellationToken cancellationToken) =>
-        ChangeAsync(sku, (amount, currency), onHand, null, context, cancellationToken);
+    public Task<StockChangeResult> SetPriceAndStockAsync(string sku, decimal amount, string currency, int onHand, SeenPriceAndStock? seen, StockChangeContext context, CancellationToken cancellationToken) =>
+        ChangeAsync(sku, (amount, currency), onHand, null, context, cancellationToken, seen);
 
     public async Task<IReadOnlyList<StockLedgerLine>> LedgerAsync(string sku, int take, CancellationToken cancellationToken) =>
         await db.StockLedger.AsNoTracking().Where(l => l.Sku == sku).OrderByDescending(l => l.Id).Take(Math.Clamp(take, 1, 500))
@@ -106,7 +106,7 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
             .ToListAsync(cancellationToken);
 
     private async Task<StockChangeResult> ChangeAsync(string sku, (decimal Amount, string Currency)? price, int? onHand, int? delta,
-        StockChangeContext context, CancellationToken ct)
+        StockChangeContext context, CancellationToken ct, SeenPriceAndStock? seen = null)
     {
         if ((onHand is not null || delta is not null) && (string.IsNullOrWhiteSpace(context.Reason) || context.Reason.Length > 200))
             return new(StockChangeOutcome.Invalid, Problem.Of(InventoryProblems.ReasonInvalid), "Reason");
@@ -121,6 +121,18 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
         if (context is { OncePerReference: true, Reference: { } reference }
             && await db.StockLedger.AnyAsync(l => l.Sku == sku && l.Reason == context.Reason.Trim() && l.Reference == reference, ct))
             return new(StockChangeOutcome.Unchanged);
+        if (seen is not null)
+        {
+            // Only what the merchant changed is applied; what they changed must not have moved under them.
+            var priceEdited = price is { } p && (p.Amount != seen.Price || p.Currency != seen.Currency);
+            var countEdited = onHand is { } n && n != seen.OnHand;
+            if ((priceEdited && (item.Price != seen.Price || item.Currency != seen.Currency)) || (countEdited && item.OnHand != seen.OnHand))
+                return new(StockChangeOutcome.ChangedMeanwhile,
+                    Problem.Of(InventoryProblems.ChangedMeanwhile, ("price", new Money(item.Price, item.Currency)), ("onHand", item.OnHand)),
+                    priceEdited && (item.Price != seen.Price || item.Currency != seen.Currency) ? "Price" : "OnHand");
+            if (!priceEdited) price = null;
+            if (!countEdited) onHand = null;
+        }
         if (delta is { } d)
         {
             onHand = item.OnHand + d;

@@ -20,6 +20,17 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, 
         public string? Currency { get; set; }
         public string? OnHand { get; set; }
         public string? Reason { get; set; }
+
+        /// <summary>The price, currency and count the form was opened with (hidden): only what the merchant changes is saved.</summary>
+        public string? WasPrice { get; set; }
+        public string? WasCurrency { get; set; }
+        public string? WasOnHand { get; set; }
+
+        public SeenPriceAndStock? Seen() =>
+            FormNumbers.Amount(WasPrice) is { } price && int.TryParse(WasOnHand, NumberStyles.None, CultureInfo.InvariantCulture, out var onHand)
+                && !string.IsNullOrWhiteSpace(WasCurrency)
+                ? new SeenPriceAndStock(price, WasCurrency.Trim().ToUpperInvariant(), onHand)
+                : null;
     }
 
     public sealed class PriceAndStockRules : AbstractValidator<PriceAndStockForm>
@@ -60,14 +71,25 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, 
         var form = Input;
         await LoadAsync(form.Sku, ct);
         if (Item is null) return Page();
-        if (!await priceAndStockRules.ValidateIntoAsync(form, ModelState, nameof(Input), ct)) return Page();
+        if (!await priceAndStockRules.ValidateIntoAsync(form, ModelState, nameof(Input), ct))
+        {
+            KeepSeen(form);
+            return Page();
+        }
 
         var reason = string.IsNullOrWhiteSpace(form.Reason) ? "Stock count" : form.Reason.Trim();
         var currency = (string.IsNullOrWhiteSpace(form.Currency) ? Item.Price.Currency : form.Currency).Trim().ToUpperInvariant();
         var result = await stock.SetPriceAndStockAsync(Item.Sku, FormNumbers.Amount(form.Price)!.Value, currency,
-            FormNumbers.WholeNumber(form.OnHand), new StockChangeContext(Actor, reason), ct);
+            FormNumbers.WholeNumber(form.OnHand), form.Seen(), new StockChangeContext(Actor, reason), ct);
+        if (result.Outcome == StockChangeOutcome.ChangedMeanwhile)
+        {
+            // The form keeps what the merchant typed, now against the current values: saving again is a knowing change.
+            ModelState.AddModelError(string.Empty, words.Of(result.Problem, "Nothing was saved."));
+            return Page();
+        }
         if (!result.Succeeded)
         {
+            KeepSeen(form);
             // Inventory's own checks (the currency code, the reason): shown beside the field they concern.
             var field = result.Field is "Price" or "Currency" or "Reason" ? result.Field : nameof(PriceAndStockForm.OnHand);
             ModelState.AddModelError($"{nameof(Input)}.{field}", words.Of(result.Problem, "Nothing was saved."));
@@ -106,6 +128,10 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, 
 
     private string Actor => User.Identity?.Name ?? "admin";
 
+    /// <summary>After a refusal that is not about others' changes, the form still compares against what it was opened with.</summary>
+    private void KeepSeen(PriceAndStockForm posted) =>
+        (Input.WasPrice, Input.WasCurrency, Input.WasOnHand) = (posted.WasPrice, posted.WasCurrency, posted.WasOnHand);
+
     private async Task LoadAsync(string? sku, CancellationToken ct)
     {
         Sku = sku?.Trim();
@@ -128,6 +154,7 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, 
                 Sku = Item.Sku, Price = Item.Price.Amount.ToString("0.00", CultureInfo.InvariantCulture),
                 Currency = Item.Price.Currency, OnHand = Item.OnHand.ToString(CultureInfo.InvariantCulture),
             };
+            (Input.WasPrice, Input.WasCurrency, Input.WasOnHand) = (Input.Price, Input.Currency, Input.OnHand);
             Adjustment = new AdjustmentForm { Sku = Item.Sku };
         }
     }
