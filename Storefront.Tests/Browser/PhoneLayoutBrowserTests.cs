@@ -18,8 +18,15 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture app) : IClassFixture<
         // Every layout shift the page makes, as the browser reports it (CLS).
         await page.AddInitScriptAsync("""
             window.__shifts = 0;
-            new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts += e.value; })
-                .observe({ type: 'layout-shift', buffered: true });
+            window.__moved = [];
+            new PerformanceObserver(list => {
+                for (const e of list.getEntries()) {
+                    if (e.hadRecentInput) continue;
+                    window.__shifts += e.value;
+                    for (const s of e.sources || [])
+                        window.__moved.push(`${e.value.toFixed(3)} at ${Math.round(e.startTime)} ms: ${s.node ? s.node.nodeName + '.' + (s.node.className || '') : '?'} from y ${Math.round(s.previousRect.y)} h ${Math.round(s.previousRect.height)} to y ${Math.round(s.currentRect.y)} h ${Math.round(s.currentRect.height)}`);
+                }
+            }).observe({ type: 'layout-shift', buffered: true });
             """);
         await page.GotoAsync(url);
         await Expect(page.Locator(".site-header a.mini-cart")).ToBeVisibleAsync();
@@ -27,7 +34,8 @@ public sealed class PhoneLayoutBrowserTests(BrowserFixture app) : IClassFixture<
         await Expect(page.Locator(".site-header [data-visitor-show='signed-out']").First).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(300);
         var shifts = await page.EvaluateAsync<double>("() => window.__shifts");
-        Assert.True(shifts < 0.01, $"the page moved under the reader as it loaded (layout shift {shifts:0.000})");
+        Assert.True(shifts < 0.01, $"the page moved under the reader as it loaded (layout shift {shifts:0.000}): "
+            + string.Join("; ", await page.EvaluateAsync<string[]>("() => window.__moved")));
         var header = (await page.Locator(".site-header").BoundingBoxAsync())!;
         foreach (var selector in new[] { ".site-header a.mini-cart", ".site-header [data-visitor-show='signed-out']:visible >> nth=0", ".site-search input", ".site-search button" })
         {
