@@ -57,6 +57,7 @@ internal static class IdentitySetup
         services.AddScoped<MerchantUnlock>();
         services.AddSingleton<AccountMailLimits>();
         services.AddScoped<AccountMails>();
+        services.AddScoped<AccountMailJob>();
         services.AddScoped<EmailConfirmation>();
         services.AddAuthorizationBuilder().AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
         services.AddScoped<AdminBootstrapper>();

@@ -26,7 +26,7 @@ internal sealed class UnlockTokenProvider(IDataProtectionProvider protection, IO
 /// gives the password there. Attempts can cause the e-mail, at most once per
 /// <see cref="AccountOptions.UnlockMailInterval"/>, but cannot keep the merchant from the link.
 /// </summary>
-public sealed class MerchantUnlock(AppIdentityDbContext db, UserManager<StoreUser> users, IEmailSender email, IStoreLinks links,
+public sealed class MerchantUnlock(AppIdentityDbContext db, UserManager<StoreUser> users, AccountMails mails, IStoreLinks links,
     LinkGenerator paths, AccountMailLimits limits, IOptions<AccountOptions> options)
 {
     private const string Purpose = "MerchantUnlock";
@@ -54,14 +54,21 @@ public sealed class MerchantUnlock(AppIdentityDbContext db, UserManager<StoreUse
     /// <summary>An attempt while paused: the password is not looked at, but the merchant is sent a link if none went out lately.</summary>
     public Task PausedAttemptAsync(StoreUser user, CancellationToken ct) => SendLinkAsync(user, ct);
 
-    /// <summary>Mails an unlock link to a paused merchant, unless one went out within the interval.</summary>
+    /// <summary>Mails an unlock link to a paused merchant, unless one went out within the interval (later, when the mail server is away).</summary>
     public async Task SendLinkAsync(StoreUser user, CancellationToken ct)
     {
         if (user.Email is null || !await limits.TryOnceAsync($"account:unlock-mail:{user.Id}", options.Value.UnlockMailInterval)) return;
+        await mails.SendOrRetryLaterAsync(AccountMail.MerchantUnlock, user, null, await MessageAsync(user), ct);
+    }
+
+    /// <summary>The unlock e-mail with a fresh link.</summary>
+    internal async Task<EmailMessage?> MessageAsync(StoreUser user)
+    {
+        if (user.Email is null) return null;
         var token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(
             await users.GenerateUserTokenAsync(user, UnlockTokenProvider.ProviderName, Purpose)));
         var link = links.Absolute(paths.GetPathByPage("/Account/Unlock", values: new { user = user.Id, token })!);
-        await email.SendAsync(new EmailMessage(user.Email, "Sign-in to your Storefront merchant account is paused",
+        return new EmailMessage(user.Email, "Sign-in to your Storefront merchant account is paused",
             $"""
             Hello {user.DisplayName},
 
@@ -74,7 +81,7 @@ public sealed class MerchantUnlock(AppIdentityDbContext db, UserManager<StoreUse
             The link works once, for {AccountMails.Describe(options.Value.UnlockLinkLifetime)}, even while someone keeps trying your
             address. If the failed attempts were not yours, consider choosing a new password once you
             are signed in.
-            """), ct);
+            """);
     }
 
     /// <summary>Whether the account is a merchant's whose sign-in is paused.</summary>
