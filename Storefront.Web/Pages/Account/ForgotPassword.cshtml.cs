@@ -1,12 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
-using Storefront.BuildingBlocks.Email;
-using Storefront.BuildingBlocks.Links;
 using Storefront.Web.Identity;
 
 namespace Storefront.Web.Pages.Account;
