@@ -18,6 +18,7 @@ public static class FormValidation
         var result = await validator.ValidateAsync(input, cancellationToken);
         foreach (var failure in result.Errors)
             modelState.AddModelError(prefix.Length == 0 ? failure.PropertyName : prefix + "." + failure.PropertyName, failure.ErrorMessage);
-        return result.IsValid;
+        // A value the binder could not read (a box ticked with something other than true) stops the form too.
+        return result.IsValid && modelState.IsValid;
     }
 }

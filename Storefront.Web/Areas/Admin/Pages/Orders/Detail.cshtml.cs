@@ -70,6 +70,7 @@ public sealed class DetailModel(IOrderAdmin admin, IOrders orders, IValidator<De
     private RedirectToPageResult Done(string number, (bool Succeeded, string Message) result)
     {
         TempData.Outcome(result.Succeeded, result.Message);
-        return RedirectToPage(new { number });
+        // A blank number has no page of its own (no address can be made for it): back to the list, with the answer.
+        return string.IsNullOrWhiteSpace(number) ? RedirectToPage("Index") : RedirectToPage(new { number });
     }
 }
