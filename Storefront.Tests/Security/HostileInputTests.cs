@@ -72,23 +72,8 @@ public sealed class HostileInputTests(HostileInputFixture store) : IClassFixture
         }
         var before = await SnapshotAsync();
 
-        var requests = targets.SelectMany(t => Corpus.Select(h => (Target: t, Hostile: h))).ToList();
-        var outcomes = new ConcurrentBag<Outcome>();
-        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (r, ct) =>
-        {
-            clients.TryTake(out var c);
-            try
-            {
-                outcomes.Add(await SendAsync(c.Client, c.Token, r.Target, r.Hostile, ct));
-            }
-            finally
-            {
-                clients.Add(c);
-            }
-        });
-
-        var failures = outcomes.Where(o => (int)o.Status >= 500).Select(o => $"{(int)o.Status} {o.Request}: {o.Body[..Math.Min(o.Body.Length, 400)]}").ToList();
-        Assert.True(failures.Count == 0, $"{failures.Count} of {outcomes.Count} requests answered 5xx:\n" + string.Join("\n", failures.Take(60)));
+        var outcomes = await SendEachAsync(clients, targets, Corpus);
+        AssertNoServerErrors(outcomes);
         Assert.Equal(before, await SnapshotAsync());
         // A refused form says why: it is shown again with a message, or answered with a client error.
         // (A form without fields, such as signing out, has nothing to refuse.)
@@ -122,8 +107,14 @@ public sealed class HostileInputTests(HostileInputFixture store) : IClassFixture
             var client = await store.AdminClientAsync();
             clients.Add((client, Html.AntiforgeryToken(await client.GetStringAsync("/admin/categories"))));
         }
+        AssertNoServerErrors(await SendEachAsync(clients, targets, MerchantCorpus));
+    }
+
+    /// <summary>Every value of <paramref name="corpus"/> into every target, as many at once as there are clients (each with its token).</summary>
+    private static async Task<List<Outcome>> SendEachAsync(ConcurrentBag<(HttpClient Client, string Token)> clients, List<Target> targets, Hostile[] corpus)
+    {
         var outcomes = new ConcurrentBag<Outcome>();
-        await Parallel.ForEachAsync(targets.SelectMany(t => MerchantCorpus.Select(h => (Target: t, Hostile: h))), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (r, ct) =>
+        await Parallel.ForEachAsync(targets.SelectMany(t => corpus.Select(h => (Target: t, Hostile: h))), new ParallelOptions { MaxDegreeOfParallelism = clients.Count }, async (r, ct) =>
         {
             clients.TryTake(out var c);
             try
@@ -135,7 +126,12 @@ public sealed class HostileInputTests(HostileInputFixture store) : IClassFixture
                 clients.Add(c);
             }
         });
-        var failures = outcomes.Where(o => (int)o.Status >= 500).Select(o => $"{(int)o.Status} {o.Request}: {o.Body[..Math.Min(o.Body.Length, 300)]}").ToList();
+        return [.. outcomes];
+    }
+
+    private static void AssertNoServerErrors(List<Outcome> outcomes)
+    {
+        var failures = outcomes.Where(o => (int)o.Status >= 500).Select(o => $"{(int)o.Status} {o.Request}: {o.Body[..Math.Min(o.Body.Length, 400)]}").ToList();
         Assert.True(failures.Count == 0, $"{failures.Count} of {outcomes.Count} requests answered 5xx:\n" + string.Join("\n", failures.Take(60)));
     }
 

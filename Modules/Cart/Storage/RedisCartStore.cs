@@ -191,16 +191,13 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis)
     public Task RememberUserCartAsync(string userId, Guid cartId, TimeSpan lifetime) =>
         Db.StringSetAsync(UserKey(userId), cartId.ToString("N"), lifetime);
 
-    /// <summary>
-    /// A short lock per cart, so that a cart's lines and its stock holds change together even when
-    /// two tabs (or a double click) change the same cart at once.
-    /// </summary>
     /// <summary>The mark of one add (an id from the client, for one SKU) in one cart.</summary>
     public static RedisKey AddKey(Guid id, string addId, string sku) => $"cart:{{{id:N}}}:add:{addId}:{sku}";
 
     /// <summary>Whether an add with this id was already applied to this cart's line of <paramref name="sku"/>.</summary>
     public Task<bool> AddSeenAsync(Guid id, string addId, string sku) => Db.KeyExistsAsync(AddKey(id, addId, sku));
 
+    /// <summary>Marks an add with this id as applied to this cart's line of <paramref name="sku"/>, for <paramref name="lifetime"/>.</summary>
     public Task RememberAddAsync(Guid id, string addId, string sku, TimeSpan lifetime) => Db.StringSetAsync(AddKey(id, addId, sku), 1, lifetime);
 
     /// <summary>The checkout that froze the cart, or null when it can be changed.</summary>
@@ -213,6 +210,10 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis)
         Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
             [FrozenKey(id)], [checkout]);
 
+    /// <summary>
+    /// A short lock per cart, so that a cart's lines and its stock holds change together even when
+    /// two tabs (or a double click) change the same cart at once.
+    /// </summary>
     public async Task<IAsyncDisposable?> LockAsync(Guid id, TimeSpan wait, CancellationToken ct)
     {
         var token = Guid.NewGuid().ToString("N");
