@@ -27,6 +27,7 @@ builder.Services.AddSearchModule(builder.Configuration);
 builder.Services.AddFlashSaleModule(builder.Configuration);
 builder.Services.AddRecommendationsModule(builder.Configuration);
 builder.Services.AddScoped<CatalogSeeder>();
+builder.Services.AddSingleton<DemoPictures>();
 builder.Services.AddScoped<OrderHistorySeeder>();
 builder.Services.AddStorefrontRateLimits();
 builder.Services.AddProblemDetails();

@@ -163,7 +163,8 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         Assert.Equal("Image added.", okDoc.QuerySelector("[role=status]")!.TextContent);
         var img = okDoc.QuerySelectorAll(".thumbs img")[^1];
         Assert.Equal("Tent pitched in a meadow", img.GetAttribute("alt"));
-        var served = await client.GetAsync(img.GetAttribute("src"));
+        // The thumbnail shows a size; the remove form names the picture itself.
+        var served = await client.GetAsync(okDoc.QuerySelectorAll(".thumbs input[name=url]")[^1].GetAttribute("value"));
         Assert.Equal("image/png", served.Content.Headers.ContentType!.MediaType);
         Assert.Equal(TinyPng, await served.Content.ReadAsByteArrayAsync());
 
@@ -174,7 +175,8 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         // A photograph is kept in sizes, made once at upload, each as WebP and JPEG.
         var photo = await Upload(Photo(1000, 600), "meadow.jpg", "image/jpeg");
         var photoDoc = await Html.ParseAsync(await photo.Content.ReadAsStringAsync());
-        var original = photoDoc.QuerySelectorAll(".thumbs img")[^1].GetAttribute("src")!;
+        var original = photoDoc.QuerySelectorAll(".thumbs input[name=url]")[^1].GetAttribute("value")!;
+        Assert.Equal(original[..^4] + "-160.jpg", photoDoc.QuerySelectorAll(".thumbs img")[^1].GetAttribute("src")); // a 96-pixel box
         Assert.Matches(@"^/media/uploads/[0-9a-f]{32}-1000x600\.jpg$", original);
         var stem = original[..^4];
         foreach (var width in new[] { 160, 400, 800, 1000 })
@@ -212,7 +214,7 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         var editUrl = list.QuerySelector("table.data tbody a")!.GetAttribute("href")!;
         var token = Html.AntiforgeryToken(await client.GetStringAsync(editUrl));
         await TestPictures.UploadAsync(client, editUrl, TinyPng, "pack.png", "image/png");
-        var url = (await client.GetDocumentAsync(editUrl)).QuerySelectorAll(".thumbs img")[^1].GetAttribute("src")!;
+        var url = (await client.GetDocumentAsync(editUrl)).QuerySelectorAll(".thumbs input[name=url]")[^1].GetAttribute("value")!;
         Task<HttpResponseMessage> Remove(string image) => client.PostAsync(editUrl + "?handler=RemoveImage", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token, ["url"] = image,
@@ -221,12 +223,12 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         var missing = await Html.ParseAsync(await (await Remove("/images/not-this-one.png")).Content.ReadAsStringAsync());
         Assert.Equal("That image was not found on this product; nothing was removed.", missing.QuerySelector("[role=alert]")!.TextContent);
         Assert.Null(missing.QuerySelector("[role=status]"));
-        Assert.Contains(url, missing.QuerySelectorAll(".thumbs img").Select(i => i.GetAttribute("src")));
+        Assert.Contains(url, missing.QuerySelectorAll(".thumbs input[name=url]").Select(i => i.GetAttribute("value")));
 
         var removed = await Html.ParseAsync(await (await Remove(url)).Content.ReadAsStringAsync());
         Assert.Equal("Image removed.", removed.QuerySelector("[role=status]")!.TextContent);
         Assert.Null(removed.QuerySelector("[role=alert]"));
-        Assert.DoesNotContain(url, removed.QuerySelectorAll(".thumbs img").Select(i => i.GetAttribute("src")));
+        Assert.DoesNotContain(url, removed.QuerySelectorAll(".thumbs input[name=url]").Select(i => i.GetAttribute("value")));
     }
 
     [Fact]

@@ -104,6 +104,10 @@ public sealed class CartPagesTests(CartStoreFixture store) : IClassFixture<CartS
         var line = cart.QuerySelector($"tr.cart-line[data-sku='{product.Sku}']")!;
         Assert.Equal("2", line.QuerySelector("input[name=quantity]")!.GetAttribute("value"));
         Assert.Matches(@"^Held for you for 1[45] min \d\d s$", line.QuerySelector(".held")!.TextContent.Trim());
+        // The line's 64-pixel picture asks for the smallest size, not the 800-pixel original.
+        var picture = line.QuerySelector("picture img")!;
+        Assert.Matches(@"^/media/demo/[a-z-]+/\d+/1-160\.png$", picture.GetAttribute("src"));
+        Assert.StartsWith("/media/demo/", line.QuerySelector("picture source[type='image/webp']")!.GetAttribute("srcset"), StringComparison.Ordinal);
         Assert.Contains($"${product.Price * 2:#,##0.00}", cart.QuerySelector(".cart-summary .subtotal")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("We are holding your items for", cart.QuerySelector(".hold-time")!.TextContent, StringComparison.Ordinal);
     }

@@ -176,7 +176,7 @@ public sealed class CatalogPagesTests(DemoStoreFixture store) : IClassFixture<De
     }
 
     [Fact]
-    public async Task Demo_images_are_generated_svg_and_bad_paths_are_not_found()
+    public async Task Demo_svg_drawings_linked_by_earlier_seeds_still_show_and_bad_paths_are_not_found()
     {
         var client = store.Client();
         var svg = await client.GetAsync("/media/demo/headphones/200/1.svg");
@@ -188,6 +188,60 @@ public sealed class CatalogPagesTests(DemoStoreFixture store) : IClassFixture<De
         foreach (var kind in new[] { "-", "a--b", "-headphones", "headphones-" })
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/media/demo/{kind}/200/1.svg")).StatusCode);
     }
+
+    [Fact]
+    public async Task Demo_pictures_come_in_sizes_and_formats_like_uploads_and_link_previews_get_a_png()
+    {
+        var client = store.Client();
+        var card = (await client.GetDocumentAsync("/c/tents")).QuerySelector(".product-card")!;
+        var webp = card.QuerySelector("picture source[type='image/webp']")!.GetAttribute("srcset")!;
+        var img = card.QuerySelector("picture img")!;
+        Assert.Matches(@"^/media/demo/tents/\d+/1-400\.png$", img.GetAttribute("src"));
+        Assert.Equal(("200", "200"), (img.GetAttribute("width"), img.GetAttribute("height")));
+
+        var sizes = webp.Split(", ").Select(s => s.Split(' ')).ToList();
+        Assert.Equal(["160w", "400w", "800w"], sizes.Select(s => s[1]));
+        var png = img.GetAttribute("srcset")!.Split(", ").Select(s => s.Split(' ')).ToList();
+        Assert.Equal(sizes.Select(s => s[0].Replace(".webp", ".png", StringComparison.Ordinal)), png.Select(s => s[0]));
+        foreach (var (url, type) in sizes.Select(s => (s[0], "image/webp")).Concat(png.Select(s => (s[0], "image/png"))))
+        {
+            var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(type, response.Content.Headers.ContentType!.MediaType);
+            Assert.Contains("immutable", response.Headers.CacheControl!.ToString());
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            using var picture = SkiaSharp.SKBitmap.Decode(bytes);
+            var width = int.Parse(url[(url.LastIndexOf('-') + 1)..url.LastIndexOf('.')], CultureInfo.InvariantCulture);
+            Assert.Equal((width, width), (picture.Width, picture.Height));
+            // Drawn once, then the same bytes.
+            Assert.Equal(bytes, await client.GetByteArrayAsync(url));
+        }
+
+        // The product page's link preview and structured data take the largest PNG: previews do not show SVG or WebP everywhere.
+        var product = await client.GetDocumentAsync(card.QuerySelector("a")!.GetAttribute("href")!);
+        var preview = product.QuerySelector("meta[property='og:image']")!.GetAttribute("content")!;
+        Assert.Matches(@"^https?://[^/]+/media/demo/tents/\d+/1-800\.png$", preview);
+        Assert.Contains(preview, product.QuerySelector("script[type='application/ld+json']")!.TextContent.Replace("\\/", "/", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(preview).PathAndQuery)).StatusCode);
+        Assert.NotNull(product.QuerySelector("#main-image")!.Closest("picture"));
+    }
+
+    [Theory]
+    [InlineData("/media/demo/tents/200/1-800x800.png", HttpStatusCode.OK)]
+    [InlineData("/media/demo/basic-phones/0/3-160.webp", HttpStatusCode.OK)]
+    [InlineData("/media/demo/nonsense/200/1-400.webp", HttpStatusCode.NotFound)] // not a demo category: nothing is drawn for it
+    [InlineData("/media/demo/tents/360/1-400.webp", HttpStatusCode.NotFound)]
+    [InlineData("/media/demo/tents/200/0-400.webp", HttpStatusCode.NotFound)]
+    [InlineData("/media/demo/tents/200/7-400.webp", HttpStatusCode.NotFound)]
+    [InlineData("/media/demo/tents/200/1-300.webp", HttpStatusCode.NotFound)]
+    [InlineData("/media/demo/tents/200/1-0400.webp", HttpStatusCode.NotFound)]
+    [InlineData("/media/demo/tents/200/1-1200.webp", HttpStatusCode.NotFound)] // wider than the drawing is kept
+    [InlineData("/media/demo/tents/200/1-800x800.webp", HttpStatusCode.NotFound)]
+    [InlineData("/media/demo/tents/200/1-400.gif", HttpStatusCode.NotFound)]
+    [InlineData("/media/demo/tents/200/1-400x400.png", HttpStatusCode.NotFound)]
+    public async Task Only_the_demo_pictures_sizes_are_drawn(string url, HttpStatusCode expected) =>
+        Assert.Equal(expected, (await store.Client().GetAsync(url)).StatusCode);
 
     [Fact]
     public async Task Huge_page_numbers_get_a_real_page_never_an_error()

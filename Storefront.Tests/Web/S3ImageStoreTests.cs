@@ -66,7 +66,7 @@ public sealed class S3ImageStoreTests(S3StoreFixture store) : IClassFixture<S3St
     }
 
     private static async Task<IReadOnlyList<string>> PicturesAsync(HttpClient admin, string editUrl) =>
-        (await admin.GetDocumentAsync(editUrl)).QuerySelectorAll(".thumbs img").Select(i => i.GetAttribute("src")!).ToList();
+        (await admin.GetDocumentAsync(editUrl)).QuerySelectorAll(".thumbs input[name=url]").Select(i => i.GetAttribute("value")!).ToList();
 
     [Fact]
     public async Task An_upload_goes_to_the_bucket_in_every_size_signed_and_pages_link_its_public_address()

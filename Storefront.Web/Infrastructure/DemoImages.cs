@@ -5,8 +5,8 @@ using Storefront.Catalog.Contracts;
 namespace Storefront.Web.Infrastructure;
 
 /// <summary>
-/// Product pictures for the demo catalog, drawn as SVG on request: a tinted card with a simple
-/// shape and the category's name. Real uploads are served from the image store.
+/// Product pictures for the demo catalog (<see cref="DemoPictures"/>, and the SVG drawings stores
+/// seeded by earlier versions link to), and uploads from the image store.
 /// </summary>
 internal static class DemoImages
 {
@@ -20,6 +20,14 @@ internal static class DemoImages
                 return Results.NotFound();
             http.Response.Headers.CacheControl = "public, max-age=604800, immutable";
             return Results.Text(Draw(kind, hue, view), "image/svg+xml");
+        });
+        app.MapGet("/media/demo/{kind}/{hue:int}/{view:int}-{size}.{extension}", (string kind, int hue, int view, string size, string extension,
+            DemoPictures pictures, HttpContext http) =>
+        {
+            if (pictures.Get(kind, hue, view, size, extension) is not { } picture) return Results.NotFound();
+            http.Response.Headers.CacheControl = "public, max-age=604800, immutable";
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Bytes(picture.Bytes, picture.ContentType);
         });
         app.MapGet("/media/uploads/{file}", async (string file, IImageStore store, HttpContext http, CancellationToken ct) =>
         {

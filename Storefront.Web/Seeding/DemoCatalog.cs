@@ -1,6 +1,7 @@
 using System.Globalization;
 using Storefront.BuildingBlocks;
 using Storefront.Catalog.Contracts;
+using Storefront.Web.Infrastructure;
 
 namespace Storefront.Web.Seeding;
 
@@ -157,6 +158,11 @@ internal static class DemoCatalog
             "Charges quickly and safely, with a braided cable that survives the bottom of a bag."),
     ];
 
+    /// <summary>The name of the demo catalog's leaf category with this key, or null when it has none.</summary>
+    public static string? CategoryName(string key) => LeafNames.GetValueOrDefault(key);
+
+    private static readonly Dictionary<string, string> LeafNames = Leaves.ToDictionary(l => l.Key, l => l.Name, StringComparer.Ordinal);
+
     /// <summary>The leaf category key of each of the first <paramref name="count"/> products (they go round the leaves in turn).</summary>
     public static string LeafOf(int index) => Leaves[index % Leaves.Length].Key;
 
@@ -223,7 +229,7 @@ internal static class DemoCatalog
             var hue = rng.Next(360);
             var imageCount = 1 + rng.Next(3);
             var images = Enumerable.Range(1, imageCount)
-                .Select(n => new ProductImage($"/media/demo/{leaf.Key}/{hue.ToString(inv)}/{n.ToString(inv)}.svg",
+                .Select(n => new ProductImage(DemoPictures.Address(leaf.Key, hue, n),
                     n == 1 ? $"{title}" : $"{title}, view {n.ToString(inv)}"))
                 .ToList();
             var price = Math.Round(leaf.MinPrice + (decimal)Math.Pow(rng.NextDouble(), 2) * (leaf.MaxPrice - leaf.MinPrice), 0) - 0.01m;
