@@ -78,7 +78,8 @@ async function photos(email, password, productId, count) {
     const notice = await page.$eval('[role="status"], .notice.error', (el) => el.textContent.trim()).catch(() => '');
     if (notice !== 'Image added.') throw new Error(`upload ${i + 1}: ${notice || 'no answer'}`);
     const { size } = await fs.stat(file);
-    const url = await page.$$eval('.thumbs img', (imgs) => imgs[imgs.length - 1].getAttribute('src'));
+    // The thumbnail shows a size; the remove form names the picture itself.
+    const url = await page.$$eval('.thumbs input[name="url"]', (inputs) => inputs[inputs.length - 1].value);
     console.log(`${url} ${size}`);
   }
   await fs.rm(folder, { recursive: true, force: true });
