@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Storefront.BuildingBlocks;
 using Microsoft.Extensions.DependencyInjection;
 using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
@@ -254,5 +255,28 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.Equal("Packed", (await ReloadAsync(order.Number)).Status);
         Assert.DoesNotContain(await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PendingAsync(500, default)), r => r.OrderNumber == order.Number);
         Assert.False((await With(sp => sp.GetRequiredService<IFulfilmentQueue>().PackedAsync(request.Id, "warehouse", default))).Succeeded);
+    }
+
+    [Fact]
+    public async Task Sales_since_a_moment_count_the_orders_placed_since_less_refunds_with_cancelled_orders_apart()
+    {
+        // The tests of this class run one at a time: nothing else places orders in this store meanwhile.
+        var since = store.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var (kept, _) = await OrderAsync(quantity: 1);
+        var (refunded, _) = await OrderAsync(quantity: 2);
+        var (cancelled, _) = await OrderAsync(quantity: 1);
+        Assert.True((await RefundAsync(refunded.Number, 5m)).Succeeded);
+        Assert.True((await Admin(a => a.CancelAsync(cancelled.Number, "admin", default))).Succeeded);
+
+        var figures = Assert.Single(await With(sp => sp.GetRequiredService<IOrderAdmin>().SalesSinceAsync(since, default)));
+        var gross = kept.Total.Amount + refunded.Total.Amount;
+        Assert.Equal(("USD", 2, gross, 5m, 1), (figures.Currency, figures.Orders, figures.Gross, figures.Refunded, figures.Cancelled));
+        Assert.Equal(new Money(gross - 5m, "USD"), figures.Net);
+        Assert.Equal(new Money(Math.Round(gross / 2, 2, MidpointRounding.AwayFromZero), "USD"), figures.AverageOrder);
+
+        // An earlier moment takes in earlier orders too; a later one none.
+        var all = Assert.Single(await With(sp => sp.GetRequiredService<IOrderAdmin>().SalesSinceAsync(since.AddYears(-5), default)));
+        Assert.True(all.Orders >= 2 && all.Gross >= gross);
+        Assert.Empty(await With(sp => sp.GetRequiredService<IOrderAdmin>().SalesSinceAsync(DateTimeOffset.UtcNow.AddMinutes(1), default)));
     }
 }

@@ -353,4 +353,81 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
         var after = await store.Services.CreateScope().ServiceProvider.GetRequiredService<IPricesAndStock>().GetAsync("SF-0000002", default);
         Assert.Equal(before, after);
     }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<Npgsql.NpgsqlDataReader, T> read)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(store.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync()) rows.Add(read(reader));
+        return rows;
+    }
+
+    private static string Words(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
+    public async Task The_dashboard_says_what_sold_what_waits_and_names_the_products_running_out()
+    {
+        var client = await store.AdminClientAsync();
+        var doc = await client.GetDocumentAsync("/admin");
+
+        Assert.Equal(["Last 24 hours", "Last 7 days", "Last 30 days"], doc.QuerySelectorAll("table.sales tbody th").Select(t => t.TextContent.Trim()));
+        var paid = (await QueryAsync("SELECT count(*) FROM checkout.orders WHERE status = 'Paid'", r => r.GetInt64(0)))[0];
+        Assert.Equal(paid == 0 ? "No orders to pack" : $"{paid:N0} paid order{(paid == 1 ? "" : "s")} to pack",
+            Words(doc.QuerySelector("[data-to-do=pack]")!.TextContent));
+
+        var (none, low) = (await QueryAsync("""
+            SELECT count(*) FILTER (WHERE on_hand - reserved <= 0), count(*) FILTER (WHERE on_hand - reserved BETWEEN 1 AND 5) FROM inventory.stock_items
+            """, r => (r.GetInt64(0), r.GetInt64(1))))[0];
+        Assert.True(none > 0, "the demo catalog has products with no stock");
+        var stockLink = doc.QuerySelector("[data-to-do=stock] a")!;
+        Assert.Equal("/admin/stock", stockLink.GetAttribute("href"));
+        Assert.Equal($"{none:N0} product{(none == 1 ? "" : "s")} with none available, {low:N0} with 1 to 5",
+            Words(stockLink.TextContent));
+
+        // The ten with the fewest available, each named and linked to its product and to its stock.
+        var expected = await QueryAsync("""
+            SELECT s.sku, p.id, p.title, s.on_hand - s.reserved FROM inventory.stock_items s JOIN catalog.products p ON p.sku = s.sku
+            WHERE s.on_hand - s.reserved <= 5 ORDER BY s.on_hand - s.reserved, s.sku LIMIT 10
+            """, r => (Sku: r.GetString(0), Id: r.GetGuid(1), Title: r.GetString(2), Available: r.GetInt32(3)));
+        var rows = doc.QuerySelectorAll("table.low-stock tbody tr");
+        Assert.Equal(expected.Count, rows.Length);
+        foreach (var (row, want) in rows.Zip(expected))
+        {
+            var links = row.QuerySelectorAll("a");
+            Assert.Equal((want.Title, $"/admin/products/{want.Id}"), (links[0].TextContent, links[0].GetAttribute("href")));
+            Assert.Equal((want.Sku, $"/admin/stock?sku={want.Sku}"), (links[1].TextContent, links[1].GetAttribute("href")));
+            Assert.StartsWith(want.Available.ToString(System.Globalization.CultureInfo.InvariantCulture), row.QuerySelectorAll("td")[2].TextContent.Trim(), StringComparison.Ordinal);
+        }
+        Assert.Contains("Sold out", rows[0].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_stock_page_names_the_product_of_a_sku_and_pages_through_everything_running_out()
+    {
+        var client = await store.AdminClientAsync();
+        var all = await QueryAsync("""
+            SELECT s.sku, p.title FROM inventory.stock_items s JOIN catalog.products p ON p.sku = s.sku
+            WHERE s.on_hand - s.reserved <= 5 ORDER BY s.on_hand - s.reserved, s.sku
+            """, r => (Sku: r.GetString(0), Title: r.GetString(1)));
+        Assert.True(all.Count > 50, $"the demo catalog has more than a page of low stock ({all.Count})");
+
+        var seen = new List<(string, string)>();
+        string? url = "/admin/stock";
+        for (var pages = 0; url is not null && pages < 10; pages++)
+        {
+            var page = await client.GetDocumentAsync(url);
+            seen.AddRange(page.QuerySelectorAll("table.low-stock tbody tr").Select(r => (r.QuerySelectorAll("a")[1].TextContent, r.QuerySelectorAll("a")[0].TextContent)));
+            url = page.QuerySelector(".pager a[rel=next]")?.GetAttribute("href");
+        }
+        Assert.Equal(all, seen);
+        // A page past the end shows the last one.
+        var last = await client.GetDocumentAsync("/admin/stock?page=2147483647");
+        Assert.Equal(all[^1].Sku, last.QuerySelectorAll("table.low-stock tbody tr")[^1].QuerySelectorAll("a")[1].TextContent);
+
+        var sku = await client.GetDocumentAsync($"/admin/stock?sku={all[0].Sku}");
+        Assert.Equal(all[0].Title, sku.QuerySelector(".stock-product a")!.TextContent);
+    }
 }

@@ -85,7 +85,7 @@ public sealed class PageLinksTests(SearchStoreFixture store) : IClassFixture<Sea
 
         string sku;
         using (var scope = store.Services.CreateScope())
-            sku = (await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().LowStockAsync(1000, 1, default))[0].Sku;
+            sku = (await scope.ServiceProvider.GetRequiredService<IPricesAndStock>().LowStockPageAsync(1000, 1, 1, default)).Items[0].Sku;
         var stockPage = await admin.GetStringAsync($"/admin/stock?sku={sku}");
         var released = await admin.PostAsync("/admin/stock?handler=Release", new FormUrlEncodedContent(new Dictionary<string, string>
         {

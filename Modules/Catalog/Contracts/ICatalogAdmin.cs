@@ -44,6 +44,9 @@ public interface ICatalogAdmin
 {
     Task<Paged<AdminProductRow>> ListProductsAsync(AdminProductQuery query, CancellationToken cancellationToken);
 
+    /// <summary>The products with these SKUs, published or not (up to 500 SKUs), by SKU; a SKU no product has is left out.</summary>
+    Task<IReadOnlyDictionary<string, AdminProductRow>> ProductsBySkuAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken);
+
     Task<ProductForEdit?> GetProductForEditAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>

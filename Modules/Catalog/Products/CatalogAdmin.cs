@@ -48,13 +48,24 @@ internal sealed class CatalogAdmin(
 
         var total = await products.Take(100_001).LongCountAsync(cancellationToken);
         var page = Paging.Within(query.Page, pageSize, total);
-        var rows = await products.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(p => new { p.Id, p.Sku, p.Title, p.Brand, p.CategoryId, p.IsPublished, p.CreatedAt })
-            .ToListAsync(cancellationToken);
-        var items = rows.Select(r => new AdminProductRow(r.Id, r.Sku, r.Title, r.Brand,
-            snapshot.ById.TryGetValue(r.CategoryId, out var c) ? snapshot.PathName(c) : "?", r.IsPublished, r.CreatedAt)).ToList();
+        var items = await RowsAsync(products.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize), snapshot, cancellationToken);
         return new Paged<AdminProductRow>(items, page, pageSize, total);
+    }
+
+    public async Task<IReadOnlyDictionary<string, AdminProductRow>> ProductsBySkuAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    {
+        var wanted = skus.Where(s => !string.IsNullOrEmpty(s) && s.Length <= 64).Distinct(StringComparer.Ordinal).Take(500).ToArray();
+        if (wanted.Length == 0) return new Dictionary<string, AdminProductRow>();
+        var rows = await RowsAsync(db.Products.AsNoTracking().Where(p => wanted.Contains(p.Sku)), await tree.GetAsync(cancellationToken), cancellationToken);
+        return rows.ToDictionary(r => r.Sku, StringComparer.Ordinal);
+    }
+
+    private static async Task<List<AdminProductRow>> RowsAsync(IQueryable<Product> products, CategoryTree.Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var rows = await products.Select(p => new { p.Id, p.Sku, p.Title, p.Brand, p.CategoryId, p.IsPublished, p.CreatedAt }).ToListAsync(cancellationToken);
+        return rows.Select(r => new AdminProductRow(r.Id, r.Sku, r.Title, r.Brand,
+            snapshot.ById.TryGetValue(r.CategoryId, out var c) ? snapshot.PathName(c) : "?", r.IsPublished, r.CreatedAt)).ToList();
     }
 
     public async Task<ProductForEdit?> GetProductForEditAsync(Guid id, CancellationToken cancellationToken)

@@ -76,6 +76,22 @@ public sealed record AdminOrderRow(string Number, string Email, string Status, M
 public sealed record AdminOrderPage(IReadOnlyList<AdminOrderRow> Rows, int Page, int PageSize, long Total);
 
 /// <summary>
+/// The orders placed in a period, in one currency: <see cref="Orders"/> that were not cancelled, what
+/// they came to (<see cref="Gross"/>: goods, shipping and tax) and what has been refunded of them;
+/// the <see cref="Cancelled"/> ones (refunded in full) only counted.
+/// </summary>
+public sealed record SalesFigures(string Currency, int Orders, decimal Gross, decimal Refunded, int Cancelled)
+{
+    public Money GrossMoney => new(Gross, Currency);
+
+    public Money RefundedMoney => new(Refunded, Currency);
+
+    public Money Net => new(Gross - Refunded, Currency);
+
+    public Money? AverageOrder => Orders == 0 ? null : new(Math.Round(Gross / Orders, 2, MidpointRounding.AwayFromZero), Currency);
+}
+
+/// <summary>
 /// What became of a merchant's change: <see cref="Outcome"/> says what was done or why not (a
 /// <see cref="CheckoutProblems"/> code for the host to word), <see cref="Field"/> the input at fault.
 /// </summary>
@@ -90,6 +106,9 @@ public sealed record OrderChangeResult(bool Succeeded, Problem Outcome, string? 
 public interface IOrderAdmin
 {
     Task<AdminOrderPage> ListAsync(AdminOrderQuery query, CancellationToken cancellationToken);
+
+    /// <summary>What the orders placed since <paramref name="since"/> came to, one entry per currency, the most orders first.</summary>
+    Task<IReadOnlyList<SalesFigures>> SalesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>An order with who did what on its timeline, and what can be done with it now.</summary>
     Task<OrderView?> GetAsync(string number, CancellationToken cancellationToken);

@@ -82,6 +82,8 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.HasIndex(o => o.Email);
             e.Property(o => o.Status).HasMaxLength(30);
             e.HasIndex(o => new { o.Status, o.PlacedAt });
+            // The merchant's order list (newest first) and the dashboard's sales of the last days.
+            e.HasIndex(o => new { o.PlacedAt, o.Id });
             e.Property(o => o.RefundState).HasMaxLength(10).HasDefaultValue(RefundState.None);
             e.Property(o => o.Version).IsRowVersion();
             e.Property(o => o.ShippingAddress).HasColumnType("jsonb");

@@ -36,12 +36,28 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         if (q.MaxTotal is { } max) orders = orders.Where(o => o.Total <= max);
         var size = Math.Clamp(q.PageSize, 1, 100);
         var total = await orders.LongCountAsync(ct);
-        // Past the last page is the last page; (page - 1) × size of a huge page would overflow.
-        var page = (int)Math.Clamp(q.Page, 1L, Math.Max(1L, (total + size - 1) / size));
+        var page = Paging.Within(q.Page, size, total);
         var rows = await orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip((page - 1) * size).Take(size)
             .Select(o => new AdminOrderRow(o.Number, o.Email, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt, o.RefundState))
             .ToListAsync(ct);
         return new AdminOrderPage(rows, page, size, total);
+    }
+
+    public async Task<IReadOnlyList<SalesFigures>> SalesSinceAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        var rows = await db.Orders.AsNoTracking().Where(o => o.PlacedAt >= since)
+            .GroupBy(o => o.Currency)
+            .Select(g => new
+            {
+                Currency = g.Key,
+                Orders = g.Count(o => o.Status != OrderStatus.Cancelled),
+                Gross = g.Where(o => o.Status != OrderStatus.Cancelled).Sum(o => o.Total),
+                Refunded = g.Where(o => o.Status != OrderStatus.Cancelled).Sum(o => o.Refunded),
+                Cancelled = g.Count(o => o.Status == OrderStatus.Cancelled),
+            })
+            .ToListAsync(ct);
+        return rows.Select(r => new SalesFigures(r.Currency.Trim(), r.Orders, r.Gross, r.Refunded, r.Cancelled))
+            .OrderByDescending(f => f.Orders).ThenBy(f => f.Currency, StringComparer.Ordinal).ToList();
     }
 
     public async Task<OrderView?> GetAsync(string number, CancellationToken ct)

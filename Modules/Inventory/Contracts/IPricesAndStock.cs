@@ -79,8 +79,20 @@ public interface IPricesAndStock
     /// <summary>The newest ledger lines of a SKU, newest first.</summary>
     Task<IReadOnlyList<StockLedgerLine>> LedgerAsync(string sku, int take, CancellationToken cancellationToken);
 
-    /// <summary>SKUs whose available stock is at or below the threshold, lowest first.</summary>
-    Task<IReadOnlyList<SkuStock>> LowStockAsync(int threshold, int take, CancellationToken cancellationToken);
+    /// <summary>
+    /// One page of the SKUs whose available stock is at or below <paramref name="threshold"/>
+    /// (lowest first, then by SKU), with how many have none available and how many are low. A page
+    /// past the last is the last.
+    /// </summary>
+    Task<LowStockPage> LowStockPageAsync(int threshold, int page, int pageSize, CancellationToken cancellationToken);
+}
+
+/// <summary>A page of low stock; <see cref="OutOfStock"/> SKUs have nothing available, <see cref="Low"/> have 1 to the threshold.</summary>
+public sealed record LowStockPage(IReadOnlyList<SkuStock> Items, int Page, int PageSize, long OutOfStock, long Low)
+{
+    public long Total => OutOfStock + Low;
+
+    public int Pages => (int)Math.Max(1, (Total + PageSize - 1) / PageSize);
 }
 
 /// <summary>Loads many SKUs at once for demo and benchmark catalogs (PostgreSQL COPY).</summary>

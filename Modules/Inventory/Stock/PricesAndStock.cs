@@ -184,13 +184,24 @@ internal sealed class PricesAndStock(InventoryDbContext db, TimeProvider clock, 
         return null;
     }
 
-    public async Task<IReadOnlyList<SkuStock>> LowStockAsync(int threshold, int take, CancellationToken cancellationToken) =>
-        await db.StockItems.AsNoTracking()
+    public async Task<LowStockPage> LowStockPageAsync(int threshold, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var size = Math.Clamp(pageSize, 1, 200);
+        var counts = await db.StockItems.AsNoTracking()
+            .Where(s => s.OnHand - s.Reserved <= threshold)
+            .GroupBy(_ => 1)
+            .Select(g => new { Out = g.LongCount(s => s.OnHand - s.Reserved <= 0), All = g.LongCount() })
+            .SingleOrDefaultAsync(cancellationToken);
+        var (outOfStock, total) = (counts?.Out ?? 0, counts?.All ?? 0);
+        var at = Paging.Within(page, size, total);
+        var items = await db.StockItems.AsNoTracking()
             .Where(s => s.OnHand - s.Reserved <= threshold)
             .OrderBy(s => s.OnHand - s.Reserved).ThenBy(s => s.Sku)
-            .Take(take)
+            .Skip((at - 1) * size).Take(size)
             .Select(s => new SkuStock(s.Sku, new Money(s.Price, s.Currency), s.OnHand, s.Reserved))
             .ToListAsync(cancellationToken);
+        return new LowStockPage(items, at, size, outOfStock, total - outOfStock);
+    }
 
     public async Task<long> LoadAsync(IEnumerable<SkuSeed> rows, CancellationToken cancellationToken)
     {

@@ -241,6 +241,9 @@ namespace Storefront.Checkout.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_orders_number");
 
+                    b.HasIndex("PlacedAt", "Id")
+                        .HasDatabaseName("ix_orders_placed_at_id");
+
                     b.HasIndex("Status", "PlacedAt")
                         .HasDatabaseName("ix_orders_status_placed_at");
 

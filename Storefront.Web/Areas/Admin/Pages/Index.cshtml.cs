@@ -1,12 +1,41 @@
+using Hangfire;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.BuildingBlocks.Events;
+using Storefront.Catalog.Contracts;
+using Storefront.Checkout.Contracts;
 using Storefront.Inventory.Contracts;
 
 namespace Storefront.Web.Areas.Admin.Pages;
 
-public sealed class IndexModel(IPricesAndStock stock) : PageModel
+/// <summary>
+/// The merchant's first page: what the last days sold, what is waiting to be done (orders to pack,
+/// stock running out, events that could not be delivered, background jobs that failed) and the
+/// products that are running out.
+/// </summary>
+public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOrderAdmin orders, IEventLogAdmin events,
+    JobStorage jobs, TimeProvider clock) : PageModel
 {
-    public IReadOnlyList<SkuStock> LowStock { get; private set; } = [];
+    public const int LowStockShown = 10;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        LowStock = await stock.LowStockAsync(threshold: 5, take: 25, cancellationToken);
+    /// <summary>The periods the sales are shown for, each ending now.</summary>
+    public static readonly IReadOnlyList<(string Label, TimeSpan Length)> Periods =
+        [("Last 24 hours", TimeSpan.FromDays(1)), ("Last 7 days", TimeSpan.FromDays(7)), ("Last 30 days", TimeSpan.FromDays(30))];
+
+    public IReadOnlyList<(string Label, IReadOnlyList<SalesFigures> Figures)> Sales { get; private set; } = [];
+    public long ToPack { get; private set; }
+    public LowStockList LowStock { get; private set; } = default!;
+    public long ParkedEvents { get; private set; }
+    public long FailedJobs { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var sales = new List<(string, IReadOnlyList<SalesFigures>)>(Periods.Count);
+        foreach (var (label, length) in Periods) sales.Add((label, await orders.SalesSinceAsync(now - length, ct)));
+        Sales = sales;
+        ToPack = (await orders.ListAsync(new AdminOrderQuery(Status: "Paid", PageSize: 1), ct)).Total;
+        LowStock = await LowStockList.ReadAsync(stock, catalog, 1, LowStockShown, ct);
+        ParkedEvents = (await events.OverviewAsync(ct)).Consumers.SelectMany(c => c.Positions).Sum(p => (long)p.Parked);
+        FailedJobs = jobs.GetMonitoringApi().FailedCount();
+    }
 }

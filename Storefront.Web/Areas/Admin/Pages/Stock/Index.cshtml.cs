@@ -2,6 +2,7 @@ using System.Globalization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Catalog.Contracts;
 using Storefront.Inventory.Contracts;
 using Storefront.Web.Forms;
 using Storefront.Web.Shopping;
@@ -9,9 +10,11 @@ using Storefront.Web.Words;
 
 namespace Storefront.Web.Areas.Admin.Pages.Stock;
 
-public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, IValidator<IndexModel.PriceAndStockForm> priceAndStockRules,
+public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IStockReservations holds, IValidator<IndexModel.PriceAndStockForm> priceAndStockRules,
     IValidator<IndexModel.AdjustmentForm> adjustmentRules, OutcomeText words) : PageModel
 {
+    public const int LowStockPageSize = 50;
+
     /// <summary>A SKU's price and on-hand count as typed (numbers stay text until their rules pass).</summary>
     public sealed class PriceAndStockForm
     {
@@ -60,11 +63,20 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, 
 
     public string? Sku { get; private set; }
     public SkuStock? Item { get; private set; }
-    public IReadOnlyList<SkuStock> LowStock { get; private set; } = [];
+    /// <summary>The product the SKU belongs to, if any.</summary>
+    public AdminProductRow? Product { get; private set; }
+    public LowStockList LowStock { get; private set; } = default!;
     public IReadOnlyList<StockLedgerLine> Ledger { get; private set; } = [];
     public IReadOnlyList<HoldView> Holds { get; private set; } = [];
 
-    public async Task OnGetAsync(string? sku, CancellationToken ct) => await LoadAsync(sku, ct);
+    // "page" is also the route value naming the Razor page, which binding would otherwise read first.
+    public async Task OnGetAsync(string? sku, [FromQuery(Name = "page")] int? page, CancellationToken ct) => await LoadAsync(sku, ct, page ?? 1);
+
+    public string PageLink(int page) =>
+        Url.Page("/Stock/Index") + Microsoft.AspNetCore.Http.QueryString.Create(new Dictionary<string, string?>
+        {
+            ["sku"] = Item?.Sku, ["page"] = page.ToString(CultureInfo.InvariantCulture),
+        }.Where(kv => !string.IsNullOrEmpty(kv.Value)));
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
@@ -132,7 +144,7 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, 
     private void KeepSeen(PriceAndStockForm posted) =>
         (Input.WasPrice, Input.WasCurrency, Input.WasOnHand) = (posted.WasPrice, posted.WasCurrency, posted.WasOnHand);
 
-    private async Task LoadAsync(string? sku, CancellationToken ct)
+    private async Task LoadAsync(string? sku, CancellationToken ct, int page = 1)
     {
         Sku = sku?.Trim();
         if (!string.IsNullOrEmpty(Sku) && Sku.Length <= 64)
@@ -142,9 +154,10 @@ public sealed class IndexModel(IPricesAndStock stock, IStockReservations holds, 
             {
                 Ledger = await stock.LedgerAsync(Sku, 50, ct);
                 Holds = await holds.HoldsAsync(Sku, ct);
+                Product = (await catalog.ProductsBySkuAsync([Item.Sku], ct)).GetValueOrDefault(Item.Sku);
             }
         }
-        LowStock = await stock.LowStockAsync(5, 50, ct);
+        LowStock = await LowStockList.ReadAsync(stock, catalog, page, LowStockPageSize, ct);
         // Both forms start from the saved values; after a refused post the fields show what was typed
         // (asp-for prefers the posted values kept in ModelState).
         if (Item is not null)

@@ -1,4 +1,4 @@
-namespace Storefront.Catalog.Contracts;
+namespace Storefront.BuildingBlocks;
 
 /// <summary>Page numbers as a list's links and its visitors send them.</summary>
 public static class Paging
