@@ -244,6 +244,8 @@ namespace Storefront.Checkout.Data.Migrations
                     b.HasIndex("PlacedAt", "Id")
                         .HasDatabaseName("ix_orders_placed_at_id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PlacedAt", "Id"), new[] { "Status", "Currency", "Total", "Refunded" });
+
                     b.HasIndex("Status", "PlacedAt")
                         .HasDatabaseName("ix_orders_status_placed_at");
 

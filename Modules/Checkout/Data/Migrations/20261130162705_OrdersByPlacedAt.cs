@@ -14,7 +14,8 @@ namespace Storefront.Checkout.Data.Migrations
                 name: "ix_orders_placed_at_id",
                 schema: "checkout",
                 table: "orders",
-                columns: new[] { "placed_at", "id" });
+                columns: new[] { "placed_at", "id" })
+                .Annotation("Npgsql:IndexInclude", new[] { "status", "currency", "total", "refunded" });
         }
 
         /// <inheritdoc />

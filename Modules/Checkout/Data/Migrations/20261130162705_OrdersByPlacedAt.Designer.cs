@@ -12,7 +12,7 @@ using Storefront.Checkout.Data;
 namespace Storefront.Checkout.Data.Migrations
 {
     [DbContext(typeof(CheckoutDbContext))]
-    [Migration("20261130161434_OrdersByPlacedAt")]
+    [Migration("20261130162705_OrdersByPlacedAt")]
     partial class OrdersByPlacedAt
     {
         /// <inheritdoc />
@@ -246,6 +246,8 @@ namespace Storefront.Checkout.Data.Migrations
 
                     b.HasIndex("PlacedAt", "Id")
                         .HasDatabaseName("ix_orders_placed_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("PlacedAt", "Id"), new[] { "Status", "Currency", "Total", "Refunded" });
 
                     b.HasIndex("Status", "PlacedAt")
                         .HasDatabaseName("ix_orders_status_placed_at");
