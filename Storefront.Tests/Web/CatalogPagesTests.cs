@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using AngleSharp.Dom;
+using Microsoft.Extensions.DependencyInjection;
 using Storefront.Tests.Fixtures;
 
 namespace Storefront.Tests.Web;
@@ -225,6 +226,31 @@ public sealed class CatalogPagesTests(DemoStoreFixture store) : IClassFixture<De
         Assert.Contains(preview, product.QuerySelector("script[type='application/ld+json']")!.TextContent.Replace("\\/", "/", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(preview).PathAndQuery)).StatusCode);
         Assert.NotNull(product.QuerySelector("#main-image")!.Closest("picture"));
+    }
+
+    [Fact]
+    public async Task A_flood_of_new_demo_pictures_is_drawn_one_at_a_time_and_the_overflow_is_told_to_come_back()
+    {
+        var client = store.Client();
+        // 300 pictures nobody asked for before, all at once.
+        var urls = Enumerable.Range(0, 300).Select(hue => $"/media/demo/weights/{hue}/2-800.webp").ToList();
+        var answers = await Task.WhenAll(urls.Select(u => client.GetAsync(u)));
+
+        var drawn = answers.Where(a => a.StatusCode == HttpStatusCode.OK).ToList();
+        var busy = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.Equal(answers.Length, drawn.Count + busy.Count);
+        Assert.NotEmpty(drawn);
+        Assert.All(drawn, a => Assert.Equal("image/webp", a.Content.Headers.ContentType!.MediaType));
+        Assert.All(busy, a =>
+        {
+            Assert.Equal("1", a.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+            Assert.Contains("no-store", a.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        });
+        Assert.Equal(1, store.Services.GetRequiredService<Storefront.Web.Infrastructure.DemoPictures>().PeakDrawing);
+
+        // Asked again, each is there.
+        foreach (var (url, answer) in urls.Zip(answers).Where(p => p.Second.StatusCode != HttpStatusCode.OK).Take(5))
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
     }
 
     [Theory]

@@ -21,10 +21,16 @@ internal static class DemoImages
             http.Response.Headers.CacheControl = "public, max-age=604800, immutable";
             return Results.Text(Draw(kind, hue, view), "image/svg+xml");
         });
-        app.MapGet("/media/demo/{kind}/{hue:int}/{view:int}-{size}.{extension}", (string kind, int hue, int view, string size, string extension,
-            DemoPictures pictures, HttpContext http) =>
+        app.MapGet("/media/demo/{kind}/{hue:int}/{view:int}-{size}.{extension}", async (string kind, int hue, int view, string size, string extension,
+            DemoPictures pictures, HttpContext http, CancellationToken ct) =>
         {
-            if (pictures.Get(kind, hue, view, size, extension) is not { } picture) return Results.NotFound();
+            if (await pictures.GetAsync(kind, hue, view, size, extension, ct) is not { } picture) return Results.NotFound();
+            if (ReferenceEquals(picture, DemoPicture.Busy))
+            {
+                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers.RetryAfter = "1";
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
             http.Response.Headers.CacheControl = "public, max-age=604800, immutable";
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return Results.Bytes(picture.Bytes, picture.ContentType);

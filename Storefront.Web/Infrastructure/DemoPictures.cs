@@ -11,10 +11,15 @@ namespace Storefront.Web.Infrastructure;
 /// names <see cref="UploadedPicture"/> gives uploads, so the pages show them through the same
 /// <c>&lt;picture&gt;</c> and link previews get a PNG. Each is drawn on its first request and kept
 /// in memory (up to <see cref="KeptBytes"/>); only the demo catalog's categories are drawn, so the
-/// names that can be asked for are a known, finite set.
+/// names that can be asked for are a known, finite set. Drawings are made one at a time, with at
+/// most <see cref="MaxWaiting"/> waiting: a flood of names never drawn before takes one core at
+/// most, and is answered "busy" beyond that, while kept pictures are served as before.
 /// </summary>
 internal sealed class DemoPictures : IDisposable
 {
+    /// <summary>Requests that may wait for the drawing to be free; more are told to come back.</summary>
+    public const int MaxWaiting = 32;
+
     /// <summary>The drawings are 800 pixels square: the original's name says so.</summary>
     public const int Side = 800;
 
@@ -31,17 +36,24 @@ internal sealed class DemoPictures : IDisposable
         .Select(f => SKFontManager.Default.MatchFamily(f)).FirstOrDefault(t => t is not null) ?? SKTypeface.Default;
 
     private readonly MemoryCache _kept = new(new MemoryCacheOptions { SizeLimit = KeptBytes });
+    private readonly SemaphoreSlim _drawing = new(1, 1);
+    private int _waiting;
+    private int _busy;
+    private int _peak;
+
+    /// <summary>The most drawings ever made at once (for tests: never more than one).</summary>
+    public int PeakDrawing => Volatile.Read(ref _peak);
 
     /// <summary>The demo drawing's address for a product picture: its original, sizes beside it.</summary>
     public static string Address(string kind, int hue, int view) =>
         FormattableString.Invariant($"/media/demo/{kind}/{hue}/{view}-{Side}x{Side}.png");
 
     /// <summary>
-    /// The bytes and content type of one size of a drawing (<paramref name="size"/> is
-    /// <c>800x800</c> for the original or one of <see cref="UploadedPicture.Widths"/> up to 800),
-    /// or null when no such picture is made.
+    /// One size of a drawing (<paramref name="size"/> is <c>800x800</c> for the original or one of
+    /// <see cref="UploadedPicture.Widths"/> up to 800); null when no such picture is made, and
+    /// <see cref="DemoPicture.Busy"/> when too many are waiting to be drawn.
     /// </summary>
-    public (byte[] Bytes, string ContentType)? Get(string kind, int hue, int view, string size, string extension)
+    public async Task<DemoPicture?> GetAsync(string kind, int hue, int view, string size, string extension, CancellationToken ct)
     {
         var label = DemoCatalog.CategoryName(kind);
         if (label is null || hue is < 0 or > 359 || view is < 1 or > 6) return null;
@@ -51,13 +63,38 @@ internal sealed class DemoPictures : IDisposable
         if (width == 0) return null;
 
         var key = (kind, hue, view, width, extension);
-        if (_kept.TryGetValue(key, out byte[]? bytes) && bytes is not null) return (bytes, ContentType(extension));
-        bytes = Draw(label, hue, view, width, extension == "webp" ? SKEncodedImageFormat.Webp : SKEncodedImageFormat.Png);
-        _kept.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length });
-        return (bytes, ContentType(extension));
-    }
+        var type = extension == "webp" ? "image/webp" : "image/png";
+        if (_kept.TryGetValue(key, out byte[]? kept) && kept is not null) return new DemoPicture(kept, type);
 
-    private static string ContentType(string extension) => extension == "webp" ? "image/webp" : "image/png";
+        if (Interlocked.Increment(ref _waiting) > MaxWaiting)
+        {
+            Interlocked.Decrement(ref _waiting);
+            return DemoPicture.Busy;
+        }
+        try
+        {
+            await _drawing.WaitAsync(ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+        try
+        {
+            // Drawn meanwhile by the request this one waited behind.
+            if (_kept.TryGetValue(key, out kept) && kept is not null) return new DemoPicture(kept, type);
+            var now = Interlocked.Increment(ref _busy);
+            for (var peak = Volatile.Read(ref _peak); now > peak && Interlocked.CompareExchange(ref _peak, now, peak) != peak; peak = Volatile.Read(ref _peak)) { }
+            var bytes = Draw(label, hue, view, width, extension == "webp" ? SKEncodedImageFormat.Webp : SKEncodedImageFormat.Png);
+            Interlocked.Decrement(ref _busy);
+            _kept.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length });
+            return new DemoPicture(bytes, type);
+        }
+        finally
+        {
+            _drawing.Release();
+        }
+    }
 
     /// <summary>The same drawing as the SVG one (<see cref="DemoImages.Draw"/>), on a 400-unit square scaled to the width.</summary>
     internal static byte[] Draw(string label, int hue, int view, int width, SKEncodedImageFormat format)
@@ -97,5 +134,16 @@ internal sealed class DemoPictures : IDisposable
         return data.ToArray();
     }
 
-    public void Dispose() => _kept.Dispose();
+    public void Dispose()
+    {
+        _kept.Dispose();
+        _drawing.Dispose();
+    }
+}
+
+/// <summary>A demo picture's bytes and content type.</summary>
+internal sealed record DemoPicture(byte[] Bytes, string ContentType)
+{
+    /// <summary>Too many pictures are waiting to be drawn: ask again shortly.</summary>
+    public static readonly DemoPicture Busy = new([], "");
 }
