@@ -402,6 +402,22 @@ public sealed class AdminPagesTests(DemoStoreFixture store) : IClassFixture<Demo
             Assert.StartsWith(want.Available.ToString(System.Globalization.CultureInfo.InvariantCulture), row.QuerySelectorAll("td")[2].TextContent.Trim(), StringComparison.Ordinal);
         }
         Assert.Contains("Sold out", rows[0].TextContent, StringComparison.Ordinal);
+
+        // An event its consumer could not take is counted and leads to the events page.
+        Assert.Equal("Every event was delivered", Words(doc.QuerySelector("[data-to-do=events]")!.TextContent));
+        await QueryAsync("""
+            INSERT INTO events.parked_events (consumer, instance, position, name, subject, payload, occurred_at, attempts, error, parked_at)
+            VALUES ('dashboard.test', 'cluster', 1, 'test.event.v1', 'dashboard', '{}', now(), 20, 'failed for the test', now())
+            """, _ => 0);
+        try
+        {
+            var parked = (await client.GetDocumentAsync("/admin")).QuerySelector("[data-to-do=events] a")!;
+            Assert.Equal(("1 event could not be delivered", "/admin/events"), (Words(parked.TextContent), parked.GetAttribute("href")));
+        }
+        finally
+        {
+            await QueryAsync("DELETE FROM events.parked_events WHERE consumer = 'dashboard.test'", _ => 0);
+        }
     }
 
     [Fact]

@@ -36,6 +36,9 @@ public interface IEventLogAdmin
     /// <summary>Parked events, oldest first, of one consumer or of all.</summary>
     Task<IReadOnlyList<ParkedEventView>> ParkedAsync(string? consumer, int take, CancellationToken cancellationToken);
 
+    /// <summary>How many events are parked, of every consumer.</summary>
+    Task<long> ParkedCountAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Asks the consumer's owner to deliver the parked event again, with the later parked events of
     /// its subject (they wait behind it). Asking twice is answered once.
@@ -104,6 +107,8 @@ internal sealed partial class EventLogAdmin(
         }
         return new ConsumerView(definition.Name, scope, names, positions);
     }
+
+    public Task<long> ParkedCountAsync(CancellationToken ct) => db.Parked.LongCountAsync(ct);
 
     public async Task<IReadOnlyList<ParkedEventView>> ParkedAsync(string? consumer, int take, CancellationToken ct)
     {

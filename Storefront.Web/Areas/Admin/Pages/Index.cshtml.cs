@@ -35,7 +35,7 @@ public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOr
         Sales = sales;
         ToPack = (await orders.ListAsync(new AdminOrderQuery(Status: "Paid", PageSize: 1), ct)).Total;
         LowStock = await LowStockList.ReadAsync(stock, catalog, 1, LowStockShown, ct);
-        ParkedEvents = (await events.OverviewAsync(ct)).Consumers.SelectMany(c => c.Positions).Sum(p => (long)p.Parked);
+        ParkedEvents = await events.ParkedCountAsync(ct);
         FailedJobs = jobs.GetMonitoringApi().FailedCount();
     }
 }
