@@ -338,6 +338,15 @@ internal sealed partial class CartService(
         return id;
     }
 
+    public async Task ForgetUserAsync(string userId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(userId) || await FindCartOfUserAsync(userId, ct) is not { } cartId) return;
+        await ClearAsync(cartId, releaseHolds: true, ct);
+        await live.ForgetUserCartAsync(userId);
+        await live.DeleteAsync(cartId);
+        await durable.DeleteAsync(cartId, ct);
+    }
+
     public async Task<CartMergeResult> MergeAsync(Guid anonymousCartId, Guid userCartId, CartClient client, CancellationToken ct)
     {
         if (anonymousCartId == userCartId || anonymousCartId == Guid.Empty) return new(userCartId, []);

@@ -110,7 +110,7 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await page.GotoAsync((await Mailbox.LinkAsync(app, email, "/account/confirm-email")).PathAndQuery);
         await page.GetByLabel("Password").FillAsync("Browser-Shopper-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm and sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your e-mail address is confirmed and you are signed in.");
         await page.GotoAsync($"/p/{slug}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();

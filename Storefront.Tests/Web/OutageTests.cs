@@ -167,6 +167,38 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
     }
 
     [Fact]
+    public async Task With_Redis_stopped_deleting_an_account_leaves_it_as_it_is_and_asks_to_try_again()
+    {
+        var email = $"outage-leaving-{Guid.NewGuid():N}@example.test";
+        var client = store.Client();
+        await AccountPagesTests.RegisterAndConfirmAsync(store, client, email, "Outage-Leaving-1");
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/account"));
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Delete.Password"] = "Outage-Leaving-1", ["Delete.Understood"] = "true", ["__RequestVerificationToken"] = token,
+        });
+
+        await store.Redis.StopAsync();
+        HttpResponseMessage refused;
+        try
+        {
+            refused = await client.PostAsync("/account?handler=Delete", form);
+        }
+        finally
+        {
+            await store.Redis.StartAgainAsync();
+        }
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var body = await refused.Content.ReadAsStringAsync();
+        AssertNoStackTrace(body);
+        Assert.Equal("Your account could not be deleted just now. It is still there: please try again in a few minutes.",
+            (await Html.ParseAsync(body)).QuerySelector("[data-valmsg-for='Delete.Password']")!.TextContent);
+        using (var scope = store.Services.CreateScope())
+            Assert.NotNull(await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Storefront.Web.Identity.StoreUser>>().FindByEmailAsync(email));
+        Assert.Equal("/account", (await RecoveredAsync(client, "/account")).RequestMessage!.RequestUri!.AbsolutePath);
+    }
+
+    [Fact]
     public async Task With_PostgreSQL_stopped_pages_answer_a_friendly_503_and_the_store_recovers_when_it_returns()
     {
         var product = await store.ProductAsync(onHand: 20);

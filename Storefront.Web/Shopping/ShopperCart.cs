@@ -123,6 +123,13 @@ public sealed class ShopperCart(IHttpContextAccessor accessor, ICarts carts, IDa
         (current, resolved) = (null, true);
     }
 
+    /// <summary>The shopper's account (and its cart) was deleted: the cookie goes, nothing is written.</summary>
+    public void AccountDeleted()
+    {
+        DeleteCookie();
+        (current, resolved) = (null, true);
+    }
+
     private sealed record CartTicket(Guid CartId, string? UserId);
 
     private CartTicket? ReadTicket()

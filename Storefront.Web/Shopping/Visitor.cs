@@ -13,10 +13,20 @@ internal static class Visitor
 {
     public const string CookieName = "storefront.visitor";
 
+    /// <summary>The visitor key of an account.</summary>
+    public static string OfUser(string userId) => "u:" + userId;
+
+    /// <summary>The visitor key of the browser's cookie, signed in or not; null without a valid one.</summary>
+    public static string? OfBrowser(HttpContext http) =>
+        http.Request.Cookies[CookieName] is { Length: 32 } key && key.All(char.IsAsciiHexDigitLower) ? "v:" + key : null;
+
+    /// <summary>Drops the browser's visitor cookie (an account deleted: its browser starts afresh).</summary>
+    public static void Forget(HttpContext http) => http.Response.Cookies.Delete(CookieName);
+
     public static string? Of(HttpContext http, bool create)
     {
-        if (http.User.Identity?.IsAuthenticated == true && http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId) return "u:" + userId;
-        if (http.Request.Cookies[CookieName] is { Length: 32 } key && key.All(char.IsAsciiHexDigitLower)) return "v:" + key;
+        if (http.User.Identity?.IsAuthenticated == true && http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId) return OfUser(userId);
+        if (OfBrowser(http) is { } browser) return browser;
         if (!create) return null;
         var fresh = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         http.Response.Cookies.Append(CookieName, fresh, new CookieOptions

@@ -148,6 +148,12 @@ public interface ICarts
     Task<Guid> CartOfUserAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// For an account being deleted: empties the shopper's cart (its holds given back) and deletes it,
+    /// so nothing of it is left under their account. Nothing to do when they have none; safe to repeat.
+    /// </summary>
+    Task ForgetUserAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Moves the lines of an anonymous cart into a shopper's cart by the configured rule, capped by
     /// available stock, the per-line maximum and the per-cart share, then deletes the anonymous cart and
     /// saves the result at once. The merged holds count against <paramref name="client"/>.

@@ -191,6 +191,8 @@ internal sealed class RedisCartStore(IConnectionMultiplexer redis)
     public Task RememberUserCartAsync(string userId, Guid cartId, TimeSpan lifetime) =>
         Db.StringSetAsync(UserKey(userId), cartId.ToString("N"), lifetime);
 
+    public Task ForgetUserCartAsync(string userId) => Db.KeyDeleteAsync(UserKey(userId));
+
     /// <summary>The mark of one add (an id from the client, for one SKU) in one cart.</summary>
     public static RedisKey AddKey(Guid id, string addId, string sku) => $"cart:{{{id:N}}}:add:{addId}:{sku}";
 

@@ -65,6 +65,12 @@ public interface IOrders
 
     /// <summary>Attaches every guest order placed with <paramref name="confirmedEmail"/> to the account; how many.</summary>
     Task<int> ClaimAllAsync(string userId, string confirmedEmail, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For an account being deleted: its orders stay with the store (its books need them) as guest
+    /// orders of the address they were placed with, no longer in any account; how many.
+    /// </summary>
+    Task<int> DetachAllAsync(string userId, CancellationToken cancellationToken);
 }
 
 /// <summary>Orders by fulfilment <paramref name="Status"/> and refund state (None, Partial, Full), dates, customer and total.</summary>

@@ -60,6 +60,10 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
     }
 #pragma warning restore CA1862
 
+    public async Task<int> DetachAllAsync(string userId, CancellationToken ct) =>
+        string.IsNullOrEmpty(userId) ? 0
+            : await db.Orders.Where(o => o.UserId == userId).ExecuteUpdateAsync(u => u.SetProperty(o => o.UserId, (string?)null), ct);
+
     /// <summary>The order as read; who did what (the actor) only for merchants.</summary>
     internal static OrderView View(Order o, decimal pendingRefunds, bool withActors)
     {

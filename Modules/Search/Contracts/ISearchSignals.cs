@@ -22,6 +22,9 @@ public interface ISearchSignals
     /// everybody and can be shared.
     /// </summary>
     Task<bool> HasHistoryAsync(string visitor, CancellationToken cancellationToken);
+
+    /// <summary>Drops the visitor's history (an account being deleted). Throws when it cannot be reached.</summary>
+    Task ForgetAsync(string visitor, CancellationToken cancellationToken);
 }
 
 /// <summary>How results are ranked beyond text relevance (section "Search:Ranking"; see docs/search.md).</summary>

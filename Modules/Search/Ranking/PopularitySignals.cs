@@ -51,6 +51,8 @@ internal sealed partial class PopularitySignals(
 
     public Task<bool> HasHistoryAsync(string visitor, CancellationToken ct) => history.ExistsAsync(visitor);
 
+    public Task ForgetAsync(string visitor, CancellationToken ct) => history.ForgetAsync(visitor);
+
     public async Task ViewedAsync(string visitor, string brand, string? categorySlug, CancellationToken ct)
     {
         try

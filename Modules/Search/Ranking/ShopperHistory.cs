@@ -47,6 +47,8 @@ internal sealed partial class ShopperHistory(IConnectionMultiplexer redis, ICata
         return sources.ToDictionary(s => s.ProductId, s => s.CategorySlugs.Count > 0 ? s.CategorySlugs[^1] : null);
     }
 
+    public Task ForgetAsync(string visitor) => redis.GetDatabase().KeyDeleteAsync(Key(visitor));
+
     public async Task<bool> ExistsAsync(string visitor)
     {
         if (Ranking.HistoryBrandWeight <= 0 && Ranking.HistoryCategoryWeight <= 0) return false;

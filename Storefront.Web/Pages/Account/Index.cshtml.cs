@@ -3,14 +3,31 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Storefront.Cart.Contracts;
+using Storefront.Checkout.Contracts;
+using Storefront.Search.Contracts;
 using Storefront.Web.Identity;
 using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Pages.Account;
 
 [Authorize]
-public sealed class IndexModel(UserManager<StoreUser> users, SignInManager<StoreUser> signIn) : PageModel
+public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManager<StoreUser> signIn, ICarts carts, IOrders orders,
+    ISearchSignals searchSignals, ShopperCart cart, ILogger<IndexModel> logger) : PageModel
 {
+    /// <summary>Deleting the account: the password again, and the box that says they mean it.</summary>
+    public sealed record DeleteInput
+    {
+        [Required(ErrorMessage = "Enter your password."), DataType(DataType.Password), StringLength(200)]
+        public string Password { get; set; } = "";
+
+        [Range(typeof(bool), "true", "true", ErrorMessage = "Tick the box to say you want your account deleted.")]
+        public bool Understood { get; set; }
+    }
+
+    // Named, so a post of another form never binds its fields without the prefix.
+    [BindProperty(Name = nameof(Delete))] public DeleteInput Delete { get; set; } = new();
+
     public sealed record PasswordInput
     {
         [Required(ErrorMessage = "Enter your current password."), DataType(DataType.Password), StringLength(200)]
@@ -28,7 +45,7 @@ public sealed class IndexModel(UserManager<StoreUser> users, SignInManager<Store
     [BindProperty, Required(ErrorMessage = "Enter your name."), StringLength(100, ErrorMessage = "Keep your name under 100 characters.")]
     public string DisplayName { get; set; } = "";
 
-    [BindProperty] public PasswordInput Password { get; set; } = new();
+    [BindProperty(Name = nameof(Password))] public PasswordInput Password { get; set; } = new();
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -42,7 +59,7 @@ public sealed class IndexModel(UserManager<StoreUser> users, SignInManager<Store
     {
         if (await users.GetUserAsync(User) is not { } user) return Challenge();
         Shopper = user;
-        foreach (var key in ModelState.Keys.Where(k => k.StartsWith("Password.", StringComparison.Ordinal)).ToList()) ModelState.Remove(key);
+        ValidateOnly(nameof(DisplayName));
         if (!ModelState.IsValid) return Page();
         user.DisplayName = DisplayName.Trim();
         await users.UpdateAsync(user);
@@ -54,7 +71,7 @@ public sealed class IndexModel(UserManager<StoreUser> users, SignInManager<Store
     {
         if (await users.GetUserAsync(User) is not { } user) return Challenge();
         Shopper = user;
-        ModelState.Remove(nameof(DisplayName));
+        ValidateOnly(nameof(Password) + ".");
         DisplayName = user.DisplayName;
         if (!ModelState.IsValid) return Page();
         var result = await users.ChangePasswordAsync(user, Password.Current, Password.New);
@@ -69,4 +86,67 @@ public sealed class IndexModel(UserManager<StoreUser> users, SignInManager<Store
         TempData.Notice("Your password has been changed.");
         return RedirectToPage();
     }
+
+    /// <summary>
+    /// Deletes the account: first what other parts keep of it (the cart, with its holds given back;
+    /// the search history; the orders leave the account and stay with the store's books as guest
+    /// orders), then the account itself, then signs out. Each step can be done again, so a failed
+    /// attempt or two at once end the same way: one deleted account.
+    /// </summary>
+    public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
+    {
+        if (await users.GetUserAsync(User) is not { } user) return Challenge();
+        Shopper = user;
+        DisplayName = user.DisplayName;
+        ValidateOnly(nameof(Delete) + ".");
+        if (!ModelState.IsValid) return Page();
+        if (await users.IsInRoleAsync(user, Roles.Admin))
+        {
+            ModelState.AddModelError("Delete.Password", "A merchant account cannot be deleted here: another merchant removes it, so the store is never left without one.");
+            return Page();
+        }
+        if (!await users.CheckPasswordAsync(user, Delete.Password))
+        {
+            ModelState.AddModelError("Delete.Password", "That is not your password.");
+            return Page();
+        }
+
+        try
+        {
+            await carts.ForgetUserAsync(user.Id, ct);
+            await searchSignals.ForgetAsync(Visitor.OfUser(user.Id), ct);
+            if (Visitor.OfBrowser(HttpContext) is { } browser) await searchSignals.ForgetAsync(browser, ct);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or InvalidOperationException)
+        {
+            LogNotDeleted(ex.Message);
+            ModelState.AddModelError("Delete.Password", "Your account could not be deleted just now. It is still there: please try again in a few minutes.");
+            return Page();
+        }
+        var detached = await orders.DetachAllAsync(user.Id, ct);
+        var deleted = await users.DeleteAsync(user);
+        // Two requests at once: the other one deleted it first.
+        if (!deleted.Succeeded && await users.FindByIdAsync(user.Id) is not null)
+        {
+            LogNotDeleted(string.Join("; ", deleted.Errors.Select(e => e.Code)));
+            ModelState.AddModelError("Delete.Password", "Your account could not be deleted just now. It is still there: please try again in a few minutes.");
+            return Page();
+        }
+        cart.AccountDeleted();
+        Visitor.Forget(HttpContext);
+        await signIn.SignOutAsync();
+        TempData.Notice(detached == 0
+            ? "Your account has been deleted."
+            : $"Your account has been deleted. The store keeps the {detached} order{(detached == 1 ? "" : "s")} you placed for its accounts; the links in their e-mails work until they expire.");
+        return RedirectToPage("/Index");
+    }
+
+    /// <summary>Each form of the page posts alone: only its own fields are checked.</summary>
+    private void ValidateOnly(string prefix)
+    {
+        foreach (var key in ModelState.Keys.Where(k => !k.StartsWith(prefix, StringComparison.Ordinal)).ToList()) ModelState.Remove(key);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An account was not deleted: {Reason}")]
+    private partial void LogNotDeleted(string reason);
 }

@@ -1,0 +1,124 @@
+using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Storefront.Cart.Contracts;
+using Storefront.Checkout.Contracts;
+using Storefront.Checkout.Payments;
+using Storefront.Inventory.Contracts;
+using Storefront.Search.Contracts;
+using Storefront.Tests.Fixtures;
+using Storefront.Web.Identity;
+
+namespace Storefront.Tests.Web;
+
+public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : IClassFixture<CheckoutStoreFixtureForPages>
+{
+    private const string Password = "Delete-Me-Password-1";
+
+    private async Task<T> With<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        using var scope = store.Services.CreateScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    /// <summary>A confirmed shopper, signed in with the client, and their account's id.</summary>
+    private async Task<(HttpClient Client, string Email, string UserId)> ShopperAsync()
+    {
+        var email = $"leaving-{Guid.NewGuid():N}@example.test";
+        var client = store.Client();
+        await AccountPagesTests.RegisterAndConfirmAsync(store, client, email, Password);
+        var user = await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByEmailAsync(email));
+        return (client, email, user!.Id);
+    }
+
+    private static async Task<HttpResponseMessage> DeleteAsync(HttpClient client, string token, string password, bool understood = true)
+    {
+        var form = new Dictionary<string, string> { ["Delete.Password"] = password, ["__RequestVerificationToken"] = token };
+        if (understood) form["Delete.Understood"] = "true";
+        return await client.PostAsync("/account?handler=Delete", new FormUrlEncodedContent(form));
+    }
+
+    private static async Task<string?> FieldErrorAsync(HttpResponseMessage response, string field) =>
+        (await Html.ParseAsync(await response.Content.ReadAsStringAsync())).QuerySelector($"[data-valmsg-for='{field}']")?.TextContent;
+
+    [Fact]
+    public async Task A_shopper_deletes_their_account_their_cart_holds_and_history_go_and_their_orders_stay_as_guest_orders()
+    {
+        var (client, email, userId) = await ShopperAsync();
+        var bought = await store.ProductAsync(onHand: 20);
+        var held = await store.ProductAsync(onHand: 20);
+
+        // An order in the account, placed from its cart.
+        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, bought.Sku, 1, default))).Succeeded);
+        var placed = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cartId, userId, email,
+            new Address("Lee Leaving", "1 Exit Road", null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default));
+        Assert.True(placed.Succeeded, English.Of(placed.Problem));
+        // Then two units held in the account's cart, and a search history.
+        cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 2, default))).Succeeded);
+        Assert.Equal(18, await store.AvailableAsync(held.Sku));
+        await With(async sp => { await sp.GetRequiredService<ISearchSignals>().ViewedAsync("u:" + userId, "Summit", "tents", default); return 0; });
+        Assert.True(await With(sp => sp.GetRequiredService<ISearchSignals>().HasHistoryAsync("u:" + userId, default)));
+
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/account"));
+        // A wrong password, or no tick in the box, deletes nothing.
+        Assert.Equal("That is not your password.", await FieldErrorAsync(await DeleteAsync(client, token, "Not-My-Password-9"), "Delete.Password"));
+        Assert.Equal("Tick the box to say you want your account deleted.",
+            await FieldErrorAsync(await DeleteAsync(client, token, Password, understood: false), "Delete.Understood"));
+        Assert.NotNull(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByIdAsync(userId)));
+        Assert.Equal(18, await store.AvailableAsync(held.Sku));
+
+        var deleted = await DeleteAsync(client, token, Password);
+        Assert.Equal("/", deleted.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal("Your account has been deleted. The store keeps the 1 order you placed for its accounts; the links in their e-mails work until they expire.",
+            (await Html.ParseAsync(await deleted.Content.ReadAsStringAsync())).QuerySelector("[role=status].flash")!.TextContent);
+
+        Assert.Null(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByIdAsync(userId)));
+        Assert.Null(await With(sp => sp.GetRequiredService<ICarts>().FindCartOfUserAsync(userId, default)));
+        Assert.Equal(20, await store.AvailableAsync(held.Sku));
+        Assert.False(await With(sp => sp.GetRequiredService<ISearchSignals>().HasHistoryAsync("u:" + userId, default)));
+        // The order is the store's still, in no account.
+        var order = await With(sp => sp.GetRequiredService<IOrders>().GetAsync(placed.OrderNumber!, default));
+        Assert.Equal(email, order!.Email);
+        Assert.Empty(await With(sp => sp.GetRequiredService<IOrders>().ForUserAsync(userId, default)));
+
+        // Signed out, and the account no longer signs in.
+        Assert.Equal("/account/login", (await client.GetAsync("/account")).RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal("0", (await client.GetDocumentAsync("/cart")).QuerySelector(".mini-cart .cart-count")?.TextContent ?? "0");
+        var again = store.Client();
+        var token2 = Html.AntiforgeryToken(await again.GetStringAsync("/account/login"));
+        var signIn = await again.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = email, ["Input.Password"] = Password, ["__RequestVerificationToken"] = token2,
+        }));
+        Assert.Equal("That e-mail and password do not match an account.",
+            (await Html.ParseAsync(await signIn.Content.ReadAsStringAsync())).QuerySelector("[role=alert]")!.TextContent);
+    }
+
+    [Fact]
+    public async Task Two_deletes_at_once_delete_the_account_once_and_neither_fails()
+    {
+        var (client, _, userId) = await ShopperAsync();
+        var held = await store.ProductAsync(onHand: 20);
+        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 3, default))).Succeeded);
+        var token = Html.AntiforgeryToken(await client.GetStringAsync("/account"));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => DeleteAsync(client, token, Password)));
+        Assert.All(answers, a => Assert.True(a.StatusCode == HttpStatusCode.OK, $"{(int)a.StatusCode} {a.RequestMessage!.RequestUri}"));
+        Assert.Contains(answers, a => a.RequestMessage!.RequestUri!.AbsolutePath == "/");
+        Assert.Null(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByIdAsync(userId)));
+        Assert.Equal(20, await store.AvailableAsync(held.Sku));
+    }
+
+    [Fact]
+    public async Task A_merchant_account_is_not_deleted_from_the_account_page()
+    {
+        var admin = await store.AdminClientAsync();
+        var token = Html.AntiforgeryToken(await admin.GetStringAsync("/account"));
+        var refused = await DeleteAsync(admin, token, AdminBootstrapper.DemoPassword);
+        Assert.StartsWith("A merchant account cannot be deleted here", await FieldErrorAsync(refused, "Delete.Password"), StringComparison.Ordinal);
+        Assert.NotNull(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByEmailAsync(AdminBootstrapper.DemoEmail)));
+    }
+}
