@@ -97,6 +97,45 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
     }
 
     [Fact]
+    public async Task A_shopper_downloads_what_the_store_keeps_about_their_account()
+    {
+        var (client, email, userId) = await ShopperAsync();
+        var bought = await store.ProductAsync(onHand: 20);
+        var held = await store.ProductAsync(onHand: 20);
+        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, bought.Sku, 1, default))).Succeeded);
+        var placed = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cartId, userId, email,
+            new Address("Dee Data", "2 Copy Lane", null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default));
+        Assert.True(placed.Succeeded, English.Of(placed.Problem));
+        cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 2, default))).Succeeded);
+        await With(async sp => { await sp.GetRequiredService<ISearchSignals>().ViewedAsync("u:" + userId, "Trailmark", "sleeping-bags", default); return 0; });
+
+        var link = (await client.GetDocumentAsync("/account")).QuerySelector("a[href*='handler=Data']")!.GetAttribute("href")!;
+        var response = await client.GetAsync(link);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.True(response.Headers.CacheControl!.NoStore);
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        Assert.Equal(email, root.GetProperty("account").GetProperty("email").GetString());
+        var order = Assert.Single(root.GetProperty("orders").EnumerateArray());
+        Assert.Equal(placed.OrderNumber, order.GetProperty("number").GetString());
+        Assert.Equal("2 Copy Lane", order.GetProperty("shippingAddress").GetProperty("line1").GetString());
+        Assert.Equal(bought.Sku, Assert.Single(order.GetProperty("lines").EnumerateArray()).GetProperty("sku").GetString());
+        Assert.Contains(order.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("status").GetString() == "Paid");
+        var line = Assert.Single(root.GetProperty("cart").EnumerateArray());
+        Assert.Equal((held.Sku, 2), (line.GetProperty("sku").GetString(), line.GetProperty("quantity").GetInt32()));
+        Assert.Contains(root.GetProperty("searchHistory").EnumerateArray(),
+            h => h.GetProperty("kind").GetString() == "brand" && h.GetProperty("name").GetString() == "Trailmark");
+
+        // Only for the account's own owner: signed out, the address asks to sign in.
+        var anonymous = await store.Client().GetAsync(link);
+        Assert.Equal("/account/login", anonymous.RequestMessage!.RequestUri!.AbsolutePath);
+    }
+
+    [Fact]
     public async Task Two_deletes_at_once_delete_the_account_once_and_neither_fails()
     {
         var (client, _, userId) = await ShopperAsync();
@@ -118,7 +157,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         var admin = await store.AdminClientAsync();
         var token = Html.AntiforgeryToken(await admin.GetStringAsync("/account"));
         var refused = await DeleteAsync(admin, token, AdminBootstrapper.DemoPassword);
-        Assert.StartsWith("A merchant account cannot be deleted here", await FieldErrorAsync(refused, "Delete.Password"), StringComparison.Ordinal);
+        Assert.StartsWith("A merchant account cannot be deleted from this page", await FieldErrorAsync(refused, "Delete.Password"), StringComparison.Ordinal);
         Assert.NotNull(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByEmailAsync(AdminBootstrapper.DemoEmail)));
     }
 }

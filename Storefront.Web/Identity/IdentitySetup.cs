@@ -75,6 +75,7 @@ internal static class IdentitySetup
         services.AddSingleton<Shopping.OrderAccess>();
         services.AddSingleton<Shopping.SearchClicks>();
         services.AddSingleton<Shopping.ShopLinks>();
+        services.AddScoped<AccountData>();
         return services;
     }
 }

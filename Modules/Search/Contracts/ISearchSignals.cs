@@ -25,7 +25,16 @@ public interface ISearchSignals
 
     /// <summary>Drops the visitor's history (an account being deleted). Throws when it cannot be reached.</summary>
     Task ForgetAsync(string visitor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What the visitor's history holds (for a shopper's copy of their data): each brand and category
+    /// with its weight, heaviest first; empty without one. Throws when it cannot be reached.
+    /// </summary>
+    Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string visitor, CancellationToken cancellationToken);
 }
+
+/// <summary>One brand or category (<see cref="Kind"/> "brand" or "category") of a shopper's history: views, and purchases counting more.</summary>
+public sealed record HistoryEntry(string Kind, string Name, long Weight);
 
 /// <summary>How results are ranked beyond text relevance (section "Search:Ranking"; see docs/search.md).</summary>
 public sealed class RankingOptions

@@ -53,6 +53,8 @@ internal sealed partial class PopularitySignals(
 
     public Task ForgetAsync(string visitor, CancellationToken ct) => history.ForgetAsync(visitor);
 
+    public Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string visitor, CancellationToken ct) => history.EntriesAsync(visitor);
+
     public async Task ViewedAsync(string visitor, string brand, string? categorySlug, CancellationToken ct)
     {
         try

@@ -49,6 +49,14 @@ internal sealed partial class ShopperHistory(IConnectionMultiplexer redis, ICata
 
     public Task ForgetAsync(string visitor) => redis.GetDatabase().KeyDeleteAsync(Key(visitor));
 
+    public async Task<IReadOnlyList<HistoryEntry>> EntriesAsync(string visitor) =>
+        (await redis.GetDatabase().HashGetAllAsync(Key(visitor)))
+            .Select(e => ((string)e.Name!, (long)e.Value))
+            .Where(e => e.Item1.Length > 2 && e.Item1[1] == ':' && e.Item1[0] is 'b' or 'c')
+            .Select(e => new HistoryEntry(e.Item1[0] == 'b' ? "brand" : "category", e.Item1[2..], e.Item2))
+            .OrderByDescending(e => e.Weight).ThenBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.Name, StringComparer.Ordinal)
+            .ToList();
+
     public async Task<bool> ExistsAsync(string visitor)
     {
         if (Ranking.HistoryBrandWeight <= 0 && Ranking.HistoryCategoryWeight <= 0) return false;

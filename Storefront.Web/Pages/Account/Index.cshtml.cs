@@ -13,7 +13,7 @@ namespace Storefront.Web.Pages.Account;
 
 [Authorize]
 public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManager<StoreUser> signIn, ICarts carts, IOrders orders,
-    ISearchSignals searchSignals, ShopperCart cart, ILogger<IndexModel> logger) : PageModel
+    ISearchSignals searchSignals, ShopperCart cart, AccountData data, ILogger<IndexModel> logger) : PageModel
 {
     /// <summary>Deleting the account: the password again, and the box that says they mean it.</summary>
     public sealed record DeleteInput
@@ -53,6 +53,27 @@ public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManag
         Shopper = user;
         DisplayName = user.DisplayName;
         return Page();
+    }
+
+    /// <summary>The shopper's copy of what the store keeps about their account, as a JSON file.</summary>
+    public async Task<IActionResult> OnGetDataAsync(CancellationToken ct)
+    {
+        if (await users.GetUserAsync(User) is not { } user) return Challenge();
+        byte[] file;
+        try
+        {
+            file = await data.ExportAsync(user, ct);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            LogNoExport(ex.Message);
+            Shopper = user;
+            DisplayName = user.DisplayName;
+            ModelState.AddModelError("Data", "Your data could not be gathered just now: please try again in a few minutes.");
+            return Page();
+        }
+        Response.Headers.CacheControl = "no-store";
+        return File(file, "application/json", $"storefront-account-{DateTime.UtcNow:yyyy-MM-dd}.json");
     }
 
     public async Task<IActionResult> OnPostProfileAsync()
@@ -102,7 +123,7 @@ public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManag
         if (!ModelState.IsValid) return Page();
         if (await users.IsInRoleAsync(user, Roles.Admin))
         {
-            ModelState.AddModelError("Delete.Password", "A merchant account cannot be deleted here: another merchant removes it, so the store is never left without one.");
+            ModelState.AddModelError("Delete.Password", "A merchant account cannot be deleted from this page: the store could be left without anyone to run it.");
             return Page();
         }
         if (!await users.CheckPasswordAsync(user, Delete.Password))
@@ -149,4 +170,7 @@ public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManag
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An account was not deleted: {Reason}")]
     private partial void LogNotDeleted(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A shopper's data could not be gathered: {Reason}")]
+    private partial void LogNoExport(string reason);
 }
