@@ -160,4 +160,63 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         Assert.StartsWith("A merchant account cannot be deleted from this page", await FieldErrorAsync(refused, "Delete.Password"), StringComparison.Ordinal);
         Assert.NotNull(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByEmailAsync(AdminBootstrapper.DemoEmail)));
     }
+
+    [Fact]
+    public async Task A_merchant_finds_a_shopper_by_address_and_deletes_their_account_on_request()
+    {
+        var (_, email, userId) = await ShopperAsync();
+        var held = await store.ProductAsync(onHand: 20);
+        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 1, default))).Succeeded);
+        var placed = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cartId, userId, email,
+            new Address("Rae Request", "3 Mail Street", null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default));
+        Assert.True(placed.Succeeded, English.Of(placed.Problem));
+        cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 2, default))).Succeeded);
+
+        var admin = await store.AdminClientAsync();
+        var list = await admin.GetDocumentAsync($"/admin/customers?q={Uri.EscapeDataString(email[..20].ToUpperInvariant())}");
+        var link = Assert.Single(list.QuerySelectorAll("table.customers tbody a"));
+        Assert.Equal((email, $"/admin/customers/{userId}"), (link.TextContent, link.GetAttribute("href")));
+        var detail = await admin.GetDocumentAsync(link.GetAttribute("href")!);
+        Assert.Equal(placed.OrderNumber, detail.QuerySelector("section[aria-labelledby=orders-heading] tbody a")!.TextContent);
+
+        async Task<HttpResponseMessage> DeleteAsync(string typed) => await admin.PostAsync($"/admin/customers/{userId}?handler=Delete",
+            new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["ConfirmEmail"] = typed, ["__RequestVerificationToken"] = Html.AntiforgeryToken(detail.DocumentElement.OuterHtml),
+            }));
+        Assert.Equal("Type the account's e-mail address exactly to delete it.", await FieldErrorAsync(await DeleteAsync("someone-else@example.test"), "ConfirmEmail"));
+        Assert.NotNull(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByIdAsync(userId)));
+
+        var deleted = await DeleteAsync(email.ToUpperInvariant());
+        Assert.Equal("/admin/customers", deleted.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal($"The account of {email} was deleted. Its order stays with the store as a guest order.",
+            (await Html.ParseAsync(await deleted.Content.ReadAsStringAsync())).QuerySelector("[role=status]")!.TextContent);
+        Assert.Null(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByIdAsync(userId)));
+        Assert.Null(await With(sp => sp.GetRequiredService<ICarts>().FindCartOfUserAsync(userId, default)));
+        Assert.Equal(19, await store.AvailableAsync(held.Sku)); // the order's unit is sold; the cart's two are back
+        Assert.Equal(email, (await With(sp => sp.GetRequiredService<IOrders>().GetAsync(placed.OrderNumber!, default)))!.Email);
+
+        // Sent again (a second merchant, a resent form): the account is gone, and the page says so.
+        var again = await DeleteAsync(email);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("That account no longer exists.", (await Html.ParseAsync(await again.Content.ReadAsStringAsync())).QuerySelector("[role=status]")!.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/admin/customers/{userId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_merchant_account_has_no_delete_form_and_a_forged_one_is_refused()
+    {
+        var admin = await store.AdminClientAsync();
+        var merchant = await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByEmailAsync(AdminBootstrapper.DemoEmail));
+        var detail = await admin.GetDocumentAsync($"/admin/customers/{merchant!.Id}");
+        Assert.Null(detail.QuerySelector("form[action*='handler=Delete']"));
+        var refused = await admin.PostAsync($"/admin/customers/{merchant.Id}?handler=Delete", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["ConfirmEmail"] = AdminBootstrapper.DemoEmail, ["__RequestVerificationToken"] = Html.AntiforgeryToken(detail.DocumentElement.OuterHtml),
+        }));
+        Assert.StartsWith("A merchant's account is not deleted here", await FieldErrorAsync(refused, "ConfirmEmail"), StringComparison.Ordinal);
+        Assert.NotNull(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByIdAsync(merchant.Id)));
+    }
 }

@@ -76,6 +76,8 @@ internal static class IdentitySetup
         services.AddSingleton<Shopping.SearchClicks>();
         services.AddSingleton<Shopping.ShopLinks>();
         services.AddScoped<AccountData>();
+        services.AddScoped<AccountDeletion>();
+        services.AddScoped<AccountDirectory>();
         return services;
     }
 }

@@ -3,17 +3,14 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Storefront.Cart.Contracts;
-using Storefront.Checkout.Contracts;
-using Storefront.Search.Contracts;
 using Storefront.Web.Identity;
 using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Pages.Account;
 
 [Authorize]
-public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManager<StoreUser> signIn, ICarts carts, IOrders orders,
-    ISearchSignals searchSignals, ShopperCart cart, AccountData data, ILogger<IndexModel> logger) : PageModel
+public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManager<StoreUser> signIn, AccountDeletion deletion,
+    ShopperCart cart, AccountData data, ILogger<IndexModel> logger) : PageModel
 {
     /// <summary>Deleting the account: the password again, and the box that says they mean it.</summary>
     public sealed record DeleteInput
@@ -108,12 +105,7 @@ public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManag
         return RedirectToPage();
     }
 
-    /// <summary>
-    /// Deletes the account: first what other parts keep of it (the cart, with its holds given back;
-    /// the search history; the orders leave the account and stay with the store's books as guest
-    /// orders), then the account itself, then signs out. Each step can be done again, so a failed
-    /// attempt or two at once end the same way: one deleted account.
-    /// </summary>
+    /// <summary>Deletes the shopper's own account (<see cref="AccountDeletion"/>) once they give their password, then signs out.</summary>
     public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
     {
         if (await users.GetUserAsync(User) is not { } user) return Challenge();
@@ -132,27 +124,13 @@ public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManag
             return Page();
         }
 
-        try
+        var result = await deletion.DeleteAsync(user, Visitor.OfBrowser(HttpContext), ct);
+        if (result.Outcome != AccountDeletionOutcome.Deleted)
         {
-            await carts.ForgetUserAsync(user.Id, ct);
-            await searchSignals.ForgetAsync(Visitor.OfUser(user.Id), ct);
-            if (Visitor.OfBrowser(HttpContext) is { } browser) await searchSignals.ForgetAsync(browser, ct);
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or InvalidOperationException)
-        {
-            LogNotDeleted(ex.Message);
             ModelState.AddModelError("Delete.Password", "Your account could not be deleted just now. It is still there: please try again in a few minutes.");
             return Page();
         }
-        var detached = await orders.DetachAllAsync(user.Id, ct);
-        var deleted = await users.DeleteAsync(user);
-        // Two requests at once: the other one deleted it first.
-        if (!deleted.Succeeded && await users.FindByIdAsync(user.Id) is not null)
-        {
-            LogNotDeleted(string.Join("; ", deleted.Errors.Select(e => e.Code)));
-            ModelState.AddModelError("Delete.Password", "Your account could not be deleted just now. It is still there: please try again in a few minutes.");
-            return Page();
-        }
+        var detached = result.OrdersKept;
         cart.AccountDeleted();
         Visitor.Forget(HttpContext);
         await signIn.SignOutAsync();
@@ -167,9 +145,6 @@ public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManag
     {
         foreach (var key in ModelState.Keys.Where(k => !k.StartsWith(prefix, StringComparison.Ordinal)).ToList()) ModelState.Remove(key);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "An account was not deleted: {Reason}")]
-    private partial void LogNotDeleted(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A shopper's data could not be gathered: {Reason}")]
     private partial void LogNoExport(string reason);
