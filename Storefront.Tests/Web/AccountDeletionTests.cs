@@ -31,6 +31,24 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         return (client, email, user!.Id);
     }
 
+    /// <summary>An order of one unit of <paramref name="sku"/>, placed from the account's cart to <paramref name="street"/>; its number.</summary>
+    private async Task<string> OrderAsync(string userId, string email, string sku, string street)
+    {
+        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, sku, 1, default))).Succeeded);
+        var placed = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cartId, userId, email,
+            new Address("Sam Shopper", street, null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default));
+        Assert.True(placed.Succeeded, English.Of(placed.Problem));
+        return placed.OrderNumber!;
+    }
+
+    /// <summary>Units of <paramref name="sku"/> held in the account's cart.</summary>
+    private async Task HoldAsync(string userId, string sku, int units)
+    {
+        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
+        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, sku, units, default))).Succeeded);
+    }
+
     private static async Task<HttpResponseMessage> DeleteAsync(HttpClient client, string token, string password, bool understood = true)
     {
         var form = new Dictionary<string, string> { ["Delete.Password"] = password, ["__RequestVerificationToken"] = token };
@@ -48,15 +66,9 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         var bought = await store.ProductAsync(onHand: 20);
         var held = await store.ProductAsync(onHand: 20);
 
-        // An order in the account, placed from its cart.
-        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
-        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, bought.Sku, 1, default))).Succeeded);
-        var placed = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cartId, userId, email,
-            new Address("Lee Leaving", "1 Exit Road", null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default));
-        Assert.True(placed.Succeeded, English.Of(placed.Problem));
-        // Then two units held in the account's cart, and a search history.
-        cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
-        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 2, default))).Succeeded);
+        // An order in the account, then two units held in its cart, and a search history.
+        var number = await OrderAsync(userId, email, bought.Sku, "1 Exit Road");
+        await HoldAsync(userId, held.Sku, 2);
         Assert.Equal(18, await store.AvailableAsync(held.Sku));
         await With(async sp => { await sp.GetRequiredService<ISearchSignals>().ViewedAsync("u:" + userId, "Summit", "tents", default); return 0; });
         Assert.True(await With(sp => sp.GetRequiredService<ISearchSignals>().HasHistoryAsync("u:" + userId, default)));
@@ -79,7 +91,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         Assert.Equal(20, await store.AvailableAsync(held.Sku));
         Assert.False(await With(sp => sp.GetRequiredService<ISearchSignals>().HasHistoryAsync("u:" + userId, default)));
         // The order is the store's still, in no account.
-        var order = await With(sp => sp.GetRequiredService<IOrders>().GetAsync(placed.OrderNumber!, default));
+        var order = await With(sp => sp.GetRequiredService<IOrders>().GetAsync(number, default));
         Assert.Equal(email, order!.Email);
         Assert.Empty(await With(sp => sp.GetRequiredService<IOrders>().ForUserAsync(userId, default)));
 
@@ -102,13 +114,8 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         var (client, email, userId) = await ShopperAsync();
         var bought = await store.ProductAsync(onHand: 20);
         var held = await store.ProductAsync(onHand: 20);
-        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
-        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, bought.Sku, 1, default))).Succeeded);
-        var placed = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cartId, userId, email,
-            new Address("Dee Data", "2 Copy Lane", null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default));
-        Assert.True(placed.Succeeded, English.Of(placed.Problem));
-        cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
-        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 2, default))).Succeeded);
+        var number = await OrderAsync(userId, email, bought.Sku, "2 Copy Lane");
+        await HoldAsync(userId, held.Sku, 2);
         await With(async sp => { await sp.GetRequiredService<ISearchSignals>().ViewedAsync("u:" + userId, "Trailmark", "sleeping-bags", default); return 0; });
 
         var link = (await client.GetDocumentAsync("/account")).QuerySelector("a[href*='handler=Data']")!.GetAttribute("href")!;
@@ -121,7 +128,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         var root = json.RootElement;
         Assert.Equal(email, root.GetProperty("account").GetProperty("email").GetString());
         var order = Assert.Single(root.GetProperty("orders").EnumerateArray());
-        Assert.Equal(placed.OrderNumber, order.GetProperty("number").GetString());
+        Assert.Equal(number, order.GetProperty("number").GetString());
         Assert.Equal("2 Copy Lane", order.GetProperty("shippingAddress").GetProperty("line1").GetString());
         Assert.Equal(bought.Sku, Assert.Single(order.GetProperty("lines").EnumerateArray()).GetProperty("sku").GetString());
         Assert.Contains(order.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("status").GetString() == "Paid");
@@ -140,8 +147,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
     {
         var (client, _, userId) = await ShopperAsync();
         var held = await store.ProductAsync(onHand: 20);
-        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
-        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 3, default))).Succeeded);
+        await HoldAsync(userId, held.Sku, 3);
         var token = Html.AntiforgeryToken(await client.GetStringAsync("/account"));
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => DeleteAsync(client, token, Password)));
@@ -166,20 +172,15 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
     {
         var (_, email, userId) = await ShopperAsync();
         var held = await store.ProductAsync(onHand: 20);
-        var cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
-        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 1, default))).Succeeded);
-        var placed = await With(sp => sp.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cartId, userId, email,
-            new Address("Rae Request", "3 Mail Street", null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default));
-        Assert.True(placed.Succeeded, English.Of(placed.Problem));
-        cartId = await With(sp => sp.GetRequiredService<ICarts>().CartOfUserAsync(userId, default));
-        Assert.True((await With(sp => sp.GetRequiredService<ICarts>().AddAsync(cartId, held.Sku, 2, default))).Succeeded);
+        var number = await OrderAsync(userId, email, held.Sku, "3 Mail Street");
+        await HoldAsync(userId, held.Sku, 2);
 
         var admin = await store.AdminClientAsync();
         var list = await admin.GetDocumentAsync($"/admin/customers?q={Uri.EscapeDataString(email[..20].ToUpperInvariant())}");
         var link = Assert.Single(list.QuerySelectorAll("table.customers tbody a"));
         Assert.Equal((email, $"/admin/customers/{userId}"), (link.TextContent, link.GetAttribute("href")));
         var detail = await admin.GetDocumentAsync(link.GetAttribute("href")!);
-        Assert.Equal(placed.OrderNumber, detail.QuerySelector("section[aria-labelledby=orders-heading] tbody a")!.TextContent);
+        Assert.Equal(number, detail.QuerySelector("section[aria-labelledby=orders-heading] tbody a")!.TextContent);
 
         async Task<HttpResponseMessage> DeleteAsync(string typed) => await admin.PostAsync($"/admin/customers/{userId}?handler=Delete",
             new FormUrlEncodedContent(new Dictionary<string, string>
@@ -196,7 +197,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         Assert.Null(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByIdAsync(userId)));
         Assert.Null(await With(sp => sp.GetRequiredService<ICarts>().FindCartOfUserAsync(userId, default)));
         Assert.Equal(19, await store.AvailableAsync(held.Sku)); // the order's unit is sold; the cart's two are back
-        Assert.Equal(email, (await With(sp => sp.GetRequiredService<IOrders>().GetAsync(placed.OrderNumber!, default)))!.Email);
+        Assert.Equal(email, (await With(sp => sp.GetRequiredService<IOrders>().GetAsync(number, default)))!.Email);
 
         // Sent again (a second merchant, a resent form): the account is gone, and the page says so.
         var again = await DeleteAsync(email);
