@@ -167,7 +167,7 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
     }
 
     [Fact]
-    public async Task With_Redis_stopped_deleting_an_account_leaves_it_as_it_is_and_asks_to_try_again()
+    public async Task With_Redis_stopped_deleting_an_account_leaves_it_as_it_is_and_its_data_copy_asks_to_try_again()
     {
         var email = $"outage-leaving-{Guid.NewGuid():N}@example.test";
         var client = store.Client();
@@ -179,15 +179,21 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
         });
 
         await store.Redis.StopAsync();
-        HttpResponseMessage refused;
+        HttpResponseMessage refused, copy;
         try
         {
             refused = await client.PostAsync("/account?handler=Delete", form);
+            // The copy of the account's data needs the cart and the search history: it says to try again.
+            copy = await client.GetAsync("/account?handler=Data");
         }
         finally
         {
             await store.Redis.StartAgainAsync();
         }
+        Assert.Equal(HttpStatusCode.OK, copy.StatusCode);
+        Assert.Equal("text/html", copy.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("Your data could not be gathered just now: please try again in a few minutes.",
+            (await Html.ParseAsync(await copy.Content.ReadAsStringAsync())).QuerySelector("section[aria-labelledby=data-heading] [role=alert]")!.TextContent);
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         var body = await refused.Content.ReadAsStringAsync();
         AssertNoStackTrace(body);
