@@ -279,4 +279,61 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.True(all.Orders >= 2 && all.Gross >= gross);
         Assert.Empty(await With(sp => sp.GetRequiredService<IOrderAdmin>().SalesSinceAsync(DateTimeOffset.UtcNow.AddMinutes(1), default)));
     }
+
+    /// <summary>The cells of each line of a CSV text (quoted cells with doubled quotes, CRLF lines).</summary>
+    private static List<List<string>> ParseCsv(string text)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else cell.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { row.Add(cell.ToString()); cell.Clear(); }
+            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') { row.Add(cell.ToString()); cell.Clear(); rows.Add(row); row = []; i++; }
+            else cell.Append(c);
+        }
+        Assert.True(cell.Length == 0 && row.Count == 0, "the file ends with a line break");
+        return rows;
+    }
+
+    [Fact]
+    public async Task A_merchant_downloads_the_filtered_orders_as_csv_with_formulas_defused()
+    {
+        var (order, _) = await OrderAsync();
+        Assert.True((await Admin(a => a.MoveAsync(order.Number, "Packed", null, null, "admin", default))).Succeeded);
+        // What a merchant (or a pasted carrier name) can put in a cell that a spreadsheet would run.
+        Assert.True((await Admin(a => a.MoveAsync(order.Number, "Shipped", "=HYPERLINK(\"http://evil.example\")", "1Z,\"9\"", "admin", default))).Succeeded);
+
+        var admin = await store.AdminClientAsync();
+        var list = await admin.GetDocumentAsync($"/admin/orders?customer={Uri.EscapeDataString(order.Email)}");
+        var link = list.QuerySelector("a.csv-export")!.GetAttribute("href")!;
+        var response = await admin.GetAsync(link);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+
+        var rows = ParseCsv(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["number", "placed_at_utc", "email", "status", "refund_state", "items", "subtotal", "shipping", "tax", "total", "refunded", "currency",
+            "shipping_method", "carrier", "tracking_number"], rows[0]);
+        var row = Assert.Single(rows.Skip(1));
+        var cells = rows[0].Zip(row).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal((order.Number, order.Email, "Shipped", "2"), (cells["number"], cells["email"], cells["status"], cells["items"]));
+        Assert.Equal(order.Total.Amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), cells["total"]);
+        Assert.Equal("'=HYPERLINK(\"http://evil.example\")", cells["carrier"]);
+        Assert.Equal("1Z,\"9\"", cells["tracking_number"]);
+
+        // A filter the list refuses is not exported: the page says what was wrong.
+        var refused = await admin.GetAsync("/admin/orders?from=yesterday&handler=Csv");
+        Assert.Equal("text/html", refused.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("From: enter a date as YYYY-MM-DD.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

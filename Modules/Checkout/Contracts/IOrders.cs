@@ -81,6 +81,11 @@ public sealed record AdminOrderRow(string Number, string Email, string Status, M
 
 public sealed record AdminOrderPage(IReadOnlyList<AdminOrderRow> Rows, int Page, int PageSize, long Total);
 
+/// <summary>An order as the merchant's export writes it: one line of the books.</summary>
+public sealed record AdminOrderExportRow(string Number, DateTimeOffset PlacedAt, string Email, string Status, string RefundState, int Items,
+    decimal Subtotal, decimal Shipping, decimal Tax, decimal Total, decimal Refunded, string Currency, string ShippingMethod,
+    string? Carrier, string? TrackingNumber);
+
 /// <summary>
 /// The orders placed in a period, in one currency: <see cref="Orders"/> that were not cancelled, what
 /// they came to (<see cref="Gross"/>: goods, shipping and tax) and what has been refunded of them;
@@ -112,6 +117,12 @@ public sealed record OrderChangeResult(bool Succeeded, Problem Outcome, string? 
 public interface IOrderAdmin
 {
     Task<AdminOrderPage> ListAsync(AdminOrderQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every order the query matches (its page aside), newest first, read from the database as the
+    /// caller writes them out: an export of any size never holds them all in memory.
+    /// </summary>
+    IAsyncEnumerable<AdminOrderExportRow> ExportAsync(AdminOrderQuery query);
 
     /// <summary>What the orders placed since <paramref name="since"/> came to, one entry per currency, the most orders first.</summary>
     Task<IReadOnlyList<SalesFigures>> SalesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);

@@ -22,6 +22,25 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
 
     public async Task<AdminOrderPage> ListAsync(AdminOrderQuery q, CancellationToken ct)
     {
+        var orders = Filtered(q);
+        var size = Math.Clamp(q.PageSize, 1, 100);
+        var total = await orders.LongCountAsync(ct);
+        var page = Paging.Within(q.Page, size, total);
+        var rows = await orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip((page - 1) * size).Take(size)
+            .Select(o => new AdminOrderRow(o.Number, o.Email, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt, o.RefundState))
+            .ToListAsync(ct);
+        return new AdminOrderPage(rows, page, size, total);
+    }
+
+    public IAsyncEnumerable<AdminOrderExportRow> ExportAsync(AdminOrderQuery q) =>
+        Filtered(q).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
+            .Select(o => new AdminOrderExportRow(o.Number, o.PlacedAt, o.Email, o.Status, o.RefundState, o.Lines.Sum(l => l.Quantity),
+                o.Subtotal, o.ShippingCost, o.Tax, o.Total, o.Refunded, o.Currency, o.ShippingMethod, o.Carrier, o.TrackingNumber))
+            .AsAsyncEnumerable();
+
+    /// <summary>The orders a merchant's query matches (its page aside).</summary>
+    private IQueryable<Order> Filtered(AdminOrderQuery q)
+    {
         var orders = db.Orders.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(q.Status)) orders = orders.Where(o => o.Status == q.Status);
         if (!string.IsNullOrWhiteSpace(q.RefundState)) orders = orders.Where(o => o.RefundState == q.RefundState);
@@ -34,13 +53,7 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         }
         if (q.MinTotal is { } min) orders = orders.Where(o => o.Total >= min);
         if (q.MaxTotal is { } max) orders = orders.Where(o => o.Total <= max);
-        var size = Math.Clamp(q.PageSize, 1, 100);
-        var total = await orders.LongCountAsync(ct);
-        var page = Paging.Within(q.Page, size, total);
-        var rows = await orders.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip((page - 1) * size).Take(size)
-            .Select(o => new AdminOrderRow(o.Number, o.Email, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt, o.RefundState))
-            .ToListAsync(ct);
-        return new AdminOrderPage(rows, page, size, total);
+        return orders;
     }
 
     public async Task<IReadOnlyList<SalesFigures>> SalesSinceAsync(DateTimeOffset since, CancellationToken ct)

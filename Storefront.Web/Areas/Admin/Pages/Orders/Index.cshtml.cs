@@ -21,7 +21,26 @@ public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalR
     public List<string> Problems { get; } = [];
 
     public async Task OnGetAsync(string? status, string? from, string? to, string? customer, string? min, string? max,
-        [FromQuery(Name = "page")] int? page, CancellationToken ct)
+        [FromQuery(Name = "page")] int? page, CancellationToken ct) =>
+        Orders = await orders.ListAsync(await QueryAsync(status, from, to, customer, min, max, page ?? 1, ct), ct);
+
+    /// <summary>The orders the filters match, all of them, as a CSV file for the books (the page shows what was refused instead).</summary>
+    public async Task<IActionResult> OnGetCsvAsync(string? status, string? from, string? to, string? customer, string? min, string? max, CancellationToken ct)
+    {
+        var query = await QueryAsync(status, from, to, customer, min, max, 1, ct);
+        if (Problems.Count > 0)
+        {
+            Orders = await orders.ListAsync(query, ct);
+            return Page();
+        }
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"orders-{DateTime.UtcNow:yyyy-MM-dd}.csv\"";
+        Response.Headers.CacheControl = "no-store";
+        await OrdersCsv.WriteAsync(Response.Body, orders.ExportAsync(query), ct);
+        return new EmptyResult();
+    }
+
+    private async Task<AdminOrderQuery> QueryAsync(string? status, string? from, string? to, string? customer, string? min, string? max, int page, CancellationToken ct)
     {
         (Status, From, To, Customer, MinTotal, MaxTotal) = (Statuses.Contains(status) ? status : null, from, to, customer?.Trim(), min, max);
         // "Refunded" and "Partially refunded" are the money side of an order, not where it is in fulfilment.
@@ -34,9 +53,8 @@ public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalR
                 Problems.AddRange(ModelState[field]?.Errors.Select(e => $"{label}: {e.ErrorMessage}") ?? []);
             totals = new PriceRange();
         }
-        var query = new AdminOrderQuery(refundState is null ? Status : null, Date(from, "From"), Date(to, "To"), string.IsNullOrWhiteSpace(Customer) ? null : Customer[..Math.Min(100, Customer.Length)],
-            totals.Lowest, totals.Highest, page ?? 1, RefundState: refundState);
-        Orders = await orders.ListAsync(query, ct);
+        return new AdminOrderQuery(refundState is null ? Status : null, Date(from, "From"), Date(to, "To"), string.IsNullOrWhiteSpace(Customer) ? null : Customer[..Math.Min(100, Customer.Length)],
+            totals.Lowest, totals.Highest, page, RefundState: refundState);
     }
 
     private DateOnly? Date(string? value, string label)
@@ -49,5 +67,12 @@ public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalR
 
     public string PageUrl(int page) =>
         // "page" names the Razor page among route values, so the query is written out rather than routed.
-        $"{Url.Page("/Orders/Index")}?status={Uri.EscapeDataString(Status ?? "")}&from={From}&to={To}&customer={Uri.EscapeDataString(Customer ?? "")}&min={MinTotal}&max={MaxTotal}&page={page}";
+        $"{Url.Page("/Orders/Index")}{Filters()}&page={page}";
+
+    /// <summary>The same orders as a CSV file.</summary>
+    public string CsvUrl => $"{Url.Page("/Orders/Index")}{Filters()}&handler=Csv";
+
+    private string Filters() =>
+        $"?status={Uri.EscapeDataString(Status ?? "")}&from={Uri.EscapeDataString(From ?? "")}&to={Uri.EscapeDataString(To ?? "")}" +
+        $"&customer={Uri.EscapeDataString(Customer ?? "")}&min={Uri.EscapeDataString(MinTotal ?? "")}&max={Uri.EscapeDataString(MaxTotal ?? "")}";
 }

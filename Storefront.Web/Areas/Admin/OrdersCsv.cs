@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using Storefront.Checkout.Contracts;
+
+namespace Storefront.Web.Areas.Admin;
+
+/// <summary>
+/// Orders written out as CSV (RFC 4180) for the merchant's books, a row at a time. A cell that a
+/// spreadsheet would run as a formula (one starting with =, +, -, @, a tab or a carriage return, as
+/// a shopper's e-mail or a carrier name could) is written with a leading apostrophe.
+/// </summary>
+public static class OrdersCsv
+{
+    private static readonly string[] Header =
+        ["number", "placed_at_utc", "email", "status", "refund_state", "items", "subtotal", "shipping", "tax", "total", "refunded", "currency",
+         "shipping_method", "carrier", "tracking_number"];
+
+    public static async Task WriteAsync(Stream body, IAsyncEnumerable<AdminOrderExportRow> rows, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
+        await writer.WriteAsync(Line(Header));
+        var inv = CultureInfo.InvariantCulture;
+        var written = 0;
+        await foreach (var o in rows.WithCancellation(ct))
+        {
+            await writer.WriteAsync(Line([
+                o.Number, o.PlacedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", inv), o.Email, o.Status, o.RefundState,
+                o.Items.ToString(inv), o.Subtotal.ToString("0.00", inv), o.Shipping.ToString("0.00", inv), o.Tax.ToString("0.00", inv),
+                o.Total.ToString("0.00", inv), o.Refunded.ToString("0.00", inv), o.Currency.Trim(), o.ShippingMethod, o.Carrier ?? "", o.TrackingNumber ?? "",
+            ]));
+            if (++written % 1000 == 0) await writer.FlushAsync(ct);
+        }
+        await writer.FlushAsync(ct);
+    }
+
+    private static string Line(IEnumerable<string> cells) => string.Join(',', cells.Select(Cell)) + "\r\n";
+
+    internal static string Cell(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}
