@@ -336,4 +336,30 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.Equal("text/html", refused.Content.Headers.ContentType!.MediaType);
         Assert.Contains("From: enter a date as YYYY-MM-DD.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_cancellation_cut_off_before_its_restock_waits_on_the_dashboard_until_the_merchant_finishes_it()
+    {
+        var (order, product) = await OrderAsync(onHand: 10, quantity: 2);
+        // What a crash right after the cancellation was saved leaves: cancelled, its stock not yet back.
+        await using (var connection = new Npgsql.NpgsqlConnection(store.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var cut = new Npgsql.NpgsqlCommand("UPDATE checkout.orders SET status = 'Cancelled', restock_pending = true WHERE number = @n", connection);
+            cut.Parameters.AddWithValue("n", order.Number);
+            Assert.Equal(1, await cut.ExecuteNonQueryAsync());
+        }
+        var admin = await store.AdminClientAsync();
+        var todo = (await admin.GetDocumentAsync("/admin")).QuerySelector("[data-to-do=cancellations] a")!;
+        Assert.Contains("whose refund or restock did not finish", todo.TextContent, StringComparison.Ordinal);
+        var listed = await admin.GetDocumentAsync(todo.GetAttribute("href")!);
+        Assert.Contains(order.Number, listed.QuerySelectorAll("table.data tbody a").Select(a => a.TextContent));
+        Assert.All(listed.QuerySelectorAll("table.data tbody tr"), r => Assert.Contains("Cancelled", r.TextContent, StringComparison.Ordinal));
+
+        // Finishing it puts the stock back, and it leaves the list.
+        Assert.Equal(8, await store.AvailableAsync(product.Sku));
+        Assert.True((await Admin(a => a.CancelAsync(order.Number, "admin", default))).Succeeded);
+        Assert.Equal(10, await store.AvailableAsync(product.Sku));
+        Assert.DoesNotContain(order.Number, (await admin.GetDocumentAsync(todo.GetAttribute("href")!)).QuerySelectorAll("table.data tbody a").Select(a => a.TextContent));
+    }
 }

@@ -73,9 +73,12 @@ public interface IOrders
     Task<int> DetachAllAsync(string userId, CancellationToken cancellationToken);
 }
 
-/// <summary>Orders by fulfilment <paramref name="Status"/> and refund state (None, Partial, Full), dates, customer and total.</summary>
+/// <summary>
+/// Orders by fulfilment <paramref name="Status"/> and refund state (None, Partial, Full), dates, customer and total;
+/// <paramref name="Unfinished"/>: only cancelled orders whose refund or restock did not finish.
+/// </summary>
 public sealed record AdminOrderQuery(string? Status = null, DateOnly? From = null, DateOnly? To = null, string? Customer = null,
-    decimal? MinTotal = null, decimal? MaxTotal = null, int Page = 1, int PageSize = 25, string? RefundState = null);
+    decimal? MinTotal = null, decimal? MaxTotal = null, int Page = 1, int PageSize = 25, string? RefundState = null, bool Unfinished = false);
 
 public sealed record AdminOrderRow(string Number, string Email, string Status, Money Total, int Items, DateTimeOffset PlacedAt, string RefundState = "None");
 

@@ -53,6 +53,10 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         }
         if (q.MinTotal is { } min) orders = orders.Where(o => o.Total >= min);
         if (q.MaxTotal is { } max) orders = orders.Where(o => o.Total <= max);
+        // What CancelAsync finishes when asked again (OrderActions.CancellationUnfinished).
+        if (q.Unfinished)
+            orders = orders.Where(o => o.Status == OrderStatus.Cancelled
+                && (o.RestockPending || db.OrderRefunds.Any(r => r.OrderId == o.Id && r.Status == OrderRefund.Pending)));
         return orders;
     }
 

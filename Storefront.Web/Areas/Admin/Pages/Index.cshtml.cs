@@ -23,6 +23,7 @@ public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOr
 
     public IReadOnlyList<(string Label, IReadOnlyList<SalesFigures> Figures)> Sales { get; private set; } = [];
     public long ToPack { get; private set; }
+    public long UnfinishedCancellations { get; private set; }
     public LowStockList LowStock { get; private set; } = default!;
     public long ParkedEvents { get; private set; }
     public long FailedJobs { get; private set; }
@@ -34,6 +35,7 @@ public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOr
         foreach (var (label, length) in Periods) sales.Add((label, await orders.SalesSinceAsync(now - length, ct)));
         Sales = sales;
         ToPack = (await orders.ListAsync(new AdminOrderQuery(Status: "Paid", PageSize: 1), ct)).Total;
+        UnfinishedCancellations = (await orders.ListAsync(new AdminOrderQuery(Unfinished: true, PageSize: 1), ct)).Total;
         LowStock = await LowStockList.ReadAsync(stock, catalog, 1, LowStockShown, ct);
         ParkedEvents = await events.ParkedCountAsync(ct);
         FailedJobs = jobs.GetMonitoringApi().FailedCount();

@@ -9,7 +9,10 @@ namespace Storefront.Web.Areas.Admin.Pages.Orders;
 
 public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalRules) : PageModel
 {
-    public static readonly string[] Statuses = ["Paid", "Packed", "Shipped", "Delivered", "Cancelled", "Refunded", "Partially refunded"];
+    /// <summary>Cancelled orders whose refund or restock did not finish: the dashboard links to them.</summary>
+    public const string Unfinished = "Cancellation unfinished";
+
+    public static readonly string[] Statuses = ["Paid", "Packed", "Shipped", "Delivered", "Cancelled", Unfinished, "Refunded", "Partially refunded"];
 
     public AdminOrderPage Orders { get; private set; } = default!;
     public string? Status { get; private set; }
@@ -53,8 +56,8 @@ public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalR
                 Problems.AddRange(ModelState[field]?.Errors.Select(e => $"{label}: {e.ErrorMessage}") ?? []);
             totals = new PriceRange();
         }
-        return new AdminOrderQuery(refundState is null ? Status : null, Date(from, "From"), Date(to, "To"), string.IsNullOrWhiteSpace(Customer) ? null : Customer[..Math.Min(100, Customer.Length)],
-            totals.Lowest, totals.Highest, page, RefundState: refundState);
+        return new AdminOrderQuery(refundState is null && Status != Unfinished ? Status : null, Date(from, "From"), Date(to, "To"), string.IsNullOrWhiteSpace(Customer) ? null : Customer[..Math.Min(100, Customer.Length)],
+            totals.Lowest, totals.Highest, page, RefundState: refundState, Unfinished: Status == Unfinished);
     }
 
     private DateOnly? Date(string? value, string label)
