@@ -41,6 +41,8 @@ public sealed partial class AccountDeletion(UserManager<StoreUser> users, ICarts
         if (!deleted.Succeeded && await users.FindByIdAsync(user.Id) is not null)
         {
             LogNotDeleted(user.Id, string.Join("; ", deleted.Errors.Select(e => e.Code)));
+            // The account stays: its orders come back to it, as confirming its address would bring them.
+            if (user.EmailConfirmed && !string.IsNullOrEmpty(user.Email)) await orders.ClaimAllAsync(user.Id, user.Email, ct);
             return new(AccountDeletionOutcome.Failed);
         }
         LogDeleted(user.Id, detached);

@@ -85,8 +85,15 @@ internal sealed class DemoPictures : IDisposable
             if (_kept.TryGetValue(key, out kept) && kept is not null) return new DemoPicture(kept, type);
             var now = Interlocked.Increment(ref _busy);
             for (var peak = Volatile.Read(ref _peak); now > peak && Interlocked.CompareExchange(ref _peak, now, peak) != peak; peak = Volatile.Read(ref _peak)) { }
-            var bytes = Draw(label, hue, view, width, extension == "webp" ? SKEncodedImageFormat.Webp : SKEncodedImageFormat.Png);
-            Interlocked.Decrement(ref _busy);
+            byte[] bytes;
+            try
+            {
+                bytes = Draw(label, hue, view, width, extension == "webp" ? SKEncodedImageFormat.Webp : SKEncodedImageFormat.Png);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _busy);
+            }
             _kept.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length });
             return new DemoPicture(bytes, type);
         }
