@@ -173,7 +173,8 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.True((await RefundAsync(order.Number, 2m)).Succeeded);
         var refunded = (await ReloadAsync(order.Number)).Timeline[^1];
         var sent = new List<EmailMessage>();
-        var emails = await With(sp => Task.FromResult(ActivatorUtilities.CreateInstance<OrderEmails>(sp, new SentEmails(sent))));
+        using var scope = store.Services.CreateScope();
+        var emails = ActivatorUtilities.CreateInstance<OrderEmails>(scope.ServiceProvider, new SentEmails(sent));
         var stored = await With(sp => sp.GetRequiredService<CheckoutDbContext>().OrderStatusChanges
             .Where(h => h.OrderId == order.Id && h.Status == "Partially refunded").OrderBy(h => h.Id).Select(h => h.Note!).ToListAsync());
         Assert.Equal("$2.00 refunded", English.Of(refunded.Note));
@@ -184,6 +185,61 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
 
         Assert.All(sent, m => Assert.StartsWith($"Your order {order.Number} has been refunded ($2.00 refunded).", m.TextBody, StringComparison.Ordinal));
         Assert.Equal(2, sent.Count);
+    }
+
+    [Fact]
+    public async Task The_order_e_mails_read_like_a_receipt_in_text_and_HTML_and_open_the_order_page()
+    {
+        var (order, product) = await OrderAsync(quantity: 2);
+        var sent = new List<EmailMessage>();
+        using var scope = store.Services.CreateScope();
+        var emails = ActivatorUtilities.CreateInstance<OrderEmails>(scope.ServiceProvider, new SentEmails(sent));
+        await emails.HandleAsync(new OrderPlacedEvent(order.Id, order.Number, order.UserId, order.Email,
+            [new OrderPlacedLine(product.Sku, 2, product.Price)], order.Total.Amount, order.Total.Currency, order.PlacedAt), default);
+
+        var placed = Assert.Single(sent);
+        Assert.Equal((order.Email, $"Your order {order.Number}"), (placed.To, placed.Subject));
+        var line = Assert.Single(order.Lines);
+        foreach (var expected in new[]
+        {
+            $"  2 × {product.Title} (SKU {product.Sku})  {line.LineTotal}",
+            $"Subtotal: {order.Subtotal}\nShipping, Express (next day): {order.Shipping}\nTax: {order.Tax}\nTotal: {order.Total}",
+            "Delivery to:\n  Lin Buyer\n  9 Elm St\n  Albany, NY 12207\n  US",
+        })
+            Assert.Contains(expected, placed.TextBody, StringComparison.Ordinal);
+        var link = System.Text.RegularExpressions.Regex.Match(placed.TextBody, @"See your order: (\S+)").Groups[1].Value;
+        var orderPage = await With(sp => Task.FromResult(sp.GetRequiredService<Storefront.BuildingBlocks.Links.IStoreLinks>().Absolute($"/orders/{order.Number}")));
+        Assert.StartsWith(orderPage + "?key=", link, StringComparison.Ordinal);
+
+        // The link opens the order for someone who is not signed in, as the confirmation page's does.
+        var page = await store.Client().GetDocumentAsync(new Uri(link).PathAndQuery);
+        Assert.Equal($"Order {order.Number}", page.QuerySelector("h1")?.TextContent);
+
+        // The HTML part says the same, with the same link behind its button.
+        var html = await Html.ParseAsync(Assert.IsType<string>(placed.HtmlBody));
+        Assert.Equal(link, html.QuerySelectorAll("a").Single(a => a.TextContent == "See your order").GetAttribute("href"));
+        Assert.Contains(html.QuerySelectorAll("tbody td"), td => td.TextContent.StartsWith(product.Title, StringComparison.Ordinal));
+        Assert.Equal(order.Total.ToString(), html.QuerySelectorAll("tfoot tr").Single(r => r.QuerySelector("th")?.TextContent == "Total").QuerySelector("td")?.TextContent);
+
+        // A status e-mail words its step first; what a merchant typed is shown as text, never as markup.
+        Assert.True((await Admin(a => a.MoveAsync(order.Number, "Packed", null, null, "admin", default))).Succeeded);
+        Assert.True((await Admin(a => a.MoveAsync(order.Number, "Shipped", "<b>Fast & Co</b>", "1Z-9", "admin", default))).Succeeded);
+        var shipped = (await ReloadAsync(order.Number)).Timeline[^1];
+        var stored = await With(sp => sp.GetRequiredService<CheckoutDbContext>().OrderStatusChanges
+            .Where(h => h.OrderId == order.Id && h.Status == "Shipped").Select(h => h.Note).SingleAsync());
+        await emails.HandleAsync(new OrderStatusChangedEvent(order.Id, order.Number, order.Email, "Shipped", stored, shipped.At), default);
+        var status = sent[^1];
+        Assert.StartsWith($"Your order {order.Number} is on its way (", status.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<b>Fast & Co</b>", status.TextBody, StringComparison.Ordinal);
+        var statusHtml = await Html.ParseAsync(status.HtmlBody!);
+        Assert.Empty(statusHtml.QuerySelectorAll("body b"));
+        Assert.Contains("<b>Fast & Co</b>", statusHtml.Body!.TextContent, StringComparison.Ordinal);
+
+        // Sent through the outbox, the e-mail carries both parts.
+        await store.DrainOutboxAsync();
+        var mail = Mailbox.For(store, order.Email, $"Your order {order.Number}");
+        Assert.Contains("text/html", Assert.Single(mail), StringComparison.Ordinal);
+        Assert.Contains(product.Title, mail[0], StringComparison.Ordinal);
     }
 
     private sealed class SentEmails(List<EmailMessage> sent) : IEmailSender

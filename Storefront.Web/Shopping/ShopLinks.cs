@@ -17,14 +17,18 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>/search?brand=…</summary>
     public string Brand(string brand) => Page("/Search", new { brand });
 
-    /// <summary>/orders/track: where a customer follows an order by its number and e-mail address.</summary>
+    /// <summary>/sale/{slug}: a flash sale's page.</summary>
     public string Sale(string slug) => Page("/Sale/Index", new { slug });
 
     public string SaleBuy(string slug) => Page("/Sale/Buy", new { slug });
 
     public string SalePurchase(string slug, Guid id) => Page("/Sale/Purchase", new { slug, id });
 
+    /// <summary>/orders/track: where a customer follows an order by its number and e-mail address.</summary>
     public string OrderTracking() => Page("/Orders/Track", null);
+
+    /// <summary>/orders/{number}?key=…: an order's page, for whoever holds the key (<see cref="OrderAccess"/>).</summary>
+    public string Order(string number, string key) => Page("/Orders/Order", new { number, key });
 
     /// <summary>Where the add-to-cart form posts: /cart?handler=Add.</summary>
     public string AddToCart() => Page("/Cart/Index", null, "Add");
