@@ -232,6 +232,144 @@ public sealed class CatalogAdminTests(StoreFixture store) : IClassFixture<StoreF
         Assert.Contains(All(tree), c => c.Id == created.Value);
     }
 
+    /// <summary>What a category page says about its whole category: the product count and the brands offered.</summary>
+    private async Task<(int Count, string Brands)> CountsAsync(HttpClient client, string slug)
+    {
+        var page = await client.GetDocumentAsync($"/c/{slug}");
+        var count = int.Parse(page.QuerySelector("#result-count")!.TextContent.Split(' ')[0].Replace(",", "", StringComparison.Ordinal),
+            System.Globalization.CultureInfo.InvariantCulture);
+        var brands = string.Join(", ", page.QuerySelectorAll("input[name=brand]").Select(i => i.ParentElement!.TextContent.Trim()));
+        return (count, brands);
+    }
+
+    /// <summary>Asks the page until it says what is expected (the recount runs as the change's event arrives).</summary>
+    private async Task<(int Count, string Brands)> ShowsAsync(HttpClient client, string slug, Func<(int Count, string Brands), bool> expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var counts = await CountsAsync(client, slug);
+            if (expected(counts) || DateTime.UtcNow > deadline) return counts;
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Category_counts_follow_a_product_created_moved_and_withdrawn_within_seconds_not_at_the_hourly_recount()
+    {
+        var client = store.Client();
+        var (menShoes, womenShoes) = (await CategoryIdAsync("men-shoes"), await CategoryIdAsync("women-shoes"));
+        var before = new Dictionary<string, (int Count, string Brands)>();
+        foreach (var slug in new[] { "men-shoes", "men", "clothing", "women-shoes" }) before[slug] = await CountsAsync(client, slug);
+        Assert.DoesNotContain("Zephyrwalk", before["men-shoes"].Brands, StringComparison.Ordinal);
+
+        var created = await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(
+            Valid(menShoes, "COUNT-1") with { Brand = "Zephyrwalk" }, Stock, default));
+        Assert.True(created.Succeeded);
+        foreach (var slug in new[] { "men-shoes", "men", "clothing" })
+        {
+            var now = await ShowsAsync(client, slug, c => c.Count == before[slug].Count + 1);
+            Assert.Equal(before[slug].Count + 1, now.Count);
+            Assert.Contains("Zephyrwalk (1)", now.Brands, StringComparison.Ordinal);
+        }
+
+        var moved = await With(sp => sp.GetRequiredService<ICatalogAdmin>().UpdateProductAsync(created.Value,
+            Valid(womenShoes, "COUNT-1") with { Brand = "Zephyrwalk", Attributes = new Dictionary<string, string>() }, default));
+        Assert.True(moved.Succeeded, string.Join("; ", moved.Errors.SelectMany(e => e.Value.Select(English.Words.Of))));
+        Assert.Equal(before["men-shoes"], await ShowsAsync(client, "men-shoes", c => c == before["men-shoes"]));
+        var inWomen = await ShowsAsync(client, "women-shoes", c => c.Count == before["women-shoes"].Count + 1);
+        Assert.Equal(before["women-shoes"].Count + 1, inWomen.Count);
+        Assert.Contains("Zephyrwalk (1)", inWomen.Brands, StringComparison.Ordinal);
+        Assert.Equal(before["clothing"].Count + 1, (await CountsAsync(client, "clothing")).Count);
+
+        Assert.True(await With(sp => sp.GetRequiredService<ICatalogAdmin>().SetPublishedAsync(created.Value, false, default)));
+        Assert.Equal(before["women-shoes"], await ShowsAsync(client, "women-shoes", c => c == before["women-shoes"]));
+        Assert.Equal(before["clothing"], await ShowsAsync(client, "clothing", c => c == before["clothing"]));
+    }
+
+    [Fact]
+    public async Task Products_created_while_their_category_is_being_recounted_are_all_counted_in_the_end()
+    {
+        var client = store.Client();
+        var shoes = await CategoryIdAsync("men-shoes");
+        var before = await CountsAsync(client, "men-shoes");
+        using var writing = new CancellationTokenSource();
+        // Recounts back to back, as a busy consumer and the hourly job would, while products arrive.
+        var recounts = Task.Run(async () =>
+        {
+            var passes = 0;
+            while (!writing.IsCancellationRequested)
+            {
+                using var scope = store.Services.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<Storefront.Catalog.Listing.CategoryFacets>().RecountStaleAsync(default);
+                passes++;
+            }
+            return passes;
+        });
+        var created = await Task.WhenAll(Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            var ok = 0;
+            for (var i = 0; i < 6; i++)
+                if ((await With(sp => sp.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, $"RACE-{writer}-{i}"), Stock, default))).Succeeded) ok++;
+            return ok;
+        })));
+        await writing.CancelAsync();
+        Assert.True(await recounts > 1);
+        Assert.Equal(24, created.Sum());
+
+        var after = await ShowsAsync(client, "men-shoes", c => c.Count == before.Count + 24);
+        Assert.Equal(before.Count + 24, after.Count);
+        await store.DrainOutboxAsync();
+        Assert.Equal(after, await CountsAsync(client, "men-shoes"));
+    }
+
+    [Fact]
+    public async Task A_slow_recount_that_began_before_a_change_never_overwrites_the_counts_of_one_that_began_after_it()
+    {
+        var client = store.Client();
+        var shoes = await CategoryIdAsync("men-shoes");
+        var before = await CountsAsync(client, "men-shoes");
+        using var scope = store.Services.CreateScope();
+        var sp = scope.ServiceProvider;
+        await sp.GetRequiredService<Storefront.Catalog.Listing.CategoryFacets>().MarkStaleAsync([shoes], default);
+
+        // A recount that has counted "men-shoes" and is held just before storing what it counted.
+        var pause = new PauseBeforeCommand("INSERT INTO catalog.category_facets");
+        var options = new DbContextOptionsBuilder<CatalogDbContext>(sp.GetRequiredService<DbContextOptions<CatalogDbContext>>()).AddInterceptors(pause).Options;
+        await using var slowDb = new CatalogDbContext(options);
+        var cache = sp.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>();
+        var slow = new Storefront.Catalog.Listing.CategoryFacets(slowDb, new Storefront.Catalog.Categories.CategoryTree(slowDb, cache), cache, TimeProvider.System);
+        var slowRecount = slow.RecountStaleAsync(default);
+        await pause.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Meanwhile a product arrives and its own recount runs and finishes.
+        Assert.True((await With(s => s.GetRequiredService<ICatalogAdmin>().CreateProductAsync(Valid(shoes, "LATE-1"), Stock, default))).Succeeded);
+        Assert.Equal(before.Count + 1, (await ShowsAsync(client, "men-shoes", c => c.Count == before.Count + 1)).Count);
+
+        pause.Release.SetResult();
+        Assert.Contains(shoes, await slowRecount);
+        // What every instance reads when its cached copy ends.
+        var stored = await With(s => s.GetRequiredService<CatalogDbContext>().Set<Storefront.Catalog.Listing.CategoryFacetRow>()
+            .Where(r => r.CategoryId == shoes).Select(r => r.Facets).SingleAsync());
+        Assert.Equal(before.Count + 1, System.Text.Json.JsonDocument.Parse(stored).RootElement.GetProperty("total").GetInt64());
+        Assert.Empty(await With(s => s.GetRequiredService<CatalogDbContext>().Set<Storefront.Catalog.Listing.CategoryFacetRow>()
+            .Where(r => r.StaleMark != null).Select(r => r.CategoryId).ToListAsync()));
+    }
+
+    /// <summary>Holds the first command whose text contains <paramref name="text"/> before it runs, until released.</summary>
+    private sealed class PauseBeforeCommand(string text) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains(text, StringComparison.Ordinal) && Reached.TrySetResult()) await Release.Task;
+            return result;
+        }
+    }
+
     /// <summary>Holds the first query it sees after the database answered, until released.</summary>
     private sealed class PauseAfterQuery : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
     {

@@ -133,6 +133,9 @@ public class StoreFixture : IAsyncLifetime
         // Category trees and facets are cached in memory; a reset store must not see old ones.
         if (Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>() is Microsoft.Extensions.Caching.Memory.MemoryCache cache)
             cache.Compact(1.0);
+        // So are whole pages: a page of the old store must not be served to the new one.
+        await Services.GetRequiredService<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>()
+            .EvictByTagAsync(Storefront.Web.Caching.PageTags.All, default);
     }
 
     /// <summary>The keys in this fixture's Redis database that match a pattern.</summary>

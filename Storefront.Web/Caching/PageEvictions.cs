@@ -15,6 +15,7 @@ namespace Storefront.Web.Caching;
 /// <list type="bullet">
 /// <item>A product edited, published, withdrawn or moved: its pages and every listing.</item>
 /// <item>A category created, renamed or moved: every page (the menu is on each).</item>
+/// <item>Category counts recounted (after products changed): every listing.</item>
 /// <item>A price: every page showing the product.</item>
 /// <item>Reviews: every page showing the product (its rating is on each card).</item>
 /// <item>Stock: the product's own page always; the pages with its card only when the wording a card
@@ -30,7 +31,8 @@ internal sealed partial class PageEvictions(IOutputCacheStore store, PagePurges 
     IIntegrationEventBatchHandler<PriceChangedEvent>,
     IIntegrationEventBatchHandler<ReviewsChangedEvent>,
     IIntegrationEventBatchHandler<StockChangedEvent>,
-    IIntegrationEventBatchHandler<CategoriesChangedEvent>
+    IIntegrationEventBatchHandler<CategoriesChangedEvent>,
+    IIntegrationEventBatchHandler<CategoryCountsChangedEvent>
 {
     public const string ConsumerName = "web.page-cache";
 
@@ -45,6 +47,8 @@ internal sealed partial class PageEvictions(IOutputCacheStore store, PagePurges 
     }
 
     public Task HandleAsync(IReadOnlyList<CategoriesChangedEvent> changes, CancellationToken ct) => EvictAsync([PageTags.All], [], ct);
+
+    public Task HandleAsync(IReadOnlyList<CategoryCountsChangedEvent> changes, CancellationToken ct) => EvictAsync([PageTags.Listing], [], ct);
 
     public Task HandleAsync(IReadOnlyList<ProductChangedEvent> changes, CancellationToken ct) =>
         EvictAsync(changes.SelectMany(c => new[] { PageTags.Product(c.Sku), PageTags.ProductId(c.ProductId) }).Append(PageTags.Listing),

@@ -7,13 +7,20 @@ using Storefront.Catalog.Data;
 namespace Storefront.Catalog.Browsing;
 
 /// <summary>
-/// Drops this instance's cached product page when the product or its reviews change, and its
-/// category tree when a category changes, whichever instance made the change (delivered once per
-/// instance).
+/// Drops this instance's cached product page when the product or its reviews change, its
+/// category tree when a category changes, and its copy of the category counts when they were
+/// counted again, whichever instance made the change (delivered once per instance).
 /// </summary>
 internal sealed class ProductCacheEvictions(CatalogDbContext db, IMemoryCache cache, Categories.CategoryTree tree) :
-    IIntegrationEventHandler<ProductChangedEvent>, IIntegrationEventHandler<ReviewsChangedEvent>, IIntegrationEventHandler<CategoriesChangedEvent>
+    IIntegrationEventHandler<ProductChangedEvent>, IIntegrationEventHandler<ReviewsChangedEvent>, IIntegrationEventHandler<CategoriesChangedEvent>,
+    IIntegrationEventHandler<CategoryCountsChangedEvent>
 {
+    public Task HandleAsync(CategoryCountsChangedEvent e, CancellationToken ct)
+    {
+        Listing.CategoryFacets.Forget(cache);
+        return Task.CompletedTask;
+    }
+
     public Task HandleAsync(CategoriesChangedEvent e, CancellationToken ct)
     {
         tree.Invalidate();

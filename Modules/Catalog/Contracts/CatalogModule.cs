@@ -57,13 +57,16 @@ public static class CatalogModule
         // each instance's memory: every instance forgets a changed product.
         services.AddEventConsumer<ListingPriceHandlers>("catalog.listing-prices", ConsumerScope.OncePerCluster);
         services.AddEventConsumer<ProductCacheEvictions>("catalog.product-cache", ConsumerScope.OncePerInstance);
+        // The counts live in PostgreSQL too: one instance recounts them; every instance then forgets its copy.
+        services.AddEventConsumer<CategoryCountsRecount>(CategoryCountsRecount.ConsumerName, ConsumerScope.OncePerCluster);
         return services;
     }
 
     /// <summary>Registers the catalog's recurring Hangfire jobs.</summary>
     public static IServiceProvider UseCatalogJobs(this IServiceProvider services)
     {
-        // Recounting a million-product catalog takes the database about a minute: hourly by default.
+        // Changes recount their own categories as they happen; this recounts everything, as a safety
+        // net (a category whose recount failed), hourly by default.
         var cron = services.GetRequiredService<IConfiguration>()["Catalog:FacetRefreshCron"] ?? "0 * * * *";
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<RefreshCategoryFacetsJob>(
             RefreshCategoryFacetsJob.Id, job => job.RunAsync(CancellationToken.None), cron);

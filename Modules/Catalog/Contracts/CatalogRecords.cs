@@ -102,6 +102,16 @@ public sealed record CategoriesChangedEvent(int CategoryId) : IIntegrationEvent
     string IIntegrationEvent.Subject => "categories";
 }
 
+/// <summary>
+/// The product counts of these categories (their totals, brands and attribute values) were counted
+/// again after products changed: listings showing them may change.
+/// </summary>
+[IntegrationEvent("catalog.category-counts-changed.v1")]
+public sealed record CategoryCountsChangedEvent(IReadOnlyList<int> CategoryIds) : IIntegrationEvent
+{
+    string IIntegrationEvent.Subject => "category-counts";
+}
+
 [IntegrationEvent("catalog.reviews-changed.v1")]
 public sealed record ReviewsChangedEvent(Guid ProductId, decimal AverageRating, int ReviewCount) : IIntegrationEvent
 {

@@ -101,6 +101,8 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             e.Property(f => f.CategoryId).ValueGeneratedNever();
             e.Property(f => f.Facets).HasColumnType("jsonb");
         });
+        // Each change that can alter a category's counts marks it with a new number from this sequence.
+        modelBuilder.HasSequence<long>("category_facet_marks");
 
         modelBuilder.Entity<ListingPrice>(e =>
         {

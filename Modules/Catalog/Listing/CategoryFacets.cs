@@ -17,13 +17,31 @@ internal sealed class CategoryFacetRow
     public int CategoryId { get; set; }
     public string Facets { get; set; } = "{}";
     public DateTimeOffset ComputedAt { get; set; }
+
+    /// <summary>
+    /// Set (to a new number of the sequence <c>catalog.category_facet_marks</c>) by every change
+    /// that can alter the counts, in the change's transaction; cleared by the recount that read
+    /// this very number before it counted, so a change made during a recount is counted again.
+    /// </summary>
+    public long? StaleMark { get; set; }
+
+    /// <summary>The number of the snapshot these counts were read in (<see cref="CategoryFacets"/>): a later count replaces them, an earlier one never does.</summary>
+    public long CountedFrom { get; set; }
 }
 
 /// <summary>
 /// Facet counts over a whole category cost far more than a page of it (every product of the
-/// subtree is read), so they are computed off the request path: a recurring job refreshes every
-/// category into <c>catalog.category_facets</c>, pages read that row (through a one-minute memory
-/// cache), and a category with no row yet is computed once, by one request, while others wait.
+/// subtree is read), so they are computed off the request path and kept in
+/// <c>catalog.category_facets</c>; pages read that row (through a one-minute memory cache), and a
+/// category with no row yet is computed once, by one request, while others wait.
+/// <para>
+/// A product change that can alter counts (created, published or withdrawn, moved, a new brand or
+/// attribute value) marks its old and new categories and their parents stale in its own
+/// transaction (<see cref="MarkStaleAsync"/>); the once-per-cluster consumer
+/// <see cref="CategoryCountsRecount"/> recounts them as the change's event arrives and tells every
+/// instance (<see cref="CategoryCountsChangedEvent"/>). A recurring job recounts everything as a
+/// safety net.
+/// </para>
 /// </summary>
 internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMemoryCache cache, TimeProvider clock)
 {
@@ -47,7 +65,7 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
                 .Where(r => r.CategoryId == category.Id).Select(r => r.Facets).FirstOrDefaultAsync(ct);
             var facets = stored is not null
                 ? JsonSerializer.Deserialize<FacetSet>(stored, Json)!
-                : await ComputeAndStoreAsync(category, ct);
+                : await ComputeAndStoreAsync(category, null, ct);
             cache.Set(key, facets, TimeSpan.FromMinutes(1));
             return facets;
         }
@@ -57,46 +75,119 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
         }
     }
 
-    /// <summary>Recomputes every category (the recurring job and the end of a bulk load).</summary>
-    public async Task RefreshAllAsync(CancellationToken ct)
+    /// <summary>Recomputes every category (the recurring job and the end of a bulk load); returns their ids.</summary>
+    public async Task<IReadOnlyList<int>> RefreshAllAsync(CancellationToken ct)
     {
         var snapshot = await tree.GetAsync(ct);
-        foreach (var category in snapshot.ById.Values.OrderBy(c => c.Path, StringComparer.Ordinal))
-            await ComputeAndStoreAsync(category, ct);
-        cache.Remove("catalog:facets:version");
+        var marks = await MarksAsync(ct);
+        var categories = snapshot.ById.Values.OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
+        foreach (var category in categories)
+            await ComputeAndStoreAsync(category, marks.TryGetValue(category.Id, out var mark) ? mark : null, ct);
+        Forget(cache);
+        return categories.Select(c => c.Id).ToList();
     }
+
+    /// <summary>
+    /// Marks the categories of <paramref name="categoryIds"/> and every parent of them stale, in the
+    /// caller's transaction (this context's). A category never counted has no row and is counted
+    /// when first shown.
+    /// </summary>
+    public async Task MarkStaleAsync(IEnumerable<int> categoryIds, CancellationToken ct)
+    {
+        var snapshot = await tree.GetAsync(ct);
+        var ids = new HashSet<int>();
+        foreach (var id in categoryIds)
+        {
+            if (!snapshot.ById.TryGetValue(id, out var category)) continue;
+            foreach (var part in category.Path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+                ids.Add(int.Parse(part, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (ids.Count == 0) return;
+        var array = ids.ToArray();
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE catalog.category_facets SET stale_mark = nextval('catalog.category_facet_marks') WHERE category_id = ANY({array})", ct);
+    }
+
+    /// <summary>
+    /// Recounts every category marked stale, the deepest first, and returns their ids. A category
+    /// marked again while it was counted stays marked for the next pass.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> RecountStaleAsync(CancellationToken ct)
+    {
+        var marks = await MarksAsync(ct);
+        if (marks.Count == 0) return [];
+        var snapshot = await tree.GetAsync(ct);
+        var recounted = new List<int>();
+        foreach (var (id, mark) in marks.OrderByDescending(m => snapshot.ById.TryGetValue(m.Key, out var c) ? c.Depth : -1))
+        {
+            if (snapshot.ById.TryGetValue(id, out var category)) await ComputeAndStoreAsync(category, mark, ct);
+            else await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM catalog.category_facets WHERE category_id = {id}", ct);
+            recounted.Add(id);
+        }
+        Forget(cache);
+        return recounted;
+    }
+
+    /// <summary>Makes this instance read every category's counts from the table again.</summary>
+    public static void Forget(IMemoryCache cache) => cache.Remove("catalog:facets:version");
+
+    private async Task<Dictionary<int, long>> MarksAsync(CancellationToken ct) =>
+        await db.Set<CategoryFacetRow>().AsNoTracking().Where(r => r.StaleMark != null)
+            .ToDictionaryAsync(r => r.CategoryId, r => r.StaleMark!.Value, ct);
 
     /// <summary>Drops every stored count (the tree changed shape); they are recomputed on demand.</summary>
     public async Task InvalidateAllAsync(CancellationToken ct)
     {
         await db.Set<CategoryFacetRow>().ExecuteDeleteAsync(ct);
-        cache.Remove("catalog:facets:version");
+        Forget(cache);
     }
 
-    private async Task<FacetSet> ComputeAndStoreAsync(Category category, CancellationToken ct)
+    /// <summary>
+    /// Counts the category and stores the counts unless a count that began later is stored already
+    /// (two recounts can overlap: the consumer, the hourly job, a first view), so counts never go
+    /// back in time.
+    /// </summary>
+    /// <param name="mark">
+    /// The stale mark read before counting began, cleared if it is still the row's: the stored counts
+    /// (these, or a later count's) include every change up to that mark. A change made since then has
+    /// put a new mark, which stays for the next pass.
+    /// </param>
+    private async Task<FacetSet> ComputeAndStoreAsync(Category category, long? mark, CancellationToken ct)
     {
         var snapshot = await tree.GetAsync(ct);
-        var facets = await ComputeAsync(category, snapshot.EffectiveAttributes(category), ct);
+        var (facets, countedFrom) = await ComputeAsync(category, snapshot.EffectiveAttributes(category), ct);
         var json = JsonSerializer.Serialize(facets, Json);
         var now = clock.GetUtcNow();
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO catalog.category_facets (category_id, facets, computed_at) VALUES ({category.Id}, {json}::jsonb, {now})
-            ON CONFLICT (category_id) DO UPDATE SET facets = excluded.facets, computed_at = excluded.computed_at
+            INSERT INTO catalog.category_facets AS f (category_id, facets, computed_at, counted_from) VALUES ({category.Id}, {json}::jsonb, {now}, {countedFrom})
+            ON CONFLICT (category_id) DO UPDATE SET
+                facets = CASE WHEN f.counted_from < excluded.counted_from THEN excluded.facets ELSE f.facets END,
+                computed_at = CASE WHEN f.counted_from < excluded.counted_from THEN excluded.computed_at ELSE f.computed_at END,
+                counted_from = greatest(f.counted_from, excluded.counted_from),
+                stale_mark = CASE WHEN f.stale_mark = {mark}::bigint THEN NULL ELSE f.stale_mark END
             """, ct);
         return facets;
     }
 
-    private async Task<FacetSet> ComputeAsync(Category category, IReadOnlyList<AttributeDefinition> attributes, CancellationToken ct)
+    /// <summary>
+    /// The counts, read in one snapshot, and the number of that snapshot: a number of the marks'
+    /// sequence taken by its first statement, so a later count has a higher one.
+    /// </summary>
+    private async Task<(FacetSet Facets, long CountedFrom)> ComputeAsync(Category category, IReadOnlyList<AttributeDefinition> attributes, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
         await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        long countedFrom;
+        await using (var command = new NpgsqlCommand("SELECT nextval('catalog.category_facet_marks')", connection, transaction))
+            countedFrom = (long)(await command.ExecuteScalarAsync(ct))!;
         var brands = new List<FacetValue>();
         long total = 0;
         await using (var command = new NpgsqlCommand("""
             SELECT p.brand, count(*) FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
             WHERE p.is_published AND p.category_path LIKE @path
             GROUP BY p.brand ORDER BY count(*) DESC, p.brand
-            """, connection))
+            """, connection, transaction))
         {
             command.Parameters.Add(new("path", category.Path + "%"));
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -114,7 +205,7 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
             SELECT kv.key, kv.value, count(*) FROM catalog.products p CROSS JOIN LATERAL jsonb_each_text(p.attributes) kv
             WHERE p.is_published AND p.category_path LIKE @path
             GROUP BY kv.key, kv.value
-            """, connection))
+            """, connection, transaction))
         {
             command.Parameters.Add(new("path", category.Path + "%"));
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -133,6 +224,7 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
             byAttribute[definition.Key] = values.OrderByDescending(v => v.Count).Take(MaxValues)
                 .OrderBy(v => order.GetValueOrDefault(v.Value, int.MaxValue)).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
         }
-        return new FacetSet(total, brands, byAttribute);
+        await transaction.CommitAsync(ct);
+        return (new FacetSet(total, brands, byAttribute), countedFrom);
     }
 }

@@ -117,6 +117,7 @@ internal sealed class CatalogAdmin(
             db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
             await db.SaveChangesAsync(cancellationToken);
             await SyncListingAsync(product, (price, stock.OnHand), cancellationToken);
+            if (product.IsPublished) await facets.MarkStaleAsync([product.CategoryId], cancellationToken);
             await tx.CommitAsync(cancellationToken);
             return CommandResult<Guid>.Ok(product.Id);
         }
@@ -140,9 +141,14 @@ internal sealed class CatalogAdmin(
         var snapshot = await tree.GetAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var oldSlug = product.Slug;
+        var counted = (product.IsPublished, product.CategoryId, product.Brand, product.Attributes);
         Apply(product, input, snapshot.ById[input.CategoryId], now);
+        // The categories whose counts this edit changes: where it was and where it is, if it was or is shown.
+        int[] stale = counted != (product.IsPublished, product.CategoryId, product.Brand, product.Attributes) && (counted.IsPublished || product.IsPublished)
+            ? [counted.CategoryId, product.CategoryId]
+            : [];
         db.AddIntegrationEvent(new ProductChangedEvent(product.Id, product.Sku, product.IsPublished), now);
-        var saved = await SaveAsync(product, seen, cancellationToken);
+        var saved = await SaveAsync(product, seen, stale, cancellationToken);
         cache.EvictProduct(oldSlug, product.Id);
         cache.EvictProduct(product.Slug, product.Id);
         return saved;
@@ -208,7 +214,7 @@ internal sealed class CatalogAdmin(
     /// locked first and the save refused when it was saved after that time: of two merchants saving
     /// edits of one version, the second waits for the first and is then told.
     /// </summary>
-    private async Task<CommandResult<Guid>> SaveAsync(Product product, DateTimeOffset? seen, CancellationToken ct)
+    private async Task<CommandResult<Guid>> SaveAsync(Product product, DateTimeOffset? seen, IReadOnlyCollection<int> staleCategories, CancellationToken ct)
     {
         try
         {
@@ -225,6 +231,7 @@ internal sealed class CatalogAdmin(
             }
             await db.SaveChangesAsync(ct);
             await SyncListingAsync(product, null, ct);
+            await facets.MarkStaleAsync(staleCategories, ct);
             await tx.CommitAsync(ct);
             return CommandResult<Guid>.Ok(product.Id);
         }
@@ -278,6 +285,7 @@ internal sealed class CatalogAdmin(
         {
             await db.SaveChangesAsync(cancellationToken);
             await SyncListingAsync(product, null, cancellationToken);
+            await facets.MarkStaleAsync([product.CategoryId], cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
         cache.EvictProduct(product.Slug, product.Id);

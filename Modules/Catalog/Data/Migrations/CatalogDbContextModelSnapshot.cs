@@ -24,6 +24,8 @@ namespace Storefront.Catalog.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("category_facet_marks");
+
             modelBuilder.Entity("Storefront.BuildingBlocks.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -140,10 +142,18 @@ namespace Storefront.Catalog.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("computed_at");
 
+                    b.Property<long>("CountedFrom")
+                        .HasColumnType("bigint")
+                        .HasColumnName("counted_from");
+
                     b.Property<string>("Facets")
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("facets");
+
+                    b.Property<long?>("StaleMark")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stale_mark");
 
                     b.HasKey("CategoryId")
                         .HasName("pk_category_facets");
