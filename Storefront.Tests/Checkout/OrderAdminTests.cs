@@ -336,6 +336,131 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.Empty(await With(sp => sp.GetRequiredService<IOrderAdmin>().SalesSinceAsync(DateTimeOffset.UtcNow.AddMinutes(1), default)));
     }
 
+    [Fact]
+    public async Task A_report_counts_each_UTC_day_of_its_period_and_its_best_sellers_with_cancelled_orders_left_out()
+    {
+        var (early, onlyOne) = await OrderAsync(onHand: 100, quantity: 3);
+        var (late, three) = await OrderAsync(quantity: 1);
+        var (cancelled, _) = await OrderAsync(quantity: 2);
+        var (nextDay, _) = await OrderAsync(quantity: 1);
+        Assert.True((await RefundAsync(early.Number, 5m)).Succeeded);
+        Assert.True((await Admin(a => a.CancelAsync(cancelled.Number, "admin", default))).Succeeded);
+        // Placed on days of their own, long ago: the first and last instants of 1 March, noon on the
+        // 3rd, and midnight starting the 4th (outside a period that ends on the 3rd).
+        foreach (var (order, at) in new[] { (early, "2003-03-01T00:00:00Z"), (late, "2003-03-01T23:59:59.999Z"), (cancelled, "2003-03-03T12:00:00Z"), (nextDay, "2003-03-04T00:00:00Z") })
+            await With(sp => sp.GetRequiredService<CheckoutDbContext>().Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE checkout.orders SET placed_at = {DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)} WHERE id = {order.Id}"));
+        var (from, to) = (new DateOnly(2003, 3, 1), new DateOnly(2003, 3, 3));
+
+        var days = await With(sp => sp.GetRequiredService<IOrderAdmin>().SalesByDayAsync(from, to, default));
+        Assert.Equal([
+            new DailySales(from, new SalesFigures("USD", 2, early.Total.Amount + late.Total.Amount, 5m, 0)),
+            new DailySales(to, new SalesFigures("USD", 0, 0m, 0m, 1)),
+        ], days);
+
+        var top = await With(sp => sp.GetRequiredService<IOrderAdmin>().TopProductsAsync(from, to, 10, default));
+        var (e, l) = (Assert.Single(early.Lines), Assert.Single(late.Lines));
+        var expected = new[] { new ProductSales(e.Sku, e.Title, "USD", 3, e.LineTotal.Amount), new ProductSales(l.Sku, l.Title, "USD", 1, l.LineTotal.Amount) }
+            .OrderByDescending(p => p.Sales).ToList();
+        Assert.Equal(expected, top);
+        Assert.Equal((onlyOne.Sku, three.Sku), (e.Sku, l.Sku));
+
+        // A period that ends before it starts, or is longer than a year and a day, counts nothing.
+        Assert.Empty(await With(sp => sp.GetRequiredService<IOrderAdmin>().SalesByDayAsync(to, from, default)));
+        Assert.Empty(await With(sp => sp.GetRequiredService<IOrderAdmin>().TopProductsAsync(to.AddDays(-SalesReport.MaxDays), to, 10, default)));
+        Assert.Equal(expected, await With(sp => sp.GetRequiredService<IOrderAdmin>().TopProductsAsync(from.AddDays(1 - SalesReport.MaxDays), from, 10, default)));
+
+        // The merchant's page: totals, every day of the period (the empty one too), the best sellers.
+        var client = await store.AdminClientAsync();
+        var page = await client.GetDocumentAsync("/admin/reports?from=2003-03-01&to=2003-03-03");
+        Assert.Equal(("2", new Money(early.Total.Amount + late.Total.Amount - 5m, "USD").ToString(), "1"),
+            (page.QuerySelector("[data-total=orders]")?.TextContent, page.QuerySelector("[data-total=net]")?.TextContent, page.QuerySelector("[data-total=cancelled]")?.TextContent));
+        Assert.Equal(["2003-03-03", "2003-03-02", "2003-03-01"], page.QuerySelectorAll("tr[data-day]").Select(r => r.GetAttribute("data-day")));
+        Assert.Equal(["0", "0", "2"], page.QuerySelectorAll("tr[data-day] td:first-of-type").Select(c => c.TextContent));
+        Assert.Equal(3, page.QuerySelectorAll(".sales-chart rect").Length);
+        Assert.Equal(expected.Select(p => p.Sku), page.QuerySelectorAll("tr[data-sku]").Select(r => r.GetAttribute("data-sku")));
+
+        foreach (var (query, problem) in new[]
+        {
+            ("from=2003-03-04&to=2003-03-01", "The period ends before it starts"),
+            ("from=2001-01-01&to=2003-03-01", "A report covers at most 366 days"),
+            ("from=1%20March&to=2003-03-01", "From: enter a date as YYYY-MM-DD."),
+        })
+        {
+            var refused = await client.GetDocumentAsync("/admin/reports?" + query);
+            Assert.Contains(problem, refused.QuerySelector(".notice.error")?.TextContent ?? "", StringComparison.Ordinal);
+            Assert.Null(refused.QuerySelector(".report-currency, #top-products"));
+        }
+    }
+
+    [Fact]
+    public async Task Merchants_opening_one_report_at_once_cost_one_count_and_it_is_kept_a_minute()
+    {
+        using var scope = store.Services.CreateScope();
+        var sp = scope.ServiceProvider;
+        var counting = new CountingOrderAdmin(sp.GetRequiredService<IOrderAdmin>());
+        var clock = new ManualClock { Now = DateTimeOffset.UtcNow };
+        var reports = new Storefront.Web.Areas.Admin.SalesReports(counting, sp.GetRequiredService<Storefront.Catalog.Contracts.ICatalogAdmin>(),
+            new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { Clock = new SystemClockOf(clock) }), clock);
+        var (from, to) = (new DateOnly(2004, 1, 1), new DateOnly(2004, 12, 31));
+
+        var eight = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => reports.ForAsync(from, to, default))));
+        Assert.Equal((1, 1), (counting.ByDay, counting.Top));
+        Assert.All(eight, r => Assert.Same(eight[0], r));
+        Assert.Equal(366, Assert.IsType<Storefront.Web.Areas.Admin.SalesReportView>(eight[0]).DayCount);
+
+        clock.Now += TimeSpan.FromSeconds(59);
+        await reports.ForAsync(from, to, default);
+        Assert.Equal(1, counting.ByDay);
+        clock.Now += TimeSpan.FromSeconds(2);
+        await reports.ForAsync(from, to, default);
+        await reports.ForAsync(from, to.AddDays(-1), default);
+        Assert.Equal((3, 3), (counting.ByDay, counting.Top));
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+#pragma warning disable CS0618 // the memory cache still takes its clock as an ISystemClock
+    private sealed class SystemClockOf(TimeProvider clock) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => clock.GetUtcNow();
+    }
+#pragma warning restore CS0618
+
+    /// <summary>The store's own order admin, counting the report queries it is asked.</summary>
+    private sealed class CountingOrderAdmin(IOrderAdmin inner) : IOrderAdmin
+    {
+        private int byDay, top;
+        public int ByDay => byDay;
+        public int Top => top;
+
+        public Task<IReadOnlyList<DailySales>> SalesByDayAsync(DateOnly from, DateOnly to, CancellationToken ct)
+        {
+            Interlocked.Increment(ref byDay);
+            return inner.SalesByDayAsync(from, to, ct);
+        }
+
+        public Task<IReadOnlyList<ProductSales>> TopProductsAsync(DateOnly from, DateOnly to, int count, CancellationToken ct)
+        {
+            Interlocked.Increment(ref top);
+            return inner.TopProductsAsync(from, to, count, ct);
+        }
+
+        public Task<AdminOrderPage> ListAsync(AdminOrderQuery query, CancellationToken ct) => inner.ListAsync(query, ct);
+        public IAsyncEnumerable<AdminOrderExportRow> ExportAsync(AdminOrderQuery query) => inner.ExportAsync(query);
+        public Task<IReadOnlyList<SalesFigures>> SalesSinceAsync(DateTimeOffset since, CancellationToken ct) => inner.SalesSinceAsync(since, ct);
+        public Task<OrderView?> GetAsync(string number, CancellationToken ct) => inner.GetAsync(number, ct);
+        public Task<OrderChangeResult> MoveAsync(string number, string status, string? carrier, string? trackingNumber, string actor, CancellationToken ct) =>
+            inner.MoveAsync(number, status, carrier, trackingNumber, actor, ct);
+        public Task<OrderChangeResult> CancelAsync(string number, string actor, CancellationToken ct) => inner.CancelAsync(number, actor, ct);
+        public Task<OrderChangeResult> RefundAsync(string number, Guid requestId, decimal amount, string actor, CancellationToken ct) =>
+            inner.RefundAsync(number, requestId, amount, actor, ct);
+    }
+
     /// <summary>The cells of each line of a CSV text (quoted cells with doubled quotes, CRLF lines).</summary>
     private static List<List<string>> ParseCsv(string text)
     {

@@ -78,6 +78,7 @@ internal static class IdentitySetup
         services.AddScoped<AccountData>();
         services.AddScoped<AccountDeletion>();
         services.AddScoped<AccountDirectory>();
+        services.AddScoped<Areas.Admin.SalesReports>();
         return services;
     }
 }

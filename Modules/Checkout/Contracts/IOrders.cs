@@ -94,6 +94,25 @@ public sealed record AdminOrderExportRow(string Number, DateTimeOffset PlacedAt,
 /// they came to (<see cref="Gross"/>: goods, shipping and tax) and what has been refunded of them;
 /// the <see cref="Cancelled"/> ones (refunded in full) only counted.
 /// </summary>
+public static class SalesReport
+{
+    /// <summary>The longest period a report covers: a year and a day, so any year fits.</summary>
+    public const int MaxDays = 366;
+}
+
+/// <summary>One day's (UTC) sales in one currency.</summary>
+public sealed record DailySales(DateOnly Day, SalesFigures Figures);
+
+/// <summary>
+/// A product's sales over a period in one currency: units, and what its order lines came to (refunds
+/// are made per order, so they are not taken off here). The title is one it was sold under (the
+/// catalog's is the one to show while the product exists).
+/// </summary>
+public sealed record ProductSales(string Sku, string Title, string Currency, int Units, decimal Sales)
+{
+    public Money SalesMoney => new(Sales, Currency);
+}
+
 public sealed record SalesFigures(string Currency, int Orders, decimal Gross, decimal Refunded, int Cancelled)
 {
     public Money GrossMoney => new(Gross, Currency);
@@ -129,6 +148,20 @@ public interface IOrderAdmin
 
     /// <summary>What the orders placed since <paramref name="since"/> came to, one entry per currency, the most orders first.</summary>
     Task<IReadOnlyList<SalesFigures>> SalesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What the orders placed on each day (UTC) from <paramref name="from"/> to <paramref name="to"/>
+    /// (both included, at most <see cref="SalesReport.MaxDays"/> days) came to, one entry per day and
+    /// currency that had orders, oldest first. This and <see cref="TopProductsAsync"/> read on
+    /// connections of their own, so one caller may run them side by side.
+    /// </summary>
+    Task<IReadOnlyList<DailySales>> SalesByDayAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The products that sold for the most over the same kind of period: units and what their lines
+    /// came to, in cancelled orders not counted, the best first.
+    /// </summary>
+    Task<IReadOnlyList<ProductSales>> TopProductsAsync(DateOnly from, DateOnly to, int count, CancellationToken cancellationToken);
 
     /// <summary>An order with who did what on its timeline, and what can be done with it now.</summary>
     Task<OrderView?> GetAsync(string number, CancellationToken cancellationToken);

@@ -77,6 +77,63 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
             .OrderByDescending(f => f.Orders).ThenBy(f => f.Currency, StringComparer.Ordinal).ToList();
     }
 
+    public async Task<IReadOnlyList<DailySales>> SalesByDayAsync(DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        if (Period(from, to) is not var (start, end)) return [];
+        var rows = new List<DailySales>();
+        await foreach (var r in ReadAsync("""
+            SELECT (placed_at AT TIME ZONE 'UTC')::date AS day, currency,
+                   count(*) FILTER (WHERE status <> @cancelled),
+                   coalesce(sum(total) FILTER (WHERE status <> @cancelled), 0),
+                   coalesce(sum(refunded) FILTER (WHERE status <> @cancelled), 0),
+                   count(*) FILTER (WHERE status = @cancelled)
+            FROM checkout.orders WHERE placed_at >= @start AND placed_at < @end
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """, start, end, ct))
+        {
+            rows.Add(new DailySales(DateOnly.FromDateTime(r.GetDateTime(0)),
+                new SalesFigures(r.GetString(1).Trim(), (int)r.GetInt64(2), r.GetDecimal(3), r.GetDecimal(4), (int)r.GetInt64(5))));
+        }
+        return rows;
+    }
+
+    public async Task<IReadOnlyList<ProductSales>> TopProductsAsync(DateOnly from, DateOnly to, int count, CancellationToken ct)
+    {
+        if (Period(from, to) is not var (start, end)) return [];
+        var rows = new List<ProductSales>();
+        await foreach (var r in ReadAsync($"""
+            SELECT l.sku, max(l.title), o.currency, sum(l.quantity), sum(l.unit_price * l.quantity) AS sales
+            FROM checkout.orders o JOIN checkout.order_lines l ON l.order_id = o.id
+            WHERE o.placed_at >= @start AND o.placed_at < @end AND o.status <> @cancelled
+            GROUP BY l.sku, o.currency ORDER BY sales DESC, l.sku LIMIT {Math.Clamp(count, 1, 100)}
+            """, start, end, ct))
+        {
+            rows.Add(new ProductSales(r.GetString(0), r.GetString(1), r.GetString(2).Trim(), (int)r.GetInt64(3), r.GetDecimal(4)));
+        }
+        return rows;
+    }
+
+    /// <summary>The instants a period of whole UTC days runs between, or null for an empty or too long one.</summary>
+    private static (DateTimeOffset Start, DateTimeOffset End)? Period(DateOnly from, DateOnly to) =>
+        to < from || to.DayNumber - from.DayNumber + 1 > SalesReport.MaxDays
+            ? null
+            : (new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+
+    private async IAsyncEnumerable<NpgsqlDataReader> ReadAsync(string sql, DateTimeOffset start, DateTimeOffset end,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(ct);
+#pragma warning disable CA2100 // the only value spliced into the text is a clamped number
+        await using var command = new NpgsqlCommand(sql, connection);
+#pragma warning restore CA2100
+        command.Parameters.Add(new("start", start));
+        command.Parameters.Add(new("end", end));
+        command.Parameters.Add(new("cancelled", OrderStatus.Cancelled));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) yield return reader;
+    }
+
     public async Task<OrderView?> GetAsync(string number, CancellationToken ct)
     {
         if (OrderQueries.Normalize(number) is not { } normalized) return null;
