@@ -73,6 +73,8 @@ start_private_postgres() {
 start_private_redis() {
   local base="$1" port="$2"
   mkdir -p "$base/redis"
+  # Redis opens its log file after moving into --dir: the paths must not be relative.
+  base="$(cd "$base" && pwd)"
   if ! redis-cli -p "$port" ping >/dev/null 2>&1; then
     log "Starting Redis on port $port"
     redis-server --port "$port" --bind 127.0.0.1 --dir "$base/redis" --daemonize yes \
