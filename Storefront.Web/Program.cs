@@ -23,6 +23,7 @@ builder.Services.AddCatalogModule(builder.Configuration);
 builder.Services.AddCartModule(builder.Configuration);
 builder.Services.AddCheckoutModule(builder.Configuration);
 builder.Services.AddOrderEmails();
+builder.Services.AddStockAlertEmails();
 builder.Services.AddSearchModule(builder.Configuration);
 builder.Services.AddFlashSaleModule(builder.Configuration);
 builder.Services.AddRecommendationsModule(builder.Configuration);

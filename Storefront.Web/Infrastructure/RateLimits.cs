@@ -77,6 +77,7 @@ internal static class RateLimits
     [
         ("/Search", Search),
         ("/Cart/Index", CartWrites),
+        ("/Account/StockAlerts", CartWrites),
         ("/Orders/Track", OrderTracking),
         ("/Account/Login", SignIn),
         ("/Account/ConfirmEmail", SignIn),

@@ -30,6 +30,12 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>/orders/{number}?key=…: an order's page, for whoever holds the key (<see cref="OrderAccess"/>).</summary>
     public string Order(string number, string key) => Page("/Orders/Order", new { number, key });
 
+    /// <summary>/account/stock-alerts: the products an account waits for.</summary>
+    public string StockAlerts() => Page("/Account/StockAlerts", null);
+
+    /// <summary>Where the "tell me when it is back" form posts: /account/stock-alerts?handler=Add.</summary>
+    public string AddStockAlert() => Page("/Account/StockAlerts", null, "Add");
+
     /// <summary>Where the add-to-cart form posts: /cart?handler=Add.</summary>
     public string AddToCart() => Page("/Cart/Index", null, "Add");
 

@@ -27,6 +27,7 @@ public static class InventoryModule
             .Validate(o => o.MaxShareOfStock is > 0m and <= 1m, "Inventory:Holds:MaxShareOfStock must be more than 0 and at most 1 (a share of on-hand stock, 0.25 for a quarter).")
             .ValidateOnStart();
         services.AddScoped<IStockReservations, StockReservations>();
+        services.AddScoped<IStockAlerts, Alerts.StockAlerts>();
         services.AddTransient<ReleaseExpiredHoldsJob>();
         return services;
     }

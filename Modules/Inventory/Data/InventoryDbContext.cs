@@ -11,6 +11,7 @@ internal sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> op
     public DbSet<StockItem> StockItems => Set<StockItem>();
     public DbSet<StockLedgerEntry> StockLedger => Set<StockLedgerEntry>();
     public DbSet<Reservations.Reservation> Reservations => Set<Reservations.Reservation>();
+    public DbSet<Alerts.StockAlert> StockAlerts => Set<Alerts.StockAlert>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -44,6 +45,16 @@ internal sealed class InventoryDbContext(DbContextOptions<InventoryDbContext> op
             e.HasIndex(r => new { r.Holder, r.Sku }).IsUnique().HasFilter("status = 'active'");
             e.HasIndex(r => new { r.Sku, r.ExpiresAt }).HasFilter("status = 'active'");
             e.HasIndex(r => r.ExpiresAt).HasFilter("status = 'active'");
+        });
+
+        modelBuilder.Entity<Alerts.StockAlert>(e =>
+        {
+            e.ToTable("stock_alerts");
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Sku).HasMaxLength(64);
+            e.Property(a => a.UserId).HasMaxLength(450);
+            e.HasIndex(a => new { a.UserId, a.Sku }).IsUnique();
+            e.HasIndex(a => new { a.Sku, a.CreatedAt });
         });
 
         modelBuilder.Entity<StockLedgerEntry>(e =>

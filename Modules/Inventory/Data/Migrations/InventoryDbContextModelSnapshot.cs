@@ -67,6 +67,42 @@ namespace Storefront.Inventory.Data.Migrations
                     b.ToTable("outbox_messages", "inventory");
                 });
 
+            modelBuilder.Entity("Storefront.Inventory.Alerts.StockAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stock_alerts");
+
+                    b.HasIndex("Sku", "CreatedAt")
+                        .HasDatabaseName("ix_stock_alerts_sku_created_at");
+
+                    b.HasIndex("UserId", "Sku")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stock_alerts_user_id_sku");
+
+                    b.ToTable("stock_alerts", "inventory");
+                });
+
             modelBuilder.Entity("Storefront.Inventory.Reservations.Reservation", b =>
                 {
                     b.Property<Guid>("Id")
