@@ -228,6 +228,45 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await BrowserFixture.ScreenshotAsync(page, "search-results");
     }
 
+    [Fact]
+    public async Task Shopper_asks_to_hear_when_a_sold_out_product_is_back_and_finds_the_alert_on_the_account()
+    {
+        var (sku, slug, title) = await ProductWithStockAsync(0, offset: 2);
+        await app.DrainOutboxAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.2)); // the cached page is evicted again after its settle delay
+        var page = await app.NewPageAsync();
+
+        // Signed out, the button asks the shopper to sign in and brings them back to the product.
+        await page.GotoAsync($"/p/{slug}");
+        await Expect(page.Locator("#availability")).ToHaveTextAsync("Out of stock");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tell me when it is back" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Sign in first");
+        var email = $"alert-{Guid.NewGuid():N}@example.test";
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create account" }).First.ClickAsync();
+        await page.GetByLabel("Your name").FillAsync("Avery Waiting");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Browser-Shopper-1");
+        await page.GetByLabel("Password again").FillAsync("Browser-Shopper-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await page.GotoAsync((await Mailbox.LinkAsync(app, email, "/account/confirm-email")).PathAndQuery);
+        await page.GetByLabel("Password").FillAsync("Browser-Shopper-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm and sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account", Level = 1 })).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/p/{slug}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tell me when it is back" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"We will e-mail you once when “{title}” is back in stock. Your alerts are on your account page.");
+        await BrowserFixture.ScreenshotAsync(page, "stock-alert-asked");
+
+        await page.GotoAsync("/account");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Products you asked us to tell you about" }).ClickAsync();
+        await Expect(page.Locator($"tr[data-sku='{sku}']")).ToContainTextAsync(title);
+        await BrowserFixture.ScreenshotAsync(page, "stock-alerts");
+        await page.Locator($"tr[data-sku='{sku}']").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("The alert is removed.");
+        await Expect(page.Locator("#no-alerts")).ToBeVisibleAsync();
+    }
+
     private async Task<(string Sku, string Slug, string Title)> ProductWithStockAsync(int onHand, int offset = 0)
     {
         await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
