@@ -22,14 +22,8 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
     }
 
     /// <summary>A confirmed shopper, signed in with the client, and their account's id.</summary>
-    private async Task<(HttpClient Client, string Email, string UserId)> ShopperAsync()
-    {
-        var email = $"leaving-{Guid.NewGuid():N}@example.test";
-        var client = store.Client();
-        await AccountPagesTests.RegisterAndConfirmAsync(store, client, email, Password);
-        var user = await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByEmailAsync(email));
-        return (client, email, user!.Id);
-    }
+    private Task<(HttpClient Client, string Email, string UserId)> ShopperAsync() =>
+        AccountPagesTests.SignedInShopperAsync(store, Password, "leaving");
 
     /// <summary>An order of one unit of <paramref name="sku"/>, placed from the account's cart to <paramref name="street"/>; its number.</summary>
     private async Task<string> OrderAsync(string userId, string email, string sku, string street)

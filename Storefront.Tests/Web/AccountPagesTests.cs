@@ -60,6 +60,17 @@ public sealed class AccountPagesTests(AccountStoreFixture store) : IClassFixture
         return await Mailbox.ConfirmAsync(store, client, email, password);
     }
 
+    /// <summary>A new shopper with a confirmed address, signed in with a client of their own, and their account's id.</summary>
+    public static async Task<(HttpClient Client, string Email, string UserId)> SignedInShopperAsync(StoreFixture store, string password, string prefix = "shopper")
+    {
+        var email = $"{prefix}-{Guid.NewGuid():N}@example.test";
+        var client = store.Client();
+        await RegisterAndConfirmAsync(store, client, email, password);
+        using var scope = store.Services.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Storefront.Web.Identity.StoreUser>>().FindByEmailAsync(email);
+        return (client, email, user!.Id);
+    }
+
     private static string NewEmail() => $"shopper-{Guid.NewGuid():N}@example.test";
 
     private static async Task<bool> SignedInAsync(HttpClient client) =>

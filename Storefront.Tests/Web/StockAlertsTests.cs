@@ -17,14 +17,8 @@ public sealed class StockAlertsTests(CheckoutStoreFixtureForPages store) : IClas
         return await action(scope.ServiceProvider);
     }
 
-    private async Task<(HttpClient Client, string Email, string UserId)> ShopperAsync()
-    {
-        var email = $"waiting-{Guid.NewGuid():N}@example.test";
-        var client = store.Client();
-        await AccountPagesTests.RegisterAndConfirmAsync(store, client, email, Password);
-        var user = await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByEmailAsync(email));
-        return (client, email, user!.Id);
-    }
+    private Task<(HttpClient Client, string Email, string UserId)> ShopperAsync() =>
+        AccountPagesTests.SignedInShopperAsync(store, Password, "waiting");
 
     private static Task<HttpResponseMessage> AskAsync(HttpClient client, ShopFixture.TestProduct product) =>
         client.PostAsync("/account/stock-alerts?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
