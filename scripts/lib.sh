@@ -147,3 +147,52 @@ stop_test_run() {
     return 1
   fi
 }
+
+# Sets libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE from an Npgsql connection string
+# ("Host=…;Port=…;Username=…;Password=…;Database=…"), for pg_dump and pg_restore.
+use_connection_string() {
+  local pair key value
+  local -a pairs
+  unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
+  IFS=';' read -ra pairs <<< "$1"
+  for pair in "${pairs[@]}"; do
+    key="$(printf '%s' "${pair%%=*}" | tr '[:upper:]' '[:lower:]' | tr -d ' ')"
+    value="${pair#*=}"
+    case "$key" in
+      host|server) export PGHOST="$value" ;;
+      port) export PGPORT="$value" ;;
+      username|userid|user) export PGUSER="$value" ;;
+      password) export PGPASSWORD="$value" ;;
+      database) export PGDATABASE="$value" ;;
+    esac
+  done
+}
+
+# Writes one archive of what a store cannot rebuild: the database (pg_dump's custom format), the
+# Data Protection keys (sign-in cookies, order links) and the uploaded pictures of the data folder.
+# The search index, the page cache and Redis are rebuilt from the database and are left out.
+storefront_backup() {
+  local file="$1" data="$2" work part
+  work="$(mktemp -d)"
+  "$(pg_bin)/pg_dump" --format=custom --no-owner --file "$work/storefront.dump"
+  for part in keys images; do
+    if [ -d "$data/$part" ]; then tar -C "$data" -cf "$work/$part.tar" "$part"; fi
+  done
+  tar -C "$work" -czf "$file" .
+  rm -rf "$work"
+}
+
+# Puts an archive of storefront_backup back: the database as it was (in one transaction: all of it
+# or nothing), then the keys and pictures. The store must be stopped meanwhile.
+storefront_restore() {
+  local file="$1" data="$2" work part
+  work="$(mktemp -d)"
+  tar -C "$work" -xzf "$file"
+  [ -f "$work/storefront.dump" ] || { rm -rf "$work"; echo "$file is not a Storefront backup (no storefront.dump in it)" >&2; return 1; }
+  "$(pg_bin)/pg_restore" --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname "$PGDATABASE" "$work/storefront.dump"
+  mkdir -p "$data"
+  for part in keys images; do
+    if [ -f "$work/$part.tar" ]; then rm -rf "${data:?}/$part"; tar -C "$data" -xf "$work/$part.tar"; fi
+  done
+  rm -rf "$work"
+}
