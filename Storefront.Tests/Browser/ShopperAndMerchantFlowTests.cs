@@ -99,18 +99,7 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         var page = await app.NewPageAsync();
 
         // A returning shopper: an account with one unit already in its cart.
-        await page.GotoAsync("/account/register");
-        await page.GetByLabel("Your name").FillAsync("Robin Browser");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Browser-Shopper-1");
-        await page.GetByLabel("Password again").FillAsync("Browser-Shopper-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Check your inbox to finish creating your account.");
-        // The link of the confirmation e-mail asks for the password, then signs the shopper in.
-        await page.GotoAsync((await Mailbox.LinkAsync(app, email, "/account/confirm-email")).PathAndQuery);
-        await page.GetByLabel("Password").FillAsync("Browser-Shopper-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm and sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account", Level = 1 })).ToBeVisibleAsync();
+        await RegisterAsync(page, "Robin Browser", email, "Browser-Shopper-1");
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Your e-mail address is confirmed and you are signed in.");
         await page.GotoAsync($"/p/{slug}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
@@ -241,17 +230,8 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await Expect(page.Locator("#availability")).ToHaveTextAsync("Out of stock");
         await page.GetByRole(AriaRole.Button, new() { Name = "Tell me when it is back" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Sign in first");
-        var email = $"alert-{Guid.NewGuid():N}@example.test";
         await page.GetByRole(AriaRole.Link, new() { Name = "Create account" }).First.ClickAsync();
-        await page.GetByLabel("Your name").FillAsync("Avery Waiting");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Browser-Shopper-1");
-        await page.GetByLabel("Password again").FillAsync("Browser-Shopper-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.GotoAsync((await Mailbox.LinkAsync(app, email, "/account/confirm-email")).PathAndQuery);
-        await page.GetByLabel("Password").FillAsync("Browser-Shopper-1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm and sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account", Level = 1 })).ToBeVisibleAsync();
+        await RegisterAsync(page, "Avery Waiting", $"alert-{Guid.NewGuid():N}@example.test", "Browser-Shopper-1");
 
         await page.GotoAsync($"/p/{slug}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Tell me when it is back" }).ClickAsync();
@@ -265,6 +245,63 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await page.Locator($"tr[data-sku='{sku}']").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("The alert is removed.");
         await Expect(page.Locator("#no-alerts")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Creates an account in the browser and confirms it from the e-mail's link, which signs the shopper in.</summary>
+    private async Task RegisterAsync(IPage page, string name, string email, string password)
+    {
+        await page.GotoAsync("/account/register");
+        await page.GetByLabel("Your name").FillAsync(name);
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByLabel("Password again").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Check your inbox to finish creating your account.");
+        // The link of the confirmation e-mail asks for the password, then signs the shopper in.
+        await page.GotoAsync((await Mailbox.LinkAsync(app, email, "/account/confirm-email")).PathAndQuery);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm and sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your account", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Shopper_who_bought_a_product_writes_a_review_and_sees_it_on_the_product_page()
+    {
+        var (sku, slug, title) = await ProductWithStockAsync(30, offset: 3);
+        var email = $"reviewer-{Guid.NewGuid():N}@example.test";
+        var page = await app.NewPageAsync();
+        await RegisterAsync(page, "Rowan Reviewer", email, "Browser-Shopper-1");
+        // The order itself, placed for the account directly: the checkout's pages have their own test.
+        using (var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(app.Services))
+        {
+            var sp = scope.ServiceProvider;
+            var userId = (await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                .GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Storefront.Web.Identity.StoreUser>>(sp).FindByEmailAsync(email))!.Id;
+            var carts = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Storefront.Cart.Contracts.ICarts>(sp);
+            var cartId = await carts.CartOfUserAsync(userId, default);
+            Assert.True((await carts.AddAsync(cartId, sku, 1, default)).Succeeded);
+            var placed = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Storefront.Checkout.Contracts.ICheckout>(sp)
+                .PlaceOrderAsync(new Storefront.Checkout.Contracts.CheckoutRequest(Guid.NewGuid(), cartId, userId, email,
+                    new Storefront.Checkout.Contracts.Address("Rowan Reviewer", "3 Oak Lane", null, "Albany", "NY", "12207", "US"), "standard",
+                    Storefront.Checkout.Payments.TestPaymentGateway.SuccessCard), default);
+            Assert.True(placed.Succeeded);
+        }
+
+        await page.GotoAsync($"/p/{slug}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Write a review" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Write a review" })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Shown as")).ToHaveValueAsync("Rowan R.");
+        await page.GetByLabel("4 stars").CheckAsync();
+        await page.GetByLabel("Title").FillAsync("Does what it says");
+        await page.GetByLabel("Your review").FillAsync("Arrived quickly and works well.");
+        await BrowserFixture.ScreenshotAsync(page, "review-form");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Post the review" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Thank you: your review is on the product page.");
+        await Expect(page.Locator("#reviews")).ToContainTextAsync("Does what it says");
+        await Expect(page.Locator("#reviews")).ToContainTextAsync("Rowan R.");
+        await Expect(page.Locator("h1")).ToHaveTextAsync(title);
+        await BrowserFixture.ScreenshotAsync(page, "review-posted");
     }
 
     private async Task<(string Sku, string Slug, string Title)> ProductWithStockAsync(int onHand, int offset = 0)

@@ -10,11 +10,11 @@ namespace Storefront.Web.Identity;
 
 /// <summary>
 /// A shopper's copy of what the store keeps about their account: the account, every order in it
-/// (with the address, the lines and the timeline), the cart, the products they wait for, and the
-/// search history that ranks their results. Read from the modules that keep each part; nothing is copied anywhere else.
+/// (with the address, the lines and the timeline), the cart, the products they wait for, the reviews
+/// they wrote, and the search history that ranks their results. Read from the modules that keep each part; nothing is copied anywhere else.
 /// </summary>
 public sealed class AccountData(IOrders orders, ICarts carts, ISearchSignals searchSignals, Inventory.Contracts.IStockAlerts stockAlerts,
-    OutcomeText words, TimeProvider clock)
+    Catalog.Contracts.IProductReviews reviews, OutcomeText words, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -41,6 +41,7 @@ public sealed class AccountData(IOrders orders, ICarts carts, ISearchSignals sea
             ? (await carts.GetAsync(cartId, ct)).Lines.Select(l => new { l.Sku, l.Quantity }).ToList<object>()
             : [];
         var alerts = await stockAlerts.ForUserAsync(user.Id, ct);
+        var written = await reviews.ForUserAsync(user.Id, ct);
         var history = await searchSignals.HistoryAsync(Visitor.OfUser(user.Id), ct);
         return JsonSerializer.SerializeToUtf8Bytes(new
         {
@@ -49,6 +50,7 @@ public sealed class AccountData(IOrders orders, ICarts carts, ISearchSignals sea
             Orders = placed,
             Cart = cartLines,
             StockAlerts = alerts.Select(a => new { a.Sku, AskedAt = a.CreatedAt }),
+            Reviews = written,
             SearchHistory = history.Select(h => new { h.Kind, h.Name, h.Weight }),
         }, Json);
     }

@@ -14,12 +14,13 @@ public sealed record AccountDeletionResult(AccountDeletionOutcome Outcome, int O
 /// <summary>
 /// Deletes a shopper's account, asked by the shopper (account page) or by a merchant for them (a
 /// request that came by mail): first what the modules keep of it (the cart, its holds given back;
-/// the search history; its stock alerts; the orders leave the account and stay with the store's books as guest
+/// the search history; its stock alerts; its reviews stay, under the name they show, but no longer
+/// belong to it; the orders leave the account and stay with the store's books as guest
 /// orders), then the account itself. Each step can be done again, so a failed attempt, or two at
 /// once, end the same way: one deleted account. Merchants' accounts are the callers' to refuse.
 /// </summary>
 public sealed partial class AccountDeletion(UserManager<StoreUser> users, ICarts carts, IOrders orders, ISearchSignals searchSignals,
-    Inventory.Contracts.IStockAlerts stockAlerts, ILogger<AccountDeletion> logger)
+    Inventory.Contracts.IStockAlerts stockAlerts, Catalog.Contracts.IProductReviews reviews, ILogger<AccountDeletion> logger)
 {
     /// <param name="browserVisitor">The deleting browser's own visitor key (the shopper's, not a merchant's), whose history goes too.</param>
     public async Task<AccountDeletionResult> DeleteAsync(StoreUser user, string? browserVisitor, CancellationToken ct)
@@ -36,6 +37,7 @@ public sealed partial class AccountDeletion(UserManager<StoreUser> users, ICarts
             return new(AccountDeletionOutcome.Unavailable);
         }
         await stockAlerts.ForgetUserAsync(user.Id, ct);
+        await reviews.ForgetUserAsync(user.Id, ct);
         var detached = await orders.DetachAllAsync(user.Id, ct);
         var deleted = await users.DeleteAsync(user);
         // Two requests at once: the other one deleted it first.

@@ -78,6 +78,7 @@ internal static class RateLimits
         ("/Search", Search),
         ("/Cart/Index", CartWrites),
         ("/Account/StockAlerts", CartWrites),
+        ("/Catalog/Review", CartWrites),
         ("/Orders/Track", OrderTracking),
         ("/Account/Login", SignIn),
         ("/Account/ConfirmEmail", SignIn),

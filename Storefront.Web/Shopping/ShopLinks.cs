@@ -11,6 +11,9 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>/p/{slug}, with <c>?reviews=n</c> for a later page of its reviews.</summary>
     public string Product(string slug, int? reviewsPage = null) => Page("/Catalog/Product", new { slug, reviews = reviewsPage });
 
+    /// <summary>/p/{slug}/review: where a shopper who bought the product writes (or changes) their review.</summary>
+    public string WriteReview(string slug) => Page("/Catalog/Review", new { slug });
+
     /// <summary>/c/{slug}</summary>
     public string Category(string slug) => Page("/Catalog/Category", new { slug });
 

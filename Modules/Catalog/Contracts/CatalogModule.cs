@@ -46,6 +46,7 @@ public static class CatalogModule
         services.AddScoped<ICatalogSitemap, CatalogSitemap>();
         services.AddStoreCurrency();
         services.AddScoped<ICatalogAdmin, CatalogAdmin>();
+        services.AddScoped<IProductReviews, Reviews.ProductReviews>();
         services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();
         services.AddScoped<IValidator<ProductInput>, ProductInputValidator>();
         services.AddSingleton<LocalDiskImageStore>();

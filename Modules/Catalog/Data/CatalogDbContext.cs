@@ -92,6 +92,9 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             e.Property(r => r.Body).HasMaxLength(5000);
             e.Property(r => r.Author).HasMaxLength(100);
             e.HasIndex(r => new { r.ProductId, r.CreatedAt });
+            e.Property(r => r.UserId).HasMaxLength(450);
+            e.HasIndex(r => new { r.ProductId, r.UserId }).IsUnique().HasFilter("user_id IS NOT NULL");
+            e.HasIndex(r => r.UserId).HasFilter("user_id IS NOT NULL");
         });
 
         modelBuilder.Entity<CategoryFacetRow>(e =>

@@ -441,9 +441,7 @@ internal sealed class CatalogAdmin(
 
     public async Task<CommandResult<Guid>> AddReviewAsync(Guid productId, ReviewInput input, CancellationToken cancellationToken)
     {
-        if (input.Rating is < 1 or > 5) return CommandResult<Guid>.Fail(nameof(input.Rating), Problem.Of(CatalogProblems.RatingInvalid));
-        if (string.IsNullOrWhiteSpace(input.Author) || input.Author.Length > 100) return CommandResult<Guid>.Fail(nameof(input.Author), Problem.Of(CatalogProblems.AuthorInvalid));
-        if (input.Title.Length > 200 || input.Body.Length > 5000) return CommandResult<Guid>.Fail(nameof(input.Body), Problem.Of(CatalogProblems.ReviewTooLong));
+        if (Reviews.ReviewRules.Refusal(input) is { } refused) return refused;
         if (!await db.Products.AnyAsync(p => p.Id == productId, cancellationToken)) return CommandResult<Guid>.Fail("", Problem.Of(CatalogProblems.ProductGone));
         var now = clock.GetUtcNow();
         var review = new Review
@@ -477,18 +475,6 @@ internal sealed class CatalogAdmin(
     /// Recomputes the product's average and count from its visible reviews inside the caller's
     /// transaction; the row lock of the UPDATE serializes concurrent reviews of one product.
     /// </summary>
-    private async Task RefreshRatingAsync(Guid productId, DateTimeOffset now, CancellationToken ct)
-    {
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE catalog.products p SET
-                review_count = s.n, average_rating = s.avg
-            FROM (SELECT count(*)::int AS n, coalesce(round(avg(rating)::numeric, 2), 0) AS avg
-                  FROM catalog.reviews WHERE product_id = {productId} AND NOT is_hidden) s
-            WHERE p.id = {productId}
-            """, ct);
-        var stats = await db.Products.AsNoTracking().Where(p => p.Id == productId)
-            .Select(p => new { p.AverageRating, p.ReviewCount }).FirstAsync(ct);
-        db.AddIntegrationEvent(new ReviewsChangedEvent(productId, stats.AverageRating, stats.ReviewCount), now);
-        await db.SaveChangesAsync(ct);
-    }
+    private Task RefreshRatingAsync(Guid productId, DateTimeOffset now, CancellationToken ct) =>
+        Reviews.ReviewRules.RefreshRatingAsync(db, productId, now, ct);
 }

@@ -10,4 +10,6 @@ internal sealed class Review
     public string Author { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public bool IsHidden { get; set; }
+    /// <summary>The account that wrote it (one review per account and product); null for the merchant's and imported ones.</summary>
+    public string? UserId { get; set; }
 }

@@ -50,6 +50,9 @@ public interface IOrders
 
     Task<IReadOnlyList<OrderSummary>> ForUserAsync(string userId, CancellationToken cancellationToken);
 
+    /// <summary>True when an order of the account that was not cancelled has the SKU (a "verified purchase").</summary>
+    Task<bool> HasBoughtAsync(string userId, string sku, CancellationToken cancellationToken);
+
     /// <summary>
     /// Makes every link to the order given out so far stop working (a link shared by mistake); the
     /// shopper can get a new one by tracking the order with its number and e-mail address.

@@ -36,6 +36,9 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
             .Select(o => new OrderSummary(o.Number, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt))
             .ToListAsync(ct);
 
+    public Task<bool> HasBoughtAsync(string userId, string sku, CancellationToken ct) =>
+        db.Orders.AsNoTracking().AnyAsync(o => o.UserId == userId && o.Status != OrderStatus.Cancelled && o.Lines.Any(l => l.Sku == sku), ct);
+
     public async Task<bool> RevokeLinksAsync(string number, CancellationToken ct) =>
         Normalize(number) is { } normalized
         && await db.Orders.Where(o => o.Number == normalized).ExecuteUpdateAsync(u => u.SetProperty(o => o.LinkVersion, o => o.LinkVersion + 1), ct) == 1;

@@ -406,11 +406,25 @@ namespace Storefront.Catalog.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("title");
 
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
                     b.HasKey("Id")
                         .HasName("pk_reviews");
 
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_reviews_user_id")
+                        .HasFilter("user_id IS NOT NULL");
+
                     b.HasIndex("ProductId", "CreatedAt")
                         .HasDatabaseName("ix_reviews_product_id_created_at");
+
+                    b.HasIndex("ProductId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reviews_product_id_user_id")
+                        .HasFilter("user_id IS NOT NULL");
 
                     b.ToTable("reviews", "catalog", t =>
                         {
