@@ -65,7 +65,7 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
                 .Where(r => r.CategoryId == category.Id).Select(r => r.Facets).FirstOrDefaultAsync(ct);
             var facets = stored is not null
                 ? JsonSerializer.Deserialize<FacetSet>(stored, Json)!
-                : await ComputeAndStoreAsync(category, null, ct);
+                : (await CountAndStoreAsync(category.Path, [(category, null)], ct))[category.Id];
             cache.Set(key, facets, TimeSpan.FromMinutes(1));
             return facets;
         }
@@ -81,8 +81,9 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
         var snapshot = await tree.GetAsync(ct);
         var marks = await MarksAsync(ct);
         var categories = snapshot.ById.Values.OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
-        foreach (var category in categories)
-            await ComputeAndStoreAsync(category, marks.TryGetValue(category.Id, out var mark) ? mark : null, ct);
+        // One pass over each top category's products counts it and every category under it.
+        foreach (var group in categories.GroupBy(TopPath, StringComparer.Ordinal))
+            await CountAndStoreAsync(group.Key, group.Select(c => (c, marks.TryGetValue(c.Id, out var mark) ? (long?)mark : null)).ToList(), ct);
         Forget(cache);
         return categories.Select(c => c.Id).ToList();
     }
@@ -118,11 +119,19 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
         if (marks.Count == 0) return [];
         var snapshot = await tree.GetAsync(ct);
         var recounted = new List<int>();
-        foreach (var (id, mark) in marks.OrderByDescending(m => snapshot.ById.TryGetValue(m.Key, out var c) ? c.Depth : -1))
+        foreach (var (id, _) in marks.Where(m => !snapshot.ById.ContainsKey(m.Key)))
         {
-            if (snapshot.ById.TryGetValue(id, out var category)) await ComputeAndStoreAsync(category, mark, ct);
-            else await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM catalog.category_facets WHERE category_id = {id}", ct);
+            await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM catalog.category_facets WHERE category_id = {id}", ct);
             recounted.Add(id);
+        }
+        // A change marks its category and every parent: one pass over the top category's products
+        // counts them all (at 1,000,000 products, the top category's time instead of the sum of
+        // each level's).
+        var stale = marks.Where(m => snapshot.ById.ContainsKey(m.Key)).Select(m => (Category: snapshot.ById[m.Key], Mark: (long?)m.Value));
+        foreach (var group in stale.GroupBy(s => TopPath(s.Category), StringComparer.Ordinal))
+        {
+            await CountAndStoreAsync(group.Key, group.ToList(), ct);
+            recounted.AddRange(group.Select(s => s.Category.Id));
         }
         Forget(cache);
         return recounted;
@@ -142,38 +151,75 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
         Forget(cache);
     }
 
+    /// <summary>The path of the top category a category is under ("/12/" for "/12/30/31/").</summary>
+    private static string TopPath(Category category) => "/" + category.Path.Split('/', StringSplitOptions.RemoveEmptyEntries)[0] + "/";
+
     /// <summary>
-    /// Counts the category and stores the counts unless a count that began later is stored already
-    /// (two recounts can overlap: the consumer, the hourly job, a first view), so counts never go
-    /// back in time.
+    /// Counts <paramref name="categories"/> (all under <paramref name="under"/>) in one snapshot and
+    /// stores each one's counts unless a count that began later is stored already (two recounts can
+    /// overlap: the consumer, the hourly job, a first view), so counts never go back in time.
     /// </summary>
-    /// <param name="mark">
-    /// The stale mark read before counting began, cleared if it is still the row's: the stored counts
-    /// (these, or a later count's) include every change up to that mark. A change made since then has
-    /// put a new mark, which stays for the next pass.
+    /// <param name="categories">
+    /// Each with the stale mark read before counting began, cleared if it is still the row's: the
+    /// stored counts (these, or a later count's) include every change up to that mark. A change made
+    /// since then has put a new mark, which stays for the next pass.
     /// </param>
-    private async Task<FacetSet> ComputeAndStoreAsync(Category category, long? mark, CancellationToken ct)
+    private async Task<Dictionary<int, FacetSet>> CountAndStoreAsync(string under, IReadOnlyList<(Category Category, long? Mark)> categories, CancellationToken ct)
     {
         var snapshot = await tree.GetAsync(ct);
-        var (facets, countedFrom) = await ComputeAsync(category, snapshot.EffectiveAttributes(category), ct);
-        var json = JsonSerializer.Serialize(facets, Json);
+        var (counts, countedFrom) = await CountAsync(under, ct);
         var now = clock.GetUtcNow();
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO catalog.category_facets AS f (category_id, facets, computed_at, counted_from) VALUES ({category.Id}, {json}::jsonb, {now}, {countedFrom})
-            ON CONFLICT (category_id) DO UPDATE SET
-                facets = CASE WHEN f.counted_from < excluded.counted_from THEN excluded.facets ELSE f.facets END,
-                computed_at = CASE WHEN f.counted_from < excluded.counted_from THEN excluded.computed_at ELSE f.computed_at END,
-                counted_from = greatest(f.counted_from, excluded.counted_from),
-                stale_mark = CASE WHEN f.stale_mark = {mark}::bigint THEN NULL ELSE f.stale_mark END
-            """, ct);
-        return facets;
+        var stored = new Dictionary<int, FacetSet>();
+        foreach (var (category, mark) in categories)
+        {
+            var facets = counts.For(category, snapshot.EffectiveAttributes(category));
+            var json = JsonSerializer.Serialize(facets, Json);
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO catalog.category_facets AS f (category_id, facets, computed_at, counted_from) VALUES ({category.Id}, {json}::jsonb, {now}, {countedFrom})
+                ON CONFLICT (category_id) DO UPDATE SET
+                    facets = CASE WHEN f.counted_from < excluded.counted_from THEN excluded.facets ELSE f.facets END,
+                    computed_at = CASE WHEN f.counted_from < excluded.counted_from THEN excluded.computed_at ELSE f.computed_at END,
+                    counted_from = greatest(f.counted_from, excluded.counted_from),
+                    stale_mark = CASE WHEN f.stale_mark = {mark}::bigint THEN NULL ELSE f.stale_mark END
+                """, ct);
+            stored[category.Id] = facets;
+        }
+        return stored;
+    }
+
+    /// <summary>Brand and attribute value counts of each category path under one, to be added up per category.</summary>
+    private sealed class PathCounts
+    {
+        public List<(string Path, string Brand, long Count)> Brands { get; } = [];
+        public List<(string Path, string Key, string Value, long Count)> Attributes { get; } = [];
+
+        public FacetSet For(Category category, IReadOnlyList<AttributeDefinition> attributes)
+        {
+            bool Under(string path) => path.StartsWith(category.Path, StringComparison.Ordinal);
+            var brandCounts = Brands.Where(b => Under(b.Path)).GroupBy(b => b.Brand, StringComparer.Ordinal)
+                .Select(g => new FacetValue(g.Key, g.Sum(b => b.Count))).ToList();
+            var total = brandCounts.Sum(b => b.Count);
+            var brands = brandCounts.OrderByDescending(b => b.Count).ThenBy(b => b.Value, StringComparer.Ordinal).Take(MaxValues).ToList();
+            var byKey = Attributes.Where(a => Under(a.Path)).GroupBy(a => a.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.GroupBy(a => a.Value, StringComparer.Ordinal).Select(v => new FacetValue(v.Key, v.Sum(a => a.Count))).ToList(), StringComparer.Ordinal);
+            var byAttribute = new Dictionary<string, IReadOnlyList<FacetValue>>(StringComparer.Ordinal);
+            foreach (var definition in attributes.Where(a => a.Kind == AttributeKind.Choice))
+            {
+                if (!byKey.TryGetValue(definition.Key, out var values)) continue;
+                var order = definition.Options.Select((o, i) => (o, i)).ToDictionary(x => x.o, x => x.i, StringComparer.Ordinal);
+                byAttribute[definition.Key] = values.OrderByDescending(v => v.Count).Take(MaxValues)
+                    .OrderBy(v => order.GetValueOrDefault(v.Value, int.MaxValue)).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
+            }
+            return new FacetSet(total, brands, byAttribute);
+        }
     }
 
     /// <summary>
-    /// The counts, read in one snapshot, and the number of that snapshot: a number of the marks'
-    /// sequence taken by its first statement, so a later count has a higher one.
+    /// The counts under a path, by category path, read in one snapshot, and the number of that
+    /// snapshot: a number of the marks' sequence taken by its first statement, so a later count has
+    /// a higher one.
     /// </summary>
-    private async Task<(FacetSet Facets, long CountedFrom)> ComputeAsync(Category category, IReadOnlyList<AttributeDefinition> attributes, CancellationToken ct)
+    private async Task<(PathCounts Counts, long CountedFrom)> CountAsync(string under, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
         await connection.OpenAsync(ct);
@@ -181,50 +227,29 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
         long countedFrom;
         await using (var command = new NpgsqlCommand("SELECT nextval('catalog.category_facet_marks')", connection, transaction))
             countedFrom = (long)(await command.ExecuteScalarAsync(ct))!;
-        var brands = new List<FacetValue>();
-        long total = 0;
+        var counts = new PathCounts();
         await using (var command = new NpgsqlCommand("""
-            SELECT p.brand, count(*) FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
+            SELECT p.category_path, p.brand, count(*) FROM catalog.products p JOIN catalog.listing_prices lp ON lp.sku = p.sku
             WHERE p.is_published AND p.category_path LIKE @path
-            GROUP BY p.brand ORDER BY count(*) DESC, p.brand
+            GROUP BY p.category_path, p.brand
             """, connection, transaction))
         {
-            command.Parameters.Add(new("path", category.Path + "%"));
+            command.Parameters.Add(new("path", under + "%"));
             await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var count = reader.GetInt64(1);
-                total += count;
-                if (brands.Count < MaxValues) brands.Add(new FacetValue(reader.GetString(0), count));
-            }
+            while (await reader.ReadAsync(ct)) counts.Brands.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
         }
-
         // Every attribute value of the subtree in one pass over its products.
-        var counts = new Dictionary<string, List<FacetValue>>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand("""
-            SELECT kv.key, kv.value, count(*) FROM catalog.products p CROSS JOIN LATERAL jsonb_each_text(p.attributes) kv
+            SELECT p.category_path, kv.key, kv.value, count(*) FROM catalog.products p CROSS JOIN LATERAL jsonb_each_text(p.attributes) kv
             WHERE p.is_published AND p.category_path LIKE @path
-            GROUP BY kv.key, kv.value
+            GROUP BY p.category_path, kv.key, kv.value
             """, connection, transaction))
         {
-            command.Parameters.Add(new("path", category.Path + "%"));
+            command.Parameters.Add(new("path", under + "%"));
             await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var attributeKey = reader.GetString(0);
-                if (!counts.TryGetValue(attributeKey, out var list)) counts[attributeKey] = list = [];
-                list.Add(new FacetValue(reader.GetString(1), reader.GetInt64(2)));
-            }
-        }
-        var byAttribute = new Dictionary<string, IReadOnlyList<FacetValue>>(StringComparer.Ordinal);
-        foreach (var definition in attributes.Where(a => a.Kind == AttributeKind.Choice))
-        {
-            if (!counts.TryGetValue(definition.Key, out var values)) continue;
-            var order = definition.Options.Select((o, i) => (o, i)).ToDictionary(x => x.o, x => x.i, StringComparer.Ordinal);
-            byAttribute[definition.Key] = values.OrderByDescending(v => v.Count).Take(MaxValues)
-                .OrderBy(v => order.GetValueOrDefault(v.Value, int.MaxValue)).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
+            while (await reader.ReadAsync(ct)) counts.Attributes.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
         }
         await transaction.CommitAsync(ct);
-        return (new FacetSet(total, brands, byAttribute), countedFrom);
+        return (counts, countedFrom);
     }
 }
