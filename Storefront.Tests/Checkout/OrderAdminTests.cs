@@ -380,6 +380,19 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.Equal(3, page.QuerySelectorAll(".sales-chart rect").Length);
         Assert.Equal(expected.Select(p => p.Sku), page.QuerySelectorAll("tr[data-sku]").Select(r => r.GetAttribute("data-sku")));
 
+        // The same days as CSV, for a spreadsheet.
+        var csv = await client.GetAsync(page.QuerySelector("#report-csv")!.GetAttribute("href"));
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("sales-2003-03-01-to-2003-03-03.csv", csv.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var gross = early.Total.Amount + late.Total.Amount;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Equal(
+            "day,currency,orders,sales,refunded,net,cancelled\r\n" +
+            $"2003-03-01,USD,2,{gross.ToString("0.00", inv)},5.00,{(gross - 5m).ToString("0.00", inv)},0\r\n" +
+            "2003-03-02,USD,0,0.00,0.00,0.00,0\r\n" +
+            "2003-03-03,USD,0,0.00,0.00,0.00,1\r\n",
+            await csv.Content.ReadAsStringAsync());
+
         foreach (var (query, problem) in new[]
         {
             ("from=2003-03-04&to=2003-03-01", "The period ends before it starts"),
@@ -390,6 +403,8 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
             var refused = await client.GetDocumentAsync("/admin/reports?" + query);
             Assert.Contains(problem, refused.QuerySelector(".notice.error")?.TextContent ?? "", StringComparison.Ordinal);
             Assert.Null(refused.QuerySelector(".report-currency, #top-products"));
+            var noFile = await client.GetDocumentAsync("/admin/reports?handler=Csv&" + query);
+            Assert.Contains(problem, noFile.QuerySelector(".notice.error")?.TextContent ?? "", StringComparison.Ordinal);
         }
     }
 

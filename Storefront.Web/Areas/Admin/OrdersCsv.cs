@@ -41,3 +41,24 @@ public static class OrdersCsv
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 }
+
+/// <summary>A report's days as CSV, one row per day and currency, oldest first, with the same cells as the page's table.</summary>
+public static class SalesReportCsv
+{
+    public static byte[] Of(SalesReportView report)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder("day,currency,orders,sales,refunded,net,cancelled\r\n");
+        foreach (var currency in report.Currencies)
+            foreach (var d in currency.Days)
+            {
+                var f = d.Figures;
+                text.Append(string.Join(',', new[]
+                {
+                    d.Day.ToString("yyyy-MM-dd", inv), f.Currency, f.Orders.ToString(inv), f.Gross.ToString("0.00", inv),
+                    f.Refunded.ToString("0.00", inv), (f.Gross - f.Refunded).ToString("0.00", inv), f.Cancelled.ToString(inv),
+                }.Select(OrdersCsv.Cell))).Append("\r\n");
+            }
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text.ToString());
+    }
+}

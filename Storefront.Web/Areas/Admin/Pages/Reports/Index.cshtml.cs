@@ -17,6 +17,15 @@ public sealed class IndexModel(SalesReports reports, TimeProvider clock) : PageM
     public List<string> Problems { get; } = [];
     public DateOnly Today { get; private set; }
 
+    /// <summary>The report's days as a CSV file; a refused period shows the page with its message instead.</summary>
+    public async Task<IActionResult> OnGetCsvAsync([FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, CancellationToken ct)
+    {
+        await OnGetAsync(from, to, ct);
+        if (Report is not { } report) return Page();
+        Response.Headers.CacheControl = "no-store";
+        return File(SalesReportCsv.Of(report), "text/csv; charset=utf-8", $"sales-{report.From:yyyy-MM-dd}-to-{report.To:yyyy-MM-dd}.csv");
+    }
+
     public async Task OnGetAsync([FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, CancellationToken ct)
     {
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
