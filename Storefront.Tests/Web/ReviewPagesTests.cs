@@ -64,6 +64,8 @@ public sealed class ReviewPagesTests(CheckoutStoreFixtureForPages store) : IClas
         Assert.NotNull(shown);
         Assert.Contains("Held up <b>all</b> summer.", shown.TextContent, StringComparison.Ordinal);
         Assert.Empty(shown.QuerySelectorAll("b"));
+        Assert.Equal("· Verified purchase", shown.QuerySelector(".verified")?.TextContent.Trim());
+        Assert.All(page.QuerySelectorAll("#reviews .review").Where(r => r != shown), r => Assert.Null(r.QuerySelector(".verified")));
 
         // Written again, it is changed, not added.
         var changed = await PostAsync(client, product.Slug, Review("2", "Sturdy, then not", "The zip broke."));

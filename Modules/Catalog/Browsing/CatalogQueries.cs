@@ -84,7 +84,7 @@ internal sealed class CatalogQueries(CatalogDbContext db, CategoryTree tree, Cat
         page = Paging.Within(page, pageSize, total);
         var items = await query.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(r => new ReviewView(r.Id, r.Rating, r.Title, r.Body, r.Author, r.CreatedAt, r.IsHidden))
+            .Select(r => new ReviewView(r.Id, r.Rating, r.Title, r.Body, r.Author, r.CreatedAt, r.IsHidden, r.UserId != null))
             .ToListAsync(cancellationToken);
         return new Paged<ReviewView>(items, page, pageSize, total);
     }

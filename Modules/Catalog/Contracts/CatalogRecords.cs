@@ -55,7 +55,8 @@ public sealed record ProductDetails(
 
 public sealed record ProductAttribute(string Key, string Label, string Value);
 
-public sealed record ReviewView(Guid Id, int Rating, string Title, string Body, string Author, DateTimeOffset CreatedAt, bool Hidden);
+/// <param name="VerifiedPurchase">Written by a shopper's account that bought the product (the only reviews shoppers can write).</param>
+public sealed record ReviewView(Guid Id, int Rating, string Title, string Body, string Author, DateTimeOffset CreatedAt, bool Hidden, bool VerifiedPurchase = false);
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, long Total)
 {
