@@ -72,6 +72,24 @@ public sealed class StockAlertsTests(CheckoutStoreFixtureForPages store) : IClas
     }
 
     [Fact]
+    public async Task An_alert_on_a_withdrawn_product_waits_through_a_restock_and_goes_when_the_product_is_published_again()
+    {
+        var (client, email, _) = await ShopperAsync();
+        var product = await store.SettledProductAsync(0);
+        await AskAsync(client, product);
+        Assert.True(await With(sp => sp.GetRequiredService<Storefront.Catalog.Contracts.ICatalogAdmin>().SetPublishedAsync(product.Id, false, default)));
+        await SetStockAsync(product.Sku, 5);
+        await store.DrainOutboxAsync();
+        Assert.Empty(Mailbox.For(store, email, $"Back in stock: {product.Title}"));
+        Assert.Equal([product.Sku], await WaitingForAsync(client));
+
+        // Published again with the stock it got meanwhile: no stock change comes, the publishing sends it.
+        Assert.True(await With(sp => sp.GetRequiredService<Storefront.Catalog.Contracts.ICatalogAdmin>().SetPublishedAsync(product.Id, true, default)));
+        Assert.Single(await MailsAsync(email, $"Back in stock: {product.Title}", 1));
+        Assert.Empty(await WaitingForAsync(client));
+    }
+
+    [Fact]
     public async Task A_product_in_stock_keeps_no_alert_a_visitor_is_sent_to_sign_in_and_a_cross_site_form_is_refused()
     {
         var (client, _, _) = await ShopperAsync();

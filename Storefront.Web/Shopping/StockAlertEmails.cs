@@ -14,20 +14,26 @@ namespace Storefront.Web.Shopping;
 /// Event consumer "web.stock-alert-emails" (once per cluster): when a SKU can be bought again, tells
 /// every account waiting for it (<see cref="IStockAlerts"/>), at the account's confirmed address, and
 /// completes each alert once its mail is sent. A product that is not on sale (unpublished) keeps its
-/// alerts for when it is. Delivery is at least once: a pass cut off between a mail and its alert's
+/// alerts; they go when it is published again with stock (its <see cref="ProductChangedEvent"/>).
+/// Delivery is at least once: a pass cut off between a mail and its alert's
 /// completion sends that one mail again.
 /// </summary>
 public sealed class StockAlertEmails(IStockAlerts alerts, ICatalogQueries catalog, UserManager<StoreUser> users, IEmailSender email,
-    IStoreLinks links, ShopLinks pages, OutcomeText words) : IIntegrationEventBatchHandler<StockChangedEvent>
+    IStoreLinks links, ShopLinks pages, OutcomeText words) :
+    IIntegrationEventBatchHandler<StockChangedEvent>, IIntegrationEventBatchHandler<ProductChangedEvent>
 {
     public const string ConsumerName = "web.stock-alert-emails";
     private const int Batch = 100;
 
-    public async Task HandleAsync(IReadOnlyList<StockChangedEvent> integrationEvents, CancellationToken cancellationToken)
+    // Only the last word on each SKU matters, and only if it can be bought (DueAsync checks the stock).
+    public Task HandleAsync(IReadOnlyList<StockChangedEvent> integrationEvents, CancellationToken cancellationToken) =>
+        SendDueAsync(integrationEvents.GroupBy(c => c.Sku, StringComparer.Ordinal).Where(g => g.Last().Available > 0).Select(g => g.Key).ToList(), cancellationToken);
+
+    public Task HandleAsync(IReadOnlyList<ProductChangedEvent> integrationEvents, CancellationToken cancellationToken) =>
+        SendDueAsync(integrationEvents.GroupBy(c => c.Sku, StringComparer.Ordinal).Where(g => g.Last().Published).Select(g => g.Key).ToList(), cancellationToken);
+
+    private async Task SendDueAsync(List<string> skus, CancellationToken ct)
     {
-        var ct = cancellationToken;
-        // Only the last word on each SKU matters, and only if it can be bought.
-        var skus = integrationEvents.GroupBy(c => c.Sku, StringComparer.Ordinal).Where(g => g.Last().Available > 0).Select(g => g.Key).ToList();
         if (skus.Count == 0) return;
         var products = await catalog.GetProductsBySkuAsync(skus, ct);
         foreach (var sku in skus)

@@ -110,8 +110,8 @@ internal sealed class CategoryFacets(CatalogDbContext db, CategoryTree tree, IMe
     }
 
     /// <summary>
-    /// Recounts every category marked stale, the deepest first, and returns their ids. A category
-    /// marked again while it was counted stays marked for the next pass.
+    /// Recounts every category marked stale (one pass over each top category's products) and returns
+    /// their ids. A category marked again while it was counted stays marked for the next pass.
     /// </summary>
     public async Task<IReadOnlyList<int>> RecountStaleAsync(CancellationToken ct)
     {
