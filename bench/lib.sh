@@ -21,7 +21,7 @@ bench_prepare() {
   # The load comes from one address, the loopback: the per-address protections that would stop a
   # real script (rate limits, the per-address hold limits) are lifted so the figures measure the store.
   local policy
-  for policy in Search Suggest Visitor SearchClick CartWrites OrderTracking SignIn Registration PasswordReset PerAccount MerchantUnlock; do
+  for policy in Search Suggest Visitor SearchClick CartWrites Checkout OrderTracking SignIn Registration PasswordReset PerAccount MerchantUnlock; do
     export "RateLimits__${policy}__PermitLimit=1000000"
   done
   export Cart__ClientHolds__Enabled=false

@@ -32,7 +32,7 @@ public sealed class AccountData(IOrders orders, ICarts carts, ISearchSignals sea
             {
                 o.Number, o.PlacedAt, o.Status, o.Email, o.ShippingAddress, o.ShippingMethod,
                 Lines = o.Lines.Select(l => new { l.Sku, l.Title, UnitPrice = l.UnitPrice.ToString(), l.Quantity }),
-                Subtotal = o.Subtotal.ToString(), Shipping = o.Shipping.ToString(), Tax = o.Tax.ToString(), Total = o.Total.ToString(),
+                Subtotal = o.Subtotal.ToString(), o.DiscountCode, Discount = o.Discount?.ToString(), Shipping = o.Shipping.ToString(), Tax = o.Tax.ToString(), Total = o.Total.ToString(),
                 Refunded = o.Refunded.ToString(), o.Carrier, o.TrackingNumber,
                 Timeline = o.Timeline.Select(t => new { t.Status, t.At, Note = t.Note is { } note ? words.Of(note) : null }),
             });

@@ -43,6 +43,9 @@ internal static class RateLimits
     /// <summary>The per-visitor parts of the cached pages (/api/visitor): one request per page a shopper opens.</summary>
     public const string Visitor = "Visitor";
 
+    /// <summary>The checkout's steps, where discount codes are tried: enough for a shopper's corrections, not for guessing codes.</summary>
+    public const string Checkout = "Checkout";
+
     /// <summary>The per-address limit shared by sign-in, registration and password reset (counted per action).</summary>
     public const string PerAccount = "PerAccount";
 
@@ -62,6 +65,7 @@ internal static class RateLimits
         new(Registration, 10, TimeSpan.FromHours(1), CountsReads: false),
         new(PasswordReset, 20, TimeSpan.FromMinutes(15), CountsReads: false),
         new(MerchantUnlock, 10, TimeSpan.FromMinutes(15), CountsReads: false),
+        new(Checkout, 60, TimeSpan.FromMinutes(15), CountsReads: false),
         new(SaleWrites, 60, TimeSpan.FromMinutes(1), CountsReads: false),
         new(SaleStatus, 600, TimeSpan.FromMinutes(1), CountsReads: true),
         new(PerAccount, 10, TimeSpan.FromMinutes(15), CountsReads: false),
@@ -80,6 +84,8 @@ internal static class RateLimits
         ("/Account/StockAlerts", CartWrites),
         ("/Catalog/Review", CartWrites),
         ("/Orders/Track", OrderTracking),
+        ("/Checkout/Index", Checkout),
+        ("/Checkout/Review", Checkout),
         ("/Account/Login", SignIn),
         ("/Account/ConfirmEmail", SignIn),
         ("/Account/Register", Registration),

@@ -88,8 +88,9 @@ public sealed class OrderEmails(IEmailSender email, IOrders orders, OrderAccess 
         var lines = string.Join("\n", order.Lines.Select(l =>
             words.Of("email.order-placed.line", ("quantity", l.Quantity), ("title", l.Title), ("sku", l.Sku), ("amount", l.LineTotal))));
         var refunded = order.Refunded.Amount > 0 ? "\n" + words.Of("email.order.refunded", ("refunded", order.Refunded)) : "";
+        var discount = order.Discount is { } off ? "\n" + words.Of("email.order.discount", ("code", order.DiscountCode), ("discount", off)) : "";
         var text = words.Of("email.order.body", ("lead", lead), ("number", order.Number), ("placedAt", PlacedAt(order.PlacedAt)),
-            ("lines", lines), ("subtotal", order.Subtotal), ("method", method), ("shipping", order.Shipping), ("tax", order.Tax),
+            ("lines", lines), ("subtotal", order.Subtotal), ("discount", discount), ("method", method), ("shipping", order.Shipping), ("tax", order.Tax),
             ("total", order.Total), ("refunded", refunded), ("address", address), ("orderUrl", orderUrl), ("days", LinkDays),
             ("trackUrl", TrackUrl));
         var page = await html.RenderAsync<OrderMail>(new Dictionary<string, object?>

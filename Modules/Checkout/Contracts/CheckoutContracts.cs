@@ -19,7 +19,8 @@ public sealed record CheckoutRequest(
     Address ShippingAddress,
     string ShippingMethod,
     string PaymentMethod,
-    decimal? ExpectedTotal = null);
+    decimal? ExpectedTotal = null,
+    string? DiscountCode = null);
 
 public enum CheckoutOutcome
 {
@@ -55,9 +56,21 @@ public sealed record QuoteLine(string Sku, string Title, Money UnitPrice, int Qu
     public Money LineTotal => new(UnitPrice.Amount * Quantity, UnitPrice.Currency);
 }
 
-/// <summary>What an order would cost now, computed on the server from current prices and rates.</summary>
+/// <summary>
+/// What an order would cost now, computed on the server from current prices and rates: the goods
+/// (<see cref="Subtotal"/>), less <see cref="Discount"/>, plus shipping and tax on the rest.
+/// </summary>
 public sealed record Quote(IReadOnlyList<QuoteLine> Lines, Money Subtotal, Money Shipping, Money Tax, Money Total, IReadOnlyList<Problem> Problems)
 {
+    /// <summary>What the discount code takes off the goods; null without a code (or with one that cannot be used).</summary>
+    public Money? Discount { get; init; }
+
+    /// <summary>The code asked for, normalized (<see cref="DiscountCodeText.Normalize"/>); null when none was.</summary>
+    public string? DiscountCode { get; init; }
+
+    /// <summary>Why the code asked for cannot be used; the order cannot be placed with it (it can without it).</summary>
+    public Problem? DiscountProblem { get; init; }
+
     /// <summary>The parcel's weight: each product's "weight_kg", or Checkout:DefaultItemWeightKg when it has none.</summary>
     public decimal WeightKg { get; init; }
 
@@ -78,6 +91,13 @@ public interface ICheckout
 
     /// <summary>Lines, subtotal, shipping and tax of a cart; shipping and tax need an address and a method.</summary>
     Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same with a discount code (blank for none): its amount off, or why it cannot be used
+    /// (<see cref="Quote.DiscountProblem"/>). Whether the code is left for this shopper (its limit,
+    /// once per customer) is settled when the order is placed.
+    /// </summary>
+    Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, string? discountCode, CancellationToken cancellationToken);
 
     /// <summary>Address problems by field (Name, Line1, City, Region, PostalCode, Country); empty when the address is fine.</summary>
     IReadOnlyDictionary<string, Problem> ValidateAddress(Address address);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Storefront.BuildingBlocks.Modules;
 using Storefront.BuildingBlocks.Outbox;
 using Storefront.Checkout.Data;
+using Storefront.Checkout.Discounts;
 using Storefront.Checkout.Orders;
 using Storefront.Checkout.Payments;
 using Storefront.Checkout.Saga;
@@ -30,6 +31,8 @@ public static class CheckoutModule
             .Validate(o => o.TaxRates.Values.All(r => r is >= 0 and < 1), "Checkout:TaxRates are fractions from 0 to 1.")
             .Validate(o => o.RecoverAfter >= TimeSpan.Zero, "Checkout:RecoverAfter cannot be negative.")
             .ValidateOnStart();
+        services.AddScoped<DiscountCodes>();
+        services.AddScoped<IDiscountCodes>(sp => sp.GetRequiredService<DiscountCodes>());
         services.AddScoped<Pricing>();
         services.AddScoped<CheckoutSaga>();
         services.AddScoped<ICheckout>(sp => sp.GetRequiredService<CheckoutSaga>());

@@ -126,6 +126,26 @@ public static class CheckoutProblems
     /// <summary>amount, currency</summary>
     public const string ProviderRefundAtMost = "checkout.provider-refund-at-most";
 
+    // A discount code a shopper gives (CheckoutResult.FieldErrors["DiscountCode"], Quote.DiscountProblem).
+    /// <summary>code</summary>
+    public const string DiscountUnknown = "checkout.discount-unknown";
+    public const string DiscountNotYet = "checkout.discount-not-yet";
+    public const string DiscountOver = "checkout.discount-over";
+    public const string DiscountUsedUp = "checkout.discount-used-up";
+    /// <summary>minimum (Money)</summary>
+    public const string DiscountMinimum = "checkout.discount-minimum";
+    public const string DiscountAlreadyUsed = "checkout.discount-already-used";
+
+    // A discount code a merchant writes (DiscountChangeResult.Errors).
+    public const string DiscountCodeFormat = "checkout.discount-code-format";
+    /// <summary>code</summary>
+    public const string DiscountCodeTaken = "checkout.discount-code-taken";
+    public const string DiscountPercentRange = "checkout.discount-percent-range";
+    public const string DiscountAmountRange = "checkout.discount-amount-range";
+    public const string DiscountMinimumRange = "checkout.discount-minimum-range";
+    public const string DiscountEndBeforeStart = "checkout.discount-end-before-start";
+    public const string DiscountLimitRange = "checkout.discount-limit-range";
+
     /// <summary>text: words stored before checkout stored problems, or a provider's or a failure's own text, shown as they are.</summary>
     public const string AsWritten = "checkout.as-written";
 

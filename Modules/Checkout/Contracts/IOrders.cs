@@ -36,7 +36,14 @@ public sealed record OrderView(
     Guid Id, string Number, string? UserId, string Email, string Status, Address ShippingAddress, string ShippingMethod,
     IReadOnlyList<OrderLineView> Lines, Money Subtotal, Money Shipping, Money Tax, Money Total, Money Refunded,
     string? PaymentId, string? Carrier, string? TrackingNumber, DateTimeOffset PlacedAt, IReadOnlyList<OrderStatusView> Timeline,
-    string RefundState, OrderActions Actions, int LinkVersion = 0);
+    string RefundState, OrderActions Actions, int LinkVersion = 0)
+{
+    /// <summary>What the order's discount code took off the goods (<see cref="Total"/> is after it); null without a code.</summary>
+    public Money? Discount { get; init; }
+
+    /// <summary>The discount code the order was placed with.</summary>
+    public string? DiscountCode { get; init; }
+}
 
 public sealed record OrderSummary(string Number, string Status, Money Total, int Items, DateTimeOffset PlacedAt);
 
@@ -90,7 +97,13 @@ public sealed record AdminOrderPage(IReadOnlyList<AdminOrderRow> Rows, int Page,
 /// <summary>An order as the merchant's export writes it: one line of the books.</summary>
 public sealed record AdminOrderExportRow(string Number, DateTimeOffset PlacedAt, string Email, string Status, string RefundState, int Items,
     decimal Subtotal, decimal Shipping, decimal Tax, decimal Total, decimal Refunded, string Currency, string ShippingMethod,
-    string? Carrier, string? TrackingNumber);
+    string? Carrier, string? TrackingNumber)
+{
+    /// <summary>The discount code the order was placed with, if any, and what it took off the goods.</summary>
+    public string? DiscountCode { get; init; }
+
+    public decimal Discount { get; init; }
+}
 
 /// <summary>
 /// The orders placed in a period, in one currency: <see cref="Orders"/> that were not cancelled, what

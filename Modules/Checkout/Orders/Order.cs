@@ -77,6 +77,10 @@ internal sealed class Order
     public string ShippingAddress { get; set; } = "{}";
     public string ShippingMethod { get; set; } = "";
     public decimal Subtotal { get; set; }
+    /// <summary>The discount code the order was placed with, if any.</summary>
+    public string? DiscountCode { get; set; }
+    /// <summary>What the code took off the goods (<see cref="Total"/> is after it).</summary>
+    public decimal Discount { get; set; }
     public decimal ShippingCost { get; set; }
     public decimal Tax { get; set; }
     public decimal Total { get; set; }

@@ -35,7 +35,10 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
     public IAsyncEnumerable<AdminOrderExportRow> ExportAsync(AdminOrderQuery q) =>
         Filtered(q).OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
             .Select(o => new AdminOrderExportRow(o.Number, o.PlacedAt, o.Email, o.Status, o.RefundState, o.Lines.Sum(l => l.Quantity),
-                o.Subtotal, o.ShippingCost, o.Tax, o.Total, o.Refunded, o.Currency, o.ShippingMethod, o.Carrier, o.TrackingNumber))
+                o.Subtotal, o.ShippingCost, o.Tax, o.Total, o.Refunded, o.Currency, o.ShippingMethod, o.Carrier, o.TrackingNumber)
+            {
+                DiscountCode = o.DiscountCode, Discount = o.Discount,
+            })
             .AsAsyncEnumerable();
 
     /// <summary>The orders a merchant's query matches (its page aside).</summary>

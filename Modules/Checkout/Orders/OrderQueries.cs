@@ -79,7 +79,11 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
             o.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal).Select(l => new OrderLineView(l.Sku, l.Title, M(l.UnitPrice), l.Quantity)).ToList(),
             M(o.Subtotal), M(o.ShippingCost), M(o.Tax), M(o.Total), M(o.Refunded), o.PaymentId, o.Carrier, o.TrackingNumber, o.PlacedAt,
             o.History.OrderBy(h => h.Id).Select(h => new OrderStatusView(h.Status, h.At, OrderNotes.Read(h.Note), withActors ? h.Actor : null)).ToList(),
-            o.RefundState, actions, o.LinkVersion);
+            o.RefundState, actions, o.LinkVersion)
+        {
+            DiscountCode = o.DiscountCode,
+            Discount = o.DiscountCode is null ? null : M(o.Discount),
+        };
     }
 }
 

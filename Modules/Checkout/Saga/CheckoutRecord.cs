@@ -48,6 +48,10 @@ internal sealed class CheckoutRecord
     /// <summary>The priced lines (jsonb), fixed once the price step ran.</summary>
     public string Lines { get; set; } = "[]";
     public decimal Subtotal { get; set; }
+    /// <summary>The discount code the shopper gave (normalized), if any; its use is taken when the checkout is priced.</summary>
+    public string? DiscountCode { get; set; }
+    /// <summary>What the code took off the goods, set when the checkout is priced.</summary>
+    public decimal Discount { get; set; }
     public decimal ShippingCost { get; set; }
     public decimal Tax { get; set; }
     public decimal Total { get; set; }

@@ -11,6 +11,7 @@ using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Data;
+using Storefront.Checkout.Discounts;
 using Storefront.Checkout.Orders;
 using Storefront.Inventory.Contracts;
 
@@ -27,6 +28,7 @@ namespace Storefront.Checkout.Saga;
 internal sealed partial class CheckoutSaga(
     CheckoutDbContext db,
     Pricing pricing,
+    DiscountCodes discounts,
     ICarts carts,
     IStockReservations holds,
     IPricesAndStock stock,
@@ -47,7 +49,10 @@ internal sealed partial class CheckoutSaga(
     public IReadOnlyList<ShippingChoice> ShippingChoices(Money subtotal, decimal weightKg) => pricing.ShippingChoices(subtotal, weightKg);
 
     public Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, CancellationToken ct) =>
-        pricing.QuoteAsync(cartId, address, shippingMethod, ct);
+        pricing.QuoteAsync(cartId, address, shippingMethod, null, ct);
+
+    public Task<Quote> QuoteAsync(Guid cartId, Address? address, string? shippingMethod, string? discountCode, CancellationToken ct) =>
+        pricing.QuoteAsync(cartId, address, shippingMethod, discountCode, ct);
 
     public IReadOnlyDictionary<string, Problem> ValidateAddress(Address address) => pricing.ValidateAddress(address);
 
@@ -55,9 +60,13 @@ internal sealed partial class CheckoutSaga(
     {
         var form = new CheckoutForm(request.CheckoutId, request.UserId, request.Email, request.ShippingAddress, request.ShippingMethod, request.PaymentMethod);
         var errors = Validate(form);
+        var code = DiscountCodeText.Normalize(request.DiscountCode);
+        if (code.Length > 0 && !DiscountCodeText.IsWellFormed(code))
+            errors["DiscountCode"] = Problem.Of(CheckoutProblems.DiscountUnknown, ("code", code.Length > DiscountCodeText.MaxLength ? code[..DiscountCodeText.MaxLength] + "…" : code));
         if (errors.Count > 0) return Invalid(errors);
         var saga = NewCheckout(form);
         saga.CartId = request.CartId;
+        saga.DiscountCode = code.Length > 0 ? code : null;
         return await StartAsync(saga, request.PaymentMethod, request.ExpectedTotal, ct);
     }
 
@@ -278,13 +287,26 @@ internal sealed partial class CheckoutSaga(
         var address = JsonSerializer.Deserialize<Address>(saga.ShippingAddress, Json)!;
         var quote = cart is null
             ? pricing.QuoteLines(Lines(saga), store.Value.Currency, address, saga.ShippingMethod)
-            : await pricing.QuoteCartAsync(cart, address, saga.ShippingMethod, ct);
+            : await pricing.QuoteCartAsync(cart, address, saga.ShippingMethod, saga.DiscountCode, ct);
         // The quote's problems, for the host to word; the record keeps no message (a later look prices the cart again).
         if (!quote.CanOrder)
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, null, ct) with { Problems = quote.Problems };
+        if (quote.DiscountProblem is { } refused) return await DiscountRefusedAsync(saga, refused, ct);
         if (expectedTotal is { } shown && shown != quote.Total.Amount)
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.TotalChanged,
                 Problem.Of(CheckoutProblems.TotalChanged, ("was", new Money(shown, quote.Total.Currency)), ("now", quote.Total)), ct);
+        if (saga.DiscountCode is { } code)
+        {
+            // The code's use is taken before the charge, under the code's lock: its limit and "once per
+            // customer" hold however many checkouts use it at once. A checkout that ends without an order gives it back.
+            var redeemed = await discounts.RedeemAsync(saga.Id, code, saga.Email, quote.Subtotal.Amount, ct);
+            if (redeemed.Refused is { } taken) return await DiscountRefusedAsync(saga, taken, ct);
+            if (redeemed.Amount != quote.Discount?.Amount)
+                return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.TotalChanged, Problem.Of(CheckoutProblems.TotalChanged,
+                    ("was", quote.Total), ("now", quote.Total with { Amount = quote.Total.Amount + (quote.Discount?.Amount ?? 0) - redeemed.Amount })), ct);
+            saga.Discount = redeemed.Amount;
+            await StepAsync(saga, "discount", "ok", $"{code} {redeemed.Amount}", ct);
+        }
         if (cart is not null) saga.Lines = JsonSerializer.Serialize(quote.Lines.Select(l => new PricedLine(l.Sku, l.Title, l.UnitPrice.Amount, l.Quantity)), Json);
         (saga.Subtotal, saga.ShippingCost, saga.Tax, saga.Total, saga.Currency) =
             (quote.Subtotal.Amount, quote.Shipping.Amount, quote.Tax.Amount, quote.Total.Amount, quote.Total.Currency);
@@ -293,6 +315,13 @@ internal sealed partial class CheckoutSaga(
         await StepAsync(saga, "price", "ok", quote.Total.ToString(), ct);
         return null;
     }
+
+    /// <summary>The code cannot be used for this order: nothing was charged, and the shopper is told beside the code.</summary>
+    private async Task<CheckoutResult> DiscountRefusedAsync(CheckoutRecord saga, Problem refused, CancellationToken ct) =>
+        await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, refused, ct) with
+        {
+            FieldErrors = new Dictionary<string, Problem> { ["DiscountCode"] = refused },
+        };
 
     /// <summary>
     /// Freezes the cart for this checkout and renews its holds; a reason to stop (the cart changed
@@ -326,6 +355,13 @@ internal sealed partial class CheckoutSaga(
 
     private async Task<CheckoutResult?> ChargeAsync(CheckoutRecord saga, string? paymentMethod, CancellationToken ct)
     {
+        if (saga.Total <= 0)
+        {
+            // A discount took everything and shipping is free: nothing to charge (a provider refuses a charge of 0).
+            saga.State = CheckoutState.Charged;
+            await StepAsync(saga, "charge", "nothing-to-charge", null, ct);
+            return null;
+        }
         var key = saga.Id.ToString("N");
         var request = new ChargeRequest(key, new Money(saga.Total, saga.Currency), paymentMethod ?? saga.PaymentToken ?? "", $"Storefront checkout {saga.Id}");
         PaymentResult result;
@@ -384,13 +420,15 @@ internal sealed partial class CheckoutSaga(
             {
                 Id = Guid.CreateVersion7(now), Number = OrderNumbers.New(), CheckoutId = saga.Id,
                 UserId = saga.UserId, Email = saga.Email, Status = OrderStatus.Paid, ShippingAddress = saga.ShippingAddress,
-                ShippingMethod = saga.ShippingMethod, Subtotal = saga.Subtotal, ShippingCost = saga.ShippingCost, Tax = saga.Tax,
+                ShippingMethod = saga.ShippingMethod, Subtotal = saga.Subtotal, DiscountCode = saga.DiscountCode, Discount = saga.Discount,
+                ShippingCost = saga.ShippingCost, Tax = saga.Tax,
                 Total = saga.Total, Currency = saga.Currency, PaymentId = saga.PaymentId, PlacedAt = now, UpdatedAt = now,
                 Lines = Lines(saga).Select(l => new OrderLine { Sku = l.Sku, Title = l.Title, UnitPrice = l.UnitPrice, Quantity = l.Quantity }).ToList(),
                 History =
                 [
                     new OrderStatusChange { Status = OrderStatus.Placed, At = now },
-                    new OrderStatusChange { Status = OrderStatus.Paid, At = now, Note = OrderNotes.Write(PaymentNote(saga.PaymentHint)) },
+                    // Nothing was charged for an order the discount paid in full: no card to name.
+                    new OrderStatusChange { Status = OrderStatus.Paid, At = now, Note = saga.PaymentId is null ? null : OrderNotes.Write(PaymentNote(saga.PaymentHint)) },
                 ],
             };
             db.Orders.Add(order);
@@ -520,6 +558,9 @@ internal sealed partial class CheckoutSaga(
 
     private async Task<CheckoutResult> EndAsync(CheckoutRecord saga, string state, CheckoutOutcome outcome, Problem? problem, CancellationToken ct)
     {
+        // No order: the code's use goes back before the end is written, so a crash in between leaves
+        // nothing taken (the recovery job ends the checkout again, and giving back twice is nothing).
+        if (saga.DiscountCode is not null) await discounts.ReleaseAsync(saga.Id, ct);
         (saga.State, saga.Outcome, saga.Message) = (state, outcome.ToString(), problem is null ? null : ProblemJson.Write(problem));
         await StepAsync(saga, "end", outcome.ToString(), problem?.ToString(), ct);
         // A reserved order froze no cart.

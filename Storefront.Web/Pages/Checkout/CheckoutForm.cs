@@ -15,6 +15,8 @@ public sealed record CheckoutForm
     [StringLength(12)] public string PostalCode { get; set; } = "";
     [StringLength(2)] public string Country { get; set; } = "US";
     [StringLength(40)] public string ShippingMethod { get; set; } = "standard";
+    /// <summary>A discount code, or blank; longer than any code is refused as no code of the store.</summary>
+    [StringLength(64)] public string? DiscountCode { get; set; }
 
     /// <summary>The address, trimmed; blank answers (which arrive as null) become empty strings.</summary>
     public Address ToAddress() => new((Name ?? "").Trim(), (Line1 ?? "").Trim(), string.IsNullOrWhiteSpace(Line2) ? null : Line2.Trim(),

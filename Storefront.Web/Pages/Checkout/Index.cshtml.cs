@@ -22,9 +22,11 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await LoadAsync(ct) is { } away) return away;
         if (TempData.Peek(DraftKey) is string draft && JsonSerializer.Deserialize<CheckoutForm>(draft) is { } saved) Form = saved;
         else if (User.FindFirstValue(ClaimTypes.Email) is { } email) Form.Email = email;
+        if (await LoadAsync(ct) is { } away) return away;
+        // A code kept from before that cannot be used now (it ended, or the cart changed) is said beside it.
+        if (Quote.DiscountProblem is { } refused) Errors = new Dictionary<string, string> { ["DiscountCode"] = words.Of(refused) };
         return Page();
     }
 
@@ -37,6 +39,10 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
         if (!Storefront.BuildingBlocks.Email.EmailAddress.IsDeliverable(Form.Email))
             errors["Email"] = "Enter a valid e-mail address for the order confirmation.";
         if (Shipping.All(s => s.Code != Form.ShippingMethod)) errors["ShippingMethod"] = "Choose a shipping method.";
+        // The code is checked here (known, live, the goods enough) so the shopper hears it beside the field;
+        // its last uses and "once per customer" are settled when the order is placed.
+        if (Quote.DiscountProblem is { } refused) errors["DiscountCode"] = words.Of(refused);
+        else Form.DiscountCode = Quote.DiscountCode;
         if (errors.Count > 0)
         {
             Errors = errors;
@@ -49,7 +55,7 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
         if (await shopper.CurrentIdAsync(ct) is not { } cartId) return EmptyCart();
-        Quote = await checkout.QuoteAsync(cartId, null, null, ct);
+        Quote = await checkout.QuoteAsync(cartId, null, null, Form.DiscountCode, ct);
         if (Quote.CartIsEmpty) return EmptyCart();
         if (!Quote.CanOrder)
         {

@@ -46,7 +46,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
             return RedirectToPage("/Cart/Index");
         }
         var request = new CheckoutRequest(CheckoutId, cartId, User.FindFirstValue(ClaimTypes.NameIdentifier), (Form.Email ?? "").Trim(),
-            Form.ToAddress(), Form.ShippingMethod, Card ?? "", ExpectedTotal);
+            Form.ToAddress(), Form.ShippingMethod, Card ?? "", ExpectedTotal, Form.DiscountCode);
         var result = await checkout.PlaceOrderAsync(request, ct);
         if (result.Succeeded)
         {
@@ -63,9 +63,9 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
         Errors = result.FieldErrors?.ToDictionary(e => e.Key, e => words.Of(e.Value)) ?? new Dictionary<string, string>();
         if (Errors.Keys.Any(k => k is not ("PaymentMethod" or "")))
         {
-            // An address problem: back to the address step, with the shopper's answers kept.
+            // An address or discount code problem: back to the first step, with the shopper's answers kept.
             TempData[IndexModel.DraftKey] = JsonSerializer.Serialize(Form);
-            TempData.Problem("Please check your delivery details.");
+            TempData.Problem(Errors.TryGetValue("DiscountCode", out var code) ? code + " Nothing was charged." : "Please check your delivery details.");
             return RedirectToPage("/Checkout/Index");
         }
         return await ShowAsync(ct) ?? Page();
@@ -75,7 +75,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
     private async Task<IActionResult?> ShowAsync(CancellationToken ct)
     {
         if (await shopper.CurrentIdAsync(ct) is not { } cartId) return RedirectToPage("/Cart/Index");
-        Quote = await checkout.QuoteAsync(cartId, Form.ToAddress(), Form.ShippingMethod, ct);
+        Quote = await checkout.QuoteAsync(cartId, Form.ToAddress(), Form.ShippingMethod, Form.DiscountCode, ct);
         if (Quote.CartIsEmpty)
         {
             TempData.Problem("Your cart is empty.");
@@ -85,6 +85,13 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
         {
             TempData.Problem(string.Join(" ", Quote.Problems.Select(words.Of)));
             return RedirectToPage("/Cart/Index");
+        }
+        if (Quote.DiscountProblem is { } refused)
+        {
+            // The code stopped working since the first step (it ended, or was used up): the first step says why.
+            TempData[IndexModel.DraftKey] = JsonSerializer.Serialize(Form);
+            TempData.Problem(words.Of(refused));
+            return RedirectToPage("/Checkout/Index");
         }
         ShippingName = checkout.ShippingChoices(Quote.Subtotal, Quote.WeightKg).FirstOrDefault(s => s.Code == Form.ShippingMethod)?.Name;
         CheckoutId = Guid.CreateVersion7();
