@@ -304,6 +304,56 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await BrowserFixture.ScreenshotAsync(page, "review-posted");
     }
 
+    [Fact]
+    public async Task Merchant_creates_a_discount_code_and_a_shopper_pays_less_with_it()
+    {
+        var code = $"BROWSER-{Guid.NewGuid().ToString("N")[..6]}".ToUpperInvariant();
+        var merchant = await MerchantAsync("/admin/discounts");
+        await merchant.GetByLabel("Code").FillAsync(code);
+        await merchant.GetByLabel("Takes off").SelectOptionAsync("Percent");
+        await merchant.GetByLabel("How much").FillAsync("20");
+        await merchant.GetByLabel("Orders it can be used for").FillAsync("50");
+        await merchant.GetByRole(AriaRole.Button, new() { Name = "Create code" }).ClickAsync();
+        await Expect(merchant.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Discount code {code} created.");
+        await Expect(merchant.Locator($"tr[data-code='{code}'] .state")).ToHaveTextAsync("Live");
+        await BrowserFixture.ScreenshotAsync(merchant, "admin-discounts");
+
+        var (_, slug, title) = await ProductWithStockAsync(20, offset: 4);
+        var shopper = await app.NewPageAsync();
+        await shopper.GotoAsync($"/p/{slug}");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await shopper.GotoAsync("/checkout");
+        await shopper.GetByLabel("E-mail").FillAsync("discount.buyer@example.test");
+        await shopper.GetByLabel("Full name").FillAsync("Dee Count");
+        await shopper.GetByLabel("Street address").FillAsync("3 Sale Road");
+        await shopper.GetByLabel("City").FillAsync("Seattle");
+        await shopper.GetByLabel("State or province code").FillAsync("WA");
+        await shopper.GetByLabel("Postal code").FillAsync("98101");
+        // A mistyped code is said beside the field.
+        await shopper.GetByLabel("Discount code (optional)").FillAsync(code + "X");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Continue to review" }).ClickAsync();
+        await Expect(shopper.Locator("#Form_DiscountCode-error")).ToHaveTextAsync($"There is no discount code {code}X. Check its spelling, or leave the field empty.");
+        await BrowserFixture.ScreenshotAsync(shopper, "checkout-discount-refused");
+        await shopper.GetByLabel("Discount code (optional)").FillAsync(code.ToLowerInvariant());
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Continue to review" }).ClickAsync();
+
+        await Expect(shopper.GetByRole(AriaRole.Heading, new() { Name = "Review and pay" })).ToBeVisibleAsync();
+        await Expect(shopper.Locator("table.order-lines")).ToContainTextAsync($"Discount ({code})");
+        await Expect(shopper.Locator("#order-discount")).ToHaveTextAsync(new Regex("^−\\$[0-9,]+\\.[0-9]{2}$"));
+        var total = await shopper.Locator("#order-total").TextContentAsync();
+        await shopper.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
+        await BrowserFixture.ScreenshotAsync(shopper, "checkout-discount-review");
+        await shopper.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Place order and pay") }).ClickAsync();
+
+        await Expect(shopper.Locator("#order-status")).ToHaveTextAsync("Paid");
+        await Expect(shopper.Locator("table.order-lines")).ToContainTextAsync(title);
+        await Expect(shopper.Locator("table.order-lines tfoot")).ToContainTextAsync($"Discount ({code})");
+        await Expect(shopper.Locator("table.order-lines tfoot tr.total td")).ToHaveTextAsync(total!);
+
+        await merchant.ReloadAsync();
+        await Expect(merchant.Locator($"tr[data-code='{code}'] .used")).ToHaveTextAsync("1 of 50");
+    }
+
     private async Task<(string Sku, string Slug, string Title)> ProductWithStockAsync(int onHand, int offset = 0)
     {
         await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
