@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Storefront.Checkout.Contracts;
 using Storefront.Tests.Fixtures;
+using Storefront.Web.Infrastructure;
 
 namespace Storefront.Tests.Web;
 
@@ -195,5 +196,28 @@ public sealed class DiscountPagesTests(DiscountPagesFixture store) : IClassFixtu
         var shopper = store.Client();
         var anonymous = await shopper.GetAsync("/admin/discounts");
         Assert.NotEqual("/admin/discounts", anonymous.RequestMessage!.RequestUri!.AbsolutePath);
+    }
+}
+
+public sealed class EmptyDemoStoreFixture : StoreFixture;
+
+/// <summary>The demo store comes with a discount code to try, and only the demo store.</summary>
+public sealed class DemoDiscountTests(EmptyDemoStoreFixture store) : IClassFixture<EmptyDemoStoreFixture>
+{
+    [Fact]
+    public async Task The_demo_store_has_a_welcome_code_for_ten_percent_once_per_customer()
+    {
+        using var scope = store.Services.CreateScope();
+        var codes = scope.ServiceProvider.GetRequiredService<IDiscountCodes>();
+        Assert.Null(await codes.GetAsync(Storefront.Web.Infrastructure.HostCommands.DemoDiscountCode, default));
+
+        await scope.ServiceProvider.SeedDemoStoreAsync(new Storefront.Web.Infrastructure.StorefrontOptions { DemoProducts = 40, DemoOrders = 100 });
+        var code = await codes.GetAsync("welcome10", default);
+        Assert.NotNull(code);
+        Assert.Equal((DiscountKind.Percent, 10m, true, DiscountState.Live), (code.Kind, code.Value, code.OncePerCustomer, code.StateAt(DateTimeOffset.UtcNow)));
+
+        // A second start finds the catalog there and adds nothing.
+        await scope.ServiceProvider.SeedDemoStoreAsync(new Storefront.Web.Infrastructure.StorefrontOptions { DemoProducts = 40, DemoOrders = 100 });
+        Assert.Single(await codes.ListAsync(default));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks.Modules;
+using Storefront.Checkout.Contracts;
 using Storefront.Web.Identity;
 using Storefront.Web.Seeding;
 
@@ -35,8 +36,7 @@ internal static class HostCommands
                 var demo = services.GetRequiredService<IOptions<StorefrontOptions>>().Value;
                 await services.MigrateAllAsync();
                 // Generated orders only go with the generated catalog: a real store without orders yet gets none.
-                if (await services.GetRequiredService<CatalogSeeder>().SeedIfEmptyAsync(demo.DemoProducts, default) > 0)
-                    await services.GetRequiredService<OrderHistorySeeder>().SeedIfEmptyAsync(demo.DemoOrders, default);
+                await services.SeedDemoStoreAsync(demo);
                 return true;
             case "seed-large":
                 var count = args.Length > 1 && int.TryParse(args[1], out var n) && n > 0 ? n : 1_000_000;
@@ -110,7 +110,21 @@ internal static class HostCommands
         using var scope = app.Services.CreateScope();
         if (options.MigrateOnStartup) await scope.ServiceProvider.MigrateAllAsync();
         await scope.ServiceProvider.GetRequiredService<AdminBootstrapper>().EnsureAdminAsync();
-        if (options.SeedDemoCatalogOnStartup && await scope.ServiceProvider.GetRequiredService<CatalogSeeder>().SeedIfEmptyAsync(options.DemoProducts, default) > 0)
-            await scope.ServiceProvider.GetRequiredService<OrderHistorySeeder>().SeedIfEmptyAsync(options.DemoOrders, default);
+        if (options.SeedDemoCatalogOnStartup) await scope.ServiceProvider.SeedDemoStoreAsync(options);
     }
+
+    /// <summary>
+    /// The demo store in an empty database: the generated catalog, then (only with it) the generated
+    /// order history and a discount code to try at checkout. A real store without orders yet gets neither.
+    /// </summary>
+    internal static async Task SeedDemoStoreAsync(this IServiceProvider services, StorefrontOptions options)
+    {
+        if (await services.GetRequiredService<CatalogSeeder>().SeedIfEmptyAsync(options.DemoProducts, default) == 0) return;
+        await services.GetRequiredService<OrderHistorySeeder>().SeedIfEmptyAsync(options.DemoOrders, default);
+        await services.GetRequiredService<IDiscountCodes>().CreateAsync(
+            new DiscountInput(DemoDiscountCode, DiscountKind.Percent, 10, OncePerCustomer: true), default);
+    }
+
+    /// <summary>The demo store's discount code: 10 % off, once per customer.</summary>
+    public const string DemoDiscountCode = "WELCOME10";
 }
