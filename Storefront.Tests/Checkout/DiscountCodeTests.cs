@@ -11,20 +11,8 @@ using Storefront.Tests.Web;
 
 namespace Storefront.Tests.Checkout;
 
-public sealed class DiscountStoreFixture : ShopFixture
-{
-    public ScriptedFaults Faults { get; } = new();
-
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Checkout:RecoverAfter"] = "00:00:00",
-    };
-
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<ICheckoutFaults>(Faults);
-}
-
 /// <summary>Discount codes at checkout: what they take off, when they are refused, and their limits under concurrent checkouts.</summary>
-public sealed class DiscountCodeTests(DiscountStoreFixture store) : IClassFixture<DiscountStoreFixture>
+public sealed class DiscountCodeTests(CheckoutStoreFixture store) : IClassFixture<CheckoutStoreFixture>
 {
     private static readonly Address Home = new("Ada Shopper", "1 Market Street", null, "San Francisco", "CA", "94105", "US");
     private const decimal CaliforniaTax = 0.0725m;
