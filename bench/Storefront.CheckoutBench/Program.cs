@@ -5,16 +5,18 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 
 // Checkout end to end over HTTP, as shoppers do it, with the built-in test gateway:
-//   dotnet run -c Release --project bench/Storefront.CheckoutBench -- <base url> <skus file> [seconds] [shoppers]
+//   dotnet run -c Release --project bench/Storefront.CheckoutBench -- <base url> <skus file> [seconds] [shoppers] [warmup] [discount code]
 // Each shopper loops: add one unit of a random SKU (JSON cart API), open /checkout, send the
 // delivery form, open the review page, place the order with the test card. "checkout" is the
 // place-order request alone (the saga: holds, pricing, charge, order, stock, outbox); "flow" is
-// the whole loop, five requests.
+// the whole loop, five requests. With a discount code, every shopper gives the same code on the
+// delivery form (so every order takes its turn on that code's lock).
 var baseUrl = new Uri(args.Length > 0 ? args[0] : throw new ArgumentException("Pass the store's base URL."));
 var skus = File.ReadAllLines(args.Length > 1 ? args[1] : throw new ArgumentException("Pass a file of SKUs.")).Where(s => s.Length > 0).ToArray();
 var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
 var shoppers = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 8;
 var warmup = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10;
+var discountCode = args.Length > 5 ? args[5] : "";
 
 var hidden = new Regex("<input[^>]*type=\"hidden\"[^>]*>", RegexOptions.Compiled);
 var nameAttr = new Regex("name=\"([^\"]+)\"", RegexOptions.Compiled);
@@ -31,6 +33,7 @@ async Task<(double Checkout, double Flow, bool Ok)> BuyAsync(HttpClient http, Ra
     {
         ["Form.Email"] = "bench@example.test", ["Form.Name"] = "Bench Shopper", ["Form.Line1"] = "1 Load Street", ["Form.City"] = "Austin",
         ["Form.Region"] = "TX", ["Form.PostalCode"] = "73301", ["Form.Country"] = "US", ["Form.ShippingMethod"] = "standard",
+        ["Form.DiscountCode"] = discountCode,
         ["__RequestVerificationToken"] = token.Match(delivery).Groups[1].Value,
     };
     var toReview = await http.PostAsync("/checkout", new FormUrlEncodedContent(form));
@@ -74,7 +77,7 @@ if (warmup > 0) await RunAsync(warmup);
 var (placedTimes, flowTimes, failures, elapsed) = await RunAsync(seconds);
 double P(List<double> all, double q) => all.Count == 0 ? double.NaN : all[Math.Min(all.Count - 1, (int)(q * all.Count))];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"RESULT shoppers={shoppers} orders={placedTimes.Count} orders_per_s={placedTimes.Count / elapsed:0.0} failed={failures} checkout_p50_ms={P(placedTimes, 0.5):0.0} p95_ms={P(placedTimes, 0.95):0.0} p99_ms={P(placedTimes, 0.99):0.0} flow_p50_ms={P(flowTimes, 0.5):0.0} flow_p95_ms={P(flowTimes, 0.95):0.0}"));
+    $"RESULT shoppers={shoppers} code={(discountCode.Length > 0 ? discountCode : "none")} orders={placedTimes.Count} orders_per_s={placedTimes.Count / elapsed:0.0} failed={failures} checkout_p50_ms={P(placedTimes, 0.5):0.0} p95_ms={P(placedTimes, 0.95):0.0} p99_ms={P(placedTimes, 0.99):0.0} flow_p50_ms={P(flowTimes, 0.5):0.0} flow_p95_ms={P(flowTimes, 0.95):0.0}"));
 
 /// <summary>
 /// Keeps cookies by name and sends them back on every request. The store marks its cookies Secure
