@@ -88,7 +88,7 @@ internal sealed class SearchIndexer(
     }
 
     internal static SearchDocument ToDocument(SearchSource s, double popularity) => new(s.ProductId, s.Sku, s.Slug, s.Title, s.Description, s.Brand,
-        s.CategorySlugs, s.Price, s.Currency, s.Rating, s.ReviewCount, s.Available, popularity, s.CreatedAt)
+        s.CategorySlugs, s.Price, s.Currency, s.Rating, s.ReviewCount, Math.Min(s.Available, SearchDocument.AvailableCap), popularity, s.CreatedAt)
     {
         CategoryNames = s.CategoryNames,
     };

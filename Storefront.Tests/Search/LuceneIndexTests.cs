@@ -21,6 +21,31 @@ public sealed class LuceneIndexTests : IDisposable
         ["home"], 10m, "USD", 4m, 1, 1, 0, DateTimeOffset.UnixEpoch);
 
     [Fact]
+    public async Task A_document_the_index_holds_as_it_is_is_not_written_again_and_a_changed_one_is_at_once()
+    {
+        string[] Commits() => System.IO.Directory.GetFiles(_root, "segments_*").Select(Path.GetFileName).Order().ToArray()!;
+        using var engine = new LuceneSearchEngine(_root);
+        await engine.IndexAsync([Doc(1), Doc(2)], default);
+        var written = Commits();
+
+        // The same documents again (a stock change of a well-stocked product, say): no write, no commit.
+        await engine.IndexAsync([Doc(1), Doc(2)], default);
+        Assert.Equal(written, Commits());
+
+        // One changed among unchanged ones: written, and found as it is now.
+        await engine.IndexAsync([Doc(1), Doc(2) with { Price = 12.5m, Available = 0 }], default);
+        Assert.NotEqual(written, Commits());
+        var hits = (await engine.SearchAsync(new SearchRequest("lantern"), default)).Hits;
+        Assert.Equal([(10m, 1), (12.5m, 0)], hits.OrderBy(h => h.Sku).Select(h => (h.Price, h.Available)));
+        Assert.Equal(2, await engine.CountAsync(default));
+
+        // A document deleted and indexed again is written again.
+        await engine.DeleteAsync([Doc(1).ProductId], default);
+        await engine.IndexAsync([Doc(1)], default);
+        Assert.Equal(2, await engine.CountAsync(default));
+    }
+
+    [Fact]
     public async Task An_index_never_built_or_built_in_another_format_needs_a_rebuild_and_a_rebuilt_one_survives_a_restart()
     {
         using (var index = new SwitchableIndex(_root))

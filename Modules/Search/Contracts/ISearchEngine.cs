@@ -19,6 +19,13 @@ public sealed record SearchDocument(
 {
     /// <summary>Category names, searched as words ("headphones" finds what sits in Headphones).</summary>
     public IReadOnlyList<string> CategoryNames { get; init; } = [];
+
+    /// <summary>
+    /// The most units a document records as <see cref="Available"/>: results say "in stock" or "only N
+    /// left", never more, so 1,000,000 and 999,999 are the same document and a sale of a well-stocked
+    /// product leaves the index as it is.
+    /// </summary>
+    public const int AvailableCap = 100;
 }
 
 public enum SearchSort { Relevance, PriceLowHigh, PriceHighLow, Rating, Newest }

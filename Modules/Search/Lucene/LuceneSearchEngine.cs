@@ -83,12 +83,61 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     /// <summary>The cached edit-distance automata of typo-tolerant words.</summary>
     internal TypoAutomata Typos => _typos;
 
+    /// <summary>
+    /// Writes the documents that differ from what the index holds (by a fingerprint of their
+    /// content) and makes them visible; documents the index already holds as they are cost a look-up
+    /// and no commit. Most stock changes are such: a sale of a well-stocked product changes nothing a
+    /// search shows.
+    /// </summary>
     public Task IndexAsync(IReadOnlyList<SearchDocument> documents, CancellationToken ct)
     {
-        foreach (var d in documents) _writer.UpdateDocument(new Term("id", d.ProductId.ToString("N")), ToDocument(d));
+        var changed = Changed(documents);
+        if (changed.Count == 0) return Task.CompletedTask;
+        foreach (var (d, fingerprint) in changed) _writer.UpdateDocument(new Term("id", d.ProductId.ToString("N")), ToDocument(d, fingerprint));
         Refresh();
         return Task.CompletedTask;
     }
+
+    /// <summary>The documents whose fingerprint is not the one the index holds for their product, with their fingerprint.</summary>
+    private List<(SearchDocument Document, string Fingerprint)> Changed(IReadOnlyList<SearchDocument> documents)
+    {
+        var changed = new List<(SearchDocument, string)>(documents.Count);
+        var searcher = _searchers.Acquire();
+        try
+        {
+            // The id's term looked up segment by segment (a rebuild's new index, where nothing is
+            // found, pays one term seek per segment and document).
+            var leaves = searcher.IndexReader.Leaves
+                .Select(l => (Reader: l.AtomicReader, Ids: l.AtomicReader.GetTerms("id")?.GetEnumerator()))
+                .Where(l => l.Ids is not null).ToList();
+            foreach (var d in documents)
+            {
+                var fingerprint = Fingerprint(d);
+                var id = new BytesRef(d.ProductId.ToString("N"));
+                string? held = null;
+                foreach (var (reader, ids) in leaves)
+                {
+                    if (!ids!.SeekExact(id)) continue;
+                    var doc = ids.Docs(reader.LiveDocs, null, DocsFlags.NONE).NextDoc();
+                    if (doc == DocIdSetIterator.NO_MORE_DOCS) continue;
+                    held = reader.Document(doc, FingerprintOnly).Get("fingerprint");
+                    break;
+                }
+                if (held != fingerprint) changed.Add((d, fingerprint));
+            }
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+        return changed;
+    }
+
+    private static readonly ISet<string> FingerprintOnly = new HashSet<string> { "fingerprint" };
+
+    /// <summary>A hash of everything the document holds: equal fingerprints, equal documents.</summary>
+    internal static string Fingerprint(SearchDocument d) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(d)), 0, 16);
 
     public Task DeleteAsync(IReadOnlyList<Guid> productIds, CancellationToken ct)
     {
@@ -107,11 +156,12 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         }
     }
 
-    private static Document ToDocument(SearchDocument d)
+    private static Document ToDocument(SearchDocument d, string fingerprint)
     {
         var doc = new Document
         {
             new StringField("id", d.ProductId.ToString("N"), Field.Store.YES),
+            new StoredField("fingerprint", fingerprint),
             new StoredField("sku", d.Sku),
             new StoredField("slug", d.Slug),
             new TextField("title", d.Title, Field.Store.YES),
