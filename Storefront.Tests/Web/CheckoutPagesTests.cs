@@ -265,4 +265,51 @@ public sealed class CheckoutPagesTests(CheckoutStoreFixtureForPages store) : ICl
         Assert.Equal("/cart", response.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Contains("Your cart is empty. Add something before checking out.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    /// <summary>Puts one unit of <paramref name="product"/> in the cart of <paramref name="client"/>.</summary>
+    private static async Task AddAsync(HttpClient client, ShopFixture.TestProduct product)
+    {
+        var page = await client.GetStringAsync($"/p/{product.Slug}");
+        await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["sku"] = product.Sku, ["quantity"] = "1", ["returnUrl"] = $"/p/{product.Slug}", ["__RequestVerificationToken"] = Html.AntiforgeryToken(page),
+        }));
+    }
+
+    [Fact]
+    public async Task A_returning_shopper_finds_the_address_of_their_last_order_filled_in_and_nobody_else_does()
+    {
+        var product = await store.ProductAsync(onHand: 50);
+        var (client, email, _) = await AccountPagesTests.SignedInShopperAsync(store, "Return-Buyer-2024", "returning");
+        await AddAsync(client, product);
+        var first = await client.GetDocumentAsync("/checkout");
+        Assert.Equal(email, first.QuerySelector("#Form_Email")!.GetAttribute("value"));
+        Assert.True(string.IsNullOrEmpty(first.QuerySelector("#Form_Line1")!.GetAttribute("value")));
+
+        var delivery = Delivery(email);
+        delivery["Form.Line1"] = "77 Return Lane";
+        delivery["Form.Line2"] = "Flat 2";
+        var review = await PostAsync(client, "/checkout", delivery, await client.GetStringAsync("/checkout"));
+        var reviewHtml = await review.Content.ReadAsStringAsync();
+        var form = await ReviewFormAsync(reviewHtml);
+        form["Card"] = "4242 4242 4242 4242";
+        var placed = await PostAsync(client, "/checkout/review", form, reviewHtml);
+        Assert.StartsWith("/orders/SF-", placed.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+
+        // The next checkout starts from that address.
+        await AddAsync(client, product);
+        var again = await client.GetDocumentAsync("/checkout");
+        string Value(string id) => again.QuerySelector($"#{id}")!.GetAttribute("value") ?? "";
+        Assert.Equal(("Grace Guest", "77 Return Lane", "Flat 2", "Austin", "TX", "73301"),
+            (Value("Form_Name"), Value("Form_Line1"), Value("Form_Line2"), Value("Form_City"), Value("Form_Region"), Value("Form_PostalCode")));
+        Assert.Equal("US", again.QuerySelector("#Form_Country option[selected]")!.GetAttribute("value"));
+
+        // Another account, and a guest, start empty.
+        var (other, _, _) = await AccountPagesTests.SignedInShopperAsync(store, "Other-Buyer-2024", "other");
+        await AddAsync(other, product);
+        Assert.True(string.IsNullOrEmpty((await other.GetDocumentAsync("/checkout")).QuerySelector("#Form_Line1")!.GetAttribute("value")));
+        var guest = store.Client();
+        await AddAsync(guest, product);
+        Assert.True(string.IsNullOrEmpty((await guest.GetDocumentAsync("/checkout")).QuerySelector("#Form_Line1")!.GetAttribute("value")));
+    }
 }

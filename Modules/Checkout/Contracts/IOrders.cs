@@ -57,6 +57,9 @@ public interface IOrders
 
     Task<IReadOnlyList<OrderSummary>> ForUserAsync(string userId, CancellationToken cancellationToken);
 
+    /// <summary>The delivery address of the account's newest order, to offer again at checkout; null without orders.</summary>
+    Task<Address?> LastAddressAsync(string userId, CancellationToken cancellationToken);
+
     /// <summary>True when an order of the account that was not cancelled has the SKU (a "verified purchase").</summary>
     Task<bool> HasBoughtAsync(string userId, string sku, CancellationToken cancellationToken);
 

@@ -36,6 +36,10 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
             .Select(o => new OrderSummary(o.Number, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt))
             .ToListAsync(ct);
 
+    public async Task<Address?> LastAddressAsync(string userId, CancellationToken ct) =>
+        await db.Orders.AsNoTracking().Where(o => o.UserId == userId).OrderByDescending(o => o.PlacedAt)
+            .Select(o => o.ShippingAddress).FirstOrDefaultAsync(ct) is { } json ? JsonSerializer.Deserialize<Address>(json, Json) : null;
+
     public Task<bool> HasBoughtAsync(string userId, string sku, CancellationToken ct) =>
         db.Orders.AsNoTracking().AnyAsync(o => o.UserId == userId && o.Status != OrderStatus.Cancelled && o.Lines.Any(l => l.Sku == sku), ct);
 

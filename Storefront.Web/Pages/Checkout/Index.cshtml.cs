@@ -10,7 +10,7 @@ using Storefront.Web.Words;
 namespace Storefront.Web.Pages.Checkout;
 
 /// <summary>Step 1: who and where (e-mail, address) and how it travels (shipping method).</summary>
-public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions<CheckoutOptions> options, OutcomeText words) : PageModel
+public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOrders orders, IOptions<CheckoutOptions> options, OutcomeText words) : PageModel
 {
     public const string DraftKey = "CheckoutDraft";
 
@@ -23,7 +23,14 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOptions
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (TempData.Peek(DraftKey) is string draft && JsonSerializer.Deserialize<CheckoutForm>(draft) is { } saved) Form = saved;
-        else if (User.FindFirstValue(ClaimTypes.Email) is { } email) Form.Email = email;
+        else if (User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)
+        {
+            // A returning shopper's details as they were on their last order: the account's own, never another's.
+            Form.Email = User.FindFirstValue(ClaimTypes.Email) ?? "";
+            if (await orders.LastAddressAsync(userId, ct) is { } last)
+                (Form.Name, Form.Line1, Form.Line2, Form.City, Form.Region, Form.PostalCode, Form.Country) =
+                    (last.Name, last.Line1, last.Line2, last.City, last.Region, last.PostalCode, last.Country);
+        }
         if (await LoadAsync(ct) is { } away) return away;
         // A code kept from before that cannot be used now (it ended, or the cart changed) is said beside it.
         if (Quote.DiscountProblem is { } refused) Errors = new Dictionary<string, string> { ["DiscountCode"] = words.Of(refused) };
