@@ -47,7 +47,8 @@ public static class CheckoutModule
         else
             services.AddScoped<IPaymentGateway, TestPaymentGateway>();
         services.AddScoped<IStripeWebhooks, StripeWebhooks>();
-        services.AddScoped<IOrderAdmin, OrderAdmin>();
+        services.AddScoped<OrderAdmin>();
+        services.AddScoped<IOrderAdmin>(sp => sp.GetRequiredService<OrderAdmin>());
         services.AddScoped<IFulfilmentQueue, FulfilmentQueue>();
         // The order e-mails are the host's consumer ("checkout.order-emails", AddOrderEmails): their words
         // and links are the host's. A separate consumer, so an SMTP outage never delays the fulfilment queue.

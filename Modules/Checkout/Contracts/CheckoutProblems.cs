@@ -50,6 +50,8 @@ public static class CheckoutProblems
     public const string OrderMoved = "checkout.order-moved";
     public const string OrderChangedMeanwhile = "checkout.order-changed-meanwhile";
     public const string ShippedCannotBeCancelled = "checkout.shipped-cannot-be-cancelled";
+    /// <summary>status</summary>
+    public const string TooLateToCancel = "checkout.too-late-to-cancel";
     /// <summary>status, next</summary>
     public const string CanOnlyBecome = "checkout.can-only-become";
     /// <summary>status, next</summary>

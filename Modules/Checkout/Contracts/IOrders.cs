@@ -57,6 +57,14 @@ public interface IOrders
 
     Task<IReadOnlyList<OrderSummary>> ForUserAsync(string userId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The shopper cancels their order before it is packed: cancelled, refunded in full and restocked
+    /// as a merchant's cancellation is, the timeline naming <paramref name="actor"/>. Refused once
+    /// the order is packed, also when the merchant packs it at the same moment (one of the two wins).
+    /// The caller checks that whoever asks may see the order.
+    /// </summary>
+    Task<OrderChangeResult> CancelByShopperAsync(string number, string actor, CancellationToken cancellationToken);
+
     /// <summary>The delivery address of the account's newest order, to offer again at checkout; null without orders.</summary>
     Task<Address?> LastAddressAsync(string userId, CancellationToken cancellationToken);
 

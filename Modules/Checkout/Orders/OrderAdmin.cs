@@ -162,12 +162,21 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         return await SaveAsync(ct) ? OrderChangeResult.Done(CheckoutProblems.OrderMoved, ("number", order.Number), ("status", status)) : Raced;
     }
 
-    public async Task<OrderChangeResult> CancelAsync(string number, string actor, CancellationToken ct)
+    public Task<OrderChangeResult> CancelAsync(string number, string actor, CancellationToken ct) => CancelAsync(number, actor, onlyBeforePacking: false, ct);
+
+    /// <summary>
+    /// Cancels the order, refunds what is left and restocks its lines. <paramref name="onlyBeforePacking"/>
+    /// (the shopper's own cancellation): only while it is Paid; a merchant packing it at the same
+    /// moment wins or loses on the row version, never both.
+    /// </summary>
+    internal async Task<OrderChangeResult> CancelAsync(string number, string actor, bool onlyBeforePacking, CancellationToken ct)
     {
         if (await LoadAsync(number, ct) is not { } order) return NoSuchOrder;
         var now = clock.GetUtcNow();
         if (order.Status != OrderStatus.Cancelled)
         {
+            if (onlyBeforePacking && order.Status != OrderStatus.Paid)
+                return OrderChangeResult.Refused(CheckoutProblems.TooLateToCancel, ("status", order.Status));
             if (order.MoveTo(OrderStatus.Cancelled, now, actor) is { } refused) return new(false, refused);
             // The rest of what is left to refund is reserved with the cancellation itself, so a
             // refund asked for meanwhile cannot take it too.

@@ -7,7 +7,7 @@ using Storefront.Checkout.Data;
 
 namespace Storefront.Checkout.Orders;
 
-internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
+internal sealed class OrderQueries(CheckoutDbContext db, OrderAdmin admin) : IOrders
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -35,6 +35,9 @@ internal sealed class OrderQueries(CheckoutDbContext db) : IOrders
         await db.Orders.AsNoTracking().Where(o => o.UserId == userId).OrderByDescending(o => o.PlacedAt).Take(100)
             .Select(o => new OrderSummary(o.Number, o.Status, new Money(o.Total, o.Currency), o.Lines.Sum(l => l.Quantity), o.PlacedAt))
             .ToListAsync(ct);
+
+    public Task<OrderChangeResult> CancelByShopperAsync(string number, string actor, CancellationToken ct) =>
+        admin.CancelAsync(number, actor, onlyBeforePacking: true, ct);
 
     public async Task<Address?> LastAddressAsync(string userId, CancellationToken ct) =>
         await db.Orders.AsNoTracking().Where(o => o.UserId == userId).OrderByDescending(o => o.PlacedAt)

@@ -9,7 +9,7 @@ namespace Storefront.Web.Pages.Orders;
 
 /// <summary>An order with its status timeline, for its owner, a merchant, or whoever has its key.</summary>
 public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<StoreUser> users,
-    Microsoft.Extensions.Options.IOptions<OrderLinkOptions> links, BasketSuggestions suggestions) : PageModel
+    Microsoft.Extensions.Options.IOptions<OrderLinkOptions> links, BasketSuggestions suggestions, Words.OutcomeText words) : PageModel
 {
     /// <summary>A short list for the shopper's next visit: what goes with this order's products.</summary>
     public IReadOnlyList<Storefront.Catalog.Contracts.ProductSummary> NextVisit { get; private set; } = [];
@@ -45,6 +45,23 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<S
         return User.Identity?.IsAuthenticated == true && order.UserId is not null
             ? RedirectToPage(new { number = order.Number })
             : RedirectToPage("/Orders/Track");
+    }
+
+    /// <summary>
+    /// Whoever may see the order can cancel it until it is packed: refunded in full, its stock back.
+    /// The button only shows while it is Paid; a request that comes later (another tab, the merchant
+    /// packing at the same moment) is told why not, and nothing changes.
+    /// </summary>
+    public async Task<IActionResult> OnPostCancelAsync(string number, string? key, CancellationToken ct)
+    {
+        var order = await orders.GetAsync(number, ct);
+        if (order is null || !access.MayView(User, order, key)) return NotFound();
+        var result = await orders.CancelByShopperAsync(order.Number, "customer", ct);
+        if (!result.Succeeded) TempData.Problem(words.Of(result.Outcome));
+        else if (result.Outcome.Args.TryGetValue("amount", out var amount) && amount is not null)
+            TempData.Notice($"Your order {order.Number} is cancelled. {amount} goes back to your card; your bank may take a few days to show it.");
+        else TempData.Notice($"Your order {order.Number} is cancelled.");
+        return RedirectToPage(new { number = order.Number, key });
     }
 
     public async Task<IActionResult> OnPostClaimAsync(string number, string? key, CancellationToken ct)
