@@ -154,8 +154,16 @@ public sealed class DiscountCodeTests(CheckoutStoreFixture store) : IClassFixtur
             r => Assert.Equal(CheckoutProblems.DiscountUsedUp, r.FieldErrors!["DiscountCode"].Code));
         Assert.Equal(3, (await ViewAsync(code)).Used);
         Assert.Equal(3, await RedemptionsAsync(code));
-        var discounted = await With(sp => sp.GetRequiredService<CheckoutDbContext>().Orders.CountAsync(o => o.DiscountCode == code));
-        Assert.Equal(3, discounted);
+        var discounted = await With(sp => sp.GetRequiredService<CheckoutDbContext>().Orders.Where(o => o.DiscountCode == code).ToListAsync());
+        Assert.Equal(3, discounted.Count);
+        // The merchant's list counts what the code brought: the orders, what it gave, what they came to.
+        var listed = (await With(sp => sp.GetRequiredService<IDiscountCodes>().ListAsync(default))).Single(d => d.Code == code);
+        Assert.Equal((3, discounted.Sum(o => o.Discount), discounted.Sum(o => o.Total)), (listed.Orders, listed.Given!.Value.Amount, listed.Sales!.Value.Amount));
+        // A cancelled one no longer counts as brought (its use stays spent).
+        var number = discounted[0].Number;
+        Assert.True((await With(sp => sp.GetRequiredService<IOrderAdmin>().CancelAsync(number, "admin", default))).Succeeded);
+        listed = (await With(sp => sp.GetRequiredService<IDiscountCodes>().ListAsync(default))).Single(d => d.Code == code);
+        Assert.Equal((2, 3), (listed.Orders, listed.Used));
         Assert.Equal(DiscountState.UsedUp, (await ViewAsync(code)).StateAt(DateTimeOffset.UtcNow));
     }
 

@@ -103,6 +103,11 @@ public sealed class DiscountPagesTests(DiscountPagesFixture store) : IClassFixtu
         var mail = await WaitForMailAsync("dora@example.test", $"Your order {number}");
         Assert.Contains($"Discount ({code}): −{Usd(off)}", mail, StringComparison.Ordinal);
         Assert.Contains($"Total: {Usd(total)}", mail, StringComparison.Ordinal);
+
+        // The merchant sees what the code brought.
+        var row = (await (await store.AdminClientAsync()).GetDocumentAsync("/admin/discounts")).QuerySelector($"#discount-codes tr[data-code='{code}']")!;
+        Assert.Equal(("1", Usd(off), Usd(total), "1"),
+            (row.QuerySelector(".orders")!.TextContent, row.QuerySelector(".given")!.TextContent, row.QuerySelector(".sales")!.TextContent, row.QuerySelector(".used")!.TextContent));
     }
 
     private async Task<string> WaitForMailAsync(string email, string subject)
@@ -177,6 +182,7 @@ public sealed class DiscountPagesTests(DiscountPagesFixture store) : IClassFixtu
         Assert.Contains("7.50 off", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("$40.00", row.TextContent, StringComparison.Ordinal);
         Assert.Equal("0 of 100", row.QuerySelector(".used")!.TextContent);
+        Assert.Equal(("0", "$0.00"), (row.QuerySelector(".orders")!.TextContent, row.QuerySelector(".given")!.TextContent));
         Assert.Equal("Live", row.QuerySelector(".state")!.TextContent);
 
         var again = await PostAsync(admin, "/admin/discounts?handler=Create", Form(code, "Percent", "5"), await admin.GetStringAsync("/admin/discounts"));

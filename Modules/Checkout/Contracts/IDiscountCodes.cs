@@ -39,6 +39,15 @@ public sealed record DiscountView(
     int Used,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>Orders placed with the code that were not cancelled (<see cref="ListAsync"/> only; 0 elsewhere).</summary>
+    public int Orders { get; init; }
+
+    /// <summary>What the code took off those orders' goods.</summary>
+    public Money? Given { get; init; }
+
+    /// <summary>What those orders came to (after the discount, with shipping and tax).</summary>
+    public Money? Sales { get; init; }
+
     /// <summary>Where the code stands at <paramref name="now"/>, in the words of <see cref="DiscountState"/>.</summary>
     public string StateAt(DateTimeOffset now) =>
         !Active ? DiscountState.Ended
@@ -71,7 +80,7 @@ public sealed record DiscountChangeResult(IReadOnlyDictionary<string, Problem> E
 /// <summary>The merchant's side of discount codes: list, create, end and restart them.</summary>
 public interface IDiscountCodes
 {
-    /// <summary>Every code, newest first.</summary>
+    /// <summary>Every code, newest first, with the orders placed with it that were not cancelled, what it gave and what they came to.</summary>
     Task<IReadOnlyList<DiscountView>> ListAsync(CancellationToken cancellationToken);
 
     Task<DiscountView?> GetAsync(string code, CancellationToken cancellationToken);

@@ -18,8 +18,19 @@ internal readonly record struct Redemption(decimal Amount, Problem? Refused);
 /// </summary>
 internal sealed class DiscountCodes(CheckoutDbContext db, IOptions<StoreCurrencyOptions> store, TimeProvider clock) : IDiscountCodes
 {
-    public async Task<IReadOnlyList<DiscountView>> ListAsync(CancellationToken cancellationToken) =>
-        (await db.Discounts.AsNoTracking().OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Code).ToListAsync(cancellationToken)).Select(View).ToList();
+    public async Task<IReadOnlyList<DiscountView>> ListAsync(CancellationToken cancellationToken)
+    {
+        var codes = await db.Discounts.AsNoTracking().OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Code).ToListAsync(cancellationToken);
+        // From the orders' partial index on discount_code: only orders placed with a code are read.
+        var uses = await db.Orders.AsNoTracking().Where(o => o.DiscountCode != null && o.Status != Orders.OrderStatus.Cancelled)
+            .GroupBy(o => o.DiscountCode!)
+            .Select(g => new { Code = g.Key, Orders = g.Count(), Given = g.Sum(o => o.Discount), Sales = g.Sum(o => o.Total) })
+            .ToDictionaryAsync(u => u.Code, cancellationToken);
+        var currency = store.Value.Currency;
+        return codes.Select(d => uses.TryGetValue(d.Code, out var use)
+            ? View(d) with { Orders = use.Orders, Given = new Money(use.Given, currency), Sales = new Money(use.Sales, currency) }
+            : View(d) with { Given = new Money(0, currency), Sales = new Money(0, currency) }).ToList();
+    }
 
     public async Task<DiscountView?> GetAsync(string code, CancellationToken cancellationToken) =>
         await FindAsync(DiscountCodeText.Normalize(code), cancellationToken) is { } found ? View(found) : null;

@@ -349,6 +349,12 @@ namespace Storefront.Checkout.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_orders_checkout_id");
 
+                    b.HasIndex("DiscountCode")
+                        .HasDatabaseName("ix_orders_discount_code")
+                        .HasFilter("discount_code IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("DiscountCode"), new[] { "Status", "Discount", "Total" });
+
                     b.HasIndex("Email")
                         .HasDatabaseName("ix_orders_email");
 
