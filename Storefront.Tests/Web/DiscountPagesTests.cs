@@ -104,10 +104,14 @@ public sealed class DiscountPagesTests(DiscountPagesFixture store) : IClassFixtu
         Assert.Contains($"Discount ({code}): −{Usd(off)}", mail, StringComparison.Ordinal);
         Assert.Contains($"Total: {Usd(total)}", mail, StringComparison.Ordinal);
 
-        // The merchant sees what the code brought.
-        var row = (await (await store.AdminClientAsync()).GetDocumentAsync("/admin/discounts")).QuerySelector($"#discount-codes tr[data-code='{code}']")!;
+        // The merchant sees what the code brought, and its orders one click away.
+        var admin = await store.AdminClientAsync();
+        var row = (await admin.GetDocumentAsync("/admin/discounts")).QuerySelector($"#discount-codes tr[data-code='{code}']")!;
         Assert.Equal(("1", Usd(off), Usd(total), "1"),
             (row.QuerySelector(".orders")!.TextContent, row.QuerySelector(".given")!.TextContent, row.QuerySelector(".sales")!.TextContent, row.QuerySelector(".used")!.TextContent));
+        var list = await admin.GetDocumentAsync(row.QuerySelector(".orders a")!.GetAttribute("href")!);
+        Assert.Equal([number], list.QuerySelectorAll("table.data tbody tr td:first-child").Select(td => td.TextContent.Trim()));
+        Assert.Equal(code, list.QuerySelector("#code")!.GetAttribute("value"));
     }
 
     private async Task<string> WaitForMailAsync(string email, string subject)

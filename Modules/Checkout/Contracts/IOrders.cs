@@ -95,11 +95,13 @@ public interface IOrders
 }
 
 /// <summary>
-/// Orders by fulfilment <paramref name="Status"/> and refund state (None, Partial, Full), dates, customer and total;
+/// Orders by fulfilment <paramref name="Status"/> and refund state (None, Partial, Full), dates, customer, total and
+/// the <paramref name="DiscountCode"/> they were placed with;
 /// <paramref name="Unfinished"/>: only cancelled orders whose refund or restock did not finish.
 /// </summary>
 public sealed record AdminOrderQuery(string? Status = null, DateOnly? From = null, DateOnly? To = null, string? Customer = null,
-    decimal? MinTotal = null, decimal? MaxTotal = null, int Page = 1, int PageSize = 25, string? RefundState = null, bool Unfinished = false);
+    decimal? MinTotal = null, decimal? MaxTotal = null, int Page = 1, int PageSize = 25, string? RefundState = null, bool Unfinished = false,
+    string? DiscountCode = null);
 
 public sealed record AdminOrderRow(string Number, string Email, string Status, Money Total, int Items, DateTimeOffset PlacedAt, string RefundState = "None");
 

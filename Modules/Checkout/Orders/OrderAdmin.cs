@@ -56,6 +56,11 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
         }
         if (q.MinTotal is { } min) orders = orders.Where(o => o.Total >= min);
         if (q.MaxTotal is { } max) orders = orders.Where(o => o.Total <= max);
+        if (!string.IsNullOrWhiteSpace(q.DiscountCode))
+        {
+            var code = DiscountCodeText.Normalize(q.DiscountCode);
+            orders = orders.Where(o => o.DiscountCode == code);
+        }
         // What CancelAsync finishes when asked again (OrderActions.CancellationUnfinished).
         if (q.Unfinished)
             orders = orders.Where(o => o.Status == OrderStatus.Cancelled

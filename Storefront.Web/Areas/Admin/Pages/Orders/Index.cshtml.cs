@@ -21,16 +21,17 @@ public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalR
     public string? Customer { get; private set; }
     public string? MinTotal { get; private set; }
     public string? MaxTotal { get; private set; }
+    public string? Code { get; private set; }
     public List<string> Problems { get; } = [];
 
-    public async Task OnGetAsync(string? status, string? from, string? to, string? customer, string? min, string? max,
+    public async Task OnGetAsync(string? status, string? from, string? to, string? customer, string? min, string? max, string? code,
         [FromQuery(Name = "page")] int? page, CancellationToken ct) =>
-        Orders = await orders.ListAsync(await QueryAsync(status, from, to, customer, min, max, page ?? 1, ct), ct);
+        Orders = await orders.ListAsync(await QueryAsync(status, from, to, customer, min, max, code, page ?? 1, ct), ct);
 
     /// <summary>The orders the filters match, all of them, as a CSV file for the books (the page shows what was refused instead).</summary>
-    public async Task<IActionResult> OnGetCsvAsync(string? status, string? from, string? to, string? customer, string? min, string? max, CancellationToken ct)
+    public async Task<IActionResult> OnGetCsvAsync(string? status, string? from, string? to, string? customer, string? min, string? max, string? code, CancellationToken ct)
     {
-        var query = await QueryAsync(status, from, to, customer, min, max, 1, ct);
+        var query = await QueryAsync(status, from, to, customer, min, max, code, 1, ct);
         if (Problems.Count > 0)
         {
             Orders = await orders.ListAsync(query, ct);
@@ -43,9 +44,11 @@ public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalR
         return new EmptyResult();
     }
 
-    private async Task<AdminOrderQuery> QueryAsync(string? status, string? from, string? to, string? customer, string? min, string? max, int page, CancellationToken ct)
+    private async Task<AdminOrderQuery> QueryAsync(string? status, string? from, string? to, string? customer, string? min, string? max, string? code,
+        int page, CancellationToken ct)
     {
         (Status, From, To, Customer, MinTotal, MaxTotal) = (Statuses.Contains(status) ? status : null, from, to, customer?.Trim(), min, max);
+        Code = DiscountCodeText.Normalize(code) is { Length: > 0 } normalized ? normalized[..Math.Min(DiscountCodeText.MaxLength, normalized.Length)] : null;
         // "Refunded" and "Partially refunded" are the money side of an order, not where it is in fulfilment.
         var refundState = Status switch { "Refunded" => "Full", "Partially refunded" => "Partial", _ => null };
         // Totals are amounts of money: the same rule as prices. A refused range is left out and said why.
@@ -57,7 +60,7 @@ public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalR
             totals = new PriceRange();
         }
         return new AdminOrderQuery(refundState is null && Status != Unfinished ? Status : null, Date(from, "From"), Date(to, "To"), string.IsNullOrWhiteSpace(Customer) ? null : Customer[..Math.Min(100, Customer.Length)],
-            totals.Lowest, totals.Highest, page, RefundState: refundState, Unfinished: Status == Unfinished);
+            totals.Lowest, totals.Highest, page, RefundState: refundState, Unfinished: Status == Unfinished, DiscountCode: Code);
     }
 
     private DateOnly? Date(string? value, string label)
@@ -77,5 +80,6 @@ public sealed class IndexModel(IOrderAdmin orders, IValidator<PriceRange> totalR
 
     private string Filters() =>
         $"?status={Uri.EscapeDataString(Status ?? "")}&from={Uri.EscapeDataString(From ?? "")}&to={Uri.EscapeDataString(To ?? "")}" +
-        $"&customer={Uri.EscapeDataString(Customer ?? "")}&min={Uri.EscapeDataString(MinTotal ?? "")}&max={Uri.EscapeDataString(MaxTotal ?? "")}";
+        $"&customer={Uri.EscapeDataString(Customer ?? "")}&min={Uri.EscapeDataString(MinTotal ?? "")}&max={Uri.EscapeDataString(MaxTotal ?? "")}" +
+        $"&code={Uri.EscapeDataString(Code ?? "")}";
 }
