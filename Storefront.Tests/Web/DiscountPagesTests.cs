@@ -150,6 +150,35 @@ public sealed class DiscountPagesTests(DiscountPagesFixture store) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_code_that_pays_for_everything_places_the_order_without_a_charge_and_the_pages_say_so()
+    {
+        var code = await CodeAsync("gift", DiscountKind.Percent, 100);
+        var product = await store.ProductAsync(onHand: 100);
+        var quantity = product.Price >= 50m ? 1 : (int)Math.Ceiling(50m / product.Price); // free standard shipping from $50
+        var client = store.Client();
+        var productPage = await client.GetStringAsync($"/p/{product.Slug}");
+        await client.PostAsync("/cart?handler=Add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["sku"] = product.Sku, ["quantity"] = quantity.ToString(CultureInfo.InvariantCulture),
+            ["returnUrl"] = $"/p/{product.Slug}", ["__RequestVerificationToken"] = Html.AntiforgeryToken(productPage),
+        }));
+
+        var reviewHtml = await ReviewAsync(client, "gift@example.test", code);
+        var review = await Html.ParseAsync(reviewHtml);
+        Assert.Equal("$0.00", review.QuerySelector("#order-total")!.TextContent);
+        Assert.NotNull(review.QuerySelector("#nothing-to-pay"));
+        Assert.Equal("Place order", review.QuerySelector("form.payment button[type=submit]")!.TextContent.Trim());
+
+        var placed = await PayAsync(client, reviewHtml);
+        Assert.StartsWith("/orders/SF-", placed.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+        var order = await Html.ParseAsync(await placed.Content.ReadAsStringAsync());
+        Assert.Contains("Total$0.00", order.QuerySelector("table.order-lines tfoot")!.TextContent, StringComparison.Ordinal);
+        // Nothing was charged: the timeline names no card, and there is nothing to refund.
+        Assert.DoesNotContain("card ending", order.QuerySelector(".timeline")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("nothing was charged", order.QuerySelector("form.cancel-order")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_merchant_creates_a_code_is_told_what_is_wrong_with_bad_values_and_ends_and_restarts_it()
     {
         var admin = await store.AdminClientAsync();
