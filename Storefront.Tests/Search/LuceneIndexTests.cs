@@ -46,6 +46,32 @@ public sealed class LuceneIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rebuilt_index_skips_documents_it_holds_as_they_are_once_it_is_live()
+    {
+        string[] Commits(string path) => System.IO.Directory.GetFiles(path, "segments_*").Select(Path.GetFileName).Order().ToArray()!;
+        using var index = new SwitchableIndex(_root);
+        var building = await index.BeginRebuildAsync(default);
+        await building!.IndexAsync([Doc(1), Doc(2)], default);
+        await index.EndRebuildAsync(succeeded: true, default);
+        var written = Commits(index.Location);
+        await index.IndexAsync([Doc(1), Doc(2)], default);
+        Assert.Equal(written, Commits(index.Location));
+    }
+
+    [Fact]
+    public void The_indexer_records_availability_up_to_the_cap_so_a_sale_of_a_well_stocked_product_changes_no_document()
+    {
+        var source = new Storefront.Catalog.Contracts.SearchSource(Guid.NewGuid(), "SKU-1", "p-1", "Lantern", "", "Acme", ["home"], 10m, "USD",
+            Available: 1_000_000, Rating: 4m, ReviewCount: 1, DateTimeOffset.UnixEpoch, Published: true);
+        var many = Storefront.Search.SearchIndexer.ToDocument(source, 1.5);
+        Assert.Equal(SearchDocument.AvailableCap, many.Available);
+        Assert.Equal(LuceneSearchEngine.Fingerprint(many), LuceneSearchEngine.Fingerprint(Storefront.Search.SearchIndexer.ToDocument(source with { Available = 999_999 }, 1.5)));
+        // Few units are recorded as they are ("only 3 left"), and out of stock stays out of stock.
+        Assert.Equal(3, Storefront.Search.SearchIndexer.ToDocument(source with { Available = 3 }, 1.5).Available);
+        Assert.Equal(0, Storefront.Search.SearchIndexer.ToDocument(source with { Available = 0 }, 1.5).Available);
+    }
+
+    [Fact]
     public async Task An_index_never_built_or_built_in_another_format_needs_a_rebuild_and_a_rebuilt_one_survives_a_restart()
     {
         using (var index = new SwitchableIndex(_root))

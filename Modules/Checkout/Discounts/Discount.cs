@@ -53,13 +53,17 @@ internal static class DiscountRules
         _ => Math.Min(subtotal, value),
     };
 
-    /// <summary>Why a code cannot be used now on goods of <paramref name="subtotal"/> (leaving its use count aside), or null.</summary>
+    /// <summary>
+    /// Why a code, as read, cannot be used now on goods of <paramref name="subtotal"/>, or null ("once
+    /// per customer" aside: that needs the address's earlier uses).
+    /// </summary>
     public static Problem? Refusal(Discount discount, DateTimeOffset now, decimal subtotal, string currency)
     {
         if (!discount.Active || discount.EndsAt is { } end && end <= now) return Problem.Of(CheckoutProblems.DiscountOver);
         if (discount.StartsAt is { } start && start > now) return Problem.Of(CheckoutProblems.DiscountNotYet);
         if (discount.MinimumSubtotal is { } minimum && subtotal < minimum)
             return Problem.Of(CheckoutProblems.DiscountMinimum, ("minimum", new BuildingBlocks.Money(minimum, currency)));
+        if (discount.UsageLimit is { } limit && discount.Used >= limit) return Problem.Of(CheckoutProblems.DiscountUsedUp);
         return null;
     }
 

@@ -84,7 +84,6 @@ internal sealed class DiscountCodes(CheckoutDbContext db, IOptions<StoreCurrency
         if (await db.DiscountRedemptions.AsNoTracking().FirstOrDefaultAsync(r => r.CheckoutId == checkoutId, ct) is { } taken)
             return new(taken.Amount, null);
         if (DiscountRules.Refusal(discount, clock.GetUtcNow(), subtotal, store.Value.Currency) is { } refusal) return new(0, refusal);
-        if (discount.UsageLimit is { } limit && discount.Used >= limit) return new(0, Problem.Of(CheckoutProblems.DiscountUsedUp));
         if (discount.OncePerCustomer && await db.DiscountRedemptions.AnyAsync(r => r.DiscountId == discount.Id && r.Email == address, ct))
             return new(0, Problem.Of(CheckoutProblems.DiscountAlreadyUsed));
         var amount = DiscountRules.AmountOff(discount.Kind, discount.Value, subtotal);

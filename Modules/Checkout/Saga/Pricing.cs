@@ -57,7 +57,6 @@ internal sealed class Pricing(ICarts carts, ICartPricing cartPricing, DiscountCo
         var found = DiscountCodeText.IsWellFormed(code) ? await discounts.FindAsync(code, ct) : null;
         if (found is null) return (0, Problem.Of(CheckoutProblems.DiscountUnknown, ("code", code)));
         if (DiscountRules.Refusal(found, clock.GetUtcNow(), subtotal.Amount, subtotal.Currency) is { } refusal) return (0, refusal);
-        if (found.UsageLimit is { } limit && found.Used >= limit) return (0, Problem.Of(CheckoutProblems.DiscountUsedUp));
         return (DiscountRules.AmountOff(found.Kind, found.Value, subtotal.Amount), null);
     }
 

@@ -75,6 +75,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
             Format = SearchIndexFormat.Version;
         }
         _searchers = new SearcherManager(_writer, true, new SegmentColumns.WarmingSearcherFactory(new BM25Similarity()));
+        SkipsUnchanged = !stampFormat;
     }
 
     /// <summary>The <see cref="SearchIndexFormat"/> the index was built in; null when it never was.</summary>
@@ -84,6 +85,13 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     internal TypoAutomata Typos => _typos;
 
     /// <summary>
+    /// Whether <see cref="IndexAsync"/> looks each document up to skip the ones held as they are. Off
+    /// while a rebuild fills a new index (nothing is there to skip, so the look-ups would only cost);
+    /// on once that index is live.
+    /// </summary>
+    internal bool SkipsUnchanged { get; set; }
+
+    /// <summary>
     /// Writes the documents that differ from what the index holds (by a fingerprint of their
     /// content) and makes them visible; documents the index already holds as they are cost a look-up
     /// and no commit. Most stock changes are such: a sale of a well-stocked product changes nothing a
@@ -91,7 +99,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
     /// </summary>
     public Task IndexAsync(IReadOnlyList<SearchDocument> documents, CancellationToken ct)
     {
-        var changed = Changed(documents);
+        var changed = SkipsUnchanged ? Changed(documents) : documents.Select(d => (d, Fingerprint(d))).ToList();
         if (changed.Count == 0) return Task.CompletedTask;
         foreach (var (d, fingerprint) in changed) _writer.UpdateDocument(new Term("id", d.ProductId.ToString("N")), ToDocument(d, fingerprint));
         Refresh();
@@ -105,8 +113,7 @@ internal sealed class LuceneSearchEngine : ISearchEngine, IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            // The id's term looked up segment by segment (a rebuild's new index, where nothing is
-            // found, pays one term seek per segment and document).
+            // The id's term looked up segment by segment.
             var leaves = searcher.IndexReader.Leaves
                 .Select(l => (Reader: l.AtomicReader, Ids: l.AtomicReader.GetTerms("id")?.GetEnumerator()))
                 .Where(l => l.Ids is not null).ToList();

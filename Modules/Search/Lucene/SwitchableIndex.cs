@@ -188,6 +188,7 @@ internal sealed class SwitchableIndex : ISearchIndexes, IDisposable
                 File.Move(Path.Combine(_root, "current.tmp"), Path.Combine(_root, "current"), overwrite: true);
                 (retired, retiredName) = (_live, _liveName);
                 (_live, _liveName) = (_building, _buildingName!);
+                _live.Engine.SkipsUnchanged = true;
             }
             else
             {
