@@ -93,7 +93,8 @@ public sealed class DiscountCodeTests(CheckoutStoreFixture store) : IClassFixtur
         var quote = await QuoteAsync(cart, code);
         Assert.Equal((product.Price * quantity, 0m, 0m, 0m), (quote.Discount!.Value.Amount, quote.Shipping.Amount, quote.Tax.Amount, quote.Total.Amount));
 
-        var request = Request(cart, code) with { ExpectedTotal = 0m };
+        // Shown a total of 0, the shopper gives no card.
+        var request = Request(cart, code, card: "") with { ExpectedTotal = 0m };
         var result = await PlaceAsync(request);
         Assert.Equal(CheckoutOutcome.Completed, result.Outcome);
         var order = (await With(sp => sp.GetRequiredService<IOrders>().GetAsync(result.OrderNumber!, default)))!;
@@ -103,6 +104,33 @@ public sealed class DiscountCodeTests(CheckoutStoreFixture store) : IClassFixtur
         Assert.Equal((0m, 0m), await CheckoutLedger.MoneyAsync(store.ConnectionString, request.CheckoutId));
         Assert.Equal(0m, order.Actions.Refundable.Amount);
         Assert.Equal((1000 - quantity, 0), await CheckoutLedger.StockAsync(store.ConnectionString, product.Sku));
+    }
+
+    [Fact]
+    public async Task Only_an_order_that_costs_nothing_goes_without_a_card()
+    {
+        var product = await store.ProductAsync(onHand: 100);
+        var cart = await CartAsync(product, 1);
+
+        // Without a total shown, or with one above 0, no card is refused before anything happens.
+        foreach (var shown in new decimal?[] { null, 1m })
+        {
+            var refused = await PlaceAsync(Request(cart, null, card: "") with { ExpectedTotal = shown });
+            Assert.Equal(CheckoutOutcome.Invalid, refused.Outcome);
+            Assert.True(refused.FieldErrors!.ContainsKey("PaymentMethod"));
+        }
+
+        // A shopper who claims a total of 0 for a cart that costs something is told the total, and nothing happens.
+        var claimed = Request(cart, null, card: "") with { ExpectedTotal = 0m };
+        var result = await PlaceAsync(claimed);
+        Assert.Equal(CheckoutOutcome.TotalChanged, result.Outcome);
+        Assert.Null(result.OrderNumber);
+        Assert.Equal((0m, 0m), await CheckoutLedger.MoneyAsync(store.ConnectionString, claimed.CheckoutId));
+        Assert.Equal(100, (await CheckoutLedger.StockAsync(store.ConnectionString, product.Sku)).OnHand);
+
+        // The same cart with a card goes through.
+        var paid = await PlaceAsync(Request(cart, null));
+        Assert.Equal(CheckoutOutcome.Completed, paid.Outcome);
     }
 
     [Fact]

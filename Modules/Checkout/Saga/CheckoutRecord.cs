@@ -44,6 +44,10 @@ internal sealed class CheckoutRecord
     public string PaymentHint { get; set; } = "";
 
     public const string ThroughProvider = "provider";
+
+    /// <summary>The <see cref="PaymentHint"/> of an order that cost nothing, for which no card was given.</summary>
+    public const string NoPayment = "none";
+
     public string State { get; set; } = CheckoutState.Started;
     /// <summary>The priced lines (jsonb), fixed once the price step ran.</summary>
     public string Lines { get; set; } = "[]";

@@ -60,6 +60,9 @@ internal sealed partial class CheckoutSaga(
     {
         var form = new CheckoutForm(request.CheckoutId, request.UserId, request.Email, request.ShippingAddress, request.ShippingMethod, request.PaymentMethod);
         var errors = Validate(form);
+        // An order the shopper was shown to cost nothing (a discount pays for all of it) asks for no card.
+        // The price step holds them to it: if the total is no longer 0, the order stops there as "total changed".
+        if (request.ExpectedTotal == 0m && string.IsNullOrWhiteSpace(request.PaymentMethod)) errors.Remove("PaymentMethod");
         var code = DiscountCodeText.Normalize(request.DiscountCode);
         if (code.Length > 0 && !DiscountCodeText.IsWellFormed(code))
             errors["DiscountCode"] = Problem.Of(CheckoutProblems.DiscountUnknown, ("code", code.Length > DiscountCodeText.MaxLength ? code[..DiscountCodeText.MaxLength] + "…" : code));
@@ -86,7 +89,7 @@ internal sealed partial class CheckoutSaga(
         public bool IsValid => Token is not null || Digits.Length is >= 12 and <= 19;
 
         /// <summary>What the order's timeline says paid (<see cref="CheckoutRecord.PaymentHint"/>).</summary>
-        public string Hint => Token is not null ? CheckoutRecord.ThroughProvider : Digits[^4..];
+        public string Hint => Token is not null ? CheckoutRecord.ThroughProvider : IsValid ? Digits[^4..] : CheckoutRecord.NoPayment;
     }
 
     public IReadOnlyDictionary<string, Problem> ValidateOrderDetails(Address address, string email, string shippingMethod, string paymentMethod)
@@ -306,6 +309,14 @@ internal sealed partial class CheckoutSaga(
                     ("was", quote.Total), ("now", quote.Total with { Amount = quote.Total.Amount + (quote.Discount?.Amount ?? 0) - redeemed.Amount })), ct);
             saga.Discount = redeemed.Amount;
             await StepAsync(saga, "discount", "ok", $"{code} {redeemed.Amount}", ct);
+        }
+        if (quote.Total.Amount > 0 && !PaymentInput.Of(paymentMethod).IsValid)
+        {
+            // Only an order priced at 0 goes without a card (and that was checked against the total shown above).
+            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, Problem.Of(CheckoutProblems.FieldsInvalid), ct) with
+            {
+                FieldErrors = new Dictionary<string, Problem> { ["PaymentMethod"] = Problem.Of(CheckoutProblems.CardNumberRequired) },
+            };
         }
         if (cart is not null) saga.Lines = JsonSerializer.Serialize(quote.Lines.Select(l => new PricedLine(l.Sku, l.Title, l.UnitPrice.Amount, l.Quantity)), Json);
         (saga.Subtotal, saga.ShippingCost, saga.Tax, saga.Total, saga.Currency) =
