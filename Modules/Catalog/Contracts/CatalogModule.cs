@@ -48,6 +48,8 @@ public static class CatalogModule
         services.AddScoped<ICatalogAdmin, CatalogAdmin>();
         services.AddScoped<IProductReviews, Reviews.ProductReviews>();
         services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();
+        services.AddScoped<IProductFiles, Transfer.ProductFiles>();
+        services.AddTransient<Transfer.ProductImportJob>();
         services.AddScoped<IValidator<ProductInput>, ProductInputValidator>();
         services.AddSingleton<LocalDiskImageStore>();
         services.AddSingleton<S3ImageStore>();

@@ -46,4 +46,29 @@ public static class CatalogProblems
     public const string ImageTooLarge = "catalog.image-too-large";
     public const string ImageType = "catalog.image-type";
     public const string ImageStoreUnavailable = "catalog.image-store-unavailable";
+    public const string ImportEmpty = "catalog.import-empty";
+    /// <summary>megabytes</summary>
+    public const string ImportTooLarge = "catalog.import-too-large";
+    public const string ImportNotUtf8 = "catalog.import-not-utf8";
+    /// <summary>reason</summary>
+    public const string ImportNotCsv = "catalog.import-not-csv";
+    /// <summary>lines</summary>
+    public const string ImportTooManyLines = "catalog.import-too-many-lines";
+    /// <summary>cells, columns</summary>
+    public const string ImportCellCount = "catalog.import-cell-count";
+    public const string ImportNoSkuColumn = "catalog.import-no-sku-column";
+    public const string ImportColumnTwice = "catalog.import-column-twice";
+    /// <summary>columns (a list)</summary>
+    public const string ImportUnknownColumn = "catalog.import-unknown-column";
+    /// <summary>line</summary>
+    public const string ImportSkuTwice = "catalog.import-sku-twice";
+    /// <summary>line</summary>
+    public const string ImportSlugTwice = "catalog.import-slug-twice";
+    /// <summary>sku</summary>
+    public const string ImportSlugTaken = "catalog.import-slug-taken";
+    /// <summary>category</summary>
+    public const string ImportCategoryUnknown = "catalog.import-category-unknown";
+    public const string ImportPublishedInvalid = "catalog.import-published-invalid";
+    public const string ImportCreatedMeanwhile = "catalog.import-created-meanwhile";
+    public const string ImportStockChangedMeanwhile = "catalog.import-stock-changed-meanwhile";
 }

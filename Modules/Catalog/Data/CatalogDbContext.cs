@@ -20,6 +20,8 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
     public DbSet<ProductImageRow> ProductImages => Set<ProductImageRow>();
     public DbSet<Review> Reviews => Set<Review>();
     public DbSet<ListingPrice> ListingPrices => Set<ListingPrice>();
+    public DbSet<Transfer.ProductImport> ProductImports => Set<Transfer.ProductImport>();
+    public DbSet<Transfer.ProductImportRow> ProductImportRows => Set<Transfer.ProductImportRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -116,6 +118,29 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             e.Property(l => l.Currency).HasMaxLength(3).IsFixedLength();
             e.HasIndex(l => new { l.CategoryId, l.Price, l.ProductId }).HasFilter("published");
             e.HasIndex(l => l.ProductId);
+        });
+
+        modelBuilder.Entity<Transfer.ProductImport>(e =>
+        {
+            e.ToTable("product_imports");
+            e.HasKey(i => i.Id);
+            e.Property(i => i.FileName).HasMaxLength(200);
+            e.Property(i => i.CreatedBy).HasMaxLength(256);
+            e.Property(i => i.StartedBy).HasMaxLength(256);
+            e.Property(i => i.Status).HasMaxLength(20);
+            e.HasIndex(i => i.CreatedAt);
+        });
+
+        modelBuilder.Entity<Transfer.ProductImportRow>(e =>
+        {
+            e.ToTable("product_import_rows");
+            e.HasKey(r => new { r.ImportId, r.Line });
+            e.Property(r => r.Sku).HasMaxLength(64);
+            e.Property(r => r.Action).HasConversion<string>().HasMaxLength(10);
+            e.Property(r => r.Plan).HasColumnType("jsonb");
+            e.Property(r => r.Changes).HasColumnType("jsonb");
+            e.Property(r => r.Skipped).HasColumnType("jsonb");
+            e.HasOne<Transfer.ProductImport>().WithMany().HasForeignKey(r => r.ImportId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

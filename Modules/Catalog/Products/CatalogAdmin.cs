@@ -176,12 +176,12 @@ internal sealed class CatalogAdmin(
         product.UpdatedAt = now;
     }
 
-    private async Task<Dictionary<string, Problem[]>> ValidateAsync(Guid? id, ProductInput input, CancellationToken ct)
+    /// <summary>The input's problems that need no look-up of other products (SKU and slug taken are checked by the caller), by field.</summary>
+    internal static async Task<Dictionary<string, Problem[]>> ShapeErrorsAsync(IValidator<ProductInput> validator, CategoryTree.Snapshot snapshot, ProductInput input, CancellationToken ct)
     {
         var result = await validator.ValidateAsync(input, ct);
         var errors = result.Errors.GroupBy(e => e.PropertyName.Split('[')[0])
             .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorCode).Distinct().Select(Problem.Of).ToArray());
-        var snapshot = await tree.GetAsync(ct);
         snapshot.ById.TryGetValue(input.CategoryId, out var category);
         if (input.CategoryId > 0 && category is null)
         {
@@ -201,6 +201,12 @@ internal sealed class CatalogAdmin(
                     errors[$"Attributes.{key}"] = [Problem.Of(CatalogProblems.AttributeNumber, ("label", definition.Label))];
             }
         }
+        return errors;
+    }
+
+    private async Task<Dictionary<string, Problem[]>> ValidateAsync(Guid? id, ProductInput input, CancellationToken ct)
+    {
+        var errors = await ShapeErrorsAsync(validator, await tree.GetAsync(ct), input, ct);
         if (!errors.ContainsKey(nameof(ProductInput.Sku)) && await db.Products.AnyAsync(p => p.Sku == input.Sku.Trim() && p.Id != id, ct))
             errors[nameof(ProductInput.Sku)] = [Problem.Of(CatalogProblems.SkuTaken)];
         if (!errors.ContainsKey(nameof(ProductInput.Slug)) && await db.Products.AnyAsync(p => p.Slug == input.Slug.Trim() && p.Id != id, ct))

@@ -432,6 +432,131 @@ namespace Storefront.Catalog.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Storefront.Catalog.Transfer.ProductImport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("Creates")
+                        .HasColumnType("integer")
+                        .HasColumnName("creates");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer")
+                        .HasColumnName("done");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("integer")
+                        .HasColumnName("lines");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("integer")
+                        .HasColumnName("skipped");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("integer")
+                        .HasColumnName("unchanged");
+
+                    b.Property<int>("Updates")
+                        .HasColumnType("integer")
+                        .HasColumnName("updates");
+
+                    b.HasKey("Id")
+                        .HasName("pk_product_imports");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_product_imports_created_at");
+
+                    b.ToTable("product_imports", "catalog");
+                });
+
+            modelBuilder.Entity("Storefront.Catalog.Transfer.ProductImportRow", b =>
+                {
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("import_id");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer")
+                        .HasColumnName("line");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("changes");
+
+                    b.Property<bool>("Done")
+                        .HasColumnType("boolean")
+                        .HasColumnName("done");
+
+                    b.Property<bool>("PartlyApplied")
+                        .HasColumnType("boolean")
+                        .HasColumnName("partly_applied");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("plan");
+
+                    b.Property<string>("Skipped")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("skipped");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.HasKey("ImportId", "Line")
+                        .HasName("pk_product_import_rows");
+
+                    b.ToTable("product_import_rows", "catalog");
+                });
+
             modelBuilder.Entity("Storefront.Catalog.Products.ProductImageRow", b =>
                 {
                     b.HasOne("Storefront.Catalog.Products.Product", null)
@@ -440,6 +565,16 @@ namespace Storefront.Catalog.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_product_images_products_product_id");
+                });
+
+            modelBuilder.Entity("Storefront.Catalog.Transfer.ProductImportRow", b =>
+                {
+                    b.HasOne("Storefront.Catalog.Transfer.ProductImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_product_import_rows_product_imports_import_id");
                 });
 
             modelBuilder.Entity("Storefront.Catalog.Products.Product", b =>

@@ -4,8 +4,18 @@ using Storefront.Catalog.Contracts;
 
 namespace Storefront.Web.Areas.Admin.Pages.Products;
 
-public sealed class IndexModel(ICatalogAdmin catalog) : PageModel
+public sealed class IndexModel(ICatalogAdmin catalog, IProductFiles files) : PageModel
 {
+    /// <summary>Every product with its price and stock, as CSV in the import's columns.</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
+    {
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"products-{DateTime.UtcNow:yyyy-MM-dd}.csv\"";
+        Response.Headers.CacheControl = "no-store";
+        await files.ExportAsync(Response.Body, ct);
+        return new EmptyResult();
+    }
+
     public Paged<AdminProductRow> Products { get; private set; } = default!;
     public IReadOnlyList<AdminCategoryRow> Categories { get; private set; } = [];
     public string? Search { get; private set; }
