@@ -386,7 +386,8 @@ internal sealed class ProductFiles(
         var changes = new List<ImportFieldChange>();
         void Compare(string column, string? was, string now)
         {
-            if (was != now) changes.Add(new(column, was, now));
+            // A new product's empty values are no change to list.
+            if (was != now && !(before is null && now.Length == 0)) changes.Add(new(column, was, now));
         }
         Compare("title", before?.Title, after.Title);
         Compare("slug", before?.Slug, after.Slug);
