@@ -56,8 +56,12 @@ internal static class HostCommands
                 await services.MigrateAllAsync();
                 await RecommendationsCommandAsync(services, args);
                 return true;
+            case "products":
+                await services.MigrateAllAsync();
+                await ProductsCommandAsync(services, args);
+                return true;
             default:
-                throw new ArgumentException($"Unknown command '{args[0]}'. Commands: migrate, seed, seed-large [count] [--orders N], reindex, recommendations rebuild|refresh|evaluate [held-out orders].");
+                throw new ArgumentException($"Unknown command '{args[0]}'. Commands: migrate, seed, seed-large [count] [--orders N], reindex, recommendations rebuild|refresh|evaluate [held-out orders], products export|import <file> [--apply].");
         }
     }
 
@@ -92,6 +96,46 @@ internal static class HostCommands
                 break;
             default:
                 throw new ArgumentException("Use: recommendations rebuild | recommendations refresh | recommendations evaluate [held-out orders]");
+        }
+    }
+
+    /// <summary>
+    /// "products export FILE": every product as CSV; "products import FILE [--apply]": the file checked
+    /// as the merchant's import page checks it (its problems, or the changes it would make) and, with
+    /// --apply, applied here and now, with the time each part took.
+    /// </summary>
+    private static async Task ProductsCommandAsync(IServiceProvider services, string[] args)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var files = services.GetRequiredService<Storefront.Catalog.Contracts.IProductFiles>();
+        var path = args.Length > 2 ? args[2] : throw new ArgumentException("Use: products export FILE | products import FILE [--apply]");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        switch (args[1])
+        {
+            case "export":
+                await using (var output = File.Create(path)) await files.ExportAsync(output, default);
+                Console.WriteLine(string.Create(inv, $"export: {new FileInfo(path).Length / 1048576.0:0.0} MiB in {watch.Elapsed.TotalSeconds:0.00} s"));
+                break;
+            case "import":
+                Storefront.Catalog.Contracts.ImportCheckResult result;
+                await using (var input = File.OpenRead(path)) result = await files.CheckAsync(Path.GetFileName(path), input, "command line", default);
+                var words = services.GetRequiredService<Storefront.Web.Words.OutcomeText>();
+                if (result.ImportId is not { } id)
+                {
+                    foreach (var p in result.Problems) Console.WriteLine(string.Create(inv, $"line {p.Line}, {p.Column}: {words.Of(p.Problem)}"));
+                    throw new ArgumentException(string.Create(inv, $"{result.ProblemCount} problems: nothing was imported."));
+                }
+                var preview = (await files.GetAsync(id, 0, default))!;
+                Console.WriteLine(string.Create(inv, $"check: {preview.Lines} lines, {preview.Creates} new, {preview.Updates} changed, {preview.Unchanged} unchanged in {watch.Elapsed.TotalSeconds:0.00} s"));
+                if (!args.Contains("--apply") || !preview.CanApply) break;
+                watch.Restart();
+                await files.StartAsync(id, "command line", default);
+                await services.GetRequiredService<Storefront.Catalog.Transfer.ProductImportJob>().RunAsync(id, default);
+                var applied = (await files.GetAsync(id, 0, default))!;
+                Console.WriteLine(string.Create(inv, $"apply: {applied.Done} applied, {applied.Skipped} skipped in {watch.Elapsed.TotalSeconds:0.00} s"));
+                break;
+            default:
+                throw new ArgumentException("Use: products export FILE | products import FILE [--apply]");
         }
     }
 

@@ -43,10 +43,13 @@ public sealed class ProductImportJob(IServiceScopeFactory scopes, TimeProvider c
                 using var rowScope = scopes.CreateScope();
                 var (skipped, partly) = await ApplyAsync(rowScope.ServiceProvider, row, context, cancellationToken);
                 var why = skipped is null ? null : ProblemJson.Write(skipped);
-                await db.ProductImportRows.Where(r => r.ImportId == importId && r.Line == row.Line)
+                // A row's end is written once: a second run beside this one (a retry) that reached the
+                // same row finds it already as the file says, and does not count it again.
+                var ended = await db.ProductImportRows.Where(r => r.ImportId == importId && r.Line == row.Line && !r.Done)
                     .ExecuteUpdateAsync(u => u.SetProperty(r => r.Done, true)
                         .SetProperty(r => r.Skipped, why)
                         .SetProperty(r => r.PartlyApplied, partly), cancellationToken);
+                if (ended == 0) continue;
                 var (done, notDone) = skipped is null ? (1, 0) : (0, 1);
                 await db.ProductImports.Where(i => i.Id == importId)
                     .ExecuteUpdateAsync(u => u.SetProperty(i => i.Done, i => i.Done + done).SetProperty(i => i.Skipped, i => i.Skipped + notDone), cancellationToken);
