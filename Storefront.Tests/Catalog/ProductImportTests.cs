@@ -256,4 +256,16 @@ public sealed class ProductImportTests(StoreFixture store) : IClassFixture<Store
         Assert.Equal((ImportStatus.Applied, 1, 0), (view.Status, view.Done, view.Skipped));
         Assert.Equal(1, await With(sp => sp.GetRequiredService<CatalogDbContext>().Products.CountAsync(p => p.Sku == "RESUME-1")));
     }
+
+    [Fact]
+    public async Task Applied_now_from_the_command_line_the_file_is_done_when_the_call_returns()
+    {
+        var sku = await SomeShoeSkuAsync();
+        var result = await CheckAsync($"sku,title\r\n{sku},Command Line Shoe\r\n");
+        var files = (Func<IServiceProvider, IProductFiles>)(sp => sp.GetRequiredService<IProductFiles>());
+        Assert.Equal(ImportStartOutcome.Started, await With(sp => files(sp).ApplyNowAsync(result.ImportId!.Value, "command line", default)));
+        Assert.Equal("Command Line Shoe", (await ProductAsync(sku))!.Input.Title);
+        Assert.Equal(ImportStatus.Applied, (await ViewAsync(result.ImportId!.Value)).Status);
+        Assert.Equal(ImportStartOutcome.AlreadyStarted, await With(sp => files(sp).ApplyNowAsync(result.ImportId!.Value, "command line", default)));
+    }
 }

@@ -129,8 +129,7 @@ internal static class HostCommands
                 Console.WriteLine(string.Create(inv, $"check: {preview.Lines} lines, {preview.Creates} new, {preview.Updates} changed, {preview.Unchanged} unchanged in {watch.Elapsed.TotalSeconds:0.00} s"));
                 if (!args.Contains("--apply") || !preview.CanApply) break;
                 watch.Restart();
-                await files.StartAsync(id, "command line", default);
-                await services.GetRequiredService<Storefront.Catalog.Transfer.ProductImportJob>().RunAsync(id, default);
+                await files.ApplyNowAsync(id, "command line", default);
                 var applied = (await files.GetAsync(id, 0, default))!;
                 Console.WriteLine(string.Create(inv, $"apply: {applied.Done} applied, {applied.Skipped} skipped in {watch.Elapsed.TotalSeconds:0.00} s"));
                 break;

@@ -73,4 +73,7 @@ public interface IProductFiles
     /// A preview older than an hour is <see cref="ImportStartOutcome.Expired"/>.
     /// </summary>
     Task<ImportStartOutcome> StartAsync(Guid id, string actor, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="StartAsync"/>, but applies the preview here and now, returning when it is done (the command line).</summary>
+    Task<ImportStartOutcome> ApplyNowAsync(Guid id, string actor, CancellationToken cancellationToken);
 }

@@ -27,8 +27,8 @@ internal sealed class ProductFiles(
     CategoryTree tree,
     IValidator<ProductInput> validator,
     IPricesAndStock inventory,
-    IOptions<StoreCurrencyOptions> store,
     IBackgroundJobClient jobs,
+    ProductImportJob job,
     TimeProvider clock) : IProductFiles
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -429,33 +429,46 @@ internal sealed class ProductFiles(
 
     public async Task<ImportStartOutcome> StartAsync(Guid id, string actor, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        // One press starts it: the status moves from previewed to applying in one statement, which a
-        // second press (waiting on the row) then finds done.
-        var started = await db.ProductImports
-            .Where(i => i.Id == id && i.Status == ImportStatus.Previewed && i.CreatedAt > now - PreviewLasts && i.Creates + i.Updates > 0)
-            .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ImportStatus.Applying).SetProperty(i => i.StartedBy, actor).SetProperty(i => i.StartedAt, now), ct);
-        if (started == 1)
+        if (!await TryStartAsync(id, actor, ct)) return await WhyNotAsync(id, ct);
+        try
         {
-            try
-            {
-                jobs.Enqueue<ProductImportJob>(job => job.RunAsync(id, CancellationToken.None));
-            }
-            catch
-            {
-                // Not queued: the preview can be applied again.
-                await db.ProductImports.Where(i => i.Id == id)
-                    .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ImportStatus.Previewed).SetProperty(i => i.StartedBy, (string?)null), CancellationToken.None);
-                throw;
-            }
-            return ImportStartOutcome.Started;
+            jobs.Enqueue<ProductImportJob>(job => job.RunAsync(id, CancellationToken.None));
         }
+        catch
+        {
+            // Not queued: the preview can be applied again.
+            await db.ProductImports.Where(i => i.Id == id)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ImportStatus.Previewed).SetProperty(i => i.StartedBy, (string?)null), CancellationToken.None);
+            throw;
+        }
+        return ImportStartOutcome.Started;
+    }
+
+    public async Task<ImportStartOutcome> ApplyNowAsync(Guid id, string actor, CancellationToken ct)
+    {
+        if (!await TryStartAsync(id, actor, ct)) return await WhyNotAsync(id, ct);
+        await job.RunAsync(id, ct);
+        return ImportStartOutcome.Started;
+    }
+
+    /// <summary>
+    /// Moves a preview that can still be applied to "applying", in one statement: of two presses, one
+    /// moves it and the other (waiting on the row) then finds nothing to move.
+    /// </summary>
+    private async Task<bool> TryStartAsync(Guid id, string actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return await db.ProductImports
+            .Where(i => i.Id == id && i.Status == ImportStatus.Previewed && i.CreatedAt > now - PreviewLasts && i.Creates + i.Updates > 0)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, ImportStatus.Applying).SetProperty(i => i.StartedBy, actor).SetProperty(i => i.StartedAt, now), ct) == 1;
+    }
+
+    private async Task<ImportStartOutcome> WhyNotAsync(Guid id, CancellationToken ct)
+    {
         var import = await db.ProductImports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
         return import is null ? ImportStartOutcome.NotFound
             : import.Status != ImportStatus.Previewed ? ImportStartOutcome.AlreadyStarted
             : import.Creates + import.Updates == 0 ? ImportStartOutcome.NothingToDo
             : ImportStartOutcome.Expired;
     }
-
-    internal string Currency => store.Value.Currency;
 }
