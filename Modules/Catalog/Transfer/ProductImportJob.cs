@@ -80,7 +80,8 @@ public sealed class ProductImportJob(IServiceScopeFactory scopes, TimeProvider c
             if (!await IsAsFileSaysAsync(services, input, ct))
             {
                 var updated = await admin.UpdateProductAsync(plan.ProductId!.Value, input, plan.SeenUpdatedAt, ct);
-                if (!updated.Succeeded) return (updated.Errors.Values.First()[0], false);
+                // Changed meanwhile into what the file says (a second run of this job beside the first) is done all the same.
+                if (!updated.Succeeded && !await IsAsFileSaysAsync(services, input, ct)) return (updated.Errors.Values.First()[0], false);
             }
             textSaved = true;
         }
@@ -94,6 +95,9 @@ public sealed class ProductImportJob(IServiceScopeFactory scopes, TimeProvider c
             // (another merchant, or orders taking stock): the row is then skipped and says so.
             var seen = new SeenPriceAndStock(plan.SeenPrice ?? now.Price.Amount, currency, plan.SeenOnHand ?? now.OnHand);
             var changed = await inventory.SetPriceAndStockAsync(row.Sku, price, currency, onHand, seen, context, ct);
+            if (!changed.Succeeded && changed.Outcome == StockChangeOutcome.ChangedMeanwhile
+                && await inventory.GetAsync(row.Sku, ct) is { } after && after.Price.Amount == price && after.OnHand == onHand)
+                return (null, false);
             if (!changed.Succeeded)
                 return (changed.Outcome == StockChangeOutcome.ChangedMeanwhile ? Problem.Of(CatalogProblems.ImportStockChangedMeanwhile)
                     : changed.Problem ?? Problem.Of(CatalogProblems.StockNotSaved), textSaved);
