@@ -129,6 +129,19 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task A_file_over_the_import_pages_request_limit_is_answered_413_with_the_error_page_by_the_real_server()
+    {
+        var page = await MerchantAsync("/admin/products/import");
+        var token = await page.Locator("#import-form input[name=__RequestVerificationToken]").InputValueAsync();
+        var form = page.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", token);
+        form.Set("file", new FilePayload { Name = "huge.csv", MimeType = "text/csv", Buffer = new byte[12 * 1024 * 1024] });
+        var response = await page.APIRequest.PostAsync("/admin/products/import", new() { Multipart = form, MaxRedirects = 0 });
+        Assert.Equal(413, response.Status);
+        Assert.Contains("That was more than we accept", await response.TextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_anonymous_cart_joins_the_shoppers_own_cart_when_they_sign_in()
     {
         var (sku, slug, title) = await ProductWithStockAsync(50);

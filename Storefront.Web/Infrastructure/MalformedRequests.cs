@@ -24,7 +24,8 @@ internal static class MalformedRequests
             // Read here (the form is kept for the page), so that the refusal is answered once. An
             // unreadable form is then replaced by an empty one: the error page, run again for the
             // same request, must not fail reading it a second time.
-            // Multipart bodies (uploads) are left to the pages, which set their own size limits.
+            // Multipart bodies (uploads) are read by the pages, under their own size limits: a body over
+            // one is refused below, when the page's reading of it fails.
             if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
             {
                 int? refused = null;
@@ -42,14 +43,34 @@ internal static class MalformedRequests
                 }
                 if (refused is { } status)
                 {
-                    context.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(new Microsoft.AspNetCore.Http.Features.FormFeature(FormCollection.Empty));
-                    context.Response.StatusCode = status;
+                    Refuse(context, status);
                     return;
                 }
             }
-            await next(context);
+            try
+            {
+                await next(context);
+                // An upload over the page's size limit fails the first read of its body, the
+                // antiforgery check's, which answers 400: it is a body too large, and said so.
+                if (context.Response.StatusCode == StatusCodes.Status400BadRequest && !context.Response.HasStarted
+                    && request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true
+                    && request.ContentLength > context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
+                    Refuse(context, StatusCodes.Status413PayloadTooLarge);
+            }
+            catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+            {
+                // A body the page read past its limit (an upload over its size: 413), or one cut off.
+                context.Response.Clear();
+                Refuse(context, ex.StatusCode);
+            }
         });
         return app;
+    }
+
+    private static void Refuse(HttpContext context, int status)
+    {
+        context.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(new Microsoft.AspNetCore.Http.Features.FormFeature(FormCollection.Empty));
+        context.Response.StatusCode = status;
     }
 }
 

@@ -30,7 +30,8 @@ public sealed class ErrorModel : PageModel
     private void Describe(int? code)
     {
         // Keep the original status: a missing product stays a 404 for browsers and crawlers.
-        var status = code ?? 500;
+        // A page run again for a body it could not read may not get its route value bound: the status it answered is the same.
+        var status = code ?? HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalStatusCode ?? 500;
         Response.StatusCode = status is >= 400 and < 600 ? status : 500;
         (Heading, Message) = status switch
         {
