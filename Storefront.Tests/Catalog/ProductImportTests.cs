@@ -268,4 +268,18 @@ public sealed class ProductImportTests(StoreFixture store) : IClassFixture<Store
         Assert.Equal(ImportStatus.Applied, (await ViewAsync(result.ImportId!.Value)).Status);
         Assert.Equal(ImportStartOutcome.AlreadyStarted, await With(sp => files(sp).ApplyNowAsync(result.ImportId!.Value, "command line", default)));
     }
+
+    [Fact]
+    public async Task A_file_holds_up_to_five_thousand_products_however_many_line_breaks_their_descriptions_have()
+    {
+        static string File(int products) => "sku,title,brand,category,price,description\r\n" + string.Concat(Enumerable.Range(0, products)
+            .Select(i => $"BIG-{i},Big Tent {i},Trailhead,tents,10.00,\"Sleeps four.\nPacks small.\"\r\n"));
+        var full = await CheckAsync(File(IProductFiles.MaxProducts));
+        Assert.True(full.Succeeded, string.Join("; ", full.Problems.Select(p => $"{p.Line} {p.Column}: {English.Of(p.Problem)}")));
+        Assert.Equal(IProductFiles.MaxProducts, (await ViewAsync(full.ImportId!.Value)).Creates);
+
+        var over = await CheckAsync(File(IProductFiles.MaxProducts + 1));
+        Assert.False(over.Succeeded);
+        Assert.Equal("A file can hold up to 5000 products. Split it into smaller files.", English.Of(Assert.Single(over.Problems).Problem));
+    }
 }

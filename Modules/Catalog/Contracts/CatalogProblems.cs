@@ -52,8 +52,8 @@ public static class CatalogProblems
     public const string ImportNotUtf8 = "catalog.import-not-utf8";
     /// <summary>reason</summary>
     public const string ImportNotCsv = "catalog.import-not-csv";
-    /// <summary>lines</summary>
-    public const string ImportTooManyLines = "catalog.import-too-many-lines";
+    /// <summary>products</summary>
+    public const string ImportTooManyProducts = "catalog.import-too-many-products";
     /// <summary>cells, columns</summary>
     public const string ImportCellCount = "catalog.import-cell-count";
     public const string ImportNoSkuColumn = "catalog.import-no-sku-column";

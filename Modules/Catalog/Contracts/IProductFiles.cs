@@ -50,8 +50,8 @@ public enum ImportStartOutcome { Started, AlreadyStarted, Expired, NothingToDo, 
 /// </summary>
 public interface IProductFiles
 {
-    /// <summary>Most lines an import may have, the header included.</summary>
-    const int MaxLines = 5_001;
+    /// <summary>Most products an import may hold (records after the header, whatever line breaks their cells hold).</summary>
+    const int MaxProducts = 5_000;
 
     /// <summary>Largest file an import reads, in bytes.</summary>
     const int MaxBytes = 8 * 1024 * 1024;

@@ -4,8 +4,6 @@ using System.Text.Json;
 using FluentValidation;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Catalog.Categories;
 using Storefront.Catalog.Contracts;
@@ -160,7 +158,8 @@ internal sealed class ProductFiles(
         }
         if (problems.Count == 0)
         {
-            // A slug another product has (one the file does not give a new slug): the product page's address is that product's.
+            // A slug another product has now is refused, even when the file gives that product another
+            // one: lines are applied one at a time, and the first save would meet the other's slug.
             var slugs = plans.Where(p => p.Plan.Input is not null).Select(p => p.Input.Slug).ToList();
             var taken = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var batch in slugs.Chunk(1000))
@@ -198,8 +197,11 @@ internal sealed class ProductFiles(
     {
         // The whole file is read (within the size limit) before any row is looked at: a file that
         // breaks off half way is refused whole.
+        // Read no further than one byte past the limit, whatever the stream holds.
         var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, ct);
+        var chunk = new byte[81920];
+        int read;
+        while (buffer.Length <= IProductFiles.MaxBytes && (read = await content.ReadAsync(chunk, ct)) > 0) buffer.Write(chunk, 0, read);
         if (buffer.Length > IProductFiles.MaxBytes)
         {
             problems.Add(new(1, "", Problem.Of(CatalogProblems.ImportTooLarge, ("megabytes", IProductFiles.MaxBytes / 1024 / 1024))));
@@ -219,6 +221,7 @@ internal sealed class ProductFiles(
         }
         var header = new List<string>();
         var rows = new List<Row>();
+        var records = 0;
         try
         {
             foreach (var (line, cells) in Csv.Read(new StringReader(text), MaxCell))
@@ -230,9 +233,10 @@ internal sealed class ProductFiles(
                     if (problems.Count > 0) return (header, []);
                     continue;
                 }
-                if (line > IProductFiles.MaxLines || rows.Count + 1 >= IProductFiles.MaxLines)
+                // Products are counted as records: a description with line breaks is still one product.
+                if (++records > IProductFiles.MaxProducts)
                 {
-                    problems.Add(new(line, "", Problem.Of(CatalogProblems.ImportTooManyLines, ("lines", IProductFiles.MaxLines - 1))));
+                    problems.Add(new(line, "", Problem.Of(CatalogProblems.ImportTooManyProducts, ("products", IProductFiles.MaxProducts))));
                     return (header, []);
                 }
                 if (cells.Count != header.Count)
