@@ -87,7 +87,8 @@ public sealed class ProductImportJob(IServiceScopeFactory scopes, TimeProvider c
         }
         if (plan.Price is not null || plan.OnHand is not null)
         {
-            var now = await inventory.GetAsync(row.Sku, ct);
+            // Read from the database, not the pages' short-lived cache: what the line is compared with must be now.
+            var now = await FreshAsync(inventory, row.Sku, ct);
             if (now is null) return (Problem.Of(CatalogProblems.ProductGone), textSaved);
             var (price, onHand) = (plan.Price ?? now.Price.Amount, plan.OnHand ?? now.OnHand);
             if (now.Price.Amount == price && now.OnHand == onHand) return (null, false);
@@ -96,7 +97,7 @@ public sealed class ProductImportJob(IServiceScopeFactory scopes, TimeProvider c
             var seen = new SeenPriceAndStock(plan.SeenPrice ?? now.Price.Amount, currency, plan.SeenOnHand ?? now.OnHand);
             var changed = await inventory.SetPriceAndStockAsync(row.Sku, price, currency, onHand, seen, context, ct);
             if (!changed.Succeeded && changed.Outcome == StockChangeOutcome.ChangedMeanwhile
-                && await inventory.GetAsync(row.Sku, ct) is { } after && after.Price.Amount == price && after.OnHand == onHand)
+                && await FreshAsync(inventory, row.Sku, ct) is { } after && after.Price.Amount == price && after.OnHand == onHand)
                 return (null, false);
             if (!changed.Succeeded)
                 return (changed.Outcome == StockChangeOutcome.ChangedMeanwhile ? Problem.Of(CatalogProblems.ImportStockChangedMeanwhile)
@@ -104,6 +105,9 @@ public sealed class ProductImportJob(IServiceScopeFactory scopes, TimeProvider c
         }
         return (null, false);
     }
+
+    private static async Task<SkuStock?> FreshAsync(IPricesAndStock inventory, string sku, CancellationToken ct) =>
+        (await inventory.GetManyAsync([sku], ct)).GetValueOrDefault(sku);
 
     /// <summary>Whether the product of this SKU is already what the row makes it.</summary>
     private static async Task<bool> IsAsFileSaysAsync(IServiceProvider services, ProductInput input, CancellationToken ct)
