@@ -10,7 +10,8 @@ internal sealed class CsvFormatException(int line, string reason) : Exception($"
 }
 
 /// <summary>
-/// CSV as RFC 4180 writes it and as spreadsheets save it: quoted cells may hold commas, quotes ("")
+/// CSV read as RFC 4180 writes it and as spreadsheets save it (the store writes it with
+/// <see cref="Storefront.BuildingBlocks.CsvCells"/>): quoted cells may hold commas, quotes ("")
 /// and line breaks; lines end in CRLF or LF. A header line with semicolons and no comma (what a
 /// spreadsheet set to a comma-decimal language saves) is read with semicolons.
 /// </summary>
@@ -87,20 +88,4 @@ internal static class Csv
             if (ended) yield break;
         }
     }
-
-    /// <summary>
-    /// One cell as written: quoted when it holds a separator, quote or line break, and with a leading
-    /// apostrophe when a spreadsheet would run it as a formula (=, +, -, @, tab, carriage return).
-    /// </summary>
-    public static string Cell(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return value.IndexOfAny([',', ';', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
-
-    /// <summary>A cell as read back: the apostrophe <see cref="Cell"/> puts before a would-be formula is taken off again.</summary>
-    public static string Unguard(string value) =>
-        value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? value[1..] : value;
-
-    public static string Line(IEnumerable<string> cells) => string.Join(',', cells.Select(Cell)) + "\r\n";
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using FluentValidation;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Storefront.BuildingBlocks;
 using Storefront.BuildingBlocks.Outcomes;
 using Storefront.Catalog.Categories;
 using Storefront.Catalog.Contracts;
@@ -48,7 +49,7 @@ internal sealed class ProductFiles(
             .ToListAsync(ct);
         keys.Sort(StringComparer.Ordinal);
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024);
-        await writer.WriteAsync(Csv.Line([.. Columns, .. keys.Select(k => AttributePrefix + k)]));
+        await writer.WriteAsync(CsvCells.Line([.. Columns, .. keys.Select(k => AttributePrefix + k)]));
         var inv = CultureInfo.InvariantCulture;
         Guid? after = null;
         while (true)
@@ -65,7 +66,7 @@ internal sealed class ProductFiles(
             {
                 var attributes = JsonSerializer.Deserialize<Dictionary<string, string>>(p.Attributes) ?? [];
                 stock.TryGetValue(p.Sku, out var s);
-                await writer.WriteAsync(Csv.Line([
+                await writer.WriteAsync(CsvCells.Line([
                     p.Sku, p.Title, p.Slug, p.Brand,
                     snapshot.ById.TryGetValue(p.CategoryId, out var c) ? snapshot.PathName(c) : "",
                     s?.Price.Amount.ToString("0.00", inv) ?? "", s?.OnHand.ToString(inv) ?? "",
@@ -245,7 +246,7 @@ internal sealed class ProductFiles(
                     continue;
                 }
                 var row = new Dictionary<string, string>(StringComparer.Ordinal);
-                for (var i = 0; i < header.Count; i++) row[header[i]] = Csv.Unguard(cells[i]);
+                for (var i = 0; i < header.Count; i++) row[header[i]] = CsvCells.Unguard(cells[i]);
                 rows.Add(new Row(line, row));
             }
         }

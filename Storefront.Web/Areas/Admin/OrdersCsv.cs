@@ -33,13 +33,7 @@ public static class OrdersCsv
         await writer.FlushAsync(ct);
     }
 
-    private static string Line(IEnumerable<string> cells) => string.Join(',', cells.Select(Cell)) + "\r\n";
-
-    internal static string Cell(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    private static string Line(IEnumerable<string> cells) => Storefront.BuildingBlocks.CsvCells.Line(cells);
 }
 
 /// <summary>A report's days as CSV, one row per day and currency, oldest first, with the same cells as the page's table.</summary>
@@ -57,7 +51,7 @@ public static class SalesReportCsv
                 {
                     d.Day.ToString("yyyy-MM-dd", inv), f.Currency, f.Orders.ToString(inv), f.Gross.ToString("0.00", inv),
                     f.Refunded.ToString("0.00", inv), (f.Gross - f.Refunded).ToString("0.00", inv), f.Cancelled.ToString(inv),
-                }.Select(OrdersCsv.Cell))).Append("\r\n");
+                }.Select(Storefront.BuildingBlocks.CsvCells.Cell))).Append("\r\n");
             }
         return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text.ToString());
     }
