@@ -19,8 +19,8 @@ app migrate >/dev/null
 echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$(psql_q "SELECT count(*) FROM catalog.products"), $(nproc) cores" | tee -a "$OUT/product-import.txt"
 for round in $(seq 1 "${ROUNDS:-2}"); do
   export_line=$(app products export "$DATA/export.csv" | grep '^export:')
-  # Round N: every updated product's price and count go up by one; new products get SKUs of this round.
-  python3 - "$DATA/export.csv" "$DATA/import.csv" "$UPDATED" "$round" <<'PY'
+  # Each round: every updated product's price and count go up by one; new products get SKUs of this run and round.
+  python3 - "$DATA/export.csv" "$DATA/import.csv" "$UPDATED" "$(date +%s)-$round" <<'PY'
 import csv, sys
 src, dst, updated, rnd = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 with open(src, newline='', encoding='utf-8') as f:
