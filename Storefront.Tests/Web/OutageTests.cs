@@ -18,6 +18,9 @@ public sealed class OutageStoreFixture : ShopFixture
 {
     public PostgresServer Postgres { get; private set; } = default!;
     public RedisServer Redis { get; private set; } = default!;
+    public LogCollector Logs { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
 
     protected override async Task<(string Postgres, string Redis)> ServersAsync()
     {
@@ -88,6 +91,13 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
         }
     }
 
+    /// <summary>
+    /// Waits until the store is whole again after another test's outage: the Redis client reconnects
+    /// on its own schedule (a back-off of up to 10 s), and until then what needs Redis says so at once.
+    /// </summary>
+    private async Task WholeAsync() =>
+        Assert.Equal(HttpStatusCode.OK, (await RecoveredAsync(store.Client(), "/health/ready")).StatusCode);
+
     private static void AssertNoStackTrace(string body)
     {
         Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
@@ -99,6 +109,7 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
     [Fact]
     public async Task With_Redis_stopped_the_shop_answers_the_cart_says_it_is_briefly_unavailable_and_all_recovers_when_Redis_returns()
     {
+        await WholeAsync();
         var product = await store.ProductAsync(onHand: 20);
         var category = await store.CategorySlugAsync();
         var client = store.Client();
@@ -167,8 +178,70 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
     }
 
     [Fact]
+    public async Task With_Redis_stopped_the_merchant_area_answers_and_saves()
+    {
+        await WholeAsync();
+        var product = await store.ProductAsync(onHand: 20);
+        var admin = await store.AdminClientAsync();
+        var pages = new[]
+        {
+            "/admin", "/admin/products", $"/admin/products/{product.Id}", "/admin/products/new", "/admin/products/import",
+            "/admin/products?handler=Csv", "/admin/categories", $"/admin/stock?sku={product.Sku}", "/admin/stock", "/admin/orders",
+            "/admin/fulfilment", "/admin/customers", "/admin/discounts", "/admin/reviews", "/admin/reports", "/admin/sales",
+            "/admin/sales/new", "/admin/search", "/admin/events", "/admin/recommendations", $"/admin/recommendations?sku={product.Sku}",
+        };
+        var shopper = store.Client();
+        Assert.Contains(Money(product.Price), await shopper.GetStringAsync($"/p/{product.Slug}"), StringComparison.Ordinal);
+        var failures = new List<string>();
+        var newPrice = product.Price + 7.00m;
+        var logged = store.Logs.Lines.Count;
+        await store.Redis.StopAsync();
+        try
+        {
+            foreach (var path in pages)
+            {
+                var page = await admin.GetAsync(path);
+                var body = await page.Content.ReadAsStringAsync();
+                if (page.StatusCode != HttpStatusCode.OK) failures.Add($"{path}: {(int)page.StatusCode}");
+                else AssertNoStackTrace(body);
+            }
+
+            // A price saved while Redis is down is saved, and the shopper's page follows it.
+            var form = await admin.GetDocumentAsync($"/admin/stock?sku={product.Sku}");
+            var fields = form.QuerySelectorAll("form.form-grid input[name]").Where(e => e.GetAttribute("type") != "submit")
+                .GroupBy(e => e.GetAttribute("name")!).ToDictionary(g => g.Key, g => g.First().GetAttribute("value") ?? "");
+            fields["Input.Price"] = newPrice.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+            fields["__RequestVerificationToken"] = Html.AntiforgeryToken(form.DocumentElement.OuterHtml);
+            var saved = await admin.PostAsync("/admin/stock", new FormUrlEncodedContent(fields));
+            var savedBody = await saved.Content.ReadAsStringAsync();
+            if (!savedBody.Contains("price and stock saved", StringComparison.Ordinal)) failures.Add($"price not saved: {(int)saved.StatusCode} {savedBody[..Math.Min(2000, savedBody.Length)]}");
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            string shown;
+            do shown = await shopper.GetStringAsync($"/p/{product.Slug}");
+            while (!shown.Contains(Money(newPrice), StringComparison.Ordinal) && DateTime.UtcNow < deadline && await Wait());
+            if (!shown.Contains(Money(newPrice), StringComparison.Ordinal)) failures.Add("the product page kept the old price with Redis down");
+        }
+        finally
+        {
+            await store.Redis.StartAgainAsync();
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        // Nothing waited for Redis to come back: each page's reads of it (the header's cart count among
+        // them) failed at once as "no connection", none after waiting out its timeout.
+        var outage = store.Logs.Lines.Skip(logged).ToList();
+        Assert.Contains(outage, l => l.Contains("cart count could not be read", StringComparison.Ordinal) && l.Contains("RedisConnectionException", StringComparison.Ordinal));
+        Assert.DoesNotContain(outage, l => l.Contains("Redis", StringComparison.Ordinal) && l.Contains("timed out", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(Money(newPrice), await (await RecoveredAsync(shopper, $"/p/{product.Slug}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await RecoveredAsync(shopper, "/health/ready")).StatusCode);
+
+        static string Money(decimal amount) => amount.ToString("$#,##0.00", System.Globalization.CultureInfo.InvariantCulture);
+        static async Task<bool> Wait() { await Task.Delay(250); return true; }
+    }
+
+    [Fact]
     public async Task With_Redis_stopped_deleting_an_account_leaves_it_as_it_is_and_its_data_copy_asks_to_try_again()
     {
+        await WholeAsync();
         var email = $"outage-leaving-{Guid.NewGuid():N}@example.test";
         var client = store.Client();
         await AccountPagesTests.RegisterAndConfirmAsync(store, client, email, "Outage-Leaving-1");
@@ -207,15 +280,26 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
     [Fact]
     public async Task With_PostgreSQL_stopped_pages_answer_a_friendly_503_and_the_store_recovers_when_it_returns()
     {
+        await WholeAsync();
         var product = await store.ProductAsync(onHand: 20);
         var category = await store.CategorySlugAsync();
         var client = store.Client();
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 1 })).StatusCode);
+        var admin = await store.AdminClientAsync();
 
         await store.Postgres.StopAsync();
         var unavailable = 0;
         try
         {
+            // The merchant area cannot work without its database: it says so, without a 500.
+            foreach (var path in new[] { "/admin", "/admin/products", $"/admin/products/{product.Id}", "/admin/orders", "/admin/stock", "/admin/recommendations", "/admin/products/import" })
+            {
+                var page = await admin.GetAsync(path);
+                var body = await page.Content.ReadAsStringAsync();
+                Assert.True(page.StatusCode == HttpStatusCode.ServiceUnavailable, $"{path} answered {(int)page.StatusCode} with PostgreSQL down");
+                AssertNoStackTrace(body);
+                Assert.Contains("Please try again in a minute", body, StringComparison.Ordinal);
+            }
             foreach (var path in new[] { "/", $"/c/{category}", $"/p/{product.Slug}", $"/search?q={Uri.EscapeDataString(SearchWord(product))}", "/cart", "/orders/track", "/account/login", "/sitemap.xml", "/sitemaps/products-1.xml" })
             {
                 var page = await client.GetAsync(path);
