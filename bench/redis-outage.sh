@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# How long pages take while Redis is down, beside the same pages with Redis up, and how soon after
+# Redis returns the store is whole again (/health/ready answers 200), in one run. Redis is stopped
+# for real (its process killed), as an operator would see it fail; the client's timeouts are the
+# defaults of a plain connection string (5 s).
+#   bench/redis-outage.sh                  # the store as it is
+#   BASELINE=8318fc9 bench/redis-outage.sh # and the build of an earlier commit beside it
+# Environment: PRODUCTS (2400), ROUNDS (5: timed views of each page in each state), BASELINE.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+source bench/lib.sh
+
+PRODUCTS="${PRODUCTS:-2400}"
+REDIS_PORT=$((6561 + (PRODUCTS % 97)))
+bench_prepare "$ROOT/.data/bench-pages-$PRODUCTS" $((5561 + (PRODUCTS % 97))) "$REDIS_PORT"
+bench_seed_catalog "$PRODUCTS"
+(cd "$DATA/app" && dotnet Storefront.Web.dll migrate) >/dev/null
+export Storefront__Admin__Email="bench-admin@storefront.test" Storefront__Admin__Password="Bench-Admin-2024-outage"
+
+declare -A PORTS=([now]=5094)
+bench_start_app 5094
+STARTED="$APP"
+if [ -n "${BASELINE:-}" ]; then
+  BEFORE="$DATA/baseline-$BASELINE"
+  if [ ! -f "$BEFORE/Storefront.Web.dll" ]; then
+    log "Publishing $BASELINE as the baseline"
+    work=$(mktemp -d)
+    git archive "$BASELINE" | tar -x -C "$work"
+    (cd "$work" && dotnet publish Storefront.Web -c Release -o "$BEFORE" --nologo -v quiet >/dev/null)
+    rm -rf "$work"
+  fi
+  (cd "$BEFORE" && Storefront__PublicUrl="http://127.0.0.1:5093" exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:5093") > "$DATA/baseline.log" 2>&1 &
+  STARTED="$STARTED $!"
+  PORTS[before]=5093
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:5093/health/ready" >/dev/null && break; sleep 0.5; done
+fi
+APP="$STARTED"
+
+# A signed-in merchant per instance (the sign-in form with its token and cookies).
+sign_in() { # <port> <cookie jar>
+  local page token
+  page=$(curl -s -c "$2" -b "$2" "http://127.0.0.1:$1/account/login")
+  token=$(echo "$page" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//; s/"$//')
+  [ -n "$token" ] || token=$(echo "$page" | grep -o 'name="__RequestVerificationToken"[^>]*' | grep -o 'value="[^"]*"' | sed 's/value="//; s/"$//')
+  curl -s -o /dev/null -c "$2" -b "$2" --data-urlencode "Input.Email=$Storefront__Admin__Email" \
+    --data-urlencode "Input.Password=$Storefront__Admin__Password" --data-urlencode "__RequestVerificationToken=$token" \
+    "http://127.0.0.1:$1/account/login"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$2" "http://127.0.0.1:$1/admin")" = 200 ] || { echo "sign-in failed on port $1" >&2; exit 1; }
+}
+for name in "${!PORTS[@]}"; do sign_in "${PORTS[$name]}" "$DATA/jar-$name"; done
+
+# Product pages never viewed before, so each view renders (a cached page would not ask Redis).
+psql_q "SELECT '/p/' || slug FROM catalog.products WHERE is_published ORDER BY random() LIMIT 400" > "$DATA/fresh-products.txt"
+next_product=0
+PAGES="/admin /admin/products /admin/orders /account /cart product"
+OUTFILE="$OUT/redis-outage.txt"
+echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$PRODUCTS rounds=${ROUNDS:-5}, $(nproc) cores, median of the rounds" | tee -a "$OUTFILE"
+
+# Prints "<page> <status> <median ms>" for every page on every instance.
+measure() { # <state label>
+  local name page path i times status
+  for name in "${!PORTS[@]}"; do
+    for page in $PAGES; do
+      times=()
+      for i in $(seq 1 "${ROUNDS:-5}"); do
+        if [ "$page" = product ]; then
+          next_product=$((next_product + 1)); path=$(sed -n "${next_product}p" "$DATA/fresh-products.txt")
+        else path="$page"; fi
+        read -r status t <<<"$(curl -s -o /dev/null -b "$DATA/jar-$name" -w '%{http_code} %{time_total}' "http://127.0.0.1:${PORTS[$name]}$path")"
+        times+=("$(awk -v t="$t" 'BEGIN { printf "%.0f", t * 1000 }')")
+      done
+      median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (${#times[@]} + 1) / 2 ))p")
+      echo "$1 $name $page status=$status median_ms=$median all_ms=$(IFS=,; echo "${times[*]}")" | tee -a "$OUTFILE"
+    done
+  done
+}
+
+measure "redis-up"
+log "Stopping Redis"
+kill "$(cat "$DATA/redis/redis.pid")"
+for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || break; sleep 0.1; done
+sleep 2
+measure "redis-down"
+log "Starting Redis again"
+t0=$(date +%s.%N)
+start_private_redis "$DATA" "$REDIS_PORT" >/dev/null
+for name in "${!PORTS[@]}"; do
+  for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:${PORTS[$name]}/health/ready" && break; sleep 0.1; done
+  echo "redis-back $name ready_after_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')" | tee -a "$OUTFILE"
+done
+measure "redis-back"
