@@ -16,6 +16,8 @@ using Storefront.Web.Words;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddStorefrontInfrastructure(builder.Configuration);
+// Numbers for an operator's Prometheus at /metrics (Storefront.Web.Infrastructure.Metrics).
+builder.Services.AddStorefrontMetrics(builder.Configuration);
 builder.Services.AddStorefrontWebSecurity(builder.Configuration, builder.Environment);
 builder.Services.AddStorefrontIdentity();
 builder.Services.AddInventoryModule(builder.Configuration);
@@ -69,6 +71,8 @@ app.Services.UseRecommendationsJobs();
 
 app.UseStorefrontWebSecurity();
 app.UseSecurityHeaders(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storefront.Catalog.Contracts.ImageStoreOptions>>().Value.PictureOrigin);
+// The scrape, for the addresses allowed to read it (after the forwarded headers are read).
+app.UseStorefrontMetrics();
 // The flood after a flash sale sells out: its status answered from memory before anything else runs.
 app.UseSoldOutSaleStatus();
 // JSON endpoints answer with RFC 7807 problems; pages get the friendly error page.

@@ -19,13 +19,17 @@ internal sealed partial class SearchService(ISearchEngine engine, ICatalogQuerie
 {
     public async Task<SearchPage> SearchAsync(ShopperSearch search, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            return await AnswerAsync(search, ct);
+            var page = await AnswerAsync(search, ct);
+            SearchMetrics.Searched(false, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            return page;
         }
         catch (Exception ex) when (EngineFailure(ex))
         {
             LogEngineFailed(ex);
+            SearchMetrics.Searched(true, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             var typed = search.Query is { } q && q.Length > options.Value.Limits.MaxQueryLength ? q[..options.Value.Limits.MaxQueryLength] : search.Query;
             return new SearchPage(search with { Page = 1 }, new ParsedQuery(typed ?? "", null, null, null, null), new SearchRequest(typed),
                 new SearchResult([], 0, new Dictionary<string, IReadOnlyList<FacetCount>>()), options.Value.PageSize) { EngineFailed = true };

@@ -8,7 +8,7 @@ namespace Storefront.Tests.Architecture;
 /// Modules report codes and values; the host words them (docs/architecture.md, "Words and outcomes").
 /// A string literal in a module's source that reads like a sentence to a shopper is words a
 /// translation could never reach. Text for developers and operators is left alone: log message
-/// templates, exception messages, option validation messages and comments.
+/// templates, exception messages, option validation messages, metric descriptions and comments.
 /// </summary>
 public sealed partial class ModuleSentencesTests
 {
@@ -53,6 +53,7 @@ public sealed partial class ModuleSentencesTests
     [InlineData("logger.LogWarning(\"The relay stopped: {Reason}. It starts again.\", reason);")]
     [InlineData("public sealed class StepFailedException(string step) : Exception($\"The {step} step failed.\");")]
     [InlineData(".Validate(o => o.PageSize is >= 1 and <= 100, \"Search:PageSize must be between 1 and 100.\")")]
+    [InlineData("Meter.CreateHistogram<double>(\"storefront.search.duration\", \"s\", \"Time to make a results page, by outcome.\");")]
     [InlineData("/// <summary>This product is no longer sold.</summary>\n// Nothing was charged.\n/* Not for shoppers. */")]
     [InlineData("return Problem.Of(CartProblems.LineNotSold); var sql = \"SELECT 1 FROM cart.carts\"; var label = \"In stock\";")]
     [InlineData("var quote = '\"'; var s = \"a \\\"quoted\\\" word\";")]
@@ -92,7 +93,7 @@ public sealed partial class ModuleSentencesTests
         return false;
     }
 
-    [GeneratedRegex(@"(?:\bnew\s+[\w.]*Exception|:\s*[\w.]*Exception|\bLoggerMessage|\bLog(?:Trace|Debug|Information|Warning|Error|Critical)?|\.Validate|\bBeginScope)\s*(?:<[^<>()]*>)?\s*$")]
+    [GeneratedRegex(@"(?:\bnew\s+[\w.]*Exception|:\s*[\w.]*Exception|\bLoggerMessage|\bLog(?:Trace|Debug|Information|Warning|Error|Critical)?|\.Validate|\bBeginScope|\.Create(?:Counter|UpDownCounter|Histogram|Gauge|Observable\w+))\s*(?:<[^<>()]*>)?\s*$")]
     private static partial Regex DevelopersCall();
 
     private sealed record Literal(int Start, string Text);

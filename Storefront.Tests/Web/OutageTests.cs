@@ -20,6 +20,16 @@ public sealed class OutageStoreFixture : ShopFixture
     public RedisServer Redis { get; private set; } = default!;
     public LogCollector Logs { get; } = new();
 
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Metrics:Token"] = MetricsFixture.Token };
+
+    /// <summary>The store's numbers, as the operator's Prometheus reads them.</summary>
+    public async Task<string> ScrapeAsync()
+    {
+        var client = Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", MetricsFixture.Token);
+        return await client.GetStringAsync("/metrics");
+    }
+
     protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
 
     protected override async Task<(string Postgres, string Redis)> ServersAsync()
@@ -115,6 +125,7 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
         var client = store.Client();
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 2 })).StatusCode);
         var cartId = (await CartAsync(client)).GetProperty("cartId").GetGuid();
+        var outagesBefore = MetricsTests.Value(await store.ScrapeAsync(), "storefront_dependency_outages_total", "dependency=\"redis\"");
         // The cart has reached PostgreSQL, as the write-behind does within seconds.
         await store.Services.GetRequiredService<CartWriteBehind>().FlushDirtyAsync(default);
         var available = await store.AvailableAsync(product.Sku);
@@ -159,6 +170,8 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
             var readiness = await ready.Content.ReadAsStringAsync();
             Assert.Contains("redis", readiness, StringComparison.Ordinal);
             Assert.DoesNotContain("postgres", readiness, StringComparison.Ordinal);
+            // The operator's numbers count the requests the outage turned away (the cart page and API above).
+            Assert.True(MetricsTests.Value(await store.ScrapeAsync(), "storefront_dependency_outages_total", "dependency=\"redis\"") >= outagesBefore + 4);
         }
         finally
         {

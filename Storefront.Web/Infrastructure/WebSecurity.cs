@@ -89,8 +89,9 @@ internal static class WebSecurity
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error");
         if (!app.Environment.IsDevelopment() && StoreLinksRegistration.PublicUrlOf(app.Configuration)?.Scheme == Uri.UriSchemeHttps)
         {
-            // Health probes speak plain HTTP inside the container and are not redirected.
-            app.UseWhen(c => !c.Request.Path.StartsWithSegments("/health"), https =>
+            // Health probes and the metrics scrape speak plain HTTP inside the container and are not redirected.
+            var metrics = app.Services.GetRequiredService<MetricsSettings>().Path;
+            app.UseWhen(c => !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments(metrics), https =>
             {
                 https.UseHsts();
                 https.UseHttpsRedirection();

@@ -123,6 +123,7 @@ public sealed partial class ConsumerRunner(
                     state.NextAttemptAt = null;
                     state.LastDeliveredAt = clock.GetUtcNow();
                     state.LastDelayMs = Math.Max(0, (state.LastDeliveredAt.Value - last.OccurredAt).TotalMilliseconds);
+                    EventMetrics.Handled(consumer.Name, run.Count, state.LastDeliveredAt.Value - last.OccurredAt);
                     delivered += run.Count;
                     i = end;
                 }
@@ -135,6 +136,7 @@ public sealed partial class ConsumerRunner(
                     if (run.Count == 1 && state.Attempts >= options.Value.ParkAfterAttempts)
                     {
                         LogParked(ex, consumer.Name, first.Position, first.Name, state.Attempts);
+                        EventMetrics.ParkedOne(consumer.Name);
                         await ParkAsync(connection, tx, first, state.Attempts, state.LastError, null, ct);
                         if (first.Subject is not null) parkedSubjects[first.Subject] = first.Position;
                         state.Position = first.Position;
@@ -146,6 +148,7 @@ public sealed partial class ConsumerRunner(
                     }
                     state.NextAttemptAt = clock.GetUtcNow() + options.Value.RetryDelay(state.Attempts);
                     LogFailed(ex, consumer.Name, first.Position, first.Name, state.Attempts, state.NextAttemptAt.Value);
+                    EventMetrics.Failure(consumer.Name);
                     stopped = true;
                 }
             }

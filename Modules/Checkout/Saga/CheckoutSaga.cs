@@ -58,6 +58,14 @@ internal sealed partial class CheckoutSaga(
 
     public async Task<CheckoutResult> PlaceOrderAsync(CheckoutRequest request, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await PlaceAsync(request, ct);
+        CheckoutMetrics.Answered(result.Outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return result;
+    }
+
+    private async Task<CheckoutResult> PlaceAsync(CheckoutRequest request, CancellationToken ct)
+    {
         var form = new CheckoutForm(request.CheckoutId, request.UserId, request.Email, request.ShippingAddress, request.ShippingMethod, request.PaymentMethod);
         var errors = Validate(form);
         // An order the shopper was shown to cost nothing (a discount pays for all of it) asks for no card.
@@ -480,6 +488,7 @@ internal sealed partial class CheckoutSaga(
             Lines(saga).Select(l => new OrderPlacedLine(l.Sku, l.Quantity, l.UnitPrice)).ToList(), saga.Total, saga.Currency, now), now);
         (saga.State, saga.Outcome, saga.Message) = (CheckoutState.Completed, nameof(CheckoutOutcome.Completed), null);
         await StepAsync(saga, "complete", "ok", saga.OrderNumber, ct);
+        CheckoutMetrics.OrderPlaced();
         // A reserved order has no cart to empty.
         if (!saga.IsReserved) await ClearCartAsync(saga, ct);
     }

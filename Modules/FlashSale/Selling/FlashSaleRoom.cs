@@ -60,6 +60,13 @@ internal sealed partial class FlashSaleRoom(
 
     public async Task<JoinResult> JoinAsync(string slug, string? customer, bool signedIn, CancellationToken ct)
     {
+        var result = await JoinLineAsync(slug, customer, signedIn, ct);
+        SaleMetrics.Joined(result.Outcome);
+        return result;
+    }
+
+    private async Task<JoinResult> JoinLineAsync(string slug, string? customer, bool signedIn, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         if (await directory.FindAsync(slug, ct) is not { } sale) return new(JoinOutcome.Ended, null, null);
         switch (sale.Phase(now))
@@ -225,6 +232,13 @@ internal sealed partial class FlashSaleRoom(
     }
 
     public async Task<PurchaseResult> PurchaseAsync(PurchaseRequest request, CancellationToken ct)
+    {
+        var result = await BuyAsync(request, ct);
+        SaleMetrics.Purchased(result.Outcome);
+        return result;
+    }
+
+    private async Task<PurchaseResult> BuyAsync(PurchaseRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (await directory.FindAsync(request.Slug, ct) is not { } sale) return new(PurchaseOutcome.Ended);
