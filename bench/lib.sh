@@ -55,3 +55,28 @@ bench_start_app() {
 }
 
 psql_q() { pg_run "$(pg_bin)/psql" -h "/tmp/storefront-pg-$PGPORT" -p "$PGPORT" -U "$([ "$(id -u)" = 0 ] && echo postgres || id -un)" -d storefront -tAc "$1"; }
+
+# Publishes an earlier commit's build once per data folder and starts it on a port, on the same
+# databases and settings, as "before" beside the current build; its process joins APP.
+bench_start_baseline() { # <commit> <port>
+  local before="$DATA/baseline-$1" work
+  if [ ! -f "$before/Storefront.Web.dll" ]; then
+    log "Publishing $1 as the baseline"
+    work=$(mktemp -d)
+    git archive "$1" | tar -x -C "$work"
+    (cd "$work" && dotnet publish Storefront.Web -c Release -o "$before" --nologo -v quiet >/dev/null)
+    rm -rf "$work"
+  fi
+  (cd "$before" && Storefront__PublicUrl="http://127.0.0.1:$2" exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:$2") > "$DATA/baseline.log" 2>&1 &
+  APP="${APP:-} $!"
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$2/health/ready" >/dev/null && break; sleep 0.5; done
+}
+
+# One wrk measurement of the URLs in a file (picked at random by bench/report.lua): a warm-up run,
+# then the measured one, printed as "<label> requests=… rps=… p50_ms=…" and appended to $OUTFILE.
+bench_wrk() { # <port> <urls file> <label>
+  URLS_FILE="$2" wrk -t1 -c"${CONNECTIONS:-16}" -d"${WARMUP:-10s}" -s bench/report.lua "http://127.0.0.1:$1/" >/dev/null
+  local line
+  line=$(URLS_FILE="$2" wrk -t1 -c"${CONNECTIONS:-16}" -d"${DURATION:-15s}" -s bench/report.lua "http://127.0.0.1:$1/" | grep '^RESULT')
+  echo "$3 ${line#RESULT }" | tee -a "$OUTFILE"
+}

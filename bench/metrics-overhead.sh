@@ -31,18 +31,13 @@ psql_q "SELECT '/p/' || slug FROM catalog.products WHERE is_published ORDER BY r
 echo "/health/live" > "$DATA/live.txt"
 OUTFILE="$OUT/metrics-overhead.txt"
 echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$PRODUCTS wrk -t1 -c${CONNECTIONS:-16} -d${DURATION:-15s}, $(nproc) cores" | tee -a "$OUTFILE"
-measure() { # <label> <port> <urls file>
-  URLS_FILE="$3" wrk -t1 -c"${CONNECTIONS:-16}" -d"${WARMUP:-10s}" -s bench/report.lua "http://127.0.0.1:$2/" >/dev/null
-  line=$(URLS_FILE="$3" wrk -t1 -c"${CONNECTIONS:-16}" -d"${DURATION:-15s}" -s bench/report.lua "http://127.0.0.1:$2/" | grep '^RESULT')
-  echo "$1 ${line#RESULT }" | tee -a "$OUTFILE"
-}
 for pass in $(seq 1 "${PASSES:-2}"); do
-  measure "pass $pass live metrics-on" 5092 "$DATA/live.txt"
-  measure "pass $pass live metrics-off" 5091 "$DATA/live.txt"
-  measure "pass $pass product-cached metrics-on" 5092 "$DATA/product.txt"
-  measure "pass $pass product-cached metrics-off" 5091 "$DATA/product.txt"
-  measure "pass $pass product-uncached metrics-on" 5089 "$DATA/product.txt"
-  measure "pass $pass product-uncached metrics-off" 5090 "$DATA/product.txt"
+  bench_wrk 5092 "$DATA/live.txt" "pass $pass live metrics-on"
+  bench_wrk 5091 "$DATA/live.txt" "pass $pass live metrics-off"
+  bench_wrk 5092 "$DATA/product.txt" "pass $pass product-cached metrics-on"
+  bench_wrk 5091 "$DATA/product.txt" "pass $pass product-cached metrics-off"
+  bench_wrk 5089 "$DATA/product.txt" "pass $pass product-uncached metrics-on"
+  bench_wrk 5090 "$DATA/product.txt" "pass $pass product-uncached metrics-off"
 done
 # One scrape, after all that traffic: its size and how long it takes.
 for i in 1 2 3; do

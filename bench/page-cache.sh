@@ -40,20 +40,7 @@ bench_start_app 5096
 unset PageCache__Enabled
 APP="$APP $CACHED $EMPTY"
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:5199/" >/dev/null && break; sleep 0.5; done
-if [ -n "${BASELINE:-}" ]; then
-  BEFORE="$DATA/baseline-$BASELINE"
-  if [ ! -f "$BEFORE/Storefront.Web.dll" ]; then
-    log "Publishing $BASELINE as the baseline"
-    work=$(mktemp -d)
-    git archive "$BASELINE" | tar -x -C "$work"
-    (cd "$work" && dotnet publish Storefront.Web -c Release -o "$BEFORE" --nologo -v quiet >/dev/null)
-    rm -rf "$work"
-  fi
-  SAVED=$APP
-  (cd "$BEFORE" && Storefront__PublicUrl="http://127.0.0.1:5095" exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:5095") > "$DATA/baseline.log" 2>&1 &
-  APP="$SAVED $!"
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:5095/health/ready" >/dev/null && break; sleep 0.5; done
-fi
+if [ -n "${BASELINE:-}" ]; then bench_start_baseline "$BASELINE" 5095; fi
 
 psql_q "SELECT '/p/' || slug FROM catalog.products WHERE is_published ORDER BY random() LIMIT 2000" > "$DATA/product.txt"
 psql_q "SELECT '/c/' || slug FROM catalog.categories" > "$DATA/category.txt"
@@ -62,17 +49,12 @@ echo "/" > "$DATA/empty.txt"
 
 OUTFILE="$OUT/page-cache.txt"
 echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$PRODUCTS wrk -t1 -c${CONNECTIONS:-16} -d${DURATION:-15s}, $(nproc) cores" | tee -a "$OUTFILE"
-measure() { # <label> <port> <urls file>
-  URLS_FILE="$2" wrk -t1 -c"${CONNECTIONS:-16}" -d"${WARMUP:-10s}" -s bench/report.lua "http://127.0.0.1:$1/" >/dev/null
-  line=$(URLS_FILE="$2" wrk -t1 -c"${CONNECTIONS:-16}" -d"${DURATION:-15s}" -s bench/report.lua "http://127.0.0.1:$1/" | grep '^RESULT')
-  echo "$3 ${line#RESULT }" | tee -a "$OUTFILE"
-}
 for pass in $(seq 1 "${PASSES:-2}"); do
-  measure 5199 "$DATA/empty.txt" "pass $pass empty-template"
+  bench_wrk 5199 "$DATA/empty.txt" "pass $pass empty-template"
   for kind in ${KINDS:-product category search}; do
-    measure 5097 "$DATA/$kind.txt" "pass $pass $kind cached"
-    measure 5096 "$DATA/$kind.txt" "pass $pass $kind uncached"
-    if [ -n "${BASELINE:-}" ]; then measure 5095 "$DATA/$kind.txt" "pass $pass $kind before ($BASELINE)"; fi
+    bench_wrk 5097 "$DATA/$kind.txt" "pass $pass $kind cached"
+    bench_wrk 5096 "$DATA/$kind.txt" "pass $pass $kind uncached"
+    if [ -n "${BASELINE:-}" ]; then bench_wrk 5095 "$DATA/$kind.txt" "pass $pass $kind before ($BASELINE)"; fi
   done
 done
 

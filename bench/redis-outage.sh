@@ -22,18 +22,10 @@ declare -A PORTS=([now]=5094)
 bench_start_app 5094
 STARTED="$APP"
 if [ -n "${BASELINE:-}" ]; then
-  BEFORE="$DATA/baseline-$BASELINE"
-  if [ ! -f "$BEFORE/Storefront.Web.dll" ]; then
-    log "Publishing $BASELINE as the baseline"
-    work=$(mktemp -d)
-    git archive "$BASELINE" | tar -x -C "$work"
-    (cd "$work" && dotnet publish Storefront.Web -c Release -o "$BEFORE" --nologo -v quiet >/dev/null)
-    rm -rf "$work"
-  fi
-  (cd "$BEFORE" && Storefront__PublicUrl="http://127.0.0.1:5093" exec dotnet Storefront.Web.dll --urls "http://127.0.0.1:5093") > "$DATA/baseline.log" 2>&1 &
-  STARTED="$STARTED $!"
+  APP="$STARTED"
+  bench_start_baseline "$BASELINE" 5093
+  STARTED="$APP"
   PORTS[before]=5093
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:5093/health/ready" >/dev/null && break; sleep 0.5; done
 fi
 APP="$STARTED"
 
