@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Hangfire;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -7,6 +9,8 @@ using Storefront.Cart.Contracts;
 using Storefront.Checkout.Contracts;
 using Storefront.Checkout.Payments;
 using Storefront.Tests.Fixtures;
+using Storefront.Tests.FlashSale;
+using Storefront.Web.Infrastructure;
 
 namespace Storefront.Tests.Web;
 
@@ -37,10 +41,20 @@ public sealed class MetricsFixture : ShopFixture
 }
 
 /// <summary>
-/// The store's numbers in Prometheus' text format. Meters are process-wide, so other test classes
-/// running beside these add to the same counters: the tests compare before and after, and ask for
-/// at least what their own requests added.
+/// Run alone, after the test classes that run side by side: ASP.NET Core makes its meters per host,
+/// and when a host stops, the stream its meters shared with the other hosts of the process stops
+/// too (OpenTelemetry keys a stream by the meter's name). One host per process, as in production,
+/// has none of this.
 /// </summary>
+[CollectionDefinition(nameof(MetricsCollection), DisableParallelization = true)]
+public sealed class MetricsCollection;
+
+/// <summary>
+/// The store's numbers in Prometheus' text format. The store's own meters are process-wide, so
+/// other tests add to the same counters: the tests compare before and after, and ask for at least
+/// what their own requests added.
+/// </summary>
+[Collection(nameof(MetricsCollection))]
 public sealed class MetricsTests(MetricsFixture store) : IClassFixture<MetricsFixture>
 {
     /// <summary>The sum of a metric's series whose labels contain every one of <paramref name="labels"/> (such as outcome="completed").</summary>
@@ -137,5 +151,56 @@ public sealed class MetricsTests(MetricsFixture store) : IClassFixture<MetricsFi
         Assert.DoesNotContain(placed.OrderNumber!, after, StringComparison.Ordinal);
         Assert.DoesNotContain(cart.ToString("N"), after, StringComparison.Ordinal);
         Assert.DoesNotContain(cart.ToString(), after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Background_jobs_are_counted_by_state_and_a_failed_one_shows()
+    {
+        Assert.Contains("storefront_jobs{", await ScrapeAsync(), StringComparison.Ordinal);
+
+        // This store's own job storage, read by gauges of their own (Hangfire's default storage is one per process).
+        var options = new Hangfire.PostgreSql.PostgreSqlStorageOptions { SchemaName = InfrastructureExtensions.HangfireSchema, PrepareSchemaIfNecessary = false };
+        var storage = new Hangfire.PostgreSql.PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(store.ConnectionString, options), options);
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var clock = new ShiftedClock();
+        _ = new JobMetrics(storage, factory, clock);
+        Dictionary<string, long> Read()
+        {
+            var read = new Dictionary<string, long>();
+            using var listener = new MeterListener();
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Name == "storefront.jobs") l.EnableMeasurementEvents(instrument);
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags) if (tag.Key == "state") read[(string)tag.Value!] = value;
+            });
+            listener.Start();
+            listener.RecordObservableInstruments();
+            return read;
+        }
+
+        var before = Read();
+        var client = new Hangfire.BackgroundJobClient(storage);
+        client.Create(() => CountedJobs.Nothing(), new Hangfire.States.EnqueuedState());
+        client.Create(() => CountedJobs.Nothing(), new Hangfire.States.FailedState(new InvalidOperationException("The job failed.")));
+        // Read again within the freshness window: the same numbers, no new query.
+        Assert.Equal(before, Read());
+        clock.Advance(JobMetrics.Freshness);
+        var after = Read();
+        Assert.Equal(["enqueued", "failed", "processing", "scheduled"], after.Keys.Order());
+        Assert.True(after["enqueued"] >= before["enqueued"] + 1);
+        Assert.True(after["failed"] >= before["failed"] + 1);
+    }
+}
+
+public static class CountedJobs
+{
+    /// <summary>A job that is failed for good once it fails (no automatic retry turns its failure into a schedule).</summary>
+    [AutomaticRetry(Attempts = 0)]
+    public static void Nothing()
+    {
     }
 }

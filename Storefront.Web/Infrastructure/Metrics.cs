@@ -28,9 +28,9 @@ public sealed class MetricsSettings
 /// <summary>
 /// The store's numbers for an operator, in Prometheus' text format at <c>/metrics</c>: requests by
 /// route and status (ASP.NET Core's own meters), the runtime, PostgreSQL connections (Npgsql), and
-/// the store's own meters, named <c>Storefront.*</c> (<see cref="StorefrontMeters"/> and the
-/// modules'). Nothing in them names a shopper: their labels are routes, outcomes, consumers and
-/// dependencies.
+/// the store's own meters, named <c>Storefront.*</c> (<see cref="StorefrontMeters"/>,
+/// <see cref="JobMetrics"/> and the modules'). Nothing in them names a shopper: their labels are
+/// routes, outcomes, states, consumers and dependencies.
 /// </summary>
 public static class Metrics
 {
@@ -46,6 +46,7 @@ public static class Metrics
         services.AddSingleton(settings);
         services.AddSingleton<StorefrontMeters>();
         if (!settings.Enabled) return services;
+        services.AddSingleton<JobMetrics>();
         if (!settings.Path.StartsWith('/')) throw new InvalidOperationException($"Metrics:Path must start with a slash; it is \"{settings.Path}\".");
         foreach (var network in settings.AllowedNetworks)
             if (!IPNetwork.TryParse(network, out _))
@@ -62,6 +63,8 @@ public static class Metrics
     {
         var settings = app.ApplicationServices.GetRequiredService<MetricsSettings>();
         if (!settings.Enabled) return app;
+        // The gauges read when scraped exist from the start, not from their first use.
+        app.ApplicationServices.GetRequiredService<JobMetrics>();
         var networks = settings.AllowedNetworks.Select(n => IPNetwork.Parse(n)).ToList();
         return app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
             context.Request.Path.Equals(settings.Path, StringComparison.OrdinalIgnoreCase) && MayRead(context, settings, networks));
@@ -88,17 +91,17 @@ public static class Metrics
     }
 }
 
-/// <summary>The host's own meter: outages answered 503, by dependency.</summary>
+/// <summary>
+/// The host's own counters: outages answered 503, by dependency. One meter for the process, like
+/// the modules' (a meter per host would end its counts' stream in every host of the process when
+/// one of them stops, which only ever happens where several run side by side, as in the tests).
+/// </summary>
 public sealed class StorefrontMeters
 {
-    private readonly Counter<long> _outages;
+    private static readonly Meter Meter = new("Storefront.Web");
 
-    public StorefrontMeters(IMeterFactory meters)
-    {
-        var meter = meters.Create("Storefront.Web");
-        _outages = meter.CreateCounter<long>("storefront.dependency.outages", "{request}",
-            "Requests answered 503 because PostgreSQL or Redis was not answering, by dependency.");
-    }
+    private static readonly Counter<long> Outages = Meter.CreateCounter<long>("storefront.dependency.outages", "{request}",
+        "Requests answered 503 because PostgreSQL or Redis was not answering, by dependency.");
 
-    public void Outage(string dependency) => _outages.Add(1, new KeyValuePair<string, object?>("dependency", dependency.ToLowerInvariant()));
+    public void Outage(string dependency) => Outages.Add(1, new KeyValuePair<string, object?>("dependency", dependency.ToLowerInvariant()));
 }
