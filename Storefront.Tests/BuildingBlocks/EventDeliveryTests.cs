@@ -122,11 +122,15 @@ public sealed class EventDeliveryTests(EventDeliveryFixture store) : IClassFixtu
         var runner = await store.RunnerAsync("test.recorder");
         var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
+            // A generous bound only against a hang: the loops stop as soon as everything arrived,
+            // which takes a second or two, more when the whole suite loads the machine.
+            var deadline = DateTime.UtcNow.AddSeconds(120);
             while (DateTime.UtcNow < deadline && store.Probe.Recorded.Count < 200) await runner.DeliverOnceAsync(default);
         }));
         await Task.WhenAll(workers);
 
+        // Each event once (none lost, none twice), in the order of its subject.
+        Assert.Equal(200, store.Probe.Recorded.Count);
         Assert.Equal(Enumerable.Range(0, 200), store.Probe.Recorded.Select(r => r.OnHand));
     }
 
