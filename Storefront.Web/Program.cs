@@ -25,6 +25,7 @@ builder.Services.AddCatalogModule(builder.Configuration);
 builder.Services.AddCartModule(builder.Configuration);
 builder.Services.AddCheckoutModule(builder.Configuration);
 builder.Services.AddOrderEmails();
+builder.Services.AddMerchantOrderNotices(builder.Configuration);
 builder.Services.AddStockAlertEmails();
 builder.Services.AddSearchModule(builder.Configuration);
 builder.Services.AddFlashSaleModule(builder.Configuration);

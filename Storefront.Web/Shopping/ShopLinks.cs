@@ -42,6 +42,12 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>Where the add-to-cart form posts: /cart?handler=Add.</summary>
     public string AddToCart() => Page("/Cart/Index", null, "Add");
 
+    /// <summary>/admin/orders/{number}: an order in the merchant area.</summary>
+    public string AdminOrder(string number) => Page("/Orders/Detail", new { area = "Admin", number });
+
+    /// <summary>/admin/orders: every order, newest first.</summary>
+    public string AdminOrders() => Page("/Orders/Index", new { area = "Admin" });
+
     private string Page(string page, object? values, string? handler = null) =>
         links.GetPathByPage(page, handler, values) ?? throw new InvalidOperationException($"No address for the page {page}.");
 }
