@@ -25,7 +25,7 @@ builder.Services.AddCatalogModule(builder.Configuration);
 builder.Services.AddCartModule(builder.Configuration);
 builder.Services.AddCheckoutModule(builder.Configuration);
 builder.Services.AddOrderEmails();
-builder.Services.AddMerchantOrderNotices(builder.Configuration);
+builder.Services.AddMerchantNotices(builder.Configuration);
 builder.Services.AddStockAlertEmails();
 builder.Services.AddSearchModule(builder.Configuration);
 builder.Services.AddFlashSaleModule(builder.Configuration);
@@ -69,6 +69,7 @@ app.Services.UseCheckoutJobs();
 app.Services.UseSearchJobs();
 app.Services.UseFlashSaleJobs();
 app.Services.UseRecommendationsJobs();
+app.Services.UseMerchantNoticeJobs();
 
 app.UseStorefrontWebSecurity();
 app.UseSecurityHeaders(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Storefront.Catalog.Contracts.ImageStoreOptions>>().Value.PictureOrigin);

@@ -135,3 +135,32 @@ public sealed class MerchantNoticesRetryTests(MerchantNoticesFixture store) : IC
             back.Sent.Where(m => m.To == AdminBootstrapper.DemoEmail).Select(m => m.Subject));
     }
 }
+
+public sealed class LowStockDigestTests(NamedRecipientsFixture store) : IClassFixture<NamedRecipientsFixture>
+{
+    [Fact]
+    public async Task The_daily_stock_email_names_what_is_out_or_running_low_fewest_first_with_a_link_to_the_stock_page()
+    {
+        var gone = await store.ProductAsync(onHand: 0);
+        var last = await store.ProductAsync(onHand: 1);
+        using (var scope = store.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<Storefront.Web.Shopping.LowStockDigestJob>().RunAsync(default);
+
+        var mail = Assert.Single(Mailbox.For(store, "owner@shop.example", "Stock running low: "));
+        Assert.Matches(@"Subject: Stock running low: \d+ out of stock, \d+ low", mail);
+        var goneAt = mail.IndexOf($"0 left  {gone.Title} (SKU {gone.Sku})", StringComparison.Ordinal);
+        var lastAt = mail.IndexOf($"1 left  {last.Title} (SKU {last.Sku})", StringComparison.Ordinal);
+        Assert.True(goneAt > 0 && lastAt > goneAt, mail);
+        Assert.Matches(@"https?://[^\s/]+/admin/stock(\s|$)", mail);
+        Assert.Single(Mailbox.For(store, "orders@shop.example", "Stock running low: "));
+
+        // Turned off, it sends nothing.
+        using (var scope = store.Services.CreateScope())
+        {
+            var off = ActivatorUtilities.CreateInstance<Storefront.Web.Shopping.LowStockDigestJob>(scope.ServiceProvider,
+                Microsoft.Extensions.Options.Options.Create(new Storefront.Web.Shopping.MerchantNotificationOptions { LowStock = false }));
+            await off.RunAsync(default);
+        }
+        Assert.Single(Mailbox.For(store, "owner@shop.example", "Stock running low: "));
+    }
+}

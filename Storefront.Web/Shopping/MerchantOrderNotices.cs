@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hangfire;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Storefront.BuildingBlocks;
@@ -26,6 +27,25 @@ public sealed class MerchantNotificationOptions
     /// it, one e-mail says that more are coming in than are mailed, and the orders page has them all.
     /// </summary>
     public int MaxPerHour { get; set; } = 30;
+
+    /// <summary>A daily e-mail naming the products that are out of stock or running low.</summary>
+    public bool LowStock { get; set; } = true;
+
+    /// <summary>When it is sent (cron, UTC).</summary>
+    public string LowStockCron { get; set; } = "0 7 * * *";
+}
+
+/// <summary>The addresses merchant e-mails go to: those configured, else every merchant account with a confirmed address.</summary>
+public sealed class MerchantRecipients(UserManager<StoreUser> users, IOptions<MerchantNotificationOptions> options)
+{
+    public async Task<IReadOnlyList<string>> ListAsync()
+    {
+        var configured = options.Value.Recipients;
+        if (configured.Count > 0)
+            return configured.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return (await users.GetUsersInRoleAsync(Roles.Admin)).Where(u => u.EmailConfirmed && !string.IsNullOrEmpty(u.Email))
+            .Select(u => u.Email!).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(a => a, StringComparer.Ordinal).ToList();
+    }
 }
 
 /// <summary>
@@ -33,7 +53,7 @@ public sealed class MerchantNotificationOptions
 /// whichever request, recovery pass or sale completed them): what was bought, the total, where it
 /// goes, and a link to the order in the admin area.
 /// </summary>
-public sealed partial class MerchantOrderNotices(IEmailSender email, IOrders orders, UserManager<StoreUser> users, IStoreLinks links,
+public sealed partial class MerchantOrderNotices(IEmailSender email, IOrders orders, MerchantRecipients merchants, IStoreLinks links,
     ShopLinks pages, OutcomeText words, IOptions<MerchantNotificationOptions> options, TimeProvider clock, MerchantOrderNotices.Window window,
     ILogger<MerchantOrderNotices> logger) : IIntegrationEventHandler<OrderPlacedEvent>
 {
@@ -58,7 +78,7 @@ public sealed partial class MerchantOrderNotices(IEmailSender email, IOrders ord
             LogHeld(logger, e.OrderNumber);
             return;
         }
-        var recipients = await RecipientsAsync(settings);
+        var recipients = await merchants.ListAsync();
         if (recipients.Count == 0) return;
         var ordersUrl = links.Absolute(pages.AdminOrders());
         string subject, text;
@@ -111,26 +131,30 @@ public sealed partial class MerchantOrderNotices(IEmailSender email, IOrders ord
         }
     }
 
-    private async Task<IReadOnlyList<string>> RecipientsAsync(MerchantNotificationOptions settings)
-    {
-        if (settings.Recipients.Count > 0)
-            return settings.Recipients.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        return (await users.GetUsersInRoleAsync(Roles.Admin)).Where(u => u.EmailConfirmed && !string.IsNullOrEmpty(u.Email))
-            .Select(u => u.Email!).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(a => a, StringComparer.Ordinal).ToList();
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {Number} was not e-mailed to the merchants: the hour's limit of order e-mails is reached")]
     private static partial void LogHeld(ILogger logger, string number);
 }
 
-public static class MerchantOrderNoticesRegistration
+public static class MerchantNoticesRegistration
 {
-    public static IServiceCollection AddMerchantOrderNotices(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMerchantNotices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MerchantNotificationOptions>().Bind(configuration.GetSection("Storefront:Notifications"))
             .Validate(o => o.MaxPerHour is >= 1 and <= 10_000, "Storefront:Notifications:MaxPerHour must be between 1 and 10000.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.LowStockCron), "Storefront:Notifications:LowStockCron must be a cron expression such as \"0 7 * * *\".")
             .ValidateOnStart();
         services.AddSingleton<MerchantOrderNotices.Window>();
+        services.AddScoped<MerchantRecipients>();
+        services.AddScoped<LowStockDigestJob>();
         return services.AddEventConsumer<MerchantOrderNotices>(MerchantOrderNotices.ConsumerName, ConsumerScope.OncePerCluster);
+    }
+
+    /// <summary>Schedules the daily low-stock e-mail (or removes it when turned off).</summary>
+    public static void UseMerchantNoticeJobs(this IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<MerchantNotificationOptions>>().Value;
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        if (options.LowStock) jobs.AddOrUpdate<LowStockDigestJob>(LowStockDigestJob.Id, job => job.RunAsync(CancellationToken.None), options.LowStockCron);
+        else jobs.RemoveIfExists(LowStockDigestJob.Id);
     }
 }

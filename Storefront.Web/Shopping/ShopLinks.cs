@@ -48,6 +48,9 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>/admin/orders: every order, newest first.</summary>
     public string AdminOrders() => Page("/Orders/Index", new { area = "Admin" });
 
+    /// <summary>/admin/stock: prices, counts and the products running out.</summary>
+    public string AdminStock() => Page("/Stock/Index", new { area = "Admin" });
+
     private string Page(string page, object? values, string? handler = null) =>
         links.GetPathByPage(page, handler, values) ?? throw new InvalidOperationException($"No address for the page {page}.");
 }
