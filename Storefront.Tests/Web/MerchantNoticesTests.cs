@@ -15,10 +15,12 @@ public sealed class MerchantNoticesFixture : ShopFixture
         ["Storefront:Notifications:MaxPerHour"] = "3",
     };
 
-    /// <summary>Places an order of one unit of <paramref name="product"/> for a new customer; its number.</summary>
-    public async Task<string> OrderAsync(TestProduct product, string customer)
+    public Task<string> OrderAsync(TestProduct product, string customer) => OrderAsync(this, product, customer);
+
+    /// <summary>Places an order of one unit of <paramref name="product"/> in <paramref name="store"/> for a new customer; its number.</summary>
+    public static async Task<string> OrderAsync(ShopFixture store, TestProduct product, string customer)
     {
-        using var scope = Services.CreateScope();
+        using var scope = store.Services.CreateScope();
         var carts = scope.ServiceProvider.GetRequiredService<ICarts>();
         var cart = await carts.StartAsync(default);
         Assert.True((await carts.AddAsync(cart, product.Sku, 1, default)).Succeeded);
@@ -82,14 +84,7 @@ public sealed class NamedRecipientsTests(NamedRecipientsFixture store) : IClassF
     public async Task Order_emails_go_to_the_addresses_the_store_names_and_not_to_its_merchant_accounts()
     {
         var product = await store.ProductAsync(onHand: 5);
-        using (var scope = store.Services.CreateScope())
-        {
-            var carts = scope.ServiceProvider.GetRequiredService<ICarts>();
-            var cart = await carts.StartAsync(default);
-            Assert.True((await carts.AddAsync(cart, product.Sku, 1, default)).Succeeded);
-            Assert.True((await scope.ServiceProvider.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cart, null, "named@example.test",
-                new Address("Nia Named", "1 Main St", null, "Albany", "NY", "12207", "US"), "standard", TestPaymentGateway.SuccessCard), default)).Succeeded);
-        }
+        await MerchantNoticesFixture.OrderAsync(store, product, "named@example.test");
         await store.DrainOutboxAsync();
 
         Assert.Single(Mailbox.For(store, "orders@shop.example", "New order "));
