@@ -47,7 +47,7 @@ internal static partial class DependencyOutages
         {
             LogOutage(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Storefront.Outages"),
                 dependency, context.Request.Path, ex.Message);
-            context.RequestServices.GetRequiredService<StorefrontMeters>().Outage(dependency);
+            HostMetrics.Outage(dependency);
             // Nothing the failed request set (cookies included) goes out.
             context.Response.Clear();
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

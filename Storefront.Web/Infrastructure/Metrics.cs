@@ -28,7 +28,7 @@ public sealed class MetricsSettings
 /// <summary>
 /// The store's numbers for an operator, in Prometheus' text format at <c>/metrics</c>: requests by
 /// route and status (ASP.NET Core's own meters), the runtime, PostgreSQL connections (Npgsql), and
-/// the store's own meters, named <c>Storefront.*</c> (<see cref="StorefrontMeters"/>,
+/// the store's own meters, named <c>Storefront.*</c> (<see cref="HostMetrics"/>,
 /// <see cref="JobMetrics"/> and the modules'). Nothing in them names a shopper: their labels are
 /// routes, outcomes, states, consumers and dependencies.
 /// </summary>
@@ -44,7 +44,6 @@ public static class Metrics
     {
         var settings = configuration.GetSection("Metrics").Get<MetricsSettings>() ?? new MetricsSettings();
         services.AddSingleton(settings);
-        services.AddSingleton<StorefrontMeters>();
         if (!settings.Enabled) return services;
         services.AddSingleton<JobMetrics>();
         if (!settings.Path.StartsWith('/')) throw new InvalidOperationException($"Metrics:Path must start with a slash; it is \"{settings.Path}\".");
@@ -96,12 +95,12 @@ public static class Metrics
 /// the modules' (a meter per host would end its counts' stream in every host of the process when
 /// one of them stops, which only ever happens where several run side by side, as in the tests).
 /// </summary>
-public sealed class StorefrontMeters
+internal static class HostMetrics
 {
     private static readonly Meter Meter = new("Storefront.Web");
 
     private static readonly Counter<long> Outages = Meter.CreateCounter<long>("storefront.dependency.outages", "{request}",
         "Requests answered 503 because PostgreSQL or Redis was not answering, by dependency.");
 
-    public void Outage(string dependency) => Outages.Add(1, new KeyValuePair<string, object?>("dependency", dependency.ToLowerInvariant()));
+    public static void Outage(string dependency) => Outages.Add(1, new KeyValuePair<string, object?>("dependency", dependency.ToLowerInvariant()));
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Storefront.BuildingBlocks;
 using Storefront.Checkout.Contracts;
 
 namespace Storefront.Checkout.Saga;
@@ -22,22 +23,8 @@ internal static class CheckoutMetrics
 
     public static void Answered(CheckoutOutcome outcome, TimeSpan took)
     {
-        var tag = new KeyValuePair<string, object?>("outcome", Words(outcome));
+        var tag = new KeyValuePair<string, object?>("outcome", MetricLabels.Of(outcome));
         Attempts.Add(1, tag);
         Duration.Record(took.TotalSeconds, tag);
     }
-
-    private static string Words(CheckoutOutcome outcome) => outcome switch
-    {
-        CheckoutOutcome.Completed => "completed",
-        CheckoutOutcome.InProgress => "in_progress",
-        CheckoutOutcome.Invalid => "invalid",
-        CheckoutOutcome.CartEmpty => "cart_empty",
-        CheckoutOutcome.OutOfStock => "out_of_stock",
-        CheckoutOutcome.TotalChanged => "total_changed",
-        CheckoutOutcome.PaymentDeclined => "payment_declined",
-        CheckoutOutcome.PaymentFailed => "payment_failed",
-        CheckoutOutcome.Refunded => "refunded",
-        _ => outcome.ToString().ToLowerInvariant(),
-    };
 }

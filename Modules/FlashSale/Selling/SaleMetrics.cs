@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Storefront.BuildingBlocks;
 using Storefront.FlashSale.Contracts;
 
 namespace Storefront.FlashSale.Selling;
@@ -14,10 +15,7 @@ internal static class SaleMetrics
     private static readonly Counter<long> Purchases = Meter.CreateCounter<long>("storefront.sale.purchases", "{request}",
         "Purchase attempts of admitted shoppers, by outcome (confirmed, sold_out, not_admitted, busy, ...).");
 
-    public static void Joined(JoinOutcome outcome) => Joins.Add(1, new KeyValuePair<string, object?>("outcome", SnakeCase(outcome.ToString())));
+    public static void Joined(JoinOutcome outcome) => Joins.Add(1, new KeyValuePair<string, object?>("outcome", MetricLabels.Of(outcome)));
 
-    public static void Purchased(PurchaseOutcome outcome) => Purchases.Add(1, new KeyValuePair<string, object?>("outcome", SnakeCase(outcome.ToString())));
-
-    private static string SnakeCase(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+    public static void Purchased(PurchaseOutcome outcome) => Purchases.Add(1, new KeyValuePair<string, object?>("outcome", MetricLabels.Of(outcome)));
 }
