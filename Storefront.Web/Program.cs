@@ -53,7 +53,7 @@ builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompre
 builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
 // Words for what the modules report (Storefront.Web/Resources/Words): modules return codes, never sentences.
 builder.Services.AddOutcomeText();
-builder.Services.AddRazorPages(o => o.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.AdminPolicy).AddStorefrontRateLimits())
+builder.Services.AddRazorPages(o => o.Conventions.AuthorizeStaffPages().AddStorefrontRateLimits())
     .AddMvcOptions(o => o.Filters.Add(new Storefront.Web.Infrastructure.UnknownPageHandlers()));
 // The pages' form validators (Storefront.Web.Forms); handlers run them explicitly.
 builder.Services.AddValidatorsFromAssemblyContaining<Program>();

@@ -55,6 +55,40 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task An_owner_invites_a_packer_who_joins_from_the_emailed_link_and_sees_only_the_order_pages()
+    {
+        var page = await MerchantAsync("/admin/staff");
+        var email = $"packer-{Guid.NewGuid():N}@example.test";
+        await page.GetByLabel("E-mail address").FillAsync(email);
+        await page.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync(Roles.Orders);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"is on its way to {email}");
+        await Expect(page.Locator($"#invitations tr[data-invitation='{email}']")).ToContainTextAsync("Orders and customers");
+        await BrowserFixture.ScreenshotAsync(page, "admin-staff");
+
+        var link = await Mailbox.LinkAsync(app, email, "/account/join");
+        var packer = await app.NewPageAsync();
+        await packer.GotoAsync(link.PathAndQuery);
+        await Expect(packer.Locator("main")).ToContainTextAsync("to join the staff as Orders and customers");
+        await packer.GetByLabel("Your name").FillAsync("Pat Packer");
+        await packer.GetByLabel("Password", new() { Exact = true }).FillAsync("Packing-Password-2024");
+        await packer.GetByLabel("Password again").FillAsync("Packing-Password-2024");
+        await BrowserFixture.ScreenshotAsync(packer, "join-staff");
+        await packer.GetByRole(AriaRole.Button, new() { Name = "Join the staff" }).ClickAsync();
+        await Expect(packer).ToHaveURLAsync(new Regex("/admin$"));
+        await Expect(packer.GetByRole(AriaRole.Status)).ToContainTextAsync("Welcome to the staff");
+        var nav = packer.GetByRole(AriaRole.Navigation, new() { Name = "Admin" });
+        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Fulfilment" })).ToBeVisibleAsync();
+        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Products" })).ToHaveCountAsync(0);
+        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Staff" })).ToHaveCountAsync(0);
+        await BrowserFixture.ScreenshotAsync(packer, "admin-dashboard-order-staff");
+
+        // Back on the owner's page, the packer is on the staff list.
+        await page.ReloadAsync();
+        await Expect(page.Locator($"#staff tr[data-staff='{email}']")).ToContainTextAsync("Pat Packer");
+    }
+
+    [Fact]
     public async Task Merchant_sees_the_search_index_status_and_starts_a_rebuild()
     {
         var page = await MerchantAsync("/admin/search");

@@ -211,7 +211,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         {
             ["ConfirmEmail"] = AdminBootstrapper.DemoEmail, ["__RequestVerificationToken"] = Html.AntiforgeryToken(detail.DocumentElement.OuterHtml),
         }));
-        Assert.StartsWith("A merchant's account is not deleted here", await FieldErrorAsync(refused, "ConfirmEmail"), StringComparison.Ordinal);
+        Assert.StartsWith("A staff account is not deleted here", await FieldErrorAsync(refused, "ConfirmEmail"), StringComparison.Ordinal);
         Assert.NotNull(await With(sp => sp.GetRequiredService<UserManager<StoreUser>>().FindByIdAsync(merchant.Id)));
     }
 }

@@ -13,7 +13,7 @@ public sealed record AccountPage(IReadOnlyList<AccountRow> Rows, int Page, int P
 }
 
 /// <summary>Accounts found by a part of their e-mail address (any case), in address order, a page at a time.</summary>
-public sealed class AccountDirectory(UserManager<StoreUser> users)
+public sealed class AccountDirectory(UserManager<StoreUser> users, AppIdentityDbContext db)
 {
     public async Task<AccountPage> FindAsync(string? addressPart, int page, int pageSize, CancellationToken ct)
     {
@@ -29,7 +29,11 @@ public sealed class AccountDirectory(UserManager<StoreUser> users)
             .Skip((at - 1) * pageSize).Take(pageSize)
             .Select(u => new { u.Id, u.Email, u.DisplayName, u.EmailConfirmed })
             .ToListAsync(ct);
-        var merchants = (await users.GetUsersInRoleAsync(Roles.Admin)).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        var ids = found.Select(u => u.Id).ToList();
+        var merchants = (await (from held in db.UserRoles
+                                join role in db.Roles on held.RoleId equals role.Id
+                                where ids.Contains(held.UserId) && Roles.Staff.Contains(role.Name!)
+                                select held.UserId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         return new AccountPage(found.Select(u => new AccountRow(u.Id, u.Email ?? "", u.DisplayName, u.EmailConfirmed, merchants.Contains(u.Id))).ToList(),
             at, pageSize, total);
     }

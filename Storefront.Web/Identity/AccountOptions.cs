@@ -23,4 +23,7 @@ public sealed class AccountOptions
 
     /// <summary>At most one unlock e-mail per merchant in this time, however many attempts or requests cause one.</summary>
     public TimeSpan UnlockMailInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long the link of an invitation to join the staff works.</summary>
+    public TimeSpan StaffInvitationLifetime { get; set; } = TimeSpan.FromDays(7);
 }

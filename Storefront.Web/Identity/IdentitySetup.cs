@@ -49,6 +49,8 @@ internal static class IdentitySetup
                 "Accounts:UnlockLinkLifetime must be a time span from 00:10:00 to 7.00:00:00.")
             .Validate(o => o.UnlockMailInterval >= TimeSpan.FromMinutes(1) && o.UnlockMailInterval <= o.UnlockLinkLifetime,
                 "Accounts:UnlockMailInterval must be a time span of at least 00:01:00 and at most Accounts:UnlockLinkLifetime (a link must still work when the next may be sent).")
+            .Validate(o => o.StaffInvitationLifetime >= TimeSpan.FromHours(1) && o.StaffInvitationLifetime <= TimeSpan.FromDays(30),
+                "Accounts:StaffInvitationLifetime must be a time span from 01:00:00 to 30.00:00:00.")
             .ValidateOnStart();
         services.AddOptions<ConfirmationTokenProviderOptions>().Configure<IOptions<AccountOptions>>((o, accounts) =>
             (o.Name, o.TokenLifespan) = (ConfirmationTokenProvider.ProviderName, accounts.Value.ConfirmationLinkLifetime));
@@ -59,7 +61,18 @@ internal static class IdentitySetup
         services.AddScoped<AccountMails>();
         services.AddScoped<AccountMailJob>();
         services.AddScoped<EmailConfirmation>();
-        services.AddAuthorizationBuilder().AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
+        // The merchant pages by staff role, read from the database on each request (StaffAccess).
+        services.AddScoped<StaffAccess>();
+        services.AddScoped<StaffDirectory>();
+        services.AddScoped<StaffInvitationMailJob>();
+        services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, StaffRequirementHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.AdminPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(Roles.Admin)))
+            .AddPolicy(Roles.StaffPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement([.. Roles.Staff])))
+            .AddPolicy(Roles.CatalogPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(Roles.Admin, Roles.Catalog)))
+            .AddPolicy(Roles.OrdersPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(Roles.Admin, Roles.Orders)));
+        // A sign-in cookie's roles (the header's admin link) catch up with the account within this time.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
         services.AddScoped<AdminBootstrapper>();
         services.AddOptions<EmailOptions>().BindConfiguration("Email");
         services.AddSingleton<IEmailSender, MailEmailSender>();
@@ -99,7 +112,8 @@ internal sealed class AdminBootstrapper(
 
     public async Task EnsureAdminAsync()
     {
-        if (!await roles.RoleExistsAsync(Roles.Admin)) await roles.CreateAsync(new IdentityRole(Roles.Admin));
+        foreach (var role in Roles.Staff)
+            if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new IdentityRole(role));
         var (email, password) = (options.Value.Admin.Email, options.Value.Admin.Password);
         var demo = false;
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(password))
@@ -127,7 +141,14 @@ internal sealed class AdminBootstrapper(
             user.EmailConfirmed = true;
             await users.UpdateAsync(user);
         }
-        if (!await users.IsInRoleAsync(user, Roles.Admin)) await users.AddToRoleAsync(user, Roles.Admin);
+        // The configured account is an owner again at every start: the way back in for a store
+        // whose owners have lost their accounts (one staff role per account, so any other goes).
+        if (!await users.IsInRoleAsync(user, Roles.Admin))
+        {
+            var others = (await users.GetRolesAsync(user)).Where(Roles.IsStaffRole).ToList();
+            if (others.Count > 0) await users.RemoveFromRolesAsync(user, others);
+            await users.AddToRoleAsync(user, Roles.Admin);
+        }
         if (demo) logger.LogWarning("Development demo admin: {Email} / {Password} (configure Storefront:Admin for a real one)", email, password);
     }
 }

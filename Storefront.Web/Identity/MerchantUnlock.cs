@@ -85,11 +85,11 @@ public sealed class MerchantUnlock(AppIdentityDbContext db, UserManager<StoreUse
     }
 
     /// <summary>Whether the account is a merchant's whose sign-in is paused.</summary>
-    public async Task<bool> IsPausedAsync(StoreUser user) => await users.IsInRoleAsync(user, Roles.Admin) && await users.IsLockedOutAsync(user);
+    public async Task<bool> IsPausedAsync(StoreUser user) => await users.IsStaffAsync(user) && await users.IsLockedOutAsync(user);
 
     /// <summary>Whether an unlock link (its token) is valid for this merchant now.</summary>
     public async Task<bool> IsValidLinkAsync(StoreUser user, string encodedToken) =>
-        Decode(encodedToken) is { } token && await users.IsInRoleAsync(user, Roles.Admin)
+        Decode(encodedToken) is { } token && await users.IsStaffAsync(user)
         && await users.VerifyUserTokenAsync(user, UnlockTokenProvider.ProviderName, Purpose, token);
 
     /// <summary>Lifts the pause; the new security stamp spends this link and any other sent before.</summary>

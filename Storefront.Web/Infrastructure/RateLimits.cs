@@ -88,6 +88,7 @@ internal static class RateLimits
         ("/Checkout/Review", Checkout),
         ("/Account/Login", SignIn),
         ("/Account/ConfirmEmail", SignIn),
+        ("/Account/Join", SignIn),
         ("/Account/Register", Registration),
         ("/Account/ResendConfirmation", Registration),
         ("/Account/ForgotPassword", PasswordReset),

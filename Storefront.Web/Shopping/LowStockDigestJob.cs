@@ -27,7 +27,7 @@ public sealed class LowStockDigestJob(IPricesAndStock stock, ICatalogAdmin catal
         var low = await LowStockList.ReadAsync(stock, catalog, 1, Listed, ct);
         var total = low.Page.OutOfStock + low.Page.Low;
         if (total == 0) return;
-        var recipients = await merchants.ListAsync();
+        var recipients = await merchants.ListAsync(Identity.Roles.Admin, Identity.Roles.Catalog);
         if (recipients.Count == 0) return;
         var lines = low.Rows.Select(r => words.Of("email.low-stock.line", ("available", r.Stock.Available),
             ("title", r.Product?.Title ?? r.Stock.Sku), ("sku", r.Stock.Sku)));

@@ -35,15 +35,21 @@ public sealed class MerchantNotificationOptions
     public string LowStockCron { get; set; } = "0 7 * * *";
 }
 
-/// <summary>The addresses merchant e-mails go to: those configured, else every merchant account with a confirmed address.</summary>
+/// <summary>
+/// The addresses merchant e-mails go to: those configured, else every staff account with a
+/// confirmed address whose role covers the e-mail (new orders: owners and order staff; stock:
+/// owners and catalog staff).
+/// </summary>
 public sealed class MerchantRecipients(UserManager<StoreUser> users, IOptions<MerchantNotificationOptions> options)
 {
-    public async Task<IReadOnlyList<string>> ListAsync()
+    public async Task<IReadOnlyList<string>> ListAsync(params string[] roles)
     {
         var configured = options.Value.Recipients;
         if (configured.Count > 0)
             return configured.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        return (await users.GetUsersInRoleAsync(Roles.Admin)).Where(u => u.EmailConfirmed && !string.IsNullOrEmpty(u.Email))
+        var accounts = new List<StoreUser>();
+        foreach (var role in roles) accounts.AddRange(await users.GetUsersInRoleAsync(role));
+        return accounts.Where(u => u.EmailConfirmed && !string.IsNullOrEmpty(u.Email))
             .Select(u => u.Email!).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(a => a, StringComparer.Ordinal).ToList();
     }
 }
@@ -78,7 +84,7 @@ public sealed partial class MerchantOrderNotices(IEmailSender email, IOrders ord
             LogHeld(logger, e.OrderNumber);
             return;
         }
-        var recipients = await merchants.ListAsync();
+        var recipients = await merchants.ListAsync(Roles.Admin, Roles.Orders);
         if (recipients.Count == 0) return;
         var ordersUrl = links.Absolute(pages.AdminOrders());
         string subject, text;

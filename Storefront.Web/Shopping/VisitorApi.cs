@@ -44,7 +44,7 @@ internal static class VisitorApi
                 loggers.CreateLogger(typeof(VisitorApi)).LogDebug(ex, "A product view was not recorded");
             }
             // Null when the cart cannot be read just now: the header then shows no count.
-            return TypedResults.Ok(new VisitorView(await cart.CountAsync(ct), http.User.Identity?.IsAuthenticated == true, http.User.IsInRole(Identity.Roles.Admin), tokens));
+            return TypedResults.Ok(new VisitorView(await cart.CountAsync(ct), http.User.Identity?.IsAuthenticated == true, Identity.Roles.ClaimsStaff(http.User), tokens));
         }).DisableAntiforgery().RequireRateLimiting(RateLimits.Visitor);
         return app;
     }

@@ -34,6 +34,6 @@ public sealed class SiteHeaderViewComponent(ICatalogQueries catalog, ShopperCart
         if (Caching.PageCachePolicy.Shares(HttpContext))
             return View(new Model(tree, null, false, false, HttpContext.Request.Query["q"], Shared: true));
         return View(new Model(tree, await cart.CountAsync(HttpContext.RequestAborted),
-            User.Identity?.IsAuthenticated == true, UserClaimsPrincipal.IsInRole(Identity.Roles.Admin), HttpContext.Request.Query["q"], Shared: false));
+            User.Identity?.IsAuthenticated == true, Identity.Roles.ClaimsStaff(UserClaimsPrincipal), HttpContext.Request.Query["q"], Shared: false));
     }
 }

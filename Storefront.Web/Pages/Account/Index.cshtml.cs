@@ -113,9 +113,9 @@ public sealed partial class IndexModel(UserManager<StoreUser> users, SignInManag
         DisplayName = user.DisplayName;
         ValidateOnly(nameof(Delete) + ".");
         if (!ModelState.IsValid) return Page();
-        if (await users.IsInRoleAsync(user, Roles.Admin))
+        if (await users.IsStaffAsync(user))
         {
-            ModelState.AddModelError("Delete.Password", "A merchant account cannot be deleted from this page: the store could be left without anyone to run it.");
+            ModelState.AddModelError("Delete.Password", "A merchant account cannot be deleted from this page: an owner first takes away its staff role on the staff page, and the store is never left without an owner.");
             return Page();
         }
         if (!await users.CheckPasswordAsync(user, Delete.Password))

@@ -65,7 +65,7 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<Stor
         // Merchants are not locked for a while like shoppers: anyone could otherwise keep the
         // merchant out with a few wrong passwords. Their failures pause sign-in until an e-mailed
         // unlock link is opened (MerchantUnlock), which no one else can take from them.
-        var merchant = await users.IsInRoleAsync(user, Roles.Admin);
+        var merchant = await users.IsStaffAsync(user);
         var result = await signIn.PasswordSignInAsync(user, Input.Password, Input.RememberMe, lockoutOnFailure: !merchant);
         if (result.Succeeded)
         {

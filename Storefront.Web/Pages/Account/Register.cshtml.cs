@@ -14,7 +14,7 @@ namespace Storefront.Web.Pages.Account;
 /// confirmation link, one with an account gets a note to its owner and nothing else. Both go to the
 /// same "check your inbox" page after the same password hashing work.
 /// </summary>
-public sealed class RegisterModel(UserManager<StoreUser> users, IPasswordHasher<StoreUser> hasher, AccountMails mails,
+public sealed class RegisterModel(UserManager<StoreUser> users, StaffAccess staff, IPasswordHasher<StoreUser> hasher, AccountMails mails,
     IOrders orders, OrderAccess access) : PageModel
 {
     public sealed record InputModel
@@ -94,5 +94,5 @@ public sealed class RegisterModel(UserManager<StoreUser> users, IPasswordHasher<
     }
 
     private async Task<OrderView?> GuestOrderAsync(CancellationToken ct) =>
-        Order is not null && await orders.GetAsync(Order, ct) is { UserId: null } order && access.MayView(User, order, Key) ? order : null;
+        Order is not null && await orders.GetAsync(Order, ct) is { UserId: null } order && await access.MayViewAsync(User, order, Key, staff) ? order : null;
 }

@@ -7,8 +7,8 @@ using Storefront.Web.Shopping;
 
 namespace Storefront.Web.Pages.Orders;
 
-/// <summary>An order with its status timeline, for its owner, a merchant, or whoever has its key.</summary>
-public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<StoreUser> users,
+/// <summary>An order with its status timeline, for its owner, staff who run the orders, or whoever has its key.</summary>
+public sealed class OrderModel(IOrders orders, OrderAccess access, StaffAccess staff, UserManager<StoreUser> users,
     Microsoft.Extensions.Options.IOptions<OrderLinkOptions> links, BasketSuggestions suggestions, Words.OutcomeText words) : PageModel
 {
     /// <summary>A short list for the shopper's next visit: what goes with this order's products.</summary>
@@ -25,7 +25,7 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<S
     {
         var order = await orders.GetAsync(number, ct);
         // An order someone may not see looks exactly like one that does not exist.
-        if (order is null || !access.MayView(User, order, key)) return NotFound();
+        if (order is null || !await access.MayViewAsync(User, order, key, staff)) return NotFound();
         (Order, Key) = (order, key);
         CanClaim = order.UserId is null && await ConfirmedEmailAsync() is { } email && string.Equals(email, order.Email, StringComparison.OrdinalIgnoreCase);
         NextVisit = await suggestions.ForAsync(order.Lines.Select(l => l.Sku).ToHashSet(StringComparer.Ordinal), 4, ct);
@@ -39,7 +39,7 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<S
     public async Task<IActionResult> OnPostRevokeLinksAsync(string number, string? key, CancellationToken ct)
     {
         var order = await orders.GetAsync(number, ct);
-        if (order is null || !access.MayView(User, order, key)) return NotFound();
+        if (order is null || !await access.MayViewAsync(User, order, key, staff)) return NotFound();
         await orders.RevokeLinksAsync(order.Number, ct);
         TempData.Notice("Every link to this order has stopped working. To see it again, track it with its number and your e-mail address.");
         return User.Identity?.IsAuthenticated == true && order.UserId is not null
@@ -55,7 +55,7 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<S
     public async Task<IActionResult> OnPostCancelAsync(string number, string? key, CancellationToken ct)
     {
         var order = await orders.GetAsync(number, ct);
-        if (order is null || !access.MayView(User, order, key)) return NotFound();
+        if (order is null || !await access.MayViewAsync(User, order, key, staff)) return NotFound();
         var result = await orders.CancelByShopperAsync(order.Number, "customer", ct);
         if (!result.Succeeded) TempData.Problem(words.Of(result.Outcome));
         else if (result.Outcome.Args.TryGetValue("amount", out var amount) && amount is not null)
@@ -67,7 +67,7 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, UserManager<S
     public async Task<IActionResult> OnPostClaimAsync(string number, string? key, CancellationToken ct)
     {
         var order = await orders.GetAsync(number, ct);
-        if (order is null || !access.MayView(User, order, key)) return NotFound();
+        if (order is null || !await access.MayViewAsync(User, order, key, staff)) return NotFound();
         if (await users.GetUserAsync(User) is not { } user) return Challenge();
         // The order's address must be the account's confirmed one; the Checkout module checks it again as it writes.
         if (user.EmailConfirmed && user.Email is not null && await orders.ClaimAsync(order.Number, user.Id, user.Email, ct))

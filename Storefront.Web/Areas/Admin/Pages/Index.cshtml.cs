@@ -10,10 +10,11 @@ namespace Storefront.Web.Areas.Admin.Pages;
 /// <summary>
 /// The merchant's first page: what the last days sold, what is waiting to be done (orders to pack,
 /// stock running out, events that could not be delivered, background jobs that failed) and the
-/// products that are running out.
+/// products that are running out. Each part shows to the staff whose role covers it: sales, events
+/// and jobs to owners, orders to order staff, stock to catalog staff.
 /// </summary>
 public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOrderAdmin orders, IEventLogAdmin events,
-    JobStorage jobs, TimeProvider clock) : PageModel
+    JobStorage jobs, TimeProvider clock, Identity.StaffAccess staff) : PageModel
 {
     public const int LowStockShown = 10;
 
@@ -28,16 +29,30 @@ public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOr
     public long ParkedEvents { get; private set; }
     public long FailedJobs { get; private set; }
 
+    public bool ShowsOwnerParts { get; private set; }
+    public bool ShowsOrders { get; private set; }
+    public bool ShowsStock { get; private set; }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var sales = new List<(string, IReadOnlyList<SalesFigures>)>(Periods.Count);
-        foreach (var (label, length) in Periods) sales.Add((label, await orders.SalesSinceAsync(now - length, ct)));
-        Sales = sales;
-        ToPack = (await orders.ListAsync(new AdminOrderQuery(Status: "Paid", PageSize: 1), ct)).Total;
-        UnfinishedCancellations = (await orders.ListAsync(new AdminOrderQuery(Unfinished: true, PageSize: 1), ct)).Total;
-        LowStock = await LowStockList.ReadAsync(stock, catalog, 1, LowStockShown, ct);
-        ParkedEvents = await events.ParkedCountAsync(ct);
-        FailedJobs = jobs.GetMonitoringApi().FailedCount();
+        var role = await staff.RoleAsync(User, ct);
+        ShowsOwnerParts = role is Identity.Roles.Admin;
+        ShowsOrders = role is Identity.Roles.Admin or Identity.Roles.Orders;
+        ShowsStock = role is Identity.Roles.Admin or Identity.Roles.Catalog;
+        if (ShowsOwnerParts)
+        {
+            var now = clock.GetUtcNow();
+            var sales = new List<(string, IReadOnlyList<SalesFigures>)>(Periods.Count);
+            foreach (var (label, length) in Periods) sales.Add((label, await orders.SalesSinceAsync(now - length, ct)));
+            Sales = sales;
+            ParkedEvents = await events.ParkedCountAsync(ct);
+            FailedJobs = jobs.GetMonitoringApi().FailedCount();
+        }
+        if (ShowsOrders)
+        {
+            ToPack = (await orders.ListAsync(new AdminOrderQuery(Status: "Paid", PageSize: 1), ct)).Total;
+            UnfinishedCancellations = (await orders.ListAsync(new AdminOrderQuery(Unfinished: true, PageSize: 1), ct)).Total;
+        }
+        if (ShowsStock) LowStock = await LowStockList.ReadAsync(stock, catalog, 1, LowStockShown, ct);
     }
 }

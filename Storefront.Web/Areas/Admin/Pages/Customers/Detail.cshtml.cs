@@ -11,7 +11,9 @@ namespace Storefront.Web.Areas.Admin.Pages.Customers;
 public sealed class DetailModel(UserManager<StoreUser> users, IOrders orders, AccountDeletion deletion) : PageModel
 {
     public StoreUser Account { get; private set; } = default!;
-    public bool Merchant { get; private set; }
+    /// <summary>The account's staff role; null for a shopper.</summary>
+    public string? StaffRole { get; private set; }
+    public bool Merchant => StaffRole is not null;
     public IReadOnlyList<OrderSummary> Orders { get; private set; } = [];
 
     /// <summary>The account's address typed again: nothing is deleted by a slip of the mouse.</summary>
@@ -30,7 +32,7 @@ public sealed class DetailModel(UserManager<StoreUser> users, IOrders orders, Ac
         }
         if (Merchant)
         {
-            ModelState.AddModelError(nameof(ConfirmEmail), "A merchant's account is not deleted here: the store could be left without anyone to run it.");
+            ModelState.AddModelError(nameof(ConfirmEmail), "A staff account is not deleted here: an owner first takes away its role on the staff page.");
             return Page();
         }
         if (!string.Equals(ConfirmEmail?.Trim(), Account.Email, StringComparison.OrdinalIgnoreCase))
@@ -57,7 +59,7 @@ public sealed class DetailModel(UserManager<StoreUser> users, IOrders orders, Ac
     {
         if (string.IsNullOrEmpty(id) || id.Length > 64 || await users.FindByIdAsync(id) is not { } account) return false;
         Account = account;
-        Merchant = await users.IsInRoleAsync(account, Roles.Admin);
+        StaffRole = await users.StaffRoleAsync(account);
         Orders = await orders.ForUserAsync(account.Id, ct);
         return true;
     }
