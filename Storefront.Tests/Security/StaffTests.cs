@@ -233,6 +233,19 @@ public sealed class StaffTests(StaffFixture store) : IClassFixture<StaffFixture>
         var signInLink = anonymous.QuerySelector("main a[href*='/account/login']")!.GetAttribute("href")!;
         Assert.Contains("returnUrl=", signInLink, StringComparison.OrdinalIgnoreCase);
 
+        // Signing in there comes back to the invitation, now with its button.
+        var visitor = store.Client();
+        var loginAddress = (await store.Client().GetDocumentAsync(link.PathAndQuery)).QuerySelector("main a[href*='/account/login']")!.GetAttribute("href")!;
+        var login = await visitor.GetStringAsync(loginAddress);
+        var loginForm = (await Html.ParseAsync(login)).QuerySelector("main form[method=post]")!;
+        var loginFields = loginForm.QuerySelectorAll("input[type=hidden]").ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        (loginFields["Input.Email"], loginFields["Input.Password"]) = (email, Password);
+        // The form has no action: it posts to the page's own address.
+        var back = await visitor.PostAsync(loginAddress, new FormUrlEncodedContent(loginFields));
+        Assert.Equal("/account/join", back.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.NotNull((await Html.ParseAsync(await back.Content.ReadAsStringAsync())).QuerySelector("main form button[type=submit]"));
+        Assert.Contains("Accept and open the admin area", await MainTextAsync(back), StringComparison.Ordinal);
+
         // The shopper, signed in: accepts, and the same session opens the catalog pages at once.
         var page = await shopper.GetAsync(link.PathAndQuery);
         var accepted = await shopper.PostAsync("/account/join?handler=Accept", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -334,6 +347,72 @@ public sealed class StaffTests(StaffFixture store) : IClassFixture<StaffFixture>
         }));
         Assert.NotEqual("/admin", late.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Equal("/account/login", (await other.GetAsync("/admin")).RequestMessage!.RequestUri!.AbsolutePath);
+    }
+
+    private sealed class AwayMailServer : Storefront.BuildingBlocks.Email.IEmailSender
+    {
+        public Task SendAsync(Storefront.BuildingBlocks.Email.EmailMessage message, CancellationToken cancellationToken) =>
+            throw new System.Net.Mail.SmtpException("The mail server is away.");
+    }
+
+    private sealed class Jobs : Hangfire.IBackgroundJobClient
+    {
+        public List<Hangfire.Common.Job> Created { get; } = [];
+
+        public string Create(Hangfire.Common.Job job, Hangfire.States.IState state)
+        {
+            Created.Add(job);
+            return Created.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public bool ChangeState(string jobId, Hangfire.States.IState state, string expectedState) => true;
+    }
+
+    [Fact]
+    public async Task An_invitation_the_mail_server_could_not_take_is_sent_later_by_a_job_with_a_working_link()
+    {
+        var email = $"later-{Guid.NewGuid():N}@example.test";
+        var jobs = new Jobs();
+        using (var scope = store.Services.CreateScope())
+        {
+            var owner = await scope.ServiceProvider.GetRequiredService<UserManager<StoreUser>>().FindByEmailAsync(AdminBootstrapper.DemoEmail);
+            var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<StoreUser>>().CreateAsync(owner!);
+            var staff = ActivatorUtilities.CreateInstance<StaffDirectory>(scope.ServiceProvider, new AwayMailServer(), jobs);
+            Assert.True((await staff.InviteAsync(principal, email, Roles.Orders, default)).Succeeded);
+        }
+        Assert.Empty(Mailbox.For(store, email));
+        var job = Assert.Single(jobs.Created);
+        Assert.Equal(typeof(StaffInvitationMailJob), job.Type);
+
+        // The job, when the mail server is back: a fresh link (none is kept in the job) that works.
+        using (var scope = store.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<StaffInvitationMailJob>().SendAsync((Guid)job.Args[0], default);
+        var link = await Mailbox.LinkAsync(store, email, "/account/join");
+        var joined = await JoinWithPasswordAsync(store.Client(), link, "Lee Later", Password, Password);
+        Assert.Equal("/admin", joined.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal(Roles.Orders, await RoleOfAsync(email));
+
+        // A job run again after the invitation was used sends nothing.
+        using (var scope = store.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<StaffInvitationMailJob>().SendAsync((Guid)job.Args[0], default);
+        Assert.Single(Mailbox.For(store, email, InvitationSubject));
+    }
+
+    [Fact]
+    public async Task Order_emails_go_to_order_staff_and_stock_emails_to_catalog_staff()
+    {
+        var (_, orders, _) = await AccountAsync(Roles.Orders, "orders-mail");
+        var (_, catalog, _) = await AccountAsync(Roles.Catalog, "catalog-mail");
+        var product = await store.ProductAsync(onHand: 2);
+        var number = await MerchantNoticesFixture.OrderAsync(store, product, $"buyer-{Guid.NewGuid():N}@example.test");
+        await store.DrainOutboxAsync();
+        Assert.Single(Mailbox.For(store, orders, $"New order {number}:"));
+        Assert.Empty(Mailbox.For(store, catalog, "New order "));
+
+        using (var scope = store.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<Storefront.Web.Shopping.LowStockDigestJob>().RunAsync(default);
+        Assert.Single(Mailbox.For(store, catalog, "Stock running low: "));
+        Assert.Empty(Mailbox.For(store, orders, "Stock running low: "));
     }
 
     [Fact]
