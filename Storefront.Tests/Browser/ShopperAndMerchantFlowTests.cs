@@ -88,6 +88,55 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
         await Expect(page.Locator($"#staff tr[data-staff='{email}']")).ToContainTextAsync("Pat Packer");
     }
 
+    /// <summary>Places a guest order of one unit of an in-stock product; its number.</summary>
+    private async Task<string> GuestOrderAsync()
+    {
+        string sku;
+        await using (var connection = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("""
+                SELECT p.sku FROM catalog.products p JOIN inventory.stock_items s ON s.sku = p.sku
+                WHERE p.is_published AND s.on_hand - s.reserved > 5 ORDER BY p.sku DESC LIMIT 1
+                """, connection);
+            sku = (string)(await command.ExecuteScalarAsync())!;
+        }
+        using var scope = app.Services.CreateScope();
+        var carts = scope.ServiceProvider.GetRequiredService<Storefront.Cart.Contracts.ICarts>();
+        var cart = await carts.StartAsync(default);
+        Assert.True((await carts.AddAsync(cart, sku, 1, default)).Succeeded);
+        var placed = await scope.ServiceProvider.GetRequiredService<Storefront.Checkout.Contracts.ICheckout>().PlaceOrderAsync(new Storefront.Checkout.Contracts.CheckoutRequest(
+            Guid.NewGuid(), cart, null, $"slip-{Guid.NewGuid():N}@example.test",
+            new Storefront.Checkout.Contracts.Address("Pia Printed", "2 Paper Lane", null, "Albany", "NY", "12207", "US"), "standard",
+            Storefront.Checkout.Payments.TestPaymentGateway.SuccessCard), default);
+        Assert.True(placed.Succeeded, placed.Outcome.ToString());
+        return placed.OrderNumber!;
+    }
+
+    [Fact]
+    public async Task Merchant_prints_the_packing_slips_one_order_to_a_sheet_without_the_site_around_them()
+    {
+        await GuestOrderAsync();
+        await GuestOrderAsync();
+        var page = await MerchantAsync("/admin/fulfilment");
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Print the packing slips") }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/packing-slips$"));
+        var slips = await page.Locator("article.packing-slip").CountAsync();
+        Assert.True(slips >= 2, $"{slips} slips");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Print" })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "admin-packing-slips");
+
+        // Printed: the header, menu and footer are gone, and each order has a sheet of its own.
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Expect(page.Locator(".site-header")).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" })).ToBeHiddenAsync();
+        await Expect(page.Locator("article.packing-slip").First).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "admin-packing-slips-printed");
+        var pdf = await page.PdfAsync(new() { Format = "A4" });
+        var sheets = Regex.Count(System.Text.Encoding.Latin1.GetString(pdf), @"/Type\s*/Page[^s]");
+        Assert.Equal(slips, sheets);
+    }
+
     [Fact]
     public async Task Merchant_sees_the_search_index_status_and_starts_a_rebuild()
     {

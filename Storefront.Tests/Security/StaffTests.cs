@@ -24,7 +24,7 @@ public sealed class StaffTests(StaffFixture store) : IClassFixture<StaffFixture>
     private const string InvitationSubject = "You are invited to join the staff of";
 
     private static readonly string[] CatalogPages = ["/admin/products", "/admin/products/import", "/admin/sales/new", "/admin/categories", "/admin/stock", "/admin/reviews", "/admin/discounts", "/admin/sales", "/admin/search", "/admin/recommendations"];
-    private static readonly string[] OrderPages = ["/admin/orders", "/admin/fulfilment", "/admin/customers"];
+    private static readonly string[] OrderPages = ["/admin/orders", "/admin/fulfilment", "/admin/packing-slips", "/admin/customers"];
     private static readonly string[] OwnerPages = ["/admin/reports", "/admin/events", "/admin/staff", "/admin/jobs"];
 
     /// <summary>A confirmed account with <paramref name="role"/> (null: a shopper's), and a client signed in with it.</summary>

@@ -219,10 +219,24 @@ public interface IOrderAdmin
 
 public sealed record FulfilmentRow(Guid Id, string OrderNumber, string Status, int Items, string ShipTo, DateTimeOffset CreatedAt);
 
+/// <summary>What the packer needs of an order: where it goes, how, and what goes in the box (no prices: it may be a gift).</summary>
+public sealed record PackingSlip(string OrderNumber, DateTimeOffset PlacedAt, Address ShipTo, string ShippingMethod, IReadOnlyList<PackingSlipLine> Lines)
+{
+    public int Units => Lines.Sum(l => l.Quantity);
+
+    public static PackingSlip Of(OrderView order) => new(order.Number, order.PlacedAt, order.ShippingAddress, order.ShippingMethod,
+        order.Lines.Select(l => new PackingSlipLine(l.Sku, l.Title, l.Quantity)).ToList());
+}
+
+public sealed record PackingSlipLine(string Sku, string Title, int Quantity);
+
 /// <summary>The warehouse's queue: one request per placed order, oldest first.</summary>
 public interface IFulfilmentQueue
 {
     Task<IReadOnlyList<FulfilmentRow>> PendingAsync(int take, CancellationToken cancellationToken);
+
+    /// <summary>The packing slips of the first <paramref name="take"/> orders of the queue, in its order.</summary>
+    Task<IReadOnlyList<PackingSlip>> SlipsAsync(int take, CancellationToken cancellationToken);
 
     /// <summary>The order is picked and packed: the request is done and the order moves to Packed.</summary>
     Task<OrderChangeResult> PackedAsync(Guid requestId, string actor, CancellationToken cancellationToken);
