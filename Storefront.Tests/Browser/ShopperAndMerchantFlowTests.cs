@@ -138,6 +138,23 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task The_invoice_of_an_order_opens_from_its_admin_page_and_prints_as_the_document_alone()
+    {
+        var number = await GuestOrderAsync();
+        var page = await MerchantAsync($"/admin/orders/{number}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Invoice", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/orders/{number}/invoice$"));
+        await Expect(page.Locator("#invoice h1")).ToHaveTextAsync(new Regex(@"^Invoice INV-\d{4}-\d{6}$"));
+        await Expect(page.Locator("#invoice")).ToContainTextAsync("Pia Printed");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Print or save as PDF" })).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "invoice");
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Expect(page.Locator(".site-header")).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Print or save as PDF" })).ToBeHiddenAsync();
+        await Expect(page.Locator("#invoice")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Merchant_sees_the_search_index_status_and_starts_a_rebuild()
     {
         var page = await MerchantAsync("/admin/search");

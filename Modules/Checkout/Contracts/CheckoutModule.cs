@@ -53,6 +53,12 @@ public static class CheckoutModule
         // The order e-mails are the host's consumer ("checkout.order-emails", AddOrderEmails): their words
         // and links are the host's. A separate consumer, so an SMTP outage never delays the fulfilment queue.
         services.AddEventConsumer<FulfilmentHandler>("checkout.fulfilment", ConsumerScope.OncePerCluster);
+        services.AddEventConsumer<InvoiceHandler>("checkout.invoices", ConsumerScope.OncePerCluster);
+        services.AddScoped<IInvoices, Invoices>();
+        services.AddOptions<InvoiceOptions>().BindConfiguration("Checkout:Invoices")
+            .Validate(o => o.Prefix.Length <= 12 && o.Prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '/' or '_'),
+                "Checkout:Invoices:Prefix is at most 12 letters, digits, '-', '/' or '_'.")
+            .ValidateOnStart();
         services.AddTransient<RecoverCheckoutsJob>();
         return services;
     }

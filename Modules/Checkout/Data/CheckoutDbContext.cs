@@ -18,6 +18,7 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
     public DbSet<CheckoutRecord> Checkouts => Set<CheckoutRecord>();
     public DbSet<CheckoutStepRecord> CheckoutSteps => Set<CheckoutStepRecord>();
     public DbSet<Order> Orders => Set<Order>();
+    internal DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
     public DbSet<OrderRefund> OrderRefunds => Set<OrderRefund>();
@@ -106,6 +107,20 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(o => o.History).WithOne().HasForeignKey(h => h.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.ToTable(t => t.HasCheckConstraint("ck_orders_refunded", "refunded >= 0 AND refunded <= total"));
+        });
+        modelBuilder.Entity<Invoice>(e =>
+        {
+            e.ToTable("invoices", t => t.HasCheckConstraint("ck_invoices_sequence", "sequence > 0"));
+            e.HasKey(i => i.OrderId);
+            e.HasIndex(i => new { i.Year, i.Sequence }).IsUnique();
+            e.Property(i => i.Number).HasMaxLength(40);
+            e.HasIndex(i => i.Number).IsUnique();
+        });
+        modelBuilder.Entity<InvoiceCounter>(e =>
+        {
+            e.ToTable("invoice_counters");
+            e.HasKey(c => c.Year);
+            e.Property(c => c.Year).ValueGeneratedNever();
         });
         modelBuilder.Entity<OrderLine>(e =>
         {

@@ -210,6 +210,64 @@ namespace Storefront.Checkout.Data.Migrations
                     b.ToTable("fulfilment_requests", "checkout");
                 });
 
+            modelBuilder.Entity("Storefront.Checkout.Orders.Invoice", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("number");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_number");
+
+                    b.HasIndex("Year", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_year_sequence");
+
+                    b.ToTable("invoices", "checkout", t =>
+                        {
+                            t.HasCheckConstraint("ck_invoices_sequence", "sequence > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Storefront.Checkout.Orders.InvoiceCounter", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<int>("Last")
+                        .HasColumnType("integer")
+                        .HasColumnName("last");
+
+                    b.HasKey("Year")
+                        .HasName("pk_invoice_counters");
+
+                    b.ToTable("invoice_counters", "checkout");
+                });
+
             modelBuilder.Entity("Storefront.Checkout.Orders.Order", b =>
                 {
                     b.Property<Guid>("Id")
