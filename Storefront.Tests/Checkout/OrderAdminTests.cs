@@ -518,13 +518,17 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
 
         var rows = ParseCsv(await response.Content.ReadAsStringAsync());
-        Assert.Equal(["number", "placed_at_utc", "email", "status", "refund_state", "items", "subtotal", "discount_code", "discount", "shipping", "tax", "total",
+        Assert.Equal(["number", "invoice", "placed_at_utc", "email", "status", "refund_state", "items", "subtotal", "discount_code", "discount", "shipping", "tax", "total",
             "refunded", "currency", "shipping_method", "carrier", "tracking_number"], rows[0]);
         var row = Assert.Single(rows.Skip(1));
         var cells = rows[0].Zip(row).ToDictionary(p => p.First, p => p.Second);
         Assert.Equal((order.Number, order.Email, "Shipped", "2"), (cells["number"], cells["email"], cells["status"], cells["items"]));
         Assert.Equal(order.Total.Amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), cells["total"]);
         Assert.Equal(("", "0.00"), (cells["discount_code"], cells["discount"]));
+        // The invoice's number, as its page shows it.
+        var invoice = (await admin.GetDocumentAsync($"/orders/{order.Number}/invoice")).QuerySelector("#invoice")!.GetAttribute("data-invoice");
+        Assert.Matches(@"^INV-\d{4}-\d{6}$", invoice);
+        Assert.Equal(invoice, ParseCsv(await (await admin.GetAsync(link)).Content.ReadAsStringAsync())[1][1]);
         Assert.Equal("'=HYPERLINK(\"http://evil.example\")", cells["carrier"]);
         Assert.Equal("1Z,\"9\"", cells["tracking_number"]);
 

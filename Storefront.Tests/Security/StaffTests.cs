@@ -449,6 +449,9 @@ public sealed class StaffTests(StaffFixture store) : IClassFixture<StaffFixture>
         var (client, email, id) = await AccountAsync(Roles.Orders);
         var number = await OrderAsync();
         Assert.Equal(HttpStatusCode.OK, await OpenAsync(client, "/admin/orders"));
+        var account = await client.GetDocumentAsync("/account");
+        Assert.Contains("You are on the store's staff as Orders and customers", account.QuerySelector("#staff-role")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(account.QuerySelector("form[action*='handler=Delete']"));
 
         var changed = await SetRoleAsync(owner, id, Roles.Catalog);
         Assert.Contains("The role is now Products and prices", await NoticeAsync(changed), StringComparison.Ordinal);
@@ -461,8 +464,10 @@ public sealed class StaffTests(StaffFixture store) : IClassFixture<StaffFixture>
         Assert.Null(await RoleOfAsync(email));
         Assert.Equal(HttpStatusCode.Forbidden, await OpenAsync(client, "/admin"));
         Assert.Equal(HttpStatusCode.Forbidden, await OpenAsync(client, "/admin/products"));
-        // Still a shopper's account, signed in.
-        Assert.Equal("/account", (await client.GetAsync("/account")).RequestMessage!.RequestUri!.AbsolutePath);
+        // Still a shopper's account, signed in, which can now be deleted like any.
+        var shopperAccount = await client.GetDocumentAsync("/account");
+        Assert.Null(shopperAccount.QuerySelector("#staff-role"));
+        Assert.NotNull(shopperAccount.QuerySelector("form[action*='handler=Delete']"));
         var changes = (await owner.GetDocumentAsync("/admin/staff")).QuerySelectorAll("#staff-changes tbody tr").Select(r => r.TextContent).ToList();
         Assert.Contains(changes, c => c.Contains($"changed the role of {email}: Orders and customers → Products and prices", StringComparison.Ordinal));
         Assert.Contains(changes, c => c.Contains($"took away the role of {email} (Products and prices)", StringComparison.Ordinal));

@@ -116,6 +116,9 @@ public sealed record AdminOrderExportRow(string Number, DateTimeOffset PlacedAt,
     public string? DiscountCode { get; init; }
 
     public decimal Discount { get; init; }
+
+    /// <summary>The order's invoice number; null while it has none yet (see <see cref="IInvoices"/>).</summary>
+    public string? InvoiceNumber { get; init; }
 }
 
 /// <summary>

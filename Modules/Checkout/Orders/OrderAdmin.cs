@@ -38,6 +38,7 @@ internal sealed class OrderAdmin(CheckoutDbContext db, IPaymentGateway gateway, 
                 o.Subtotal, o.ShippingCost, o.Tax, o.Total, o.Refunded, o.Currency, o.ShippingMethod, o.Carrier, o.TrackingNumber)
             {
                 DiscountCode = o.DiscountCode, Discount = o.Discount,
+                InvoiceNumber = db.Invoices.Where(i => i.OrderId == o.Id).Select(i => i.Number).FirstOrDefault(),
             })
             .AsAsyncEnumerable();
 

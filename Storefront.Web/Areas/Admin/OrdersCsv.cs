@@ -12,7 +12,7 @@ namespace Storefront.Web.Areas.Admin;
 public static class OrdersCsv
 {
     private static readonly string[] Header =
-        ["number", "placed_at_utc", "email", "status", "refund_state", "items", "subtotal", "discount_code", "discount", "shipping", "tax", "total", "refunded", "currency",
+        ["number", "invoice", "placed_at_utc", "email", "status", "refund_state", "items", "subtotal", "discount_code", "discount", "shipping", "tax", "total", "refunded", "currency",
          "shipping_method", "carrier", "tracking_number"];
 
     public static async Task WriteAsync(Stream body, IAsyncEnumerable<AdminOrderExportRow> rows, CancellationToken ct)
@@ -24,7 +24,7 @@ public static class OrdersCsv
         await foreach (var o in rows.WithCancellation(ct))
         {
             await writer.WriteAsync(Line([
-                o.Number, o.PlacedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", inv), o.Email, o.Status, o.RefundState,
+                o.Number, o.InvoiceNumber ?? "", o.PlacedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", inv), o.Email, o.Status, o.RefundState,
                 o.Items.ToString(inv), o.Subtotal.ToString("0.00", inv), o.DiscountCode ?? "", o.Discount.ToString("0.00", inv), o.Shipping.ToString("0.00", inv), o.Tax.ToString("0.00", inv),
                 o.Total.ToString("0.00", inv), o.Refunded.ToString("0.00", inv), o.Currency.Trim(), o.ShippingMethod, o.Carrier ?? "", o.TrackingNumber ?? "",
             ]));
