@@ -80,3 +80,15 @@ bench_wrk() { # <port> <urls file> <label>
   line=$(URLS_FILE="$2" wrk -t1 -c"${CONNECTIONS:-16}" -d"${DURATION:-15s}" -s bench/report.lua "http://127.0.0.1:$1/" | grep '^RESULT')
   echo "$3 ${line#RESULT }" | tee -a "$OUTFILE"
 }
+
+# Signs the configured merchant (Storefront__Admin__Email / __Password) in to the instance on a port,
+# keeping the session in a cookie jar; stops the script when the admin area does not open.
+bench_sign_in() { # <port> <cookie jar>
+  local page token
+  page=$(curl -s -c "$2" -b "$2" "http://127.0.0.1:$1/account/login")
+  token=$(echo "$page" | grep -oP 'name="__RequestVerificationToken" type="hidden" value="\K[^"]+' | head -1)
+  curl -s -o /dev/null -c "$2" -b "$2" --data-urlencode "Input.Email=$Storefront__Admin__Email" \
+    --data-urlencode "Input.Password=$Storefront__Admin__Password" --data-urlencode "__RequestVerificationToken=$token" \
+    "http://127.0.0.1:$1/account/login"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$2" "http://127.0.0.1:$1/admin")" = 200 ] || { echo "sign-in failed on port $1" >&2; exit 1; }
+}

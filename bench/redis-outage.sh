@@ -29,18 +29,8 @@ if [ -n "${BASELINE:-}" ]; then
 fi
 APP="$STARTED"
 
-# A signed-in merchant per instance (the sign-in form with its token and cookies).
-sign_in() { # <port> <cookie jar>
-  local page token
-  page=$(curl -s -c "$2" -b "$2" "http://127.0.0.1:$1/account/login")
-  token=$(echo "$page" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed 's/.*value="//; s/"$//')
-  [ -n "$token" ] || token=$(echo "$page" | grep -o 'name="__RequestVerificationToken"[^>]*' | grep -o 'value="[^"]*"' | sed 's/value="//; s/"$//')
-  curl -s -o /dev/null -c "$2" -b "$2" --data-urlencode "Input.Email=$Storefront__Admin__Email" \
-    --data-urlencode "Input.Password=$Storefront__Admin__Password" --data-urlencode "__RequestVerificationToken=$token" \
-    "http://127.0.0.1:$1/account/login"
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$2" "http://127.0.0.1:$1/admin")" = 200 ] || { echo "sign-in failed on port $1" >&2; exit 1; }
-}
-for name in "${!PORTS[@]}"; do sign_in "${PORTS[$name]}" "$DATA/jar-$name"; done
+# A signed-in merchant per instance.
+for name in "${!PORTS[@]}"; do bench_sign_in "${PORTS[$name]}" "$DATA/jar-$name"; done
 
 # Product pages never viewed before, so each view renders (a cached page would not ask Redis).
 psql_q "SELECT '/p/' || slug FROM catalog.products WHERE is_published ORDER BY random() LIMIT 400" > "$DATA/fresh-products.txt"
