@@ -24,6 +24,9 @@ public sealed class AccountOptions
     /// <summary>At most one unlock e-mail per merchant in this time, however many attempts or requests cause one.</summary>
     public TimeSpan UnlockMailInterval { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Staff open the merchant pages only once their account uses two-step sign-in.</summary>
+    public bool RequireTwoStepForStaff { get; set; }
+
     /// <summary>How long the link of an invitation to join the staff works.</summary>
     public TimeSpan StaffInvitationLifetime { get; set; } = TimeSpan.FromDays(7);
 }

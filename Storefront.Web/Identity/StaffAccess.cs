@@ -62,9 +62,9 @@ public static class Roles
 /// database instead, so a role changed or taken away counts from the next request, and a cookie
 /// made before the account's security stamp changed (a new password, a reset) opens nothing.
 /// </summary>
-public sealed class StaffAccess(AppIdentityDbContext db, IOptions<IdentityOptions> identity)
+public sealed class StaffAccess(AppIdentityDbContext db, IOptions<IdentityOptions> identity, IOptions<AccountOptions> accounts)
 {
-    private (string User, string? Role)? known;
+    private (string User, string? Role, bool TwoStep)? known;
 
     /// <summary>The account's staff role, or null for a shopper, a visitor or an outdated cookie.</summary>
     public async Task<string?> RoleAsync(ClaimsPrincipal user, CancellationToken ct = default)
@@ -73,20 +73,27 @@ public sealed class StaffAccess(AppIdentityDbContext db, IOptions<IdentityOption
         if (user.FindFirstValue(claims.UserIdClaimType) is not { Length: > 0 } id) return null;
         if (known is { } k && k.User == id) return k.Role;
         var stamp = user.FindFirstValue(claims.SecurityStampClaimType);
-        var names = await (
+        var held = await (
             from account in db.Users
             where account.Id == id && account.SecurityStamp == stamp
-            join held in db.UserRoles on account.Id equals held.UserId
-            join role in db.Roles on held.RoleId equals role.Id
-            select role.Name).ToListAsync(ct);
-        var found = Roles.Staff.FirstOrDefault(names.Contains);
-        known = (id, found);
+            join holding in db.UserRoles on account.Id equals holding.UserId
+            join role in db.Roles on holding.RoleId equals role.Id
+            select new { role.Name, account.TwoFactorEnabled }).ToListAsync(ct);
+        var found = Roles.Staff.FirstOrDefault(r => held.Any(h => h.Name == r));
+        known = (id, found, held.Any(h => h.TwoFactorEnabled));
         return found;
     }
 
-    /// <summary>True when the account holds one of <paramref name="roles"/> now.</summary>
+    /// <summary>
+    /// True for staff who must turn on two-step sign-in before the merchant pages open
+    /// (<see cref="AccountOptions.RequireTwoStepForStaff"/>).
+    /// </summary>
+    public async Task<bool> TwoStepMissingAsync(ClaimsPrincipal user, CancellationToken ct = default) =>
+        accounts.Value.RequireTwoStepForStaff && await RoleAsync(user, ct) is not null && !known!.Value.TwoStep;
+
+    /// <summary>True when the account holds one of <paramref name="roles"/> now (and uses two-step sign-in where the store asks it to).</summary>
     public async Task<bool> HoldsAsync(ClaimsPrincipal user, IReadOnlyList<string> roles, CancellationToken ct = default) =>
-        await RoleAsync(user, ct) is { } role && roles.Contains(role);
+        await RoleAsync(user, ct) is { } role && roles.Contains(role) && !await TwoStepMissingAsync(user, ct);
 
     public Task<bool> MayRunOrdersAsync(ClaimsPrincipal user, CancellationToken ct = default) => HoldsAsync(user, [Roles.Admin, Roles.Orders], ct);
 }

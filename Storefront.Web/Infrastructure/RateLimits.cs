@@ -89,6 +89,8 @@ internal static class RateLimits
         ("/Account/Login", SignIn),
         ("/Account/ConfirmEmail", SignIn),
         ("/Account/Join", SignIn),
+        ("/Account/LoginTwoStep", SignIn),
+        ("/Account/TwoStep", SignIn),
         ("/Account/Register", Registration),
         ("/Account/ResendConfirmation", Registration),
         ("/Account/ForgotPassword", PasswordReset),

@@ -72,6 +72,9 @@ public sealed class LoginModel(SignInManager<StoreUser> signIn, UserManager<Stor
             await cartMerge.SignedInAsync(user.Id, TempData, HttpContext.RequestAborted);
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
         }
+        // The right password of an account with two-step sign-in: the code comes next.
+        if (result.RequiresTwoFactor)
+            return RedirectToPage("/Account/LoginTwoStep", new { returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null, rememberMe = Input.RememberMe });
         if (result.IsNotAllowed) await UnconfirmedAsync(user);
         // A locked account is refused before its password is checked: check it anyway, and say
         // the same as for a wrong password, so a lock does not reveal that the account exists.
