@@ -155,6 +155,46 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task A_shopper_turns_on_two_step_sign_in_and_signs_in_with_the_apps_code()
+    {
+        var email = $"two-step-{Guid.NewGuid():N}@example.test";
+        const string Password = "Two-Step-Browser-1";
+        using (var scope = app.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<StoreUser>>();
+            Assert.True((await users.CreateAsync(new StoreUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Tess" }, Password)).Succeeded);
+        }
+        var page = await app.NewPageAsync();
+        async Task PasswordAsync()
+        {
+            await page.GotoAsync("/account/login");
+            await page.GetByLabel("E-mail").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync(Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        }
+        await PasswordAsync();
+        await page.GotoAsync("/account");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Turn on two-step sign-in" }).ClickAsync();
+        var key = (await page.Locator("#authenticator-key").TextContentAsync())!.Replace(" ", "", StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(page, "two-step-setup");
+        await page.GetByLabel("Code from the app").FillAsync(Storefront.Tests.Security.Authenticator.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-step sign-in" }).ClickAsync();
+        await Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
+        await BrowserFixture.ScreenshotAsync(page, "two-step-recovery-codes");
+
+        await page.GotoAsync("/account");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).Last.ClickAsync();
+        await PasswordAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/account/login/two-step"));
+        await page.GetByLabel("Code").FillAsync(Storefront.Tests.Security.Authenticator.Code(key, DateTimeOffset.UtcNow.AddSeconds(-30)));
+        await BrowserFixture.ScreenshotAsync(page, "two-step-sign-in");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Your account" })).ToBeVisibleAsync();
+        await page.GotoAsync("/account");
+        await Expect(page.Locator("#two-step")).ToContainTextAsync("On: signing in asks for your password and the code");
+    }
+
+    [Fact]
     public async Task Merchant_sees_the_search_index_status_and_starts_a_rebuild()
     {
         var page = await MerchantAsync("/admin/search");

@@ -109,6 +109,34 @@ public sealed class MerchantUnlockTests(MerchantUnlockFixture store) : IClassFix
     }
 
     [Fact]
+    public async Task The_unlock_link_of_a_merchant_with_two_step_sign_in_leads_to_the_ordinary_sign_in_with_the_code()
+    {
+        var (email, password) = await store.MerchantAsync();
+        string key;
+        using (var scope = store.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<StoreUser>>();
+            var user = (await users.FindByEmailAsync(email))!;
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = (await users.GetAuthenticatorKeyAsync(user))!;
+            Assert.True((await users.SetTwoFactorEnabledAsync(user, true)).Succeeded);
+        }
+        var client = store.ClientFrom("192.0.2.50");
+        for (var i = 0; i < 5; i++) await SignInAsync(client, email, $"Wrong-Password-{i}");
+        var link = await Mailbox.LinkAsync(store, email, "/account/unlock");
+
+        // The link and the password unlock, but do not sign in: the code is still asked for.
+        var unlocked = await UnlockAsync(client, link, password);
+        Assert.Equal("/account/login", unlocked.RequestMessage!.RequestUri!.AbsolutePath, ignoreCase: true);
+        Assert.Contains("Your account is unlocked. Sign in with your password and the code of your app.", await unlocked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(await IsMerchantAsync(client));
+        var codePage = await TwoStepTests.PasswordAsync(client, email, password);
+        Assert.Equal("/account/login/two-step", codePage.RequestMessage!.RequestUri!.AbsolutePath);
+        await TwoStepTests.CodeAsync(client, codePage, Authenticator.Code(key, DateTimeOffset.UtcNow));
+        Assert.True(await IsMerchantAsync(client));
+    }
+
+    [Fact]
     public async Task The_unlock_link_gets_the_merchant_in_while_their_address_is_hammered_from_many_addresses()
     {
         var (email, password) = await store.MerchantAsync();

@@ -102,6 +102,8 @@ public sealed class TwoStepTests(TwoStepFixture store) : IClassFixture<TwoStepFi
         var setup = await client.GetDocumentAsync("/account/two-step");
         var key = setup.QuerySelector("#authenticator-key")!.TextContent.Replace(" ", "", StringComparison.Ordinal);
         Assert.StartsWith("otpauth://totp/Storefront:", setup.QuerySelector("#authenticator-link")!.GetAttribute("href"), StringComparison.Ordinal);
+        Assert.NotNull(setup.QuerySelector(".qr svg"));
+        Assert.Contains("no-store", (await client.GetAsync("/account/two-step")).Headers.CacheControl?.ToString(), StringComparison.Ordinal);
 
         // A wrong code turns nothing on.
         var wrong = await PostPageFormAsync(client, "/account/two-step", "Enable", new() { ["Code"] = "000000" == Authenticator.Code(key, DateTimeOffset.UtcNow) ? "111111" : "000000" });

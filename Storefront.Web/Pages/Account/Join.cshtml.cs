@@ -85,6 +85,12 @@ public sealed class JoinModel(StaffDirectory staff, UserManager<StoreUser> users
             Shown = Offer.LinkProblem;
             return Page();
         }
+        if (!User.Identity!.IsAuthenticated && account.TwoFactorEnabled)
+        {
+            // The password was right, but the account asks for its app's code too: the ordinary sign-in.
+            TempData.Notice($"You are on the staff as {Roles.Title(Invitation.Role)}. Sign in with your password and the code of your app.");
+            return RedirectToPage("/Account/Login", new { returnUrl = "/admin" });
+        }
         if (!User.Identity!.IsAuthenticated)
         {
             await signIn.SignInAsync(account, isPersistent: false);

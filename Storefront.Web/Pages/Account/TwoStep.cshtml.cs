@@ -26,6 +26,9 @@ public sealed class TwoStepModel(UserManager<StoreUser> users, SignInManager<Sto
     public bool Enabled { get; private set; }
     public string Key { get; private set; } = "";
     public string AppLink { get; private set; } = "";
+
+    /// <summary>The app link as a QR code (SVG of squares only), for the phone's camera.</summary>
+    public string AppLinkQrSvg { get; private set; } = "";
     public int RecoveryCodesLeft { get; private set; }
 
     /// <summary>Shown once, right after they are made.</summary>
@@ -82,6 +85,8 @@ public sealed class TwoStepModel(UserManager<StoreUser> users, SignInManager<Sto
 
     private async Task<StoreUser?> LoadAsync()
     {
+        // The key and the recovery codes are secrets: no cache keeps this page.
+        Response.Headers.CacheControl = "no-store";
         if (await users.GetUserAsync(User) is not { } user) return null;
         Enabled = await users.GetTwoFactorEnabledAsync(user);
         RecoveryCodesLeft = Enabled ? await users.CountRecoveryCodesAsync(user) : 0;
@@ -97,6 +102,10 @@ public sealed class TwoStepModel(UserManager<StoreUser> users, SignInManager<Sto
             Key = string.Join(' ', key!.ToLowerInvariant().Chunk(4).Select(c => new string(c)));
             var issuer = Uri.EscapeDataString(seo.Value.StoreName);
             AppLink = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email ?? "")}?secret={key}&issuer={issuer}&digits=6";
+            using var generator = new QRCoder.QRCodeGenerator();
+            using var qr = generator.CreateQrCode(AppLink, QRCoder.QRCodeGenerator.ECCLevel.M);
+            AppLinkQrSvg = new QRCoder.SvgQRCode(qr).GetGraphic(new System.Drawing.Size(220, 220), "#000000", "#ffffff", drawQuietZones: true,
+                QRCoder.SvgQRCode.SizingMode.ViewBoxAttribute);
         }
         return user;
     }

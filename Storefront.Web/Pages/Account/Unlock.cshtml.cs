@@ -51,6 +51,12 @@ public sealed class UnlockModel(UserManager<StoreUser> users, SignInManager<Stor
             LinkProblem = true;
             return Page();
         }
+        // Two-step sign-in is not skipped by the link: the code comes at the ordinary sign-in.
+        if (merchant.TwoFactorEnabled)
+        {
+            TempData.Notice("Your account is unlocked. Sign in with your password and the code of your app.");
+            return RedirectToPage("/Account/Login", new { returnUrl = "/admin" });
+        }
         await signIn.SignInAsync(merchant, isPersistent: false);
         await cartMerge.SignedInAsync(merchant.Id, TempData, ct);
         TempData.Notice("Your account is unlocked and you are signed in.");
