@@ -202,6 +202,7 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
             "/admin/products?handler=Csv", "/admin/categories", $"/admin/stock?sku={product.Sku}", "/admin/stock", "/admin/orders",
             "/admin/fulfilment", "/admin/customers", "/admin/discounts", "/admin/reviews", "/admin/reports", "/admin/sales",
             "/admin/sales/new", "/admin/search", "/admin/events", "/admin/recommendations", $"/admin/recommendations?sku={product.Sku}",
+            "/admin/staff", "/admin/packing-slips",
         };
         var shopper = store.Client();
         Assert.Contains(Money(product.Price), await shopper.GetStringAsync($"/p/{product.Slug}"), StringComparison.Ordinal);
