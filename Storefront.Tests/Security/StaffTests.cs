@@ -203,7 +203,11 @@ public sealed class StaffTests(StaffFixture store) : IClassFixture<StaffFixture>
         var changes = (await owner.GetDocumentAsync("/admin/staff")).QuerySelectorAll("#staff-changes tbody tr").Select(r => r.TextContent).ToList();
         Assert.Contains(changes, c => c.Contains(AdminBootstrapper.DemoEmail, StringComparison.Ordinal) && c.Contains($"invited {email} as Orders and customers", StringComparison.Ordinal));
         Assert.Contains(changes, c => c.Contains(email, StringComparison.Ordinal) && c.Contains("joined as Orders and customers", StringComparison.Ordinal));
-        Assert.NotNull((await owner.GetDocumentAsync("/admin/staff")).QuerySelector($"#staff tr[data-staff='{email}']"));
+        var row = (await owner.GetDocumentAsync("/admin/staff")).QuerySelector($"#staff tr[data-staff='{email}']")!;
+        Assert.Equal("off", row.QuerySelector(".two-step")!.TextContent);
+        // Turned on, the owners see it.
+        await TwoStepTests.TurnOnAsync(newcomer);
+        Assert.Equal("on", (await owner.GetDocumentAsync("/admin/staff")).QuerySelector($"#staff tr[data-staff='{email}'] .two-step")!.TextContent);
     }
 
     [Fact]

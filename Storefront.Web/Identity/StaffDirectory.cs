@@ -13,7 +13,7 @@ using Storefront.BuildingBlocks.Links;
 
 namespace Storefront.Web.Identity;
 
-public sealed record StaffMember(string Id, string Email, string Name, string Role, bool Confirmed);
+public sealed record StaffMember(string Id, string Email, string Name, string Role, bool Confirmed, bool TwoStep);
 
 public sealed record PendingInvitation(Guid Id, string Email, string Role, string InvitedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Expired);
 
@@ -70,11 +70,11 @@ public sealed partial class StaffDirectory(AppIdentityDbContext db, UserManager<
             join role in db.Roles on held.RoleId equals role.Id
             join account in db.Users on held.UserId equals account.Id
             where Roles.Staff.Contains(role.Name!)
-            select new { account.Id, account.Email, account.DisplayName, Role = role.Name!, account.EmailConfirmed }).AsNoTracking().ToListAsync(ct);
+            select new { account.Id, account.Email, account.DisplayName, Role = role.Name!, account.EmailConfirmed, account.TwoFactorEnabled }).AsNoTracking().ToListAsync(ct);
         return rows.GroupBy(r => r.Id)
             .Select(g => g.OrderBy(r => Rank(r.Role)).First())
             .OrderBy(r => Rank(r.Role)).ThenBy(r => r.Email, StringComparer.OrdinalIgnoreCase)
-            .Select(r => new StaffMember(r.Id, r.Email ?? "", r.DisplayName, r.Role, r.EmailConfirmed)).ToList();
+            .Select(r => new StaffMember(r.Id, r.Email ?? "", r.DisplayName, r.Role, r.EmailConfirmed, r.TwoFactorEnabled)).ToList();
     }
 
     public async Task<IReadOnlyList<PendingInvitation>> PendingAsync(CancellationToken ct)
