@@ -215,9 +215,15 @@ public sealed class OrderAdminTests(CheckoutStoreFixture store) : IClassFixture<
         var page = await store.Client().GetDocumentAsync(new Uri(link).PathAndQuery);
         Assert.Equal($"Order {order.Number}", page.QuerySelector("h1")?.TextContent);
 
-        // The HTML part says the same, with the same link behind its button.
+        // The invoice's link, with the same key, opens the invoice.
+        var invoiceLink = System.Text.RegularExpressions.Regex.Match(placed.TextBody, @"Its invoice, to print or save: (\S+)").Groups[1].Value;
+        Assert.StartsWith(orderPage + "/invoice?key=", invoiceLink, StringComparison.Ordinal);
+        Assert.NotNull((await store.Client().GetDocumentAsync(new Uri(invoiceLink).PathAndQuery)).QuerySelector("#invoice[data-invoice]"));
+
+        // The HTML part says the same, with the same links behind its button and beside it.
         var html = await Html.ParseAsync(Assert.IsType<string>(placed.HtmlBody));
         Assert.Equal(link, html.QuerySelectorAll("a").Single(a => a.TextContent == "See your order").GetAttribute("href"));
+        Assert.Equal(invoiceLink, html.QuerySelectorAll("a").Single(a => a.TextContent == "Invoice").GetAttribute("href"));
         Assert.Contains(html.QuerySelectorAll("tbody td"), td => td.TextContent.StartsWith(product.Title, StringComparison.Ordinal));
         Assert.Equal(order.Total.ToString(), html.QuerySelectorAll("tfoot tr").Single(r => r.QuerySelector("th")?.TextContent == "Total").QuerySelector("td")?.TextContent);
 

@@ -80,7 +80,9 @@ public sealed class OrderEmails(IEmailSender email, IOrders orders, OrderAccess 
 
     private async Task SendAsync(OrderView order, string subject, string lead, CancellationToken cancellationToken)
     {
-        var orderUrl = links.Absolute(pages.Order(order.Number, access.KeyFor(order)));
+        var key = access.KeyFor(order);
+        var orderUrl = links.Absolute(pages.Order(order.Number, key));
+        var invoiceUrl = links.Absolute(pages.Invoice(order.Number, key));
         var method = checkout.Value.Shipping.TryGetValue(order.ShippingMethod, out var shipping) && shipping.Name.Length > 0 ? shipping.Name : order.ShippingMethod;
         var a = order.ShippingAddress;
         var address = string.Join("\n", new[] { a.Name, a.Line1, a.Line2, $"{a.City}, {a.Region} {a.PostalCode}", a.Country }
@@ -91,7 +93,7 @@ public sealed class OrderEmails(IEmailSender email, IOrders orders, OrderAccess 
         var discount = order.Discount is { } off ? "\n" + words.Of("email.order.discount", ("code", order.DiscountCode), ("discount", off)) : "";
         var text = words.Of("email.order.body", ("lead", lead), ("number", order.Number), ("placedAt", PlacedAt(order.PlacedAt)),
             ("lines", lines), ("subtotal", order.Subtotal), ("discount", discount), ("method", method), ("shipping", order.Shipping), ("tax", order.Tax),
-            ("total", order.Total), ("refunded", refunded), ("address", address), ("orderUrl", orderUrl), ("days", LinkDays),
+            ("total", order.Total), ("refunded", refunded), ("address", address), ("orderUrl", orderUrl), ("invoiceUrl", invoiceUrl), ("days", LinkDays),
             ("trackUrl", TrackUrl));
         var page = await html.RenderAsync<OrderMail>(new Dictionary<string, object?>
         {
@@ -101,6 +103,7 @@ public sealed class OrderEmails(IEmailSender email, IOrders orders, OrderAccess 
             [nameof(OrderMail.ShippingMethod)] = method,
             [nameof(OrderMail.StoreName)] = seo.Value.StoreName,
             [nameof(OrderMail.OrderUrl)] = orderUrl,
+            [nameof(OrderMail.InvoiceUrl)] = invoiceUrl,
             [nameof(OrderMail.TrackUrl)] = TrackUrl,
             [nameof(OrderMail.LinkDays)] = LinkDays,
         });

@@ -33,6 +33,9 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>/orders/{number}?key=…: an order's page, for whoever holds the key (<see cref="OrderAccess"/>).</summary>
     public string Order(string number, string key) => Page("/Orders/Order", new { number, key });
 
+    /// <summary>/orders/{number}/invoice?key=…: the order's invoice, for whoever holds the order's key.</summary>
+    public string Invoice(string number, string key) => Page("/Orders/Invoice", new { number, key });
+
     /// <summary>/account/stock-alerts: the products an account waits for.</summary>
     public string StockAlerts() => Page("/Account/StockAlerts", null);
 
