@@ -66,11 +66,9 @@ internal static class IdentitySetup
         services.AddScoped<StaffDirectory>();
         services.AddScoped<StaffInvitationMailJob>();
         services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, StaffRequirementHandler>();
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.AdminPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(Roles.Admin)))
-            .AddPolicy(Roles.StaffPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement([.. Roles.Staff])))
-            .AddPolicy(Roles.CatalogPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(Roles.Admin, Roles.Catalog)))
-            .AddPolicy(Roles.OrdersPolicy, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(Roles.Admin, Roles.Orders)));
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var (policy, roles) in StaffPages.PolicyRoles)
+            authorization.AddPolicy(policy, p => p.RequireAuthenticatedUser().AddRequirements(new StaffRequirement(roles)));
         // A sign-in cookie's roles (the header's admin link) catch up with the account within this time.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
         services.AddScoped<AdminBootstrapper>();

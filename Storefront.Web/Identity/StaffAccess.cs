@@ -114,6 +114,15 @@ internal sealed class StaffRequirementHandler(StaffAccess staff) : Authorization
 
 internal static class StaffPages
 {
+    /// <summary>Each staff policy and the roles it lets in: the one place the policies, the menu and the dashboard read.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> PolicyRoles = new Dictionary<string, string[]>
+    {
+        [Roles.AdminPolicy] = [Roles.Admin],
+        [Roles.StaffPolicy] = [.. Roles.Staff],
+        [Roles.CatalogPolicy] = [Roles.Admin, Roles.Catalog],
+        [Roles.OrdersPolicy] = [Roles.Admin, Roles.Orders],
+    };
+
     /// <summary>The admin area's folders and who opens them; the area as a whole is for any staff role.</summary>
     public static readonly IReadOnlyList<(string Folder, string Policy)> Folders =
     [
@@ -123,6 +132,13 @@ internal static class StaffPages
         ("/Orders", Roles.OrdersPolicy), ("/Customers", Roles.OrdersPolicy),
         ("/Reports", Roles.AdminPolicy), ("/Events", Roles.AdminPolicy), ("/Staff", Roles.AdminPolicy),
     ];
+
+    /// <summary>Whether <paramref name="role"/> (null: not staff) opens the pages of a policy.</summary>
+    public static bool Allows(string? role, string policy) => role is not null && PolicyRoles[policy].Contains(role);
+
+    /// <summary>Whether <paramref name="role"/> opens an admin folder ("/Orders"); what the menu and dashboard show.</summary>
+    public static bool Opens(string? role, string folder) =>
+        Allows(role, Folders.FirstOrDefault(f => f.Folder == folder).Policy ?? Roles.StaffPolicy);
 
     public static Microsoft.AspNetCore.Mvc.ApplicationModels.PageConventionCollection AuthorizeStaffPages(
         this Microsoft.AspNetCore.Mvc.ApplicationModels.PageConventionCollection conventions)

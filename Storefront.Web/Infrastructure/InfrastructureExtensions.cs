@@ -102,7 +102,7 @@ internal static class InfrastructureExtensions
         public Task<bool> AuthorizeAsync(DashboardContext context)
         {
             var http = context.GetHttpContext();
-            return http.RequestServices.GetRequiredService<Identity.StaffAccess>().HoldsAsync(http.User, [Identity.Roles.Admin], http.RequestAborted);
+            return http.RequestServices.GetRequiredService<Identity.StaffAccess>().HoldsAsync(http.User, Identity.StaffPages.PolicyRoles[Identity.Roles.AdminPolicy], http.RequestAborted);
         }
     }
 }

@@ -56,7 +56,7 @@ public sealed class JoinModel(StaffDirectory staff, UserManager<StoreUser> users
         if (!result.Succeeded) return Refused(result);
         // The cookie's roles are those of the sign-in: renew it so the header knows at once.
         await signIn.RefreshSignInAsync(account);
-        return Joined();
+        return Joined(Invitation!.Role);
     }
 
     /// <summary>
@@ -79,8 +79,7 @@ public sealed class JoinModel(StaffDirectory staff, UserManager<StoreUser> users
     /// <summary>The invitation was accepted a moment ago by this person: the same outcome as their first request.</summary>
     private async Task<IActionResult> JoinedAsync(StoreUser account, CancellationToken ct)
     {
-        Invitation = new StaffInvitation { Role = await users.StaffRoleAsync(account) ?? "" };
-        if (!Roles.IsStaffRole(Invitation.Role))
+        if (await users.StaffRoleAsync(account) is not { } role)
         {
             Shown = Offer.LinkProblem;
             return Page();
@@ -88,7 +87,7 @@ public sealed class JoinModel(StaffDirectory staff, UserManager<StoreUser> users
         if (!User.Identity!.IsAuthenticated && account.TwoFactorEnabled)
         {
             // The password was right, but the account asks for its app's code too: the ordinary sign-in.
-            TempData.Notice($"You are on the staff as {Roles.Title(Invitation.Role)}. Sign in with your password and the code of your app.");
+            TempData.Notice($"You are on the staff as {Roles.Title(role)}. Sign in with your password and the code of your app.");
             return RedirectToPage("/Account/Login", new { returnUrl = "/admin" });
         }
         if (!User.Identity!.IsAuthenticated)
@@ -96,7 +95,7 @@ public sealed class JoinModel(StaffDirectory staff, UserManager<StoreUser> users
             await signIn.SignInAsync(account, isPersistent: false);
             await cartMerge.SignedInAsync(account.Id, TempData, ct);
         }
-        return Joined();
+        return Joined(role);
     }
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
@@ -117,12 +116,12 @@ public sealed class JoinModel(StaffDirectory staff, UserManager<StoreUser> users
         await orders.ClaimAllAsync(account!.Id, account.Email!, ct);
         await signIn.SignInAsync(account, isPersistent: false);
         await cartMerge.SignedInAsync(account.Id, TempData, ct);
-        return Joined();
+        return Joined(Invitation!.Role);
     }
 
-    private IActionResult Joined()
+    private IActionResult Joined(string role)
     {
-        TempData.Notice($"Welcome to the staff. Your role is {Roles.Title(Invitation!.Role)}: {Roles.Scope(Invitation.Role)}.");
+        TempData.Notice($"Welcome to the staff. Your role is {Roles.Title(role)}: {Roles.Scope(role)}.");
         return RedirectToPage("/Index", new { area = "Admin" });
     }
 

@@ -36,9 +36,10 @@ public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOr
     public async Task OnGetAsync(CancellationToken ct)
     {
         var role = await staff.RoleAsync(User, ct);
-        ShowsOwnerParts = role is Identity.Roles.Admin;
-        ShowsOrders = role is Identity.Roles.Admin or Identity.Roles.Orders;
-        ShowsStock = role is Identity.Roles.Admin or Identity.Roles.Catalog;
+        // Sales and events are the reports' and events' pages' news, orders the order pages', stock the stock page's.
+        ShowsOwnerParts = Identity.StaffPages.Opens(role, "/Reports") && Identity.StaffPages.Opens(role, "/Events");
+        ShowsOrders = Identity.StaffPages.Opens(role, "/Orders");
+        ShowsStock = Identity.StaffPages.Opens(role, "/Stock");
         if (ShowsOwnerParts)
         {
             var now = clock.GetUtcNow();
