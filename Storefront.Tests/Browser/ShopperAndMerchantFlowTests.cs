@@ -195,6 +195,33 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task Merchant_writes_a_returns_page_previews_it_and_shoppers_find_it_in_the_footer()
+    {
+        var page = await MerchantAsync("/admin/store-pages");
+        await page.GetByRole(AriaRole.Link, new() { Name = "New page" }).ClickAsync();
+        await page.GetByLabel("Title", new() { Exact = true }).FillAsync("Returns policy");
+        await page.GetByLabel("Text", new() { Exact = true }).FillAsync(
+            "You can send anything back within **30 days**.\n\n## How\n- Write to us\n- We send a label\n\n| Item | Days |\n| --- | --- |\n| Unopened | 30 |\n| Opened | 14 |");
+        await page.GetByLabel("Place in the footer").FillAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Expect(page.Locator(".preview h3")).ToHaveTextAsync("How");
+        await Expect(page.Locator(".preview strong")).ToHaveTextAsync("30 days");
+        await BrowserFixture.ScreenshotAsync(page, "admin-store-page-preview");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create page" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Page created.");
+
+        // A shopper finds it in the footer of any page and opens it.
+        var shopper = await app.NewPageAsync();
+        await shopper.GotoAsync("/");
+        var link = shopper.Locator("footer.site-footer").GetByRole(AriaRole.Link, new() { Name = "Returns policy" });
+        await Expect(link).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await link.ClickAsync();
+        await Expect(shopper.Locator("main h1")).ToHaveTextAsync("Returns policy");
+        await Expect(shopper.Locator(".store-page-body td").Nth(1)).ToHaveTextAsync("30");
+        await BrowserFixture.ScreenshotAsync(shopper, "store-page");
+    }
+
+    [Fact]
     public async Task Merchant_sees_the_search_index_status_and_starts_a_rebuild()
     {
         var page = await MerchantAsync("/admin/search");

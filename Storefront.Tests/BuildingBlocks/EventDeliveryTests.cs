@@ -262,7 +262,7 @@ public sealed class EventDeliveryTests(EventDeliveryFixture store) : IClassFixtu
         var admin = await store.AdminClientAsync();
 
         var page = await admin.GetDocumentAsync("/admin/events");
-        Assert.Equal(["catalog.category-counts", "catalog.listing-prices", "catalog.product-cache", "checkout.fulfilment", "checkout.invoices", "checkout.order-emails", "recommendations.catalog", "recommendations.purchases", "search.index", "search.popularity", "test.flaky", "test.recorder", "web.merchant-order-notices", "web.page-cache", "web.sitemaps", "web.stock-alert-emails"],
+        Assert.Equal(["catalog.category-counts", "catalog.listing-prices", "catalog.product-cache", "catalog.store-pages", "checkout.fulfilment", "checkout.invoices", "checkout.order-emails", "recommendations.catalog", "recommendations.purchases", "search.index", "search.popularity", "test.flaky", "test.recorder", "web.merchant-order-notices", "web.page-cache", "web.sitemaps", "web.stock-alert-emails"],
             page.QuerySelectorAll("#consumers tr[data-consumer]").Select(r => r.GetAttribute("data-consumer")!).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal("2", page.QuerySelector("#consumers tr[data-consumer='test.flaky'] .parked-count")!.TextContent);
         Assert.Equal("up to date", page.QuerySelector("#consumers tr[data-consumer='test.recorder'] .waiting")!.TextContent);

@@ -202,7 +202,7 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
             "/admin/products?handler=Csv", "/admin/categories", $"/admin/stock?sku={product.Sku}", "/admin/stock", "/admin/orders",
             "/admin/fulfilment", "/admin/customers", "/admin/discounts", "/admin/reviews", "/admin/reports", "/admin/sales",
             "/admin/sales/new", "/admin/search", "/admin/events", "/admin/recommendations", $"/admin/recommendations?sku={product.Sku}",
-            "/admin/staff", "/admin/packing-slips",
+            "/admin/staff", "/admin/packing-slips", "/admin/store-pages", "/admin/store-pages/new",
         };
         var shopper = store.Client();
         Assert.Contains(Money(product.Price), await shopper.GetStringAsync($"/p/{product.Slug}"), StringComparison.Ordinal);
@@ -300,13 +300,16 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
         var client = store.Client();
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/cart/lines", new { sku = product.Sku, quantity = 1 })).StatusCode);
         var admin = await store.AdminClientAsync();
+        using (var scope = store.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<Storefront.Catalog.Contracts.IStorePagesAdmin>().CreateAsync(
+                new("Terms", "terms", "", "Our terms.", true, true, 1, true), null, default);
 
         await store.Postgres.StopAsync();
         var unavailable = 0;
         try
         {
             // The merchant area cannot work without its database: it says so, without a 500.
-            foreach (var path in new[] { "/admin", "/admin/products", $"/admin/products/{product.Id}", "/admin/orders", "/admin/stock", "/admin/recommendations", "/admin/products/import" })
+            foreach (var path in new[] { "/admin", "/admin/products", $"/admin/products/{product.Id}", "/admin/orders", "/admin/stock", "/admin/recommendations", "/admin/products/import", "/admin/store-pages" })
             {
                 var page = await admin.GetAsync(path);
                 var body = await page.Content.ReadAsStringAsync();
@@ -314,7 +317,7 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
                 AssertNoStackTrace(body);
                 Assert.Contains("Please try again in a minute", body, StringComparison.Ordinal);
             }
-            foreach (var path in new[] { "/", $"/c/{category}", $"/p/{product.Slug}", $"/search?q={Uri.EscapeDataString(SearchWord(product))}", "/cart", "/orders/track", "/account/login", "/sitemap.xml", "/sitemaps/products-1.xml" })
+            foreach (var path in new[] { "/", $"/c/{category}", $"/p/{product.Slug}", $"/search?q={Uri.EscapeDataString(SearchWord(product))}", "/cart", "/orders/track", "/account/login", "/sitemap.xml", "/sitemaps/products-1.xml", "/sitemaps/categories.xml", "/pages/terms" })
             {
                 var page = await client.GetAsync(path);
                 var body = await page.Content.ReadAsStringAsync();

@@ -15,6 +15,7 @@ namespace Storefront.Web.Caching;
 /// <list type="bullet">
 /// <item>A product edited, published, withdrawn or moved: its pages and every listing.</item>
 /// <item>A category created, renamed or moved: every page (the menu is on each).</item>
+/// <item>A store page created, changed or deleted: every page (the footer's links are on each).</item>
 /// <item>Category counts recounted (after products changed): every listing.</item>
 /// <item>A price: every page showing the product.</item>
 /// <item>Reviews: every page showing the product (its rating is on each card).</item>
@@ -32,6 +33,7 @@ internal sealed partial class PageEvictions(IOutputCacheStore store, PagePurges 
     IIntegrationEventBatchHandler<ReviewsChangedEvent>,
     IIntegrationEventBatchHandler<StockChangedEvent>,
     IIntegrationEventBatchHandler<CategoriesChangedEvent>,
+    IIntegrationEventBatchHandler<StorePagesChangedEvent>,
     IIntegrationEventBatchHandler<CategoryCountsChangedEvent>
 {
     public const string ConsumerName = "web.page-cache";
@@ -47,6 +49,8 @@ internal sealed partial class PageEvictions(IOutputCacheStore store, PagePurges 
     }
 
     public Task HandleAsync(IReadOnlyList<CategoriesChangedEvent> changes, CancellationToken ct) => EvictAsync([PageTags.All], [], ct);
+
+    public Task HandleAsync(IReadOnlyList<StorePagesChangedEvent> changes, CancellationToken ct) => EvictAsync([PageTags.All], [], ct);
 
     public Task HandleAsync(IReadOnlyList<CategoryCountsChangedEvent> changes, CancellationToken ct) => EvictAsync([PageTags.Listing], [], ct);
 

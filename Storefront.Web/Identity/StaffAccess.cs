@@ -130,7 +130,7 @@ internal static class StaffPages
         ("/Reviews", Roles.CatalogPolicy), ("/Discounts", Roles.CatalogPolicy), ("/Sales", Roles.CatalogPolicy),
         ("/Search", Roles.CatalogPolicy), ("/Recommendations", Roles.CatalogPolicy),
         ("/Orders", Roles.OrdersPolicy), ("/Customers", Roles.OrdersPolicy),
-        ("/Reports", Roles.AdminPolicy), ("/Events", Roles.AdminPolicy), ("/Staff", Roles.AdminPolicy),
+        ("/Reports", Roles.AdminPolicy), ("/Events", Roles.AdminPolicy), ("/Staff", Roles.AdminPolicy), ("/Content", Roles.AdminPolicy),
     ];
 
     /// <summary>Whether <paramref name="role"/> (null: not staff) opens the pages of a policy.</summary>

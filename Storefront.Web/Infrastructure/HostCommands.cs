@@ -158,7 +158,8 @@ internal static class HostCommands
 
     /// <summary>
     /// The demo store in an empty database: the generated catalog, then (only with it) the generated
-    /// order history and a discount code to try at checkout. A real store without orders yet gets neither.
+    /// order history, a discount code to try at checkout and sample store pages (terms, privacy,
+    /// shipping, contact). A real store without orders yet gets none of them.
     /// </summary>
     internal static async Task SeedDemoStoreAsync(this IServiceProvider services, StorefrontOptions options)
     {
@@ -166,6 +167,8 @@ internal static class HostCommands
         await services.GetRequiredService<OrderHistorySeeder>().SeedIfEmptyAsync(options.DemoOrders, default);
         await services.GetRequiredService<IDiscountCodes>().CreateAsync(
             new DiscountInput(DemoDiscountCode, DiscountKind.Percent, 10, OncePerCustomer: true), default);
+        var pages = services.GetRequiredService<Storefront.Catalog.Contracts.IStorePagesAdmin>();
+        foreach (var page in Seeding.DemoPages.All()) await pages.CreateAsync(page, null, default);
     }
 
     /// <summary>The demo store's discount code: 10 % off, once per customer.</summary>

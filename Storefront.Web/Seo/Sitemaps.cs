@@ -13,7 +13,7 @@ namespace Storefront.Web.Seo;
 
 /// <summary>
 /// The sitemaps (sitemaps.org protocol 0.9): <c>/sitemap.xml</c> is an index of
-/// <c>/sitemaps/categories.xml</c> and <c>/sitemaps/products-{n}.xml</c>, each file at most
+/// <c>/sitemaps/categories.xml</c> (the home page, the published store pages and the categories) and <c>/sitemaps/products-{n}.xml</c>, each file at most
 /// <see cref="SeoOptions.SitemapUrlsPerFile"/> (≤ 50,000) addresses with the last change of each.
 /// A file is written from the catalog's rows as they are read, straight into gzip, and kept
 /// compressed in this instance's memory (a 50,000-address file is about 5 MB of XML and a few
@@ -47,6 +47,13 @@ public sealed class Sitemaps(IOptions<SeoOptions> options, IServiceScopeFactory 
     private Task<IReadOnlyList<(string Slug, DateTimeOffset? LastModified)>> CategoriesAsync(CancellationToken ct) =>
         KeptAsync("categories-list", () => WithCatalogAsync(catalog => catalog.CategoriesAsync(CancellationToken.None)), ct);
 
+    private Task<IReadOnlyList<StorePageLink>> StorePagesAsync(CancellationToken ct) =>
+        KeptAsync("store-pages", async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<IStorePages>().LinksAsync(CancellationToken.None)).All;
+        }, ct);
+
     private int PerFile => Math.Clamp(options.Value.SitemapUrlsPerFile, 1, 50_000);
 
     /// <summary>A file, gzip-compressed: the index, "categories" or "products-{n}"; null when there is no such file.</summary>
@@ -72,11 +79,13 @@ public sealed class Sitemaps(IOptions<SeoOptions> options, IServiceScopeFactory 
             return await KeptAsync("file:categories", async () =>
             {
                 var categories = await CategoriesAsync(CancellationToken.None);
+                var pages = await StorePagesAsync(CancellationToken.None);
                 return await WriteAsync(Entries(), "urlset", "url");
                 async IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> Entries()
                 {
                     yield return (store.Absolute("/"), categories.Max(c => c.LastModified));
-                    foreach (var (slug, changed) in categories.Take(PerFile - 1)) yield return (store.Absolute(links.Category(slug)), changed);
+                    foreach (var page in pages) yield return (store.Absolute(links.StorePage(page.Slug)), page.UpdatedAt);
+                    foreach (var (slug, changed) in categories.Take(PerFile - 1 - pages.Count)) yield return (store.Absolute(links.Category(slug)), changed);
                     await Task.CompletedTask;
                 }
             }, ct);
@@ -170,18 +179,23 @@ public sealed class Sitemaps(IOptions<SeoOptions> options, IServiceScopeFactory 
     }
 
     /// <summary>
-    /// Event consumer "web.sitemaps": a product, price or category change makes every file be written
-    /// anew. A price's time reaches the catalog through another consumer of the same event, so after
-    /// a price change the files are dropped once more a moment later.
+    /// Event consumer "web.sitemaps": a product, price, category or store page change makes every file
+    /// be written anew. A price's time reaches the catalog, and a store page the instance's copy of
+    /// them, through another consumer of the same event, so after those the files are dropped once
+    /// more a moment later.
     /// </summary>
     internal sealed class Changes(Sitemaps sitemaps, IHostApplicationLifetime lifetime) :
         IIntegrationEventBatchHandler<ProductChangedEvent>,
         IIntegrationEventBatchHandler<CategoriesChangedEvent>,
+        IIntegrationEventBatchHandler<StorePagesChangedEvent>,
         IIntegrationEventBatchHandler<Storefront.Inventory.Contracts.PriceChangedEvent>
     {
         public static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(2);
 
-        public Task HandleAsync(IReadOnlyList<Storefront.Inventory.Contracts.PriceChangedEvent> changes, CancellationToken ct)
+        public Task HandleAsync(IReadOnlyList<Storefront.Inventory.Contracts.PriceChangedEvent> changes, CancellationToken ct) => ForgetNowAndAgain();
+
+        /// <summary>Forgets the files now and once more a moment later, when another consumer of the same event keeps what they are written from.</summary>
+        private Task ForgetNowAndAgain()
         {
             sitemaps.Forget();
             _ = Task.Delay(SettleDelay, lifetime.ApplicationStopping).ContinueWith(_ => sitemaps.Forget(), CancellationToken.None,
@@ -200,5 +214,8 @@ public sealed class Sitemaps(IOptions<SeoOptions> options, IServiceScopeFactory 
             sitemaps.Forget();
             return Task.CompletedTask;
         }
+
+        // The pages' copy is dropped by the catalog's own consumer of the same event.
+        public Task HandleAsync(IReadOnlyList<StorePagesChangedEvent> changes, CancellationToken ct) => ForgetNowAndAgain();
     }
 }

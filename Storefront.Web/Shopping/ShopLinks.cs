@@ -17,6 +17,8 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>/c/{slug}</summary>
     public string Category(string slug) => Page("/Catalog/Category", new { slug });
 
+    public string StorePage(string slug) => Page("/Info/StorePage", new { slug });
+
     /// <summary>/search?brand=…</summary>
     public string Brand(string brand) => Page("/Search", new { brand });
 

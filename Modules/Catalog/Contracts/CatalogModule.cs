@@ -48,6 +48,9 @@ public static class CatalogModule
         services.AddScoped<ICatalogAdmin, CatalogAdmin>();
         services.AddScoped<IProductReviews, Reviews.ProductReviews>();
         services.AddScoped<ICatalogBulkLoader, CatalogBulkLoader>();
+        services.AddScoped<Content.StorePages>();
+        services.AddScoped<IStorePages>(sp => sp.GetRequiredService<Content.StorePages>());
+        services.AddScoped<IStorePagesAdmin>(sp => sp.GetRequiredService<Content.StorePages>());
         services.AddScoped<IProductFiles, Transfer.ProductFiles>();
         services.AddTransient<Transfer.ProductImportJob>();
         services.AddScoped<IValidator<ProductInput>, ProductInputValidator>();
@@ -60,6 +63,7 @@ public static class CatalogModule
         // each instance's memory: every instance forgets a changed product.
         services.AddEventConsumer<ListingPriceHandlers>("catalog.listing-prices", ConsumerScope.OncePerCluster);
         services.AddEventConsumer<ProductCacheEvictions>("catalog.product-cache", ConsumerScope.OncePerInstance);
+        services.AddEventConsumer<Content.StorePageEvictions>(Content.StorePageEvictions.ConsumerName, ConsumerScope.OncePerInstance);
         // The counts live in PostgreSQL too: one instance recounts them; every instance then forgets its copy.
         services.AddEventConsumer<CategoryCountsRecount>(CategoryCountsRecount.ConsumerName, ConsumerScope.OncePerCluster);
         return services;

@@ -32,6 +32,19 @@ public static class CatalogProblems
     public const string ProductGone = "catalog.product-gone";
     /// <summary>The product was saved by someone else after the form was opened.</summary>
     public const string ProductChangedMeanwhile = "catalog.product-changed-meanwhile";
+    /// <summary>max</summary>
+    public const string PageTitleTooLong = "catalog.page-title-too-long";
+    /// <summary>max</summary>
+    public const string PageSummaryTooLong = "catalog.page-summary-too-long";
+    /// <summary>max</summary>
+    public const string PageBodyTooLong = "catalog.page-body-too-long";
+    public const string PagePositionInvalid = "catalog.page-position-invalid";
+    public const string PageSlugTaken = "catalog.page-slug-taken";
+    public const string PageGone = "catalog.page-gone";
+    /// <summary>The page was saved by someone else after the form was opened.</summary>
+    public const string PageChangedMeanwhile = "catalog.page-changed-meanwhile";
+    /// <summary>max</summary>
+    public const string TooManyPages = "catalog.too-many-pages";
     public const string CategoryNameInvalid = "catalog.category-name-invalid";
     public const string CategoryNameNoLetters = "catalog.category-name-no-letters";
     public const string ParentMissing = "catalog.parent-missing";

@@ -22,6 +22,7 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
     public DbSet<ListingPrice> ListingPrices => Set<ListingPrice>();
     public DbSet<Transfer.ProductImport> ProductImports => Set<Transfer.ProductImport>();
     public DbSet<Transfer.ProductImportRow> ProductImportRows => Set<Transfer.ProductImportRow>();
+    public DbSet<Content.StorePage> StorePages => Set<Content.StorePage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -141,6 +142,18 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             e.Property(r => r.Changes).HasColumnType("jsonb");
             e.Property(r => r.Skipped).HasColumnType("jsonb");
             e.HasOne<Transfer.ProductImport>().WithMany().HasForeignKey(r => r.ImportId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Content.StorePage>(e =>
+        {
+            e.ToTable("store_pages");
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Slug).HasMaxLength(80);
+            e.HasIndex(p => p.Slug).IsUnique();
+            e.Property(p => p.Title).HasMaxLength(120);
+            e.Property(p => p.Summary).HasMaxLength(300);
+            e.Property(p => p.Body).HasMaxLength(Contracts.IStorePagesAdmin.MaxBody);
+            e.Property(p => p.UpdatedBy).HasMaxLength(256);
         });
     }
 }
