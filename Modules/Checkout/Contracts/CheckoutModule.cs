@@ -55,6 +55,10 @@ public static class CheckoutModule
         services.AddEventConsumer<FulfilmentHandler>("checkout.fulfilment", ConsumerScope.OncePerCluster);
         services.AddEventConsumer<InvoiceHandler>("checkout.invoices", ConsumerScope.OncePerCluster);
         services.AddScoped<IInvoices, Invoices>();
+        services.AddScoped<IReturns, Returns.Returns>();
+        services.AddOptions<ReturnOptions>().BindConfiguration("Checkout:Returns")
+            .Validate(o => o.Days is >= 0 and <= 3650, "Checkout:Returns:Days must be from 0 to 3650.")
+            .ValidateOnStart();
         services.AddOptions<InvoiceOptions>().BindConfiguration("Checkout:Invoices")
             .Validate(o => o.Prefix.Length <= 12 && o.Prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '/' or '_'),
                 "Checkout:Invoices:Prefix is at most 12 letters, digits, '-', '/' or '_'.")

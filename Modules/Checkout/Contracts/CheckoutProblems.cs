@@ -43,6 +43,37 @@ public static class CheckoutProblems
 
     // What merchants are told about orders (OrderChangeResult), successes included.
     public const string NoSuchOrder = "checkout.no-such-order";
+    public const string ReturnsOff = "checkout.returns-off";
+    /// <summary>status</summary>
+    public const string ReturnNotShipped = "checkout.return-not-shipped";
+    /// <summary>days, until</summary>
+    public const string ReturnWindowClosed = "checkout.return-window-closed";
+    public const string ReturnNothingLeft = "checkout.return-nothing-left";
+    public const string ReturnNothingChosen = "checkout.return-nothing-chosen";
+    /// <summary>title, left</summary>
+    public const string ReturnTooMany = "checkout.return-too-many";
+    public const string ReturnNotInOrder = "checkout.return-not-in-order";
+    public const string ReturnReasonRequired = "checkout.return-reason-required";
+    /// <summary>max</summary>
+    public const string ReturnReasonTooLong = "checkout.return-reason-too-long";
+    /// <summary>number</summary>
+    public const string ReturnRequested = "checkout.return-requested";
+    public const string NoSuchReturn = "checkout.no-such-return";
+    /// <summary>number, status</summary>
+    public const string ReturnAlready = "checkout.return-already";
+    /// <summary>number</summary>
+    public const string ReturnApproved = "checkout.return-approved";
+    /// <summary>number</summary>
+    public const string ReturnDeclined = "checkout.return-declined";
+    /// <summary>number, amount</summary>
+    public const string ReturnRefunded = "checkout.return-refunded";
+    /// <summary>number, problem</summary>
+    public const string ReturnRefundFailed = "checkout.return-refund-failed";
+    public const string ReturnNoteRequired = "checkout.return-note-required";
+    /// <summary>max</summary>
+    public const string ReturnNoteTooLong = "checkout.return-note-too-long";
+    /// <summary>number, sku, problem</summary>
+    public const string ReturnRestockFailed = "checkout.return-restock-failed";
     public const string CancelThroughCancel = "checkout.cancel-through-cancel";
     public const string CarrierRequired = "checkout.carrier-required";
     public const string TrackingNumberRequired = "checkout.tracking-number-required";

@@ -11,6 +11,7 @@ namespace Storefront.Checkout.Data;
 internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> options) : DbContext(options)
 {
     public const string Schema = "checkout";
+    private static readonly System.Text.Json.JsonSerializerOptions ReturnJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     /// <summary>The states of a checkout that has not ended (<see cref="CheckoutState.IsTerminal"/>), as SQL.</summary>
     private const string InFlight = "state IN ('started', 'charging', 'charged', 'order_created', 'stock_committed', 'compensating')";
@@ -27,6 +28,7 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
     public DbSet<Discount> Discounts => Set<Discount>();
     public DbSet<DiscountRedemption> DiscountRedemptions => Set<DiscountRedemption>();
+    internal DbSet<Returns.ReturnRequest> Returns => Set<Returns.ReturnRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -107,6 +109,31 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(o => o.History).WithOne().HasForeignKey(h => h.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.ToTable(t => t.HasCheckConstraint("ck_orders_refunded", "refunded >= 0 AND refunded <= total"));
+        });
+        modelBuilder.Entity<Returns.ReturnRequest>(e =>
+        {
+            e.ToTable("returns", t => t.HasCheckConstraint("ck_returns_amount", "amount >= 0"));
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Number).HasMaxLength(60);
+            e.HasIndex(r => r.Number).IsUnique();
+            e.Property(r => r.OrderNumber).HasMaxLength(40);
+            e.HasIndex(r => r.OrderId);
+            e.HasIndex(r => new { r.Status, r.CreatedAt });
+            e.Property(r => r.Email).HasMaxLength(320);
+            e.Property(r => r.Status).HasMaxLength(20);
+            e.Property(r => r.Reason).HasMaxLength(Checkout.Returns.Returns.MaxReason);
+            e.Property(r => r.Note).HasMaxLength(Checkout.Returns.Returns.MaxNote);
+            e.Property(r => r.Amount).HasPrecision(12, 2);
+            e.Property(r => r.Currency).HasMaxLength(3).IsFixedLength();
+            e.Property(r => r.RequestedBy).HasMaxLength(256);
+            e.Property(r => r.DecidedBy).HasMaxLength(256);
+            e.Property(r => r.Lines).HasColumnType("jsonb").HasConversion(
+                v => System.Text.Json.JsonSerializer.Serialize(v, ReturnJson),
+                v => System.Text.Json.JsonSerializer.Deserialize<List<Returns.ReturnedLine>>(v, ReturnJson) ?? new List<Returns.ReturnedLine>(),
+                new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<List<Returns.ReturnedLine>>(
+                    (a, b) => System.Text.Json.JsonSerializer.Serialize(a, ReturnJson) == System.Text.Json.JsonSerializer.Serialize(b, ReturnJson),
+                    v => System.Text.Json.JsonSerializer.Serialize(v, ReturnJson).GetHashCode(StringComparison.Ordinal),
+                    v => v.ToList()));
         });
         modelBuilder.Entity<Invoice>(e =>
         {
