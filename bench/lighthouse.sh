@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lighthouse (performance, accessibility, best practices, SEO) on the home, category, product and
-# search pages of the demo store in Production, in the system Chromium, and the weight of a product
+# Lighthouse (performance, accessibility, best practices, SEO) on the home, category, product,
+# search and a store page of the demo store in Production, in the system Chromium, and the weight of a product
 # page with photographs: three 2,400 × 1,600 JPEGs uploaded by the merchant (kept in sizes) beside
 # the same three files shown as they are (how every upload was shown before sizes were kept), in
 # one run.
@@ -21,6 +21,11 @@ command -v npm >/dev/null || { as_root apt-get update -qq; DEBIAN_FRONTEND=nonin
 bench_prepare "$ROOT/.data/bench-lighthouse-$PRODUCTS" $((5661 + (PRODUCTS % 97))) $((6661 + (PRODUCTS % 97)))
 bench_seed_catalog "$PRODUCTS"
 (cd "$DATA/app" && dotnet Storefront.Web.dll migrate) >/dev/null
+# A store page (in every footer, audited as "store-page"), written before the store starts and keeps its copy.
+psql_q "INSERT INTO catalog.store_pages (id, slug, title, summary, body, is_published, in_footer, position, at_checkout, created_at, updated_at)
+  VALUES (gen_random_uuid(), 'shipping-and-returns', 'Shipping and returns', 'How long delivery takes, what it costs, and how to send something back.',
+  E'## Delivery\n| Method | Takes | Costs |\n| --- | --- | --- |\n| Standard | 3–5 working days | free from \$50 |\n| Express | 1–2 working days | from \$9.99 |\n\n## Returns\nSend anything back within **30 days** of delivery: ask from your order''s page and we e-mail you where to send it.\nYour refund goes to the card you paid with.',
+  true, true, 10, true, now(), now()) ON CONFLICT (slug) DO NOTHING" >/dev/null
 if [ ! -f "$DATA/search/current" ]; then
   (cd "$DATA/app" && dotnet Storefront.Web.dll reindex) 2>&1 | grep -E 'rebuilt' || true
 fi
@@ -56,10 +61,10 @@ query=$(psql_q "SELECT lower(brand) FROM catalog.products WHERE is_published ORD
 
 # Each page once before it is measured: the server's first answer to a page (code compiled, caches
 # filled) is not what shoppers get.
-for path in / "$category" "$product" "/search?q=$query" "/p/$sized_slug" "/p/$plain_slug"; do curl -sf -o /dev/null "$BASE$path" || true; done
+for path in / "$category" "$product" "/search?q=$query" "/p/$sized_slug" "/p/$plain_slug" /pages/shipping-and-returns; do curl -sf -o /dev/null "$BASE$path" || true; done
 OUTFILE="$OUT/lighthouse.txt"
 echo "# $(date -u +%FT%TZ) $(git log --oneline -1 | cut -c1-60) products=$PRODUCTS lighthouse $(node -p "require('./bench/lighthouse/node_modules/lighthouse/package.json').version") $(/usr/bin/chromium --version 2>/dev/null | head -1), $(nproc) cores" | tee -a "$OUTFILE"
 (cd bench/lighthouse && node audit.mjs audit "$BASE" "$OUT/lighthouse" \
   "home=/" "category=$category" "product=$product" "search=/search?q=$query" \
-  "photos-in-sizes=/p/$sized_slug" "photos-as-uploaded=/p/$plain_slug") | tee -a "$OUTFILE"
+  "photos-in-sizes=/p/$sized_slug" "photos-as-uploaded=/p/$plain_slug" "store-page=/pages/shipping-and-returns") | tee -a "$OUTFILE"
 while read -r url size; do echo "uploaded $url: $size bytes" | tee -a "$OUTFILE"; done < "$DATA/photos.txt"

@@ -195,6 +195,41 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task A_guest_returns_a_shipped_product_from_the_order_page_and_the_merchant_refunds_it()
+    {
+        var number = await GuestOrderAsync();
+        string orderUrl;
+        using (var scope = app.Services.CreateScope())
+        {
+            var admin = scope.ServiceProvider.GetRequiredService<Storefront.Checkout.Contracts.IOrderAdmin>();
+            Assert.True((await admin.MoveAsync(number, "Packed", null, null, "admin", default)).Succeeded);
+            Assert.True((await admin.MoveAsync(number, "Shipped", "UPS", "1Z5", "admin", default)).Succeeded);
+            var order = (await scope.ServiceProvider.GetRequiredService<Storefront.Checkout.Contracts.IOrders>().GetAsync(number, default))!;
+            orderUrl = $"/orders/{number}?key={Uri.EscapeDataString(app.Services.GetRequiredService<Storefront.Web.Shopping.OrderAccess>().KeyFor(order))}";
+        }
+        var shopper = await app.NewPageAsync();
+        await shopper.GotoAsync(orderUrl);
+        await shopper.GetByRole(AriaRole.Link, new() { Name = "Return products" }).ClickAsync();
+        await shopper.Locator("form.return-form select").First.SelectOptionAsync("1");
+        await shopper.GetByLabel("Why are you returning them?").FillAsync("It arrived scratched.");
+        await BrowserFixture.ScreenshotAsync(shopper, "return-request");
+        await shopper.GetByRole(AriaRole.Button, new() { Name = "Ask to return them" }).ClickAsync();
+        await Expect(shopper.GetByRole(AriaRole.Status)).ToContainTextAsync("is requested");
+        await Expect(shopper.Locator("#returns .return-status")).ToHaveTextAsync("Requested");
+
+        var merchant = await MerchantAsync("/admin/returns");
+        var row = merchant.Locator($"tr[data-return='{number}-R1']");
+        await Expect(row).ToContainTextAsync("It arrived scratched.");
+        await BrowserFixture.ScreenshotAsync(merchant, "admin-returns");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Refund" }).ClickAsync();
+        await Expect(merchant.GetByRole(AriaRole.Status)).ToContainTextAsync($"Return {number}-R1 refunded");
+
+        await shopper.GotoAsync(orderUrl);
+        await Expect(shopper.Locator("#returns .return-status")).ToHaveTextAsync("Refunded");
+        await BrowserFixture.ScreenshotAsync(shopper, "order-returned");
+    }
+
+    [Fact]
     public async Task Merchant_writes_a_returns_page_previews_it_and_shoppers_find_it_in_the_footer()
     {
         var page = await MerchantAsync("/admin/store-pages");

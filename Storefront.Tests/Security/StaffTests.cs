@@ -24,8 +24,8 @@ public sealed class StaffTests(StaffFixture store) : IClassFixture<StaffFixture>
     private const string InvitationSubject = "You are invited to join the staff of";
 
     private static readonly string[] CatalogPages = ["/admin/products", "/admin/products/import", "/admin/sales/new", "/admin/categories", "/admin/stock", "/admin/reviews", "/admin/discounts", "/admin/sales", "/admin/search", "/admin/recommendations"];
-    private static readonly string[] OrderPages = ["/admin/orders", "/admin/fulfilment", "/admin/packing-slips", "/admin/customers"];
-    private static readonly string[] OwnerPages = ["/admin/reports", "/admin/events", "/admin/staff", "/admin/jobs"];
+    private static readonly string[] OrderPages = ["/admin/orders", "/admin/fulfilment", "/admin/packing-slips", "/admin/returns", "/admin/customers"];
+    private static readonly string[] OwnerPages = ["/admin/reports", "/admin/events", "/admin/staff", "/admin/store-pages", "/admin/jobs"];
 
     /// <summary>A confirmed account with <paramref name="role"/> (null: a shopper's), and a client signed in with it.</summary>
     private async Task<(HttpClient Client, string Email, string Id)> AccountAsync(string? role, string prefix = "staff")
@@ -133,7 +133,7 @@ public sealed class StaffTests(StaffFixture store) : IClassFixture<StaffFixture>
         // Each sees the sections of its role, and is told what its role covers when refused.
         Assert.Equal(["/admin", "/admin/products", "/admin/categories", "/admin/stock", "/admin/discounts", "/admin/sales", "/admin/reviews", "/admin/search", "/admin/recommendations"],
             await NavAsync(catalog));
-        Assert.Equal(["/admin", "/admin/orders", "/admin/fulfilment", "/admin/customers"], await NavAsync(orders));
+        Assert.Equal(["/admin", "/admin/orders", "/admin/fulfilment", "/admin/returns", "/admin/customers"], await NavAsync(orders));
         Assert.Contains("/admin/staff", await NavAsync(owner));
         var refused = await catalog.GetAsync("/admin/orders");
         Assert.Contains("Your role in this store, Products and prices, covers products, categories", await MainTextAsync(refused), StringComparison.Ordinal);

@@ -202,7 +202,7 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
             "/admin/products?handler=Csv", "/admin/categories", $"/admin/stock?sku={product.Sku}", "/admin/stock", "/admin/orders",
             "/admin/fulfilment", "/admin/customers", "/admin/discounts", "/admin/reviews", "/admin/reports", "/admin/sales",
             "/admin/sales/new", "/admin/search", "/admin/events", "/admin/recommendations", $"/admin/recommendations?sku={product.Sku}",
-            "/admin/staff", "/admin/packing-slips", "/admin/store-pages", "/admin/store-pages/new",
+            "/admin/staff", "/admin/packing-slips", "/admin/store-pages", "/admin/store-pages/new", "/admin/returns",
         };
         var shopper = store.Client();
         Assert.Contains(Money(product.Price), await shopper.GetStringAsync($"/p/{product.Slug}"), StringComparison.Ordinal);
@@ -309,7 +309,7 @@ public sealed class OutageTests(OutageStoreFixture store) : IClassFixture<Outage
         try
         {
             // The merchant area cannot work without its database: it says so, without a 500.
-            foreach (var path in new[] { "/admin", "/admin/products", $"/admin/products/{product.Id}", "/admin/orders", "/admin/stock", "/admin/recommendations", "/admin/products/import", "/admin/store-pages" })
+            foreach (var path in new[] { "/admin", "/admin/products", $"/admin/products/{product.Id}", "/admin/orders", "/admin/stock", "/admin/recommendations", "/admin/products/import", "/admin/store-pages", "/admin/returns" })
             {
                 var page = await admin.GetAsync(path);
                 var body = await page.Content.ReadAsStringAsync();

@@ -69,7 +69,7 @@ public sealed class PageLinksTests(SearchStoreFixture store) : IClassFixture<Sea
     {
         var admin = await store.AdminClientAsync();
         var dashboard = await admin.GetDocumentAsync("/admin");
-        Assert.Equal(["/admin", "/admin/products", "/admin/categories", "/admin/stock", "/admin/orders", "/admin/fulfilment", "/admin/reports", "/admin/customers", "/admin/discounts", "/admin/sales", "/admin/reviews", "/admin/search", "/admin/recommendations", "/admin/staff", "/admin/store-pages", "/admin/events", "/admin/jobs"],
+        Assert.Equal(["/admin", "/admin/products", "/admin/categories", "/admin/stock", "/admin/orders", "/admin/fulfilment", "/admin/returns", "/admin/reports", "/admin/customers", "/admin/discounts", "/admin/sales", "/admin/reviews", "/admin/search", "/admin/recommendations", "/admin/staff", "/admin/store-pages", "/admin/events", "/admin/jobs"],
             dashboard.QuerySelectorAll("nav.admin-nav a").Select(a => a.GetAttribute("href")));
         Assert.Contains(dashboard.QuerySelectorAll("header a"), a => a.GetAttribute("href") == "/admin");
 

@@ -129,7 +129,7 @@ internal static class StaffPages
         ("/Products", Roles.CatalogPolicy), ("/Categories", Roles.CatalogPolicy), ("/Stock", Roles.CatalogPolicy),
         ("/Reviews", Roles.CatalogPolicy), ("/Discounts", Roles.CatalogPolicy), ("/Sales", Roles.CatalogPolicy),
         ("/Search", Roles.CatalogPolicy), ("/Recommendations", Roles.CatalogPolicy),
-        ("/Orders", Roles.OrdersPolicy), ("/Customers", Roles.OrdersPolicy),
+        ("/Orders", Roles.OrdersPolicy), ("/Returns", Roles.OrdersPolicy), ("/Customers", Roles.OrdersPolicy),
         ("/Reports", Roles.AdminPolicy), ("/Events", Roles.AdminPolicy), ("/Staff", Roles.AdminPolicy), ("/Content", Roles.AdminPolicy),
     ];
 

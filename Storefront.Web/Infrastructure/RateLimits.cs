@@ -83,6 +83,7 @@ internal static class RateLimits
         ("/Cart/Index", CartWrites),
         ("/Account/StockAlerts", CartWrites),
         ("/Catalog/Review", CartWrites),
+        ("/Orders/Return", CartWrites),
         ("/Orders/Track", OrderTracking),
         ("/Checkout/Index", Checkout),
         ("/Checkout/Review", Checkout),

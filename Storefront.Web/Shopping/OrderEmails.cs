@@ -22,8 +22,8 @@ namespace Storefront.Web.Shopping;
 /// </summary>
 public sealed class OrderEmails(IEmailSender email, IOrders orders, OrderAccess access, IStoreLinks links, ShopLinks pages,
     OutcomeText words, ComponentHtml html, IOptions<OrderLinkOptions> linkOptions, IOptions<SeoOptions> seo,
-    IOptions<CheckoutOptions> checkout) :
-    IIntegrationEventHandler<OrderPlacedEvent>, IIntegrationEventHandler<OrderStatusChangedEvent>
+    IOptions<CheckoutOptions> checkout, IOptions<ReturnOptions> returns, IOptions<InvoiceOptions> invoices) :
+    IIntegrationEventHandler<OrderPlacedEvent>, IIntegrationEventHandler<OrderStatusChangedEvent>, IIntegrationEventHandler<ReturnChangedEvent>
 {
     /// <summary>
     /// The consumer's name is Checkout's, from when the module sent these: the name keeps its
@@ -76,6 +76,33 @@ public sealed class OrderEmails(IEmailSender email, IOrders orders, OrderAccess 
         }
         await email.SendAsync(new EmailMessage(e.Email, subject,
             words.Of("email.order-status.body", ("number", e.OrderNumber), ("what", what), ("trackUrl", TrackUrl))), cancellationToken);
+    }
+
+    /// <summary>
+    /// A return asked for, approved (where to send it) or declined (why). A refunded one says nothing
+    /// here: its refund's own e-mail ("has been refunded") goes with the order's status change.
+    /// </summary>
+    public async Task HandleAsync(ReturnChangedEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        var e = integrationEvent;
+        var amount = new Money(e.Amount, e.Currency);
+        (string Subject, string Lead)? mail = e.Status switch
+        {
+            ReturnStatus.Requested => (words.Of("email.return-requested.subject", ("number", e.Number)),
+                words.Of("email.return-requested.lead", ("number", e.Number), ("order", e.OrderNumber))),
+            ReturnStatus.Approved => (words.Of("email.return-approved.subject", ("number", e.Number)),
+                words.Of("email.return-approved.lead", ("number", e.Number), ("address", returns.Value.SendTo(invoices.Value)), ("amount", amount))),
+            ReturnStatus.Declined => (words.Of("email.return-declined.subject", ("number", e.Number)),
+                words.Of("email.return-declined.lead", ("number", e.Number), ("note", e.Note))),
+            _ => null,
+        };
+        if (mail is not { } m) return;
+        if (await orders.GetAsync(e.OrderNumber, cancellationToken) is { } order)
+        {
+            await SendAsync(order, m.Subject, m.Lead, cancellationToken);
+            return;
+        }
+        await email.SendAsync(new EmailMessage(e.Email, m.Subject, m.Lead + "\n\n" + TrackUrl), cancellationToken);
     }
 
     private async Task SendAsync(OrderView order, string subject, string lead, CancellationToken cancellationToken)

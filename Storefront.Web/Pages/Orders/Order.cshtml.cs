@@ -8,9 +8,15 @@ using Storefront.Web.Shopping;
 namespace Storefront.Web.Pages.Orders;
 
 /// <summary>An order with its status timeline, for its owner, staff who run the orders, or whoever has its key.</summary>
-public sealed class OrderModel(IOrders orders, OrderAccess access, StaffAccess staff, UserManager<StoreUser> users,
+public sealed class OrderModel(IOrders orders, IReturns returns, OrderAccess access, StaffAccess staff, UserManager<StoreUser> users,
     Microsoft.Extensions.Options.IOptions<OrderLinkOptions> links, BasketSuggestions suggestions, Words.OutcomeText words) : PageModel
 {
+    /// <summary>The order's returns, oldest first.</summary>
+    public IReadOnlyList<ReturnView> Returns { get; private set; } = [];
+
+    /// <summary>What of the order can be returned now (null before it ships).</summary>
+    public ReturnableOrder? Returnable { get; private set; }
+
     /// <summary>A short list for the shopper's next visit: what goes with this order's products.</summary>
     public IReadOnlyList<Storefront.Catalog.Contracts.ProductSummary> NextVisit { get; private set; } = [];
 
@@ -29,6 +35,11 @@ public sealed class OrderModel(IOrders orders, OrderAccess access, StaffAccess s
         (Order, Key) = (order, key);
         CanClaim = order.UserId is null && await ConfirmedEmailAsync() is { } email && string.Equals(email, order.Email, StringComparison.OrdinalIgnoreCase);
         NextVisit = await suggestions.ForAsync(order.Lines.Select(l => l.Sku).ToHashSet(StringComparer.Ordinal), 4, ct);
+        if (order.Status is "Shipped" or "Delivered")
+        {
+            Returns = await returns.ForOrderAsync(order.Number, ct);
+            Returnable = await returns.ReturnableAsync(order.Number, ct);
+        }
         return Page();
     }
 

@@ -9,11 +9,11 @@ namespace Storefront.Web.Areas.Admin.Pages;
 
 /// <summary>
 /// The merchant's first page: what the last days sold, what is waiting to be done (orders to pack,
-/// stock running out, events that could not be delivered, background jobs that failed) and the
+/// returns to decide or refund, stock running out, events that could not be delivered, background jobs that failed) and the
 /// products that are running out. Each part shows to the staff whose role covers it: sales, events
 /// and jobs to owners, orders to order staff, stock to catalog staff.
 /// </summary>
-public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOrderAdmin orders, IEventLogAdmin events,
+public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOrderAdmin orders, IReturns returns, IEventLogAdmin events,
     JobStorage jobs, TimeProvider clock, Identity.StaffAccess staff) : PageModel
 {
     public const int LowStockShown = 10;
@@ -25,6 +25,7 @@ public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOr
     public IReadOnlyList<(string Label, IReadOnlyList<SalesFigures> Figures)> Sales { get; private set; } = [];
     public long ToPack { get; private set; }
     public long UnfinishedCancellations { get; private set; }
+    public int OpenReturns { get; private set; }
     public LowStockList LowStock { get; private set; } = default!;
     public long ParkedEvents { get; private set; }
     public long FailedJobs { get; private set; }
@@ -53,6 +54,7 @@ public sealed class IndexModel(IPricesAndStock stock, ICatalogAdmin catalog, IOr
         {
             ToPack = (await orders.ListAsync(new AdminOrderQuery(Status: "Paid", PageSize: 1), ct)).Total;
             UnfinishedCancellations = (await orders.ListAsync(new AdminOrderQuery(Unfinished: true, PageSize: 1), ct)).Total;
+            OpenReturns = await returns.OpenCountAsync(ct);
         }
         if (ShowsStock) LowStock = await LowStockList.ReadAsync(stock, catalog, 1, LowStockShown, ct);
     }

@@ -8,8 +8,11 @@ using Storefront.Web.Words;
 
 namespace Storefront.Web.Areas.Admin.Pages.Orders;
 
-public sealed class DetailModel(IOrderAdmin admin, IOrders orders, IValidator<DetailModel.RefundForm> refundRules, OutcomeText words) : PageModel
+public sealed class DetailModel(IOrderAdmin admin, IOrders orders, IReturns returns, IValidator<DetailModel.RefundForm> refundRules, OutcomeText words) : PageModel
 {
+    /// <summary>The returns the customer asked for, oldest first.</summary>
+    public IReadOnlyList<ReturnView> Returns { get; private set; } = [];
+
     public sealed class RefundForm
     {
         public string? Amount { get; set; }
@@ -31,6 +34,7 @@ public sealed class DetailModel(IOrderAdmin admin, IOrders orders, IValidator<De
     {
         if (await admin.GetAsync(number, ct) is not { } order) return NotFound();
         Order = order;
+        Returns = await returns.ForOrderAsync(order.Number, ct);
         Refund = new RefundForm
         {
             Amount = order.Actions.Refundable.Amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
