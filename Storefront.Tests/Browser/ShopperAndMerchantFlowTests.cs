@@ -239,7 +239,7 @@ public sealed class ShopperAndMerchantFlowTests(BrowserFixture app) : IClassFixt
             "You can send anything back within **30 days**.\n\n## How\n- Write to us\n- We send a label\n\n| Item | Days |\n| --- | --- |\n| Unopened | 30 |\n| Opened | 14 |");
         await page.GetByLabel("Place in the footer").FillAsync("7");
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
-        await Expect(page.Locator(".preview h3")).ToHaveTextAsync("How");
+        await Expect(page.Locator(".preview .store-page-body h2")).ToHaveTextAsync("How");
         await Expect(page.Locator(".preview strong")).ToHaveTextAsync("30 days");
         await BrowserFixture.ScreenshotAsync(page, "admin-store-page-preview");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create page" }).ClickAsync();

@@ -68,4 +68,11 @@ public sealed class StorePageTextTests
         Assert.Equal(["Standard", "3–5"], page.QuerySelectorAll("tbody td").Select(td => td.TextContent));
         Assert.NotNull(page.QuerySelector("p br"));
     }
+
+    [Fact]
+    public async Task Text_that_starts_its_sections_at_two_hashes_gets_h2s_with_no_level_skipped_under_the_title()
+    {
+        var page = await RenderAsync("## Delivery\n\n### Abroad\n\n## Returns");
+        Assert.Equal(["H2", "H3", "H2"], page.QuerySelectorAll("h2, h3, h4").Select(h => h.TagName));
+    }
 }

@@ -13,7 +13,9 @@ namespace Storefront.Catalog.Content;
 /// <c>javascript:</c> or <c>data:</c> link becomes its plain words);</item>
 /// <item>a picture is kept only from the store itself (a path such as <c>/images/…</c>): the
 /// pages' content security policy would block any other, so it is shown as its description instead;</item>
-/// <item>headings move one level down: the page's title is its only <c>h1</c>.</item>
+/// <item>headings are moved so the highest is an <c>h2</c>, the others keeping their steps below it: the
+/// page's title is its only <c>h1</c>, and no level is skipped under it (whether the merchant starts
+/// with <c>#</c> or <c>##</c>).</item>
 /// </list>
 /// </summary>
 internal static class StorePageText
@@ -31,7 +33,10 @@ internal static class StorePageText
     public static string ToHtml(string markdown)
     {
         var document = Markdown.Parse(markdown, Pipeline);
-        foreach (var heading in document.Descendants<HeadingBlock>()) heading.Level = Math.Min(heading.Level + 1, 6);
+        // The page's title is its h1: the text's highest headings become h2 and the rest keep their steps below.
+        var headings = document.Descendants<HeadingBlock>().ToList();
+        var shift = headings.Count == 0 ? 0 : 2 - headings.Min(h => h.Level);
+        foreach (var heading in headings) heading.Level = Math.Clamp(heading.Level + shift, 2, 6);
         foreach (var link in document.Descendants<LinkInline>().ToList())
         {
             if (link.IsImage ? IsOwnPicture(link.Url) : IsSafe(link.Url)) continue;
