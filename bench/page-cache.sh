@@ -71,6 +71,10 @@ weigh() { # <label> <extra curl options>
 }
 weigh "first view" ""
 weigh "first view, compressed" "--compressed"
-etag=$(curl -s -D - -o /dev/null "http://127.0.0.1:5097$page" | grep -i '^etag:' | cut -d' ' -f2 | tr -d '\r')
-repeat=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "If-None-Match: $etag" "http://127.0.0.1:5097$page")
-echo "page weight repeat view: the page answers ${repeat% *} with ${repeat#* } bytes; CSS, JS and images are immutable and not asked again" | tee -a "$OUTFILE"
+etag=$(curl -s -D - -o /dev/null "http://127.0.0.1:5097$page" | grep -i '^etag:' | cut -d' ' -f2 | tr -d '\r' || true)
+if [ -z "$etag" ]; then
+  echo "page weight repeat view: the page has no ETag (the page cache is off), so it is sent whole again" | tee -a "$OUTFILE"
+else
+  repeat=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "If-None-Match: $etag" "http://127.0.0.1:5097$page")
+  echo "page weight repeat view: the page answers ${repeat% *} with ${repeat#* } bytes; CSS, JS and images are immutable and not asked again" | tee -a "$OUTFILE"
+fi
