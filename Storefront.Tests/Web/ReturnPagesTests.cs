@@ -75,6 +75,10 @@ public sealed class ReturnPagesTests(ReturnPagesFixture store) : IClassFixture<R
         Assert.Equal("Requested", after.QuerySelector($"li[data-return='{made.Number}'] .return-status")!.TextContent);
         await store.DrainOutboxAsync();
         Assert.Single(Mailbox.For(store, email, $"We have your return request {made.Number}"));
+        // The merchants hear of it too, with what and why.
+        var notice = Assert.Single(Mailbox.For(store, Storefront.Web.Identity.AdminBootstrapper.DemoEmail, $"Return asked for: {made.Number}"));
+        Assert.Contains("Why: Too big", notice, StringComparison.Ordinal);
+        Assert.Contains("/admin/returns", notice, StringComparison.Ordinal);
 
         // The merchant's list and dashboard show it; approving e-mails where to send it.
         var admin = await store.AdminClientAsync();

@@ -57,12 +57,30 @@ public sealed class MerchantRecipients(UserManager<StoreUser> users, IOptions<Me
 /// <summary>
 /// "New order" e-mails to the merchants, from Checkout's event (so only for orders that happened,
 /// whichever request, recovery pass or sale completed them): what was bought, the total, where it
-/// goes, and a link to the order in the admin area.
+/// goes, and a link to the order in the admin area. Also "Return asked for", when a customer asks to
+/// return products (with <see cref="MerchantNotificationOptions.NewOrders"/>, to the same people:
+/// returns are the order staff's work too).
 /// </summary>
-public sealed partial class MerchantOrderNotices(IEmailSender email, IOrders orders, MerchantRecipients merchants, IStoreLinks links,
+public sealed partial class MerchantOrderNotices(IEmailSender email, IOrders orders, IReturns returns, MerchantRecipients merchants, IStoreLinks links,
     ShopLinks pages, OutcomeText words, IOptions<MerchantNotificationOptions> options, TimeProvider clock, MerchantOrderNotices.Window window,
-    ILogger<MerchantOrderNotices> logger) : IIntegrationEventHandler<OrderPlacedEvent>
+    ILogger<MerchantOrderNotices> logger) : IIntegrationEventHandler<OrderPlacedEvent>, IIntegrationEventHandler<ReturnChangedEvent>
 {
+    public async Task HandleAsync(ReturnChangedEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        var e = integrationEvent;
+        if (e.Status != ReturnStatus.Requested || !options.Value.NewOrders) return;
+        var recipients = await merchants.ListAsync(Roles.Admin, Roles.Orders);
+        if (recipients.Count == 0) return;
+        var asked = (await returns.ForOrderAsync(e.OrderNumber, cancellationToken)).FirstOrDefault(r => r.Id == e.ReturnId);
+        var amount = new Money(e.Amount, e.Currency);
+        var lines = asked?.Lines.Select(l => words.Of("email.order-placed.line", ("quantity", l.Quantity), ("title", l.Title), ("sku", l.Sku),
+            ("amount", new Money(l.UnitPrice.Amount * l.Quantity, l.UnitPrice.Currency)))) ?? [];
+        var subject = words.Of("email.merchant-return.subject", ("number", e.Number), ("amount", amount));
+        var text = words.Of("email.merchant-return.body", ("order", e.OrderNumber), ("number", e.Number), ("lines", string.Join("\n", lines)),
+            ("reason", asked?.Reason ?? ""), ("amount", amount), ("customer", e.Email), ("returnsUrl", links.Absolute(pages.AdminReturns())));
+        foreach (var to in recipients) await email.SendAsync(new EmailMessage(to, subject, text), cancellationToken);
+    }
+
     public const string ConsumerName = "web.merchant-order-notices";
 
     /// <summary>The e-mails sent in the last hour, kept by the instance that delivers this consumer's events.</summary>

@@ -53,6 +53,8 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>/admin/orders: every order, newest first.</summary>
     public string AdminOrders() => Page("/Orders/Index", new { area = "Admin" });
 
+    public string AdminReturns() => Page("/Returns/Index", new { area = "Admin" });
+
     /// <summary>/admin/stock: prices, counts and the products running out.</summary>
     public string AdminStock() => Page("/Stock/Index", new { area = "Admin" });
 
