@@ -66,6 +66,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         Assert.Equal(18, await store.AvailableAsync(held.Sku));
         await With(async sp => { await sp.GetRequiredService<ISearchSignals>().ViewedAsync("u:" + userId, "Summit", "tents", default); return 0; });
         Assert.True(await With(sp => sp.GetRequiredService<ISearchSignals>().HasHistoryAsync("u:" + userId, default)));
+        Assert.Equal(SavedOutcome.Saved, await With(sp => sp.GetRequiredService<ISavedProducts>().SaveAsync(userId, bought.Sku, default)));
 
         var token = Html.AntiforgeryToken(await client.GetStringAsync("/account"));
         // A wrong password, or no tick in the box, deletes nothing.
@@ -84,6 +85,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         Assert.Null(await With(sp => sp.GetRequiredService<ICarts>().FindCartOfUserAsync(userId, default)));
         Assert.Equal(20, await store.AvailableAsync(held.Sku));
         Assert.False(await With(sp => sp.GetRequiredService<ISearchSignals>().HasHistoryAsync("u:" + userId, default)));
+        Assert.Empty(await With(sp => sp.GetRequiredService<ISavedProducts>().ForUserAsync(userId, default)));
         // The order is the store's still, in no account.
         var order = await With(sp => sp.GetRequiredService<IOrders>().GetAsync(number, default));
         Assert.Equal(email, order!.Email);
@@ -111,6 +113,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         var number = await OrderAsync(userId, email, bought.Sku, "2 Copy Lane");
         await HoldAsync(userId, held.Sku, 2);
         await With(async sp => { await sp.GetRequiredService<ISearchSignals>().ViewedAsync("u:" + userId, "Trailmark", "sleeping-bags", default); return 0; });
+        Assert.Equal(SavedOutcome.Saved, await With(sp => sp.GetRequiredService<ISavedProducts>().SaveAsync(userId, held.Sku, default)));
 
         var link = (await client.GetDocumentAsync("/account")).QuerySelector("a[href*='handler=Data']")!.GetAttribute("href")!;
         var response = await client.GetAsync(link);
@@ -128,6 +131,7 @@ public sealed class AccountDeletionTests(CheckoutStoreFixtureForPages store) : I
         Assert.Contains(order.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("status").GetString() == "Paid");
         var line = Assert.Single(root.GetProperty("cart").EnumerateArray());
         Assert.Equal((held.Sku, 2), (line.GetProperty("sku").GetString(), line.GetProperty("quantity").GetInt32()));
+        Assert.Equal(held.Sku, Assert.Single(root.GetProperty("savedForLater").EnumerateArray()).GetProperty("sku").GetString());
         Assert.Contains(root.GetProperty("searchHistory").EnumerateArray(),
             h => h.GetProperty("kind").GetString() == "brand" && h.GetProperty("name").GetString() == "Trailmark");
 

@@ -14,7 +14,7 @@ namespace Storefront.Web.Identity;
 /// they wrote, and the search history that ranks their results. Read from the modules that keep each part; nothing is copied anywhere else.
 /// </summary>
 public sealed class AccountData(IOrders orders, ICarts carts, ISearchSignals searchSignals, Inventory.Contracts.IStockAlerts stockAlerts,
-    Catalog.Contracts.IProductReviews reviews, OutcomeText words, TimeProvider clock)
+    Catalog.Contracts.IProductReviews reviews, ISavedProducts saved, OutcomeText words, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -41,6 +41,7 @@ public sealed class AccountData(IOrders orders, ICarts carts, ISearchSignals sea
             ? (await carts.GetAsync(cartId, ct)).Lines.Select(l => new { l.Sku, l.Quantity }).ToList<object>()
             : [];
         var alerts = await stockAlerts.ForUserAsync(user.Id, ct);
+        var kept = await saved.ForUserAsync(user.Id, ct);
         var written = await reviews.ForUserAsync(user.Id, ct);
         var history = await searchSignals.HistoryAsync(Visitor.OfUser(user.Id), ct);
         return JsonSerializer.SerializeToUtf8Bytes(new
@@ -50,6 +51,7 @@ public sealed class AccountData(IOrders orders, ICarts carts, ISearchSignals sea
             Orders = placed,
             Cart = cartLines,
             StockAlerts = alerts.Select(a => new { a.Sku, AskedAt = a.CreatedAt }),
+            SavedForLater = kept.Select(s => new { s.Sku, s.SavedAt }),
             Reviews = written,
             SearchHistory = history.Select(h => new { h.Kind, h.Name, h.Weight }),
         }, Json);

@@ -20,7 +20,7 @@ public sealed record AccountDeletionResult(AccountDeletionOutcome Outcome, int O
 /// once, end the same way: one deleted account. Merchants' accounts are the callers' to refuse.
 /// </summary>
 public sealed partial class AccountDeletion(UserManager<StoreUser> users, ICarts carts, IOrders orders, ISearchSignals searchSignals,
-    Inventory.Contracts.IStockAlerts stockAlerts, Catalog.Contracts.IProductReviews reviews, ILogger<AccountDeletion> logger)
+    Inventory.Contracts.IStockAlerts stockAlerts, Catalog.Contracts.IProductReviews reviews, ISavedProducts saved, ILogger<AccountDeletion> logger)
 {
     /// <param name="browserVisitor">The deleting browser's own visitor key (the shopper's, not a merchant's), whose history goes too.</param>
     public async Task<AccountDeletionResult> DeleteAsync(StoreUser user, string? browserVisitor, CancellationToken ct)
@@ -37,6 +37,7 @@ public sealed partial class AccountDeletion(UserManager<StoreUser> users, ICarts
             return new(AccountDeletionOutcome.Unavailable);
         }
         await stockAlerts.ForgetUserAsync(user.Id, ct);
+        await saved.ForgetUserAsync(user.Id, ct);
         await reviews.ForgetUserAsync(user.Id, ct);
         var detached = await orders.DetachAllAsync(user.Id, ct);
         var deleted = await users.DeleteAsync(user);

@@ -82,6 +82,7 @@ internal static class RateLimits
         ("/Search", Search),
         ("/Cart/Index", CartWrites),
         ("/Account/StockAlerts", CartWrites),
+        ("/Account/Saved", CartWrites),
         ("/Catalog/Review", CartWrites),
         ("/Orders/Return", CartWrites),
         ("/Orders/Track", OrderTracking),

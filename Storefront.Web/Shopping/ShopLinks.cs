@@ -44,6 +44,8 @@ public sealed class ShopLinks(LinkGenerator links)
     /// <summary>Where the "tell me when it is back" form posts: /account/stock-alerts?handler=Add.</summary>
     public string AddStockAlert() => Page("/Account/StockAlerts", null, "Add");
 
+    public string SaveForLater() => Page("/Account/Saved", null, "Save");
+
     /// <summary>Where the add-to-cart form posts: /cart?handler=Add.</summary>
     public string AddToCart() => Page("/Cart/Index", null, "Add");
 

@@ -35,6 +35,7 @@ public static class CartModule
         services.AddScoped<ICarts>(sp => sp.GetRequiredService<CartService>());
         services.AddStoreCurrency();
         services.AddScoped<ICartPricing, CartPricing>();
+        services.AddScoped<ISavedProducts, Saved.SavedProducts>();
         services.AddSingleton<CartWriteBehind>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<CartWriteBehind>());
         services.AddTransient<PurgeAbandonedCartsJob>();

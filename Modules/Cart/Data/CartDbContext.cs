@@ -28,6 +28,7 @@ internal sealed class CartDbContext(DbContextOptions<CartDbContext> options) : D
 
     public DbSet<CartRecord> Carts => Set<CartRecord>();
     public DbSet<CartLineRecord> Lines => Set<CartLineRecord>();
+    public DbSet<Saved.SavedProductRow> SavedProducts => Set<Saved.SavedProductRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -48,6 +49,13 @@ internal sealed class CartDbContext(DbContextOptions<CartDbContext> options) : D
             e.Property(l => l.Sku).HasMaxLength(64);
             e.Property(l => l.PriceAmount).HasPrecision(12, 2);
             e.Property(l => l.PriceCurrency).HasMaxLength(3).IsFixedLength();
+        });
+        modelBuilder.Entity<Saved.SavedProductRow>(e =>
+        {
+            e.ToTable("saved_products");
+            e.HasKey(s => new { s.UserId, s.Sku });
+            e.Property(s => s.UserId).HasMaxLength(64);
+            e.Property(s => s.Sku).HasMaxLength(64);
         });
     }
 }

@@ -100,6 +100,28 @@ namespace Storefront.Cart.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Storefront.Cart.Saved.SavedProductRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("saved_at");
+
+                    b.HasKey("UserId", "Sku")
+                        .HasName("pk_saved_products");
+
+                    b.ToTable("saved_products", "cart");
+                });
+
             modelBuilder.Entity("Storefront.Cart.Data.CartLineRecord", b =>
                 {
                     b.HasOne("Storefront.Cart.Data.CartRecord", null)
