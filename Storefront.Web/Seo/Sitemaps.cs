@@ -84,8 +84,10 @@ public sealed class Sitemaps(IOptions<SeoOptions> options, IServiceScopeFactory 
                 async IAsyncEnumerable<(string Url, DateTimeOffset? Changed)> Entries()
                 {
                     yield return (store.Absolute("/"), categories.Max(c => c.LastModified));
-                    foreach (var page in pages) yield return (store.Absolute(links.StorePage(page.Slug)), page.UpdatedAt);
-                    foreach (var (slug, changed) in categories.Take(PerFile - 1 - pages.Count)) yield return (store.Absolute(links.Category(slug)), changed);
+                    // At most PerFile addresses in the file: the home page, the store pages, then the categories.
+                    var shown = pages.Take(PerFile - 1).ToList();
+                    foreach (var page in shown) yield return (store.Absolute(links.StorePage(page.Slug)), page.UpdatedAt);
+                    foreach (var (slug, changed) in categories.Take(PerFile - 1 - shown.Count)) yield return (store.Absolute(links.Category(slug)), changed);
                     await Task.CompletedTask;
                 }
             }, ct);
