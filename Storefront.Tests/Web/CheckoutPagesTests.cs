@@ -43,6 +43,53 @@ public sealed class CheckoutPagesTests(CheckoutStoreFixtureForPages store) : ICl
     }
 
     [Fact]
+    public async Task Delivery_instructions_go_from_the_delivery_step_to_the_order_page_the_admin_page_and_the_packing_slip()
+    {
+        var (client, _) = await ShopperWithCartAsync();
+        var delivery = await client.GetStringAsync("/checkout");
+
+        // Too long: said beside the field, and the shopper stays on the step.
+        var tooLong = await PostAsync(client, "/checkout", new(Delivery("nora@example.test")) { ["Form.DeliveryNote"] = new string('x', 301) }, delivery);
+        Assert.Equal("/checkout", tooLong.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("Keep the delivery instructions to 300 characters at most.", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var review = await PostAsync(client, "/checkout", new(Delivery("nora@example.test")) { ["Form.DeliveryNote"] = "  Leave it with the\r\n\tneighbour at 5  " }, delivery);
+        var reviewHtml = await review.Content.ReadAsStringAsync();
+        Assert.Contains("Leave it with the", (await Html.ParseAsync(reviewHtml)).QuerySelector("#delivery-note")!.TextContent, StringComparison.Ordinal);
+        var form = await ReviewFormAsync(reviewHtml);
+        form["Card"] = "4242 4242 4242 4242";
+        var placed = await PostAsync(client, "/checkout/review", form, reviewHtml);
+        var number = placed.RequestMessage!.RequestUri!.AbsolutePath["/orders/".Length..];
+        var page = await Html.ParseAsync(await placed.Content.ReadAsStringAsync());
+        Assert.Equal("Leave it with the neighbour at 5", page.QuerySelector("#delivery-note em")!.TextContent);
+
+        var admin = await store.AdminClientAsync();
+        Assert.Equal("Leave it with the neighbour at 5", (await admin.GetDocumentAsync($"/admin/orders/{number}")).QuerySelector("#delivery-note strong")!.TextContent);
+        Assert.Contains("Leave it with the neighbour at 5",
+            (await admin.GetDocumentAsync("/admin/packing-slips")).QuerySelector($"article.packing-slip[data-order='{number}'] .delivery-note")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Leave it with the neighbour at 5",
+            (await admin.GetDocumentAsync($"/admin/packing-slips/{number}")).QuerySelector(".delivery-note")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delivery_note_too_long_for_the_order_places_nothing_and_charges_nothing()
+    {
+        var product = await store.ProductAsync(onHand: 5);
+        using var scope = store.Services.CreateScope();
+        var carts = scope.ServiceProvider.GetRequiredService<Storefront.Cart.Contracts.ICarts>();
+        var cart = await carts.StartAsync(default);
+        Assert.True((await carts.AddAsync(cart, product.Sku, 1, default)).Succeeded);
+        var result = await scope.ServiceProvider.GetRequiredService<ICheckout>().PlaceOrderAsync(new CheckoutRequest(Guid.NewGuid(), cart, null,
+            "long@example.test", new Address("Lou Long", "1 Main St", null, "Albany", "NY", "12207", "US"), "standard",
+            Storefront.Checkout.Payments.TestPaymentGateway.SuccessCard, DeliveryNote: new string('n', 301)), default);
+        Assert.False(result.Succeeded);
+        Assert.Equal("Keep the delivery instructions to 300 characters at most.", English.Of(result.FieldErrors!["DeliveryNote"]));
+        Assert.Null(result.OrderNumber);
+        // Only the cart's own hold: nothing was committed.
+        Assert.Equal(4, await store.AvailableAsync(product.Sku));
+    }
+
+    [Fact]
     public async Task A_guest_checks_out_with_the_test_card_and_lands_on_the_order_page()
     {
         var (client, product) = await ShopperWithCartAsync();

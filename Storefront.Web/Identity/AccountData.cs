@@ -30,7 +30,7 @@ public sealed class AccountData(IOrders orders, ICarts carts, ISearchSignals sea
             if (await orders.GetAsync(summary.Number, ct) is not { } o) continue;
             placed.Add(new
             {
-                o.Number, o.PlacedAt, o.Status, o.Email, o.ShippingAddress, o.ShippingMethod,
+                o.Number, o.PlacedAt, o.Status, o.Email, o.ShippingAddress, o.ShippingMethod, o.DeliveryNote,
                 Lines = o.Lines.Select(l => new { l.Sku, l.Title, UnitPrice = l.UnitPrice.ToString(), l.Quantity }),
                 Subtotal = o.Subtotal.ToString(), o.DiscountCode, Discount = o.Discount?.ToString(), Shipping = o.Shipping.ToString(), Tax = o.Tax.ToString(), Total = o.Total.ToString(),
                 Refunded = o.Refunded.ToString(), o.Carrier, o.TrackingNumber,

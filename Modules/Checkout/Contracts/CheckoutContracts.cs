@@ -20,7 +20,28 @@ public sealed record CheckoutRequest(
     string ShippingMethod,
     string PaymentMethod,
     decimal? ExpectedTotal = null,
-    string? DiscountCode = null);
+    string? DiscountCode = null,
+    string? DeliveryNote = null);
+
+/// <summary>What a shopper may tell the carrier or the packer ("leave it with the neighbour at 5"): one short text.</summary>
+public static class DeliveryNotes
+{
+    public const int MaxLength = 300;
+
+    /// <summary>Trimmed, each run of line breaks, tabs and other control characters made one space; null when blank.</summary>
+    public static string? Normalize(string? note)
+    {
+        if (string.IsNullOrWhiteSpace(note)) return null;
+        var text = new System.Text.StringBuilder(note.Length);
+        foreach (var c in note.Trim())
+        {
+            var blank = char.IsControl(c) || char.IsWhiteSpace(c);
+            if (blank && (text.Length == 0 || text[^1] == ' ')) continue;
+            text.Append(blank ? ' ' : c);
+        }
+        return text.ToString().TrimEnd();
+    }
+}
 
 public enum CheckoutOutcome
 {

@@ -43,6 +43,8 @@ public static class CheckoutProblems
 
     // What merchants are told about orders (OrderChangeResult), successes included.
     public const string NoSuchOrder = "checkout.no-such-order";
+    /// <summary>max</summary>
+    public const string DeliveryNoteTooLong = "checkout.delivery-note-too-long";
     public const string ReturnsOff = "checkout.returns-off";
     /// <summary>status</summary>
     public const string ReturnNotShipped = "checkout.return-not-shipped";

@@ -43,6 +43,9 @@ public sealed record OrderView(
 
     /// <summary>The discount code the order was placed with.</summary>
     public string? DiscountCode { get; init; }
+
+    /// <summary>The shopper's delivery instructions, if they gave any.</summary>
+    public string? DeliveryNote { get; init; }
 }
 
 public sealed record OrderSummary(string Number, string Status, Money Total, int Items, DateTimeOffset PlacedAt);
@@ -223,12 +226,13 @@ public interface IOrderAdmin
 public sealed record FulfilmentRow(Guid Id, string OrderNumber, string Status, int Items, string ShipTo, DateTimeOffset CreatedAt);
 
 /// <summary>What the packer needs of an order: where it goes, how, and what goes in the box (no prices: it may be a gift).</summary>
-public sealed record PackingSlip(string OrderNumber, DateTimeOffset PlacedAt, Address ShipTo, string ShippingMethod, IReadOnlyList<PackingSlipLine> Lines)
+public sealed record PackingSlip(string OrderNumber, DateTimeOffset PlacedAt, Address ShipTo, string ShippingMethod, IReadOnlyList<PackingSlipLine> Lines,
+    string? DeliveryNote = null)
 {
     public int Units => Lines.Sum(l => l.Quantity);
 
     public static PackingSlip Of(OrderView order) => new(order.Number, order.PlacedAt, order.ShippingAddress, order.ShippingMethod,
-        order.Lines.Select(l => new PackingSlipLine(l.Sku, l.Title, l.Quantity)).ToList());
+        order.Lines.Select(l => new PackingSlipLine(l.Sku, l.Title, l.Quantity)).ToList(), order.DeliveryNote);
 }
 
 public sealed record PackingSlipLine(string Sku, string Title, int Quantity);

@@ -57,6 +57,7 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.Property(c => c.Source).HasMaxLength(40);
             e.Property(c => c.SourceReference).HasMaxLength(100);
             e.Property(c => c.DiscountCode).HasMaxLength(DiscountCodeText.MaxLength);
+            e.Property(c => c.DeliveryNote).HasMaxLength(DeliveryNotes.MaxLength);
             e.Property(c => c.LeaseOwner).IsConcurrencyToken();
             e.Property(c => c.Version).IsRowVersion();
             // One checkout in flight per cart: a second tab's checkout finds the first one. Reserved
@@ -104,6 +105,7 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.Property(o => o.Carrier).HasMaxLength(60);
             e.Property(o => o.TrackingNumber).HasMaxLength(60);
             e.Property(o => o.DiscountCode).HasMaxLength(DiscountCodeText.MaxLength);
+            e.Property(o => o.DeliveryNote).HasMaxLength(DeliveryNotes.MaxLength);
             // What each code brought, from the orders placed with one alone (the discount codes page).
             e.HasIndex(o => o.DiscountCode).HasFilter("discount_code IS NOT NULL").IncludeProperties(o => new { o.Status, o.Discount, o.Total });
             e.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);

@@ -33,11 +33,11 @@ internal sealed class FulfilmentQueue(CheckoutDbContext db, IOrderAdmin orders, 
                           orderby f.CreatedAt
                           select new
                           {
-                              o.Number, o.PlacedAt, o.ShippingAddress, o.ShippingMethod,
+                              o.Number, o.PlacedAt, o.ShippingAddress, o.ShippingMethod, o.DeliveryNote,
                               Lines = o.Lines.OrderBy(l => l.Sku).Select(l => new PackingSlipLine(l.Sku, l.Title, l.Quantity)).ToList(),
                           })
             .Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
-        return rows.Select(r => new PackingSlip(r.Number, r.PlacedAt, JsonSerializer.Deserialize<Address>(r.ShippingAddress, Json)!, r.ShippingMethod, r.Lines)).ToList();
+        return rows.Select(r => new PackingSlip(r.Number, r.PlacedAt, JsonSerializer.Deserialize<Address>(r.ShippingAddress, Json)!, r.ShippingMethod, r.Lines, r.DeliveryNote)).ToList();
     }
 
     public async Task<OrderChangeResult> PackedAsync(Guid requestId, string actor, CancellationToken ct)

@@ -85,6 +85,8 @@ internal sealed class Order
     public decimal Tax { get; set; }
     public decimal Total { get; set; }
     public decimal Refunded { get; set; }
+    /// <summary>The shopper's delivery instructions, if any (on the packing slip).</summary>
+    public string? DeliveryNote { get; set; }
     public string Currency { get; set; } = "";
     public string? PaymentId { get; set; }
     public string? Carrier { get; set; }

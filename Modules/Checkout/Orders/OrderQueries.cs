@@ -90,6 +90,7 @@ internal sealed class OrderQueries(CheckoutDbContext db, OrderAdmin admin) : IOr
         {
             DiscountCode = o.DiscountCode,
             Discount = o.DiscountCode is null ? null : M(o.Discount),
+            DeliveryNote = o.DeliveryNote,
         };
     }
 }

@@ -54,6 +54,8 @@ internal sealed class CheckoutRecord
     public decimal Subtotal { get; set; }
     /// <summary>The discount code the shopper gave (normalized), if any; its use is taken when the checkout is priced.</summary>
     public string? DiscountCode { get; set; }
+    /// <summary>The shopper's delivery instructions (<see cref="DeliveryNotes"/>), if any.</summary>
+    public string? DeliveryNote { get; set; }
     /// <summary>What the code took off the goods, set when the checkout is priced.</summary>
     public decimal Discount { get; set; }
     public decimal ShippingCost { get; set; }

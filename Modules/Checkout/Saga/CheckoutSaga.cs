@@ -74,10 +74,14 @@ internal sealed partial class CheckoutSaga(
         var code = DiscountCodeText.Normalize(request.DiscountCode);
         if (code.Length > 0 && !DiscountCodeText.IsWellFormed(code))
             errors["DiscountCode"] = Problem.Of(CheckoutProblems.DiscountUnknown, ("code", code.Length > DiscountCodeText.MaxLength ? code[..DiscountCodeText.MaxLength] + "…" : code));
+        var note = DeliveryNotes.Normalize(request.DeliveryNote);
+        if (note is { Length: > DeliveryNotes.MaxLength })
+            errors["DeliveryNote"] = Problem.Of(CheckoutProblems.DeliveryNoteTooLong, ("max", DeliveryNotes.MaxLength));
         if (errors.Count > 0) return Invalid(errors);
         var saga = NewCheckout(form);
         saga.CartId = request.CartId;
         saga.DiscountCode = code.Length > 0 ? code : null;
+        saga.DeliveryNote = note;
         return await StartAsync(saga, request.PaymentMethod, request.ExpectedTotal, ct);
     }
 
@@ -434,6 +438,7 @@ internal sealed partial class CheckoutSaga(
                 Id = Guid.CreateVersion7(now), Number = OrderNumbers.New(), CheckoutId = saga.Id,
                 UserId = saga.UserId, Email = saga.Email, Status = OrderStatus.Paid, ShippingAddress = saga.ShippingAddress,
                 ShippingMethod = saga.ShippingMethod, Subtotal = saga.Subtotal, DiscountCode = saga.DiscountCode, Discount = saga.Discount,
+                DeliveryNote = saga.DeliveryNote,
                 ShippingCost = saga.ShippingCost, Tax = saga.Tax,
                 Total = saga.Total, Currency = saga.Currency, PaymentId = saga.PaymentId, PlacedAt = now, UpdatedAt = now,
                 Lines = Lines(saga).Select(l => new OrderLine { Sku = l.Sku, Title = l.Title, UnitPrice = l.UnitPrice, Quantity = l.Quantity }).ToList(),

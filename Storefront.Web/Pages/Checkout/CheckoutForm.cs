@@ -17,6 +17,8 @@ public sealed record CheckoutForm
     [StringLength(40)] public string ShippingMethod { get; set; } = "standard";
     /// <summary>A discount code, or blank; longer than any code is refused as no code of the store.</summary>
     [StringLength(64)] public string? DiscountCode { get; set; }
+    /// <summary>Delivery instructions for the carrier or the packer, or blank.</summary>
+    [StringLength(DeliveryNotes.MaxLength, ErrorMessage = "Keep the delivery instructions to 300 characters at most.")] public string? DeliveryNote { get; set; }
 
     /// <summary>The address, trimmed; blank answers (which arrive as null) become empty strings.</summary>
     public Address ToAddress() => new((Name ?? "").Trim(), (Line1 ?? "").Trim(), string.IsNullOrWhiteSpace(Line2) ? null : Line2.Trim(),

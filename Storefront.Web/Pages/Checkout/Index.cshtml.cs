@@ -41,7 +41,8 @@ public sealed class IndexModel(ShopperCart shopper, ICheckout checkout, IOrders 
     {
         if (await LoadAsync(ct) is { } away) return away;
         var errors = checkout.ValidateAddress(Form.ToAddress()).ToDictionary(e => e.Key, e => words.Of(e.Value));
-        if (!ModelState.IsValid) errors[""] = "Some answers are too long.";
+        if (ModelState[$"{nameof(Form)}.{nameof(CheckoutForm.DeliveryNote)}"]?.Errors is [var tooLong, ..]) errors["DeliveryNote"] = tooLong.ErrorMessage;
+        else if (!ModelState.IsValid) errors[""] = "Some answers are too long.";
         // The same rule the checkout applies when the order is placed: an address mail can reach.
         if (!Storefront.BuildingBlocks.Email.EmailAddress.IsDeliverable(Form.Email))
             errors["Email"] = "Enter a valid e-mail address for the order confirmation.";

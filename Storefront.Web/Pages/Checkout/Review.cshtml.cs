@@ -46,7 +46,7 @@ public sealed class ReviewModel(ShopperCart shopper, ICheckout checkout, OrderAc
             return RedirectToPage("/Cart/Index");
         }
         var request = new CheckoutRequest(CheckoutId, cartId, User.FindFirstValue(ClaimTypes.NameIdentifier), (Form.Email ?? "").Trim(),
-            Form.ToAddress(), Form.ShippingMethod, Card ?? "", ExpectedTotal, Form.DiscountCode);
+            Form.ToAddress(), Form.ShippingMethod, Card ?? "", ExpectedTotal, Form.DiscountCode, Form.DeliveryNote);
         var result = await checkout.PlaceOrderAsync(request, ct);
         if (result.Succeeded)
         {

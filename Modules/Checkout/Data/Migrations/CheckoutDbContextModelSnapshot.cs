@@ -291,6 +291,11 @@ namespace Storefront.Checkout.Data.Migrations
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<string>("DeliveryNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("delivery_note");
+
                     b.Property<decimal>("Discount")
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)")
@@ -791,6 +796,11 @@ namespace Storefront.Checkout.Data.Migrations
                         .HasColumnType("character(3)")
                         .HasColumnName("currency")
                         .IsFixedLength();
+
+                    b.Property<string>("DeliveryNote")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("delivery_note");
 
                     b.Property<decimal>("Discount")
                         .HasPrecision(12, 2)
