@@ -120,6 +120,8 @@ internal sealed class CheckoutDbContext(DbContextOptions<CheckoutDbContext> opti
             e.HasIndex(r => r.Number).IsUnique();
             e.Property(r => r.OrderNumber).HasMaxLength(40);
             e.HasIndex(r => r.OrderId);
+            // The order's page and its admin page list its returns by number.
+            e.HasIndex(r => r.OrderNumber);
             e.HasIndex(r => new { r.Status, r.CreatedAt });
             e.Property(r => r.Email).HasMaxLength(320);
             e.Property(r => r.Status).HasMaxLength(20);

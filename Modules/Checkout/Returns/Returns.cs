@@ -177,16 +177,26 @@ internal sealed class Returns(CheckoutDbContext db, OrderAdmin orders, IPricesAn
         {
             var amount = Math.Min(request.Amount, await LeftAsync(request, ct));
             OrderChangeResult? outcome = amount > 0 ? await orders.RefundAsync(request.OrderNumber, request.Id, amount, actor, ct) : null;
-            if (outcome is { Succeeded: false } || outcome?.Outcome.Code == CheckoutProblems.RefundUnderWay)
+            if (outcome is { Succeeded: false })
             {
-                if (outcome.Succeeded) return outcome; // its twin is booking it
-                await SetBackAsync(request.Id, ct);
-                return OrderChangeResult.Refused(CheckoutProblems.ReturnRefundFailed, ("number", request.Number), ("problem", outcome.Outcome));
+                // Pressed twice at once, the other press may have made (or be making) the refund under
+                // the same key and this one only lost the race: the refund's own row decides.
+                db.ChangeTracker.Clear();
+                var made = await db.OrderRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == request.Id, ct);
+                if (made?.Status == OrderRefund.Pending) return OrderChangeResult.Done(CheckoutProblems.RefundUnderWay);
+                if (made?.Status != OrderRefund.Succeeded)
+                {
+                    await SetBackAsync(request.Id, ct);
+                    return OrderChangeResult.Refused(CheckoutProblems.ReturnRefundFailed, ("number", request.Number), ("problem", outcome.Outcome));
+                }
+                outcome = OrderChangeResult.Done(CheckoutProblems.Refunded, ("amount", new Money(made.Amount, request.Currency)));
             }
+            if (outcome?.Outcome.Code == CheckoutProblems.RefundUnderWay) return outcome; // the other press books it
             if (outcome?.Outcome.Args.GetValueOrDefault("amount") is Money paid) refunded = paid;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var booked = (await LockAsync(request.Id, ct))!;
-            if (booked.Status == ReturnStatus.Refunding)
+            // The money went out: whatever a losing press set meanwhile, the return is refunded.
+            if (booked.Status is ReturnStatus.Refunding or ReturnStatus.Approved or ReturnStatus.Requested)
             {
                 var now = clock.GetUtcNow();
                 (booked.Status, booked.UpdatedAt) = (ReturnStatus.Refunded, now);
@@ -227,8 +237,14 @@ internal sealed class Returns(CheckoutDbContext db, OrderAdmin orders, IPricesAn
     private async Task SetBackAsync(Guid id, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        await db.Returns.Where(r => r.Id == id && r.Status == ReturnStatus.Refunding)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReturnStatus.Approved).SetProperty(r => r.UpdatedAt, clock.GetUtcNow()), ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await LockAsync(id, ct) is not { Status: ReturnStatus.Refunding } request) return;
+        // Never while a refund under this return's key is under way or made (by another press).
+        if (await db.OrderRefunds.AsNoTracking().AnyAsync(r => r.Id == id && r.Status != OrderRefund.Failed, ct)) return;
+        (request.Status, request.UpdatedAt) = (ReturnStatus.Approved, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
     }
 
     private async Task<ReturnRequest?> LockAsync(Guid id, CancellationToken ct) =>

@@ -762,6 +762,9 @@ namespace Storefront.Checkout.Data.Migrations
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_returns_order_id");
 
+                    b.HasIndex("OrderNumber")
+                        .HasDatabaseName("ix_returns_order_number");
+
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_returns_status_created_at");
 
