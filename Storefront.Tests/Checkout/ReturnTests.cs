@@ -160,6 +160,31 @@ public sealed class ReturnTests(ReturnsFixture store) : IClassFixture<ReturnsFix
     }
 
     [Fact]
+    public async Task A_refund_the_provider_refused_can_be_pressed_again_and_goes_through_once_the_provider_takes_it()
+    {
+        var (order, three, _) = await OrderAsync();
+        Assert.True((await RequestAsync(order.Number, new() { [three.Sku] = 1 })).Succeeded);
+        var made = await OnlyReturnAsync(order.Number);
+        async Task<int> ChargeAsync(string status) => await With(sp => sp.GetRequiredService<CheckoutDbContext>().Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE checkout.test_gateway_payments SET status = {status} WHERE payment_id = {order.PaymentId} AND kind = 'charge'"));
+
+        // The provider refuses (here: it no longer knows the charge): nothing refunded, the return waits, approved.
+        Assert.Equal(1, await ChargeAsync("failed"));
+        var refused = await Returns(r => r.RefundAsync(made.Id, false, "merchant@shop.test", default));
+        Assert.False(refused.Succeeded);
+        Assert.StartsWith($"Return {made.Number} was not refunded: ", English.Of(refused.Outcome), StringComparison.Ordinal);
+        Assert.Equal("Approved", (await OnlyReturnAsync(order.Number)).Status);
+        Assert.Equal(0, (await ReloadAsync(order.Number)).Refunded.Amount);
+
+        // The provider is fine again: the next press refunds it, once.
+        Assert.Equal(1, await ChargeAsync("succeeded"));
+        var presses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Returns(r => r.RefundAsync(made.Id, false, "merchant@shop.test", default))));
+        Assert.Contains(presses, p => p.Succeeded && p.Outcome.Code == CheckoutProblems.ReturnRefunded);
+        Assert.Equal("Refunded", (await OnlyReturnAsync(order.Number)).Status);
+        Assert.Equal(made.Amount.Amount, (await ReloadAsync(order.Number)).Refunded.Amount);
+    }
+
+    [Fact]
     public async Task A_decline_and_a_refund_pressed_at_once_never_leave_a_declined_return_refunded()
     {
         for (var round = 0; round < 4; round++)

@@ -19,6 +19,15 @@ internal sealed class ReturnRequest
     public string RequestedBy { get; set; } = "";
     public string? DecidedBy { get; set; }
     public bool Restocked { get; set; }
+    /// <summary>How many of its refunds the provider refused: each new try goes out under a key of its own (<see cref="RefundKey"/>).</summary>
+    public int FailedRefunds { get; set; }
+
+    /// <summary>
+    /// The key of the refund being tried now: the return's id first, then one made from it and the
+    /// number of refused tries, so presses at once share a key and a refused refund can be tried again.
+    /// </summary>
+    public Guid RefundKey => FailedRefunds == 0 ? Id
+        : new Guid(System.Security.Cryptography.SHA256.HashData([.. Id.ToByteArray(), .. BitConverter.GetBytes(FailedRefunds)]).AsSpan(0, 16));
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

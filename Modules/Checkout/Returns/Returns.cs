@@ -176,17 +176,18 @@ internal sealed class Returns(CheckoutDbContext db, OrderAdmin orders, IPricesAn
         if (request.Status == ReturnStatus.Refunding)
         {
             var amount = Math.Min(request.Amount, await LeftAsync(request, ct));
-            OrderChangeResult? outcome = amount > 0 ? await orders.RefundAsync(request.OrderNumber, request.Id, amount, actor, ct) : null;
+            OrderChangeResult? outcome = amount > 0 ? await orders.RefundAsync(request.OrderNumber, request.RefundKey, amount, actor, ct) : null;
             if (outcome is { Succeeded: false })
             {
                 // Pressed twice at once, the other press may have made (or be making) the refund under
                 // the same key and this one only lost the race: the refund's own row decides.
                 db.ChangeTracker.Clear();
-                var made = await db.OrderRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == request.Id, ct);
+                var key = request.RefundKey;
+                var made = await db.OrderRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == key, ct);
                 if (made?.Status == OrderRefund.Pending) return OrderChangeResult.Done(CheckoutProblems.RefundUnderWay);
                 if (made?.Status != OrderRefund.Succeeded)
                 {
-                    await SetBackAsync(request.Id, ct);
+                    await SetBackAsync(request.Id, key, ct);
                     return OrderChangeResult.Refused(CheckoutProblems.ReturnRefundFailed, ("number", request.Number), ("problem", outcome.Outcome));
                 }
                 outcome = OrderChangeResult.Done(CheckoutProblems.Refunded, ("amount", new Money(made.Amount, request.Currency)));
@@ -228,20 +229,25 @@ internal sealed class Returns(CheckoutDbContext db, OrderAdmin orders, IPricesAn
     {
         var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == request.OrderId, ct);
         // This return's own refund, if an earlier press started it, is not "another" refund.
-        if (await db.OrderRefunds.AsNoTracking().AnyAsync(r => r.Id == request.Id, ct)) return request.Amount;
+        var key = request.RefundKey;
+        if (await db.OrderRefunds.AsNoTracking().AnyAsync(r => r.Id == key, ct)) return request.Amount;
         var pending = await db.OrderRefunds.Where(r => r.OrderId == order.Id && r.Status == OrderRefund.Pending).SumAsync(r => (decimal?)r.Amount, ct) ?? 0;
         return order.Refundable(pending);
     }
 
-    /// <summary>A refund the provider refused: the return waits, approved, for another press.</summary>
-    private async Task SetBackAsync(Guid id, CancellationToken ct)
+    /// <summary>
+    /// A refund the provider refused under <paramref name="key"/>: the return waits, approved, for
+    /// another press, which goes out under a new key (a refused key stays refused).
+    /// </summary>
+    private async Task SetBackAsync(Guid id, Guid key, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await LockAsync(id, ct) is not { Status: ReturnStatus.Refunding } request) return;
-        // Never while a refund under this return's key is under way or made (by another press).
-        if (await db.OrderRefunds.AsNoTracking().AnyAsync(r => r.Id == id && r.Status != OrderRefund.Failed, ct)) return;
+        // Only once per refused key, and never while a refund under it is under way or made (by another press).
+        if (await LockAsync(id, ct) is not { Status: ReturnStatus.Refunding } request || request.RefundKey != key) return;
+        if (await db.OrderRefunds.AsNoTracking().AnyAsync(r => r.Id == key && r.Status != OrderRefund.Failed, ct)) return;
         (request.Status, request.UpdatedAt) = (ReturnStatus.Approved, clock.GetUtcNow());
+        if (await db.OrderRefunds.AsNoTracking().AnyAsync(r => r.Id == key, ct)) request.FailedRefunds++;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();

@@ -700,6 +700,10 @@ namespace Storefront.Checkout.Data.Migrations
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
 
+                    b.Property<int>("FailedRefunds")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_refunds");
+
                     b.Property<string>("Lines")
                         .IsRequired()
                         .HasColumnType("jsonb")
